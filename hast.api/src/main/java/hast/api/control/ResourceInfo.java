@@ -1,0 +1,27 @@
+package hast.api.control;
+
+import hast.api.Role;
+
+/**
+ * What {@code hastctl list} and {@code status} show of one resource.
+ *
+ * @param name        resource name
+ * @param role        current role
+ * @param provname    provider (export) name
+ * @param localpath   the local component's path
+ * @param extentsize  activemap extent size in bytes (0 when not known: no metadata read yet)
+ * @param keepdirty   keepdirty (0 when not known)
+ * @param remoteaddr  the remote address, or {@code none}
+ * @param sourceaddr  the source address, or {@code null} when not configured
+ * @param replication configured replication mode
+ * @param checksum    configured checksum
+ * @param compression configured compression
+ * @param status      {@code complete}, {@code degraded}, or {@code null} when the resource is idle (init)
+ * @param dirty       bytes in dirty extents
+ * @param exportaddr  the NBD export address while primary, else {@code null}
+ * @param statistics  request counters
+ */
+public record ResourceInfo(String name, Role role, String provname, String localpath, long extentsize,
+        int keepdirty, String remoteaddr, String sourceaddr, String replication, String checksum,
+        String compression, String status, long dirty, String exportaddr, Statistics statistics) {
+}

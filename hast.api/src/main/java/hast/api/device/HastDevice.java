@@ -1,0 +1,50 @@
+package hast.api.device;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The data area of a resource whose role is primary, as a block device. The engine registers
+ * one such service per primary resource and unregisters it when the role changes; exporting
+ * bundles (NBD) track them on the whiteboard.
+ *
+ * <p>Requests may be issued concurrently and complete in any order. Offsets are device offsets
+ * (0 is the first byte of user data). A request outside {@code [0, size())} fails with
+ * {@link IllegalArgumentException}; an I/O failure completes the stage exceptionally with an
+ * {@link java.io.IOException}.
+ */
+@ProviderType
+public interface HastDevice {
+    /** Service property (String): the provider name ({@code name} in hast.conf), used as the export name. */
+    String NAME = "hast.device.name";
+    /** Service property (String): the resource name. */
+    String RESOURCE = "hast.resource";
+    /** Service property (String): the address to export the device on ({@code export} in hast.conf). */
+    String EXPORT = "hast.device.export";
+
+    /** Size of the device in bytes. */
+    long size();
+
+    /** Preferred and minimum I/O granularity in bytes (the provider's sector size). */
+    int blockSize();
+
+    /** The largest single read or write the device accepts, in bytes. */
+    int maxRequest();
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst}. */
+    CompletionStage<Void> read(long offset, ByteBuffer dst);
+
+    /** Writes {@code src} at {@code offset}; with {@code fua} the data is durable when the stage completes. */
+    CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua);
+
+    /** Makes every completed write durable. */
+    CompletionStage<Void> flush();
+
+    /** Discards {@code length} bytes at {@code offset}; they read back as zeros. */
+    CompletionStage<Void> trim(long offset, long length);
+
+    /** Writes {@code length} zero bytes at {@code offset}, releasing space when {@code mayTrim}. */
+    CompletionStage<Void> writeZeroes(long offset, long length, boolean mayTrim, boolean fua);
+}

@@ -1,0 +1,41 @@
+package hast.api.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * The local component of a resource: a regular file or a block device addressed by byte
+ * offsets. Offsets here are provider offsets (metadata at 0, activemap, then data).
+ *
+ * <p>Implementations are safe for concurrent calls on disjoint ranges.
+ */
+@ConsumerType
+public interface LocalProvider extends Closeable {
+
+    /** The path this provider was opened from, as configured ({@code local}). */
+    String path();
+
+    /** Bytes in the provider (the media size). */
+    long size() throws IOException;
+
+    /** The logical sector size: offsets and lengths of data requests are multiples of it. */
+    int sectorSize();
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset}; a short provider is an {@link java.io.EOFException}. */
+    void read(ByteBuffer dst, long offset) throws IOException;
+
+    /** Writes all of {@code src} at {@code offset}. */
+    void write(ByteBuffer src, long offset) throws IOException;
+
+    /** Makes completed writes durable (fdatasync or a cache flush). */
+    void flush() throws IOException;
+
+    /**
+     * Releases {@code length} bytes at {@code offset} (trim); they read back as zeros afterwards.
+     * A provider that cannot release space writes zeros instead.
+     */
+    void delete(long offset, long length) throws IOException;
+}
