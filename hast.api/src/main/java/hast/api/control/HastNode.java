@@ -1,8 +1,10 @@
 package hast.api.control;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
 
@@ -11,6 +13,12 @@ import org.osgi.annotation.versioning.ProviderType;
 /** The running daemon's resources, as the control surface sees them. */
 @ProviderType
 public interface HastNode {
+
+    /** The configuration file the daemon was started with (absolute). */
+    Path configPath();
+
+    /** The address of the daemon's control socket. */
+    HastAddress controlAddress();
 
     /** Every configured resource, in configuration-file order. */
     List<ResourceInfo> resources();

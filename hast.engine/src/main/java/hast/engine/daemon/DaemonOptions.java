@@ -1,0 +1,94 @@
+package hast.engine.daemon;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import hast.api.HastException;
+import hast.api.Sysexits;
+
+/**
+ * The hastd command line: {@code hastd [-dFh] [-c config] [-P pidfile]}.
+ *
+ * @param config     the configuration file, made absolute so a reload finds it whatever the working directory
+ * @param debug      how many times {@code -d} was given
+ * @param foreground {@code -F}: stay attached to the terminal and log to stderr
+ * @param pidfile    {@code -P}: overrides the configuration's pidfile; {@code null} when not given
+ * @param help       {@code -h} or {@code --help}
+ */
+record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, boolean help) {
+    static final String DEFAULT_CONFIG = "/etc/hast.conf";
+    static final String USAGE = "usage: hastd [-dFh] [-c config] [-P pidfile]";
+    static final String HELP = USAGE + "\n"
+            + "\n"
+            + "hastd keeps block devices replicated between two nodes (HAST). It reads its\n"
+            + "resources from the configuration file and waits for 'hastctl role' to make each\n"
+            + "one primary (served over NBD and replicated) or secondary (receiving updates).\n"
+            + "\n"
+            + "  -c config   configuration file (default " + DEFAULT_CONFIG + ")\n"
+            + "  -d          log more; give twice for debugging detail\n"
+            + "  -F          stay in the foreground and log to standard error; with a terminal\n"
+            + "              on standard input, the OSGi (Gogo) console is offered there\n"
+            + "  -P pidfile  write the process id here (overrides 'pidfile' in the configuration);\n"
+            + "              in the background a pidfile is always written\n"
+            + "  -h, --help  this text\n"
+            + "\n"
+            + "Signals: SIGHUP reloads the configuration, SIGTERM and SIGINT stop cleanly\n"
+            + "(in-flight writes finish and metadata is flushed). Exit status: 0 after a clean\n"
+            + "stop, 64 for bad usage, 72 when the configuration cannot be read, 78 when it is\n"
+            + "invalid, 75 when another hastd holds the pidfile, 71 when a socket cannot be opened.\n";
+
+    /**
+     * Parses getopt-style arguments (flags may be grouped, e.g. {@code -dF}, and an option's value
+     * may be attached, e.g. {@code -c/etc/hast.conf}).
+     *
+     * @throws HastException with {@link Sysexits#EX_USAGE} and a message naming the bad argument
+     */
+    static DaemonOptions parse(List<String> args) throws HastException {
+        String config = DEFAULT_CONFIG;
+        String pidfile = null;
+        int debug = 0;
+        boolean foreground = false;
+        boolean help = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--help")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("-") || arg.length() < 2 || arg.startsWith("--")) {
+                throw usage("unexpected argument '" + arg + "'");
+            }
+            for (int j = 1; j < arg.length(); j++) {
+                char flag = arg.charAt(j);
+                switch (flag) {
+                    case 'd' -> debug++;
+                    case 'F' -> foreground = true;
+                    case 'h' -> help = true;
+                    case 'c', 'P' -> {
+                        String value;
+                        if (j + 1 < arg.length()) {
+                            value = arg.substring(j + 1);
+                        } else if (i + 1 < args.size()) {
+                            value = args.get(++i);
+                        } else {
+                            throw usage("option -" + flag + " needs a file name");
+                        }
+                        if (flag == 'c') {
+                            config = value;
+                        } else {
+                            pidfile = value;
+                        }
+                        j = arg.length();
+                    }
+                    default -> throw usage("unknown option -" + flag);
+                }
+            }
+        }
+        return new DaemonOptions(Path.of(config).toAbsolutePath().normalize(), debug, foreground,
+                pidfile == null ? null : Path.of(pidfile).toAbsolutePath().normalize(), help);
+    }
+
+    private static HastException usage(String problem) {
+        return new HastException(Sysexits.EX_USAGE, "hastd: " + problem + "\n" + USAGE);
+    }
+}

@@ -1,0 +1,175 @@
+package hast.engine.daemon;
+
+import java.io.IOException;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import hast.api.HastException;
+import hast.api.Sysexits;
+import hast.api.control.HastNode;
+import hast.api.event.HastEventListener;
+import hast.engine.config.ConfigParser;
+import hast.engine.config.HastConfig;
+import hast.engine.config.NodeIdentity;
+import hast.engine.event.EventDispatcher;
+import hast.engine.resource.ResourceManager;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import sun.misc.Signal;
+
+/**
+ * hastd: reads the command line the launcher was started with, loads the configuration, takes
+ * the pidfile and publishes this node's resources. It owns the process's exit status: the
+ * launcher's own (117 on any framework stop) never reaches the operator.
+ */
+@Component(immediate = true)
+public final class Hastd {
+    /** Service property of the bnd launcher's registration: the command-line arguments (String[]). */
+    static final String LAUNCHER_ARGUMENTS = "launcher.arguments";
+    private static final Logger LOG = Logger.getLogger(Hastd.class.getName());
+    /** System property set by run/hastd in background mode: a file to write our pid into once started. */
+    static final String READY_FILE = "hastd.ready";
+
+    private final Handler log;
+    private final PidFile pidfile;
+    private final ResourceManager manager;
+    private final EventDispatcher events;
+    private final ServiceRegistration<HastNode> registration;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    @Reference(service = HastEventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    private final List<Map.Entry<Map<String, Object>, HastEventListener>> listeners = new CopyOnWriteArrayList<>();
+
+    @Activate
+    public Hastd(BundleContext context,
+            @Reference(service = Object.class, target = "(" + LAUNCHER_ARGUMENTS + "=*)") Map<String, Object> launcher) {
+        DaemonOptions options = null;
+        Handler handler = null;
+        PidFile pid = null;
+        try {
+            options = DaemonOptions.parse(List.of((String[]) launcher.get(LAUNCHER_ARGUMENTS)));
+            if (options.help()) {
+                System.out.print(DaemonOptions.HELP);
+                System.out.flush();
+                exit(Sysexits.EX_OK);
+            }
+            handler = LogSetup.install(options.debug());
+            ConfigParser parser = new ConfigParser(NodeIdentity.fromEnvironment());
+            HastConfig config = parser.parse(options.config());
+            if (options.pidfile() != null || !options.foreground()) {
+                pid = PidFile.acquire(options.pidfile() != null ? options.pidfile()
+                        : java.nio.file.Path.of(config.pidfile()));
+            }
+            this.events = new EventDispatcher(() -> listeners);
+            this.manager = new ResourceManager(config, parser, new ServicePublisher(context), events);
+            this.registration = context.registerService(HastNode.class, manager, new Hashtable<>());
+        } catch (HastException e) {
+            if (handler != null) {
+                LOG.severe(e.getMessage());
+                handler.flush();
+            } else {
+                System.err.println(e.getMessage());
+            }
+            closeQuietly(pid);
+            throw exit(e.status());
+        }
+        this.log = handler;
+        this.pidfile = pid;
+        Signal.handle(new Signal("TERM"), s -> stop("Termination signal received, exiting."));
+        Signal.handle(new Signal("INT"), s -> stop("Termination signal received, exiting."));
+        Signal.handle(new Signal("HUP"), s -> reload());
+        LOG.info("Started successfully, running protocol version 2.");
+        announceReady();
+    }
+
+    /** Tells the launcher script (which waits to report a failed start) that the daemon serves. */
+    private static void announceReady() {
+        String ready = System.getProperty(READY_FILE);
+        if (ready != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(ready), ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Unable to write " + ready + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void reload() {
+        new Thread(() -> {
+            try {
+                manager.reload();
+            } catch (HastException e) {
+                // ResourceManager has logged why; the running configuration stays in force.
+            }
+        }, "hastd-reload").start();
+    }
+
+    /** A signal's clean stop: release every resource, then end the process with status 0. */
+    private void stop(String why) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        Thread stopper = new Thread(() -> {
+            LOG.info(why);
+            shutdown();
+            throw exit(Sysexits.EX_OK);
+        }, "hastd-stop");
+        stopper.start();
+    }
+
+    /** The framework is stopping (e.g. {@code stop 0} on the console): release without exiting. */
+    @Deactivate
+    void deactivate() {
+        shutdown();
+        LogSetup.uninstall(log);
+    }
+
+    private synchronized void shutdown() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // A second shutdown path got here first.
+        }
+        manager.close();
+        events.close();
+        closeQuietly(pidfile);
+        log.flush();
+    }
+
+    /**
+     * Ends the process with {@code status}. Halting skips the launcher's shutdown hook, whose
+     * framework stop would replace our status with its own; everything that matters (providers,
+     * metadata, pidfile) is released before this is called.
+     */
+    private static Error exit(int status) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
+        return new AssertionError("halt returned");
+    }
+
+    private static void closeQuietly(PidFile pid) {
+        if (pid != null) {
+            try {
+                pid.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Unable to remove pidfile " + pid.path(), e);
+            }
+        }
+    }
+}

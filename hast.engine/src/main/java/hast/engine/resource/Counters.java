@@ -1,0 +1,23 @@
+package hast.engine.resource;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import hast.api.control.Statistics;
+
+/** Live request counters of one resource; {@link #snapshot()} is what hastctl shows. */
+final class Counters {
+    final LongAdder reads = new LongAdder();
+    final LongAdder writes = new LongAdder();
+    final LongAdder deletes = new LongAdder();
+    final LongAdder flushes = new LongAdder();
+    final LongAdder activemapUpdates = new LongAdder();
+    final LongAdder readErrors = new LongAdder();
+    final LongAdder writeErrors = new LongAdder();
+    final LongAdder deleteErrors = new LongAdder();
+    final LongAdder flushErrors = new LongAdder();
+
+    Statistics snapshot() {
+        return new Statistics(reads.sum(), writes.sum(), deletes.sum(), flushes.sum(), activemapUpdates.sum(),
+                readErrors.sum(), writeErrors.sum(), deleteErrors.sum(), flushErrors.sum());
+    }
+}

@@ -1,0 +1,128 @@
+package hast.engine.resource;
+
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+import hast.api.HastException;
+import hast.api.Role;
+import hast.api.control.ResourceInfo;
+import hast.api.control.Statistics;
+import hast.api.event.HastEvent;
+import hast.engine.config.ResourceConfig;
+
+/**
+ * One configured resource and the role an operator gave it. Role changes are serialised; leaving
+ * a role finishes its in-flight I/O before the next role opens the provider.
+ */
+final class Resource {
+    private static final Logger LOG = Logger.getLogger(Resource.class.getName());
+
+    private final DevicePublisher publisher;
+    private final Consumer<HastEvent> events;
+    private ResourceConfig config;
+    private Role role = Role.INIT;
+    /** What the current role holds open; {@code null} in init. */
+    private RoleState state;
+
+    Resource(ResourceConfig config, DevicePublisher publisher, Consumer<HastEvent> events) {
+        this.config = config;
+        this.publisher = publisher;
+        this.events = events;
+    }
+
+    /** The resources held by a role other than init, released by {@link #close()}. */
+    interface RoleState extends AutoCloseable {
+        /** Bytes in dirty extents. */
+        long dirtyBytes();
+
+        long extentsize();
+
+        int keepdirty();
+
+        /** {@code complete} or {@code degraded}. */
+        String status();
+
+        Statistics statistics();
+
+        @Override
+        void close();
+    }
+
+    synchronized String name() {
+        return config.name();
+    }
+
+    synchronized ResourceConfig config() {
+        return config;
+    }
+
+    synchronized Role role() {
+        return role;
+    }
+
+    /**
+     * Moves to {@code next}, draining the current role first. On failure the resource is left in
+     * init with the error reported, never half-open.
+     *
+     * @return the previous role
+     */
+    synchronized Role setRole(Role next) throws HastException {
+        Role previous = role;
+        if (next == previous) {
+            return previous;
+        }
+        release();
+        role = Role.INIT;
+        state = switch (next) {
+            case PRIMARY -> PrimaryRole.start(config, publisher);
+            case SECONDARY -> SecondaryRole.start(config);
+            case INIT -> null;
+        };
+        role = next;
+        LOG.info(() -> "[" + config.name() + "] Role changed to " + next.label() + ".");
+        events.accept(HastEvent.of(HastEvent.ROLE, config.name(), previous.label(), next.label()));
+        return previous;
+    }
+
+    /**
+     * Takes a reloaded configuration. A change of what the role holds open (provider path or
+     * name, export address) restarts the role; anything else applies to new requests.
+     */
+    synchronized void reconfigure(ResourceConfig next) throws HastException {
+        boolean restart = state != null && (!next.local().equals(config.local())
+                || !next.provname().equals(config.provname()) || !next.export().equals(config.export()));
+        Role current = role;
+        if (restart) {
+            LOG.info(() -> "[" + next.name() + "] Resource configuration was modified, restarting it.");
+            setRole(Role.INIT);
+        }
+        config = next;
+        if (restart) {
+            setRole(current);
+        }
+    }
+
+    /** Releases the current role without raising a role event (daemon shutdown). */
+    synchronized void close() {
+        release();
+        role = Role.INIT;
+    }
+
+    private void release() {
+        if (state != null) {
+            RoleState s = state;
+            state = null;
+            s.close();
+        }
+    }
+
+    synchronized ResourceInfo info() {
+        ResourceConfig c = config;
+        RoleState s = state;
+        String export = role == Role.PRIMARY ? c.export().toString() : null;
+        return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
+                s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
+                c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export,
+                s == null ? Statistics.ZERO : s.statistics());
+    }
+}

@@ -1,0 +1,118 @@
+package hast.engine.resource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import hast.api.HastAddress;
+import hast.api.HastException;
+import hast.api.Role;
+import hast.api.control.HastNode;
+import hast.api.control.ResourceInfo;
+import hast.api.event.HastEvent;
+import hast.engine.config.ConfigParser;
+import hast.engine.config.HastConfig;
+import hast.engine.config.ResourceConfig;
+
+/** This node's resources, in configuration order: the engine behind hastctl. */
+public final class ResourceManager implements HastNode {
+    private static final Logger LOG = Logger.getLogger(ResourceManager.class.getName());
+
+    private final ConfigParser parser;
+    private final DevicePublisher publisher;
+    private final Consumer<HastEvent> events;
+    private volatile HastConfig config;
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+
+    public ResourceManager(HastConfig config, ConfigParser parser, DevicePublisher publisher,
+            Consumer<HastEvent> events) {
+        this.config = config;
+        this.parser = parser;
+        this.publisher = publisher;
+        this.events = events;
+        for (ResourceConfig rc : config.resources()) {
+            resources.put(rc.name(), new Resource(rc, publisher, events));
+        }
+    }
+
+    @Override
+    public Path configPath() {
+        return config.file();
+    }
+
+    @Override
+    public HastAddress controlAddress() {
+        return config.control();
+    }
+
+    @Override
+    public synchronized List<ResourceInfo> resources() {
+        List<ResourceInfo> all = new ArrayList<>(resources.size());
+        for (Resource r : resources.values()) {
+            all.add(r.info());
+        }
+        return all;
+    }
+
+    @Override
+    public synchronized Optional<ResourceInfo> resource(String name) {
+        return Optional.ofNullable(resources.get(name)).map(Resource::info);
+    }
+
+    @Override
+    public Role setRole(String name, Role role) throws HastException {
+        Resource r;
+        synchronized (this) {
+            r = resources.get(name);
+        }
+        if (r == null) {
+            throw new HastException(1, "Unknown resource " + name + ".");
+        }
+        return r.setRole(role);
+    }
+
+    /**
+     * Re-reads the configuration: removed resources go to init and are dropped, new ones start in
+     * init, changed ones take their new settings (see {@link Resource#reconfigure}).
+     */
+    @Override
+    public synchronized void reload() throws HastException {
+        HastConfig next;
+        try {
+            next = parser.parse(config.file());
+        } catch (HastException e) {
+            LOG.log(Level.SEVERE, "Configuration not reloaded: {0}", e.getMessage());
+            throw e;
+        }
+        Map<String, Resource> kept = new LinkedHashMap<>();
+        for (ResourceConfig rc : next.resources()) {
+            Resource existing = resources.remove(rc.name());
+            if (existing == null) {
+                kept.put(rc.name(), new Resource(rc, publisher, events));
+            } else {
+                existing.reconfigure(rc);
+                kept.put(rc.name(), existing);
+            }
+        }
+        for (Resource gone : resources.values()) {
+            gone.setRole(Role.INIT);
+        }
+        resources.clear();
+        resources.putAll(kept);
+        config = next;
+        LOG.info("Configuration reloaded successfully.");
+    }
+
+    /** Releases every resource (daemon stop): in-flight I/O finishes, activemaps and metadata are flushed. */
+    public synchronized void close() {
+        for (Resource r : resources.values()) {
+            r.close();
+        }
+    }
+}

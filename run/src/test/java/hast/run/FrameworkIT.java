@@ -1,0 +1,226 @@
+package hast.run;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackage;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Hashtable;
+import java.util.List;
+
+import javax.inject.Inject;
+
+import hast.api.Role;
+import hast.api.control.HastNode;
+import hast.api.control.NodeAdmin;
+import hast.api.device.HastDevice;
+import hast.api.transport.Transport;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Constants;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The assembled runtime inside a real Felix: every bundle resolves and starts, every DS component
+ * of ours is satisfied, the daemon publishes its node from a real hast.conf, and the Gogo
+ * {@code hastctl} commands run against it.
+ */
+@RunWith(PaxExam.class)
+public class FrameworkIT {
+    private static final long WAIT_MILLIS = 20_000;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Inject
+    private NodeAdmin admin;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        Path build = Path.of(System.getProperty("hast.build.dir"));
+        List<Option> options = new ArrayList<>(List.of(
+                bootDelegationPackage("sun.*"),
+                frameworkStartLevel(Constants.START_LEVEL_TEST_BUNDLE),
+                systemProperty("pax.exam.invoker").value("junit"),
+                systemProperty("hast.it.dir").value(prepareNode(build.resolve("it/framework")).toString()),
+                cleanCaches(true)));
+        for (File jar : jars(build.resolve("paxexam"))) {
+            options.add(bundle(jar.toURI().toString()).startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES));
+        }
+        for (File jar : jars(build.resolve("bundles"))) {
+            options.add(bundle(jar.toURI().toString()));
+        }
+        return options.toArray(new Option[0]);
+    }
+
+    /** A node "itnode" (HAST_NODE, set by the build) with one 64 MiB file-backed resource. */
+    private static Path prepareNode(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
+            disk.setLength(64 << 20);
+        }
+        Files.writeString(dir.resolve("hast.conf"), String.join("\n",
+                "control uds://" + dir.resolve("ctl.sock"),
+                "export uds://" + dir.resolve("nbd.sock"),
+                "resource itres {",
+                "  on itnode {",
+                "    local " + dir.resolve("disk.img"),
+                "    remote none",
+                "  }",
+                "}", ""));
+        return dir;
+    }
+
+    private static List<File> jars(Path dir) {
+        File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(".jar"));
+        assertNotNull("missing " + dir, files);
+        Arrays.sort(files);
+        return List.of(files);
+    }
+
+    @Test
+    public void everyBundleIsActive() {
+        for (Bundle b : context.getBundles()) {
+            if (b.getHeaders().get("Fragment-Host") == null) {
+                assertEquals(b.getSymbolicName() + " is not active", Bundle.ACTIVE, b.getState());
+            }
+        }
+    }
+
+    @Test
+    public void everyHastComponentIsSatisfied() {
+        int ours = 0;
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (!d.bundle.symbolicName.startsWith("hast.")) {
+                continue;
+            }
+            ours++;
+            assertTrue(d.name + " is not enabled", scr.isComponentEnabled(d));
+            Collection<ComponentConfigurationDTO> configs = scr.getComponentConfigurationDTOs(d);
+            // The daemon waits for the launcher's arguments, which only hast.jar provides.
+            if (d.name.endsWith(".Hastd")) {
+                continue;
+            }
+            assertEquals(d.name + " has no configuration", 1, configs.size());
+            ComponentConfigurationDTO c = configs.iterator().next();
+            assertTrue(d.name + " is unsatisfied: " + Arrays.toString(c.unsatisfiedReferences),
+                    c.state == ComponentConfigurationDTO.ACTIVE || c.state == ComponentConfigurationDTO.SATISFIED);
+        }
+        assertTrue("expected the hast components, found " + ours, ours >= 5);
+    }
+
+    @Test
+    public void transportsAreRegisteredByScheme() throws Exception {
+        for (String scheme : List.of("tcp", "tcp4", "tcp6", "uds")) {
+            Collection<ServiceReference<Transport>> refs =
+                    context.getServiceReferences(Transport.class, "(" + Transport.SCHEME + "=" + scheme + ")");
+            assertEquals("transports for " + scheme, 1, refs.size());
+        }
+    }
+
+    @Test
+    public void daemonPublishesTheNodeAndGogoRunsHastctl() throws Exception {
+        Path dir = Path.of(context.getProperty("hast.it.dir"));
+        Path conf = dir.resolve("hast.conf");
+        assertEquals(0, gogo("hastctl:create -c " + conf + " itres").exit);
+
+        // What hast.jar's launcher registers: the daemon's command line.
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("launcher.arguments", new String[] {"-F", "-c", conf.toString()});
+        ServiceRegistration<Object> launcher = context.registerService(Object.class, new Object(), props);
+        try {
+            HastNode node = await(HastNode.class, null);
+            assertEquals(Role.INIT, node.resource("itres").orElseThrow().role());
+
+            Result role = gogo("hastctl:role primary itres");
+            assertEquals(role.err, 0, role.exit);
+            HastDevice device = await(HastDevice.class, "(" + HastDevice.NAME + "=itres)");
+            assertTrue(device.size() > 0 && device.size() < (64 << 20));
+
+            Result status = gogo("hastctl:status");
+            assertEquals(status.err, 0, status.exit);
+            assertTrue(status.out, status.out.contains("itres") && status.out.contains("primary"));
+
+            Result list = gogo("hastctl:list itres");
+            assertTrue(list.out, list.out.contains("  role: primary") && list.out.contains("  provname: itres"));
+
+            assertEquals(0, gogo("hastctl:role init itres").exit);
+            assertEquals(0, context.getServiceReferences(HastDevice.class, null).size());
+            Result dump = gogo("hastctl:dump itres");
+            assertTrue(dump.out, dump.out.contains("prevrole: init"));
+        } finally {
+            launcher.unregister();
+        }
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    /** Runs one Gogo command line; a command that fails throws, which we report as exit 1. */
+    private Result gogo(String line) throws Exception {
+        CommandProcessor processor = await(CommandProcessor.class, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+                CommandSession session = processor.createSession(System.in, o, e)) {
+            int exit = 0;
+            try {
+                Object value = session.execute(line);
+                if (value != null) {
+                    o.println(session.format(value, org.apache.felix.service.command.Converter.INSPECT));
+                }
+            } catch (Exception failure) {
+                e.println(failure.getMessage());
+                exit = 1;
+            }
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private <T> T await(Class<T> type, String filter) throws Exception {
+        ServiceTracker<T, T> tracker = filter == null ? new ServiceTracker<>(context, type, null)
+                : new ServiceTracker<>(context, context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(WAIT_MILLIS);
+            assertNotNull("no " + type.getSimpleName() + " service within " + WAIT_MILLIS + " ms", service);
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+}

@@ -1,0 +1,137 @@
+package hast.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One HAST node of a system test: a real hastd started through run/hastd, driven through
+ * run/hastctl, each in its own process, with the node's name given by HAST_NODE.
+ */
+final class Node implements AutoCloseable {
+    static final Path RUN = Path.of(System.getProperty("hast.run.dir", "."));
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    final String name;
+    final Path dir;
+    final Path conf;
+    private Process daemon;
+
+    Node(String name, Path dir, Path conf) {
+        this.name = name;
+        this.dir = dir;
+        this.conf = conf;
+    }
+
+    record Result(int exit, String out, String err) {
+        Result expect(int status) {
+            assertEquals(status, exit, () -> "exit status; stdout:\n" + out + "\nstderr:\n" + err);
+            return this;
+        }
+    }
+
+    /** Runs {@code run/hastctl args...} as this node and waits for it. */
+    Result hastctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastctl").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, Map.of());
+    }
+
+    /** Runs a command with HAST_NODE set to this node, collecting its output. */
+    Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put("HAST_NODE", name);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(cmd + " did not finish within " + DEADLINE);
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** Starts hastd in the foreground (its log goes to {@code <dir>/<name>.log}) and waits until it answers. */
+    Node start(String... extraArgs) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString()));
+        cmd.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put("HAST_NODE", name);
+        daemon = pb.start();
+        awaitTrue("hastd " + name + " answering on its control socket", () -> {
+            if (!daemon.isAlive()) {
+                fail("hastd " + name + " exited with " + daemon.exitValue() + ":\n" + logText());
+            }
+            try {
+                return hastctl("status", "-c", conf.toString()).exit == 0;
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        return this;
+    }
+
+    Path log() {
+        return dir.resolve(name + ".log");
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log()) ? Files.readString(log()) : "(no log)";
+        } catch (IOException e) {
+            return "(unreadable log: " + e + ")";
+        }
+    }
+
+    Process daemon() {
+        return daemon;
+    }
+
+    /** Stops hastd with SIGTERM and returns its exit status. */
+    int stop() throws InterruptedException {
+        if (daemon == null) {
+            return 0;
+        }
+        daemon.destroy();
+        if (!daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            daemon.destroyForcibly();
+            fail("hastd " + name + " did not stop within " + DEADLINE + ":\n" + logText());
+        }
+        int status = daemon.exitValue();
+        daemon = null;
+        return status;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (daemon != null) {
+            daemon.destroyForcibly().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** Polls {@code condition} until it holds, failing with {@code what} at the deadline. */
+    static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+}
