@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ final class PidFile implements AutoCloseable {
             Files.createDirectories(path.toAbsolutePath().getParent());
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock = tryLock(channel);
             if (lock == null) {
                 String other = Files.readString(path, StandardCharsets.US_ASCII).trim();
                 channel.close();
@@ -48,6 +49,15 @@ final class PidFile implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             throw new HastException(Sysexits.EX_OSERR, "Unable to write pidfile " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock, or {@code null} when another process (or this one) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException heldByThisProcess) {
+            return null;
         }
     }
 

@@ -1,0 +1,107 @@
+package hast.engine.admin;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import hast.api.HastAddress;
+import hast.api.HastException;
+import hast.api.Sysexits;
+import hast.api.control.MetadataInfo;
+import hast.api.control.NodeAdmin;
+import hast.api.storage.LocalProvider;
+import hast.engine.config.ConfigParser;
+import hast.engine.config.HastConfig;
+import hast.engine.config.NodeIdentity;
+import hast.engine.config.ResourceConfig;
+import hast.engine.local.FileProvider;
+import hast.engine.metadata.MetadataStore;
+import hast.engine.metadata.ProviderLayout;
+
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code hastctl create} and {@code dump}: they work on the local providers named by the
+ * configuration, with or without a running daemon, as in the reference. Like the reference,
+ * create takes no lock and asks no daemon: it is the administrator's tool to (re)initialise.
+ */
+@Component(service = NodeAdmin.class)
+public final class LocalAdmin implements NodeAdmin {
+    static final long DEFAULT_EXTENTSIZE = 2L << 20;
+    static final int DEFAULT_KEEPDIRTY = 64;
+
+    private final ConfigParser parser;
+
+    /** For DS and {@link java.util.ServiceLoader}: this node is named by HAST_NODE or the hostname. */
+    public LocalAdmin() {
+        this(NodeIdentity.fromEnvironment());
+    }
+
+    LocalAdmin(NodeIdentity node) {
+        this.parser = new ConfigParser(node);
+    }
+
+    @Override
+    public List<String> resourceNames(Path config) throws HastException {
+        return parser.parse(config).resources().stream().map(ResourceConfig::name).toList();
+    }
+
+    @Override
+    public HastAddress controlAddress(Path config) throws HastException {
+        return parser.parse(config).control();
+    }
+
+    @Override
+    public MetadataInfo create(Path config, String resource, long extentsize, long keepdirty, long mediasize)
+            throws HastException {
+        ResourceConfig rc = resource(config, resource);
+        if (keepdirty < 0 || keepdirty > Integer.MAX_VALUE) {
+            throw new HastException(Sysexits.EX_DATAERR, "Invalid keepdirty " + keepdirty + ".");
+        }
+        try (LocalProvider provider = open(rc, false)) {
+            long size = provider.size();
+            if (mediasize > size) {
+                throw new HastException(Sysexits.EX_DATAERR,
+                        "Provided mediasize is larger than provider " + rc.local() + " size.");
+            }
+            ProviderLayout layout = ProviderLayout.of(mediasize == 0 ? size : mediasize,
+                    extentsize == 0 ? DEFAULT_EXTENTSIZE : extentsize, provider.sectorSize());
+            try {
+                MetadataStore.initialise(provider, rc.name(), layout,
+                        keepdirty == 0 ? DEFAULT_KEEPDIRTY : (int) keepdirty);
+                return MetadataStore.read(provider, rc.name()).toInfo();
+            } catch (IOException e) {
+                throw new HastException(Sysexits.EX_IOERR,
+                        "Unable to write metadata to " + rc.local() + ": " + e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw new HastException(Sysexits.EX_IOERR, "Unable to close " + rc.local() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public MetadataInfo dump(Path config, String resource) throws HastException {
+        ResourceConfig rc = resource(config, resource);
+        try (LocalProvider provider = open(rc, true)) {
+            return MetadataStore.read(provider, rc.name()).toInfo();
+        } catch (IOException e) {
+            throw new HastException(Sysexits.EX_IOERR,
+                    "Unable to read metadata from " + rc.local() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ResourceConfig resource(Path config, String name) throws HastException {
+        HastConfig parsed = parser.parse(config);
+        return parsed.resource(name)
+                .orElseThrow(() -> new HastException(Sysexits.EX_DATAERR, "Unknown resource " + name + "."));
+    }
+
+    private static LocalProvider open(ResourceConfig rc, boolean readOnly) throws HastException {
+        try {
+            return FileProvider.open(Path.of(rc.local()), readOnly);
+        } catch (IOException e) {
+            throw new HastException(Sysexits.EX_NOINPUT,
+                    "Unable to open " + rc.local() + " of resource " + rc.name() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package hast.engine.config;
+
+import hast.api.HastAddress;
+
+/**
+ * One resource as this node sees it, every setting resolved (node section over resource block
+ * over global settings over defaults).
+ *
+ * @param remote  the peer's address, or {@code none} when the peer is not known yet
+ * @param source  the local address outgoing connections bind to, or {@code null}
+ * @param timeout seconds before a silent peer is declared gone
+ * @param exec    the hook program, or the empty string for none
+ * @param export  where the primary serves this resource over NBD
+ */
+public record ResourceConfig(String name, String provname, String local, String remote, String source,
+        Replication replication, String checksum, String compression, int timeout, String exec,
+        boolean metaflush, HastAddress export) {
+
+    public static final String NO_REMOTE = "none";
+
+    public boolean hasRemote() {
+        return !NO_REMOTE.equals(remote);
+    }
+}

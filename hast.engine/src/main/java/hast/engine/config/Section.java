@@ -1,0 +1,55 @@
+package hast.engine.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The settings written in one block of hast.conf, each with the line it came from. */
+final class Section {
+
+    /** A value and where it was written. */
+    record Setting(String value, int line) {
+    }
+
+    /** A nested {@code on <node> { ... }} block. */
+    record NodeSection(String node, int line, Section settings) {
+    }
+
+    private final Map<String, Setting> values = new LinkedHashMap<>();
+    private final List<Setting> listen = new ArrayList<>();
+    private final List<NodeSection> nodes = new ArrayList<>();
+
+    /**
+     * Records a setting; {@code listen} may repeat, anything else set twice in one block is an
+     * error rather than a silent "last one wins".
+     */
+    void set(String keyword, Setting setting, String file) throws ConfigException {
+        if (keyword.equals("listen")) {
+            listen.add(setting);
+            return;
+        }
+        Setting earlier = values.putIfAbsent(keyword, setting);
+        if (earlier != null) {
+            throw new ConfigException(file, setting.line(),
+                    "'" + keyword + "' is set twice in the same block (first on line " + earlier.line() + ")");
+        }
+    }
+
+    Optional<Setting> get(String keyword) {
+        return Optional.ofNullable(values.get(keyword));
+    }
+
+    List<Setting> listen() {
+        return listen;
+    }
+
+    void addNode(NodeSection node) {
+        nodes.add(node);
+    }
+
+    List<NodeSection> nodes() {
+        return nodes;
+    }
+}

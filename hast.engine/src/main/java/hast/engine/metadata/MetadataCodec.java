@@ -1,0 +1,114 @@
+package hast.engine.metadata;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+import hast.api.Role;
+
+/**
+ * The metadata block, format 1: a magic, a format version, fixed little-endian fields, the
+ * resource name, zero padding, and a CRC32C of everything before it in the block's last 4 bytes.
+ * A reader refuses what it cannot vouch for, with a message saying which case it is.
+ */
+public final class MetadataCodec {
+    static final byte[] MAGIC = "HASTJMD\0".getBytes(StandardCharsets.US_ASCII);
+    static final int FORMAT = 1;
+    static final int MAX_NAME = 255;
+    private static final int CRC_OFFSET = ProviderLayout.METADATA_SIZE - 4;
+
+    private MetadataCodec() {
+    }
+
+    public static ByteBuffer encode(Metadata md) {
+        byte[] name = md.resource().getBytes(StandardCharsets.UTF_8);
+        if (name.length == 0 || name.length > MAX_NAME) {
+            throw new IllegalArgumentException("Resource name must be 1 to " + MAX_NAME + " bytes: " + md.resource());
+        }
+        ByteBuffer b = ByteBuffer.allocate(ProviderLayout.METADATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).putShort((short) FORMAT)
+                .putLong(md.datasize()).putInt(md.extentsize()).putInt(md.keepdirty()).putLong(md.localoff())
+                .putLong(md.resuid()).putLong(md.localcnt()).putLong(md.remotecnt())
+                .put((byte) md.prevrole().ordinal())
+                .putShort((short) name.length).put(name);
+        b.putInt(CRC_OFFSET, crc(b.array()));
+        return b.clear();
+    }
+
+    /**
+     * Decodes a block read from {@code provider} (named in messages).
+     *
+     * @throws MetadataFormatException when the block is not valid metadata of a format we read
+     */
+    public static Metadata decode(ByteBuffer block, String provider) throws MetadataFormatException {
+        ByteBuffer b = block.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() < ProviderLayout.METADATA_SIZE) {
+            throw new MetadataFormatException("Metadata on " + provider + " is truncated (" + b.remaining() + " bytes).");
+        }
+        byte[] raw = new byte[ProviderLayout.METADATA_SIZE];
+        b.get(raw);
+        ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        if (isZero(raw)) {
+            throw new MetadataFormatException("No HAST metadata on " + provider + ": run 'hastctl create' first.");
+        }
+        byte[] magic = new byte[MAGIC.length];
+        in.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new MetadataFormatException(provider + " does not hold HAST metadata (foreign data or another format);"
+                    + " 'hastctl create' would overwrite it.");
+        }
+        int format = Short.toUnsignedInt(in.getShort());
+        if (format != FORMAT) {
+            throw new MetadataFormatException("Metadata on " + provider + " has format " + format
+                    + "; this version reads format " + FORMAT + ".");
+        }
+        if (in.getInt(CRC_OFFSET) != crc(raw)) {
+            throw new MetadataFormatException("Metadata on " + provider + " is torn or corrupted (checksum mismatch).");
+        }
+        long datasize = in.getLong();
+        int extentsize = in.getInt();
+        int keepdirty = in.getInt();
+        long localoff = in.getLong();
+        long resuid = in.getLong();
+        long localcnt = in.getLong();
+        long remotecnt = in.getLong();
+        int role = in.get();
+        int nameLength = Short.toUnsignedInt(in.getShort());
+        if (role < 0 || role >= Role.values().length) {
+            throw inconsistent(provider, "unknown prevrole " + role);
+        }
+        if (nameLength == 0 || nameLength > MAX_NAME) {
+            throw inconsistent(provider, "resource name of " + nameLength + " bytes");
+        }
+        byte[] name = new byte[nameLength];
+        in.get(name);
+        if (extentsize <= 0 || Integer.bitCount(extentsize) != 1) {
+            throw inconsistent(provider, "extent size " + extentsize + " is not a power of two");
+        }
+        if (localoff < ProviderLayout.METADATA_SIZE || datasize <= 0 || keepdirty <= 0) {
+            throw inconsistent(provider, "localoff " + localoff + ", datasize " + datasize + ", keepdirty " + keepdirty);
+        }
+        return new Metadata(new String(name, StandardCharsets.UTF_8), datasize, extentsize, keepdirty, localoff,
+                resuid, localcnt, remotecnt, Role.values()[role]);
+    }
+
+    private static MetadataFormatException inconsistent(String provider, String what) {
+        return new MetadataFormatException("Metadata on " + provider + " is inconsistent: " + what + ".");
+    }
+
+    private static int crc(byte[] block) {
+        CRC32C crc = new CRC32C();
+        crc.update(block, 0, CRC_OFFSET);
+        return (int) crc.getValue();
+    }
+
+    private static boolean isZero(byte[] block) {
+        for (byte x : block) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,120 @@
+package hast.engine.resource;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import hast.api.HastException;
+import hast.api.Role;
+import hast.api.Sysexits;
+import hast.api.control.Statistics;
+import hast.api.device.HastDevice;
+import hast.engine.activemap.ActiveMap;
+import hast.engine.activemap.ActiveMapStore;
+import hast.engine.config.ResourceConfig;
+import hast.engine.metadata.Metadata;
+
+/**
+ * What a primary holds: the local component, its activemap (loaded from disk, so extents left
+ * dirty by a crash stay dirty), and the device published for export.
+ */
+final class PrimaryRole implements Resource.RoleState {
+    private static final Logger LOG = Logger.getLogger(PrimaryRole.class.getName());
+    private static final long DRAIN_MILLIS = 60_000;
+
+    private final LocalComponent local;
+    private final DirtyExtents dirty;
+    private final PrimaryDevice device;
+    private final Counters counters;
+    private final DevicePublisher.Publication publication;
+
+    private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
+            DevicePublisher.Publication publication) {
+        this.local = local;
+        this.dirty = dirty;
+        this.device = device;
+        this.counters = counters;
+        this.publication = publication;
+    }
+
+    static PrimaryRole start(ResourceConfig config, DevicePublisher publisher) throws HastException {
+        LocalComponent local = LocalComponent.open(config);
+        try {
+            Metadata md = local.metadata();
+            if (md.resuid() == 0) {
+                // Never paired: nothing to compare counters with yet.
+                md = md.withCounters(0, 0);
+            }
+            local.writeMetadata(md.withPrevrole(Role.PRIMARY));
+            Counters counters = new Counters();
+            ActiveMapStore store = new ActiveMapStore(local.provider(), local.layout(), config.metaflush());
+            ActiveMap map = new ActiveMap(md.datasize(), md.extentsize(), store.mapsize(), md.keepdirty());
+            map.loadFrom(store.read());
+            DirtyExtents dirty = new DirtyExtents(config.name(), map, store, counters);
+            PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
+                    dirty, counters);
+            DevicePublisher.Publication publication = publisher.publish(device, Map.of(
+                    HastDevice.NAME, config.provname(),
+                    HastDevice.RESOURCE, config.name(),
+                    HastDevice.EXPORT, config.export().toString()));
+            LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
+            return new PrimaryRole(local, dirty, device, counters, publication);
+        } catch (IOException e) {
+            local.close();
+            throw new HastException(Sysexits.EX_IOERR,
+                    "[" + config.name() + "] Unable to start as primary: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long dirtyBytes() {
+        return dirty.dirtyBytes();
+    }
+
+    @Override
+    public long extentsize() {
+        return local.metadata().extentsize();
+    }
+
+    @Override
+    public int keepdirty() {
+        return local.metadata().keepdirty();
+    }
+
+    @Override
+    public String status() {
+        // No secondary is connected yet in any configuration: replication comes with the transport.
+        return "degraded";
+    }
+
+    @Override
+    public Statistics statistics() {
+        return counters.snapshot();
+    }
+
+    /** Withdraws the export (clients drain), finishes in-flight I/O, then flushes activemap and metadata. */
+    @Override
+    public void close() {
+        String name = local.resource();
+        publication.withdraw();
+        try {
+            if (!device.close(DRAIN_MILLIS)) {
+                LOG.warning(() -> "[" + name + "] Requests still running after " + DRAIN_MILLIS + " ms; closing anyway.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            dirty.flush();
+            local.writeMetadata(local.metadata());
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, "[" + name + "] Unable to flush activemap and metadata: " + e.getMessage(), e);
+        } finally {
+            local.close();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package hast.engine.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import hast.api.HastException;
+import hast.api.Sysexits;
+
+import org.junit.jupiter.api.Test;
+
+class DaemonOptionsTest {
+
+    @Test
+    void defaultsMatchTheReference() throws Exception {
+        DaemonOptions o = DaemonOptions.parse(List.of());
+        assertEquals(Path.of("/etc/hast.conf"), o.config());
+        assertEquals(0, o.debug());
+        assertFalse(o.foreground());
+        assertNull(o.pidfile());
+        assertFalse(o.help());
+    }
+
+    @Test
+    void groupedFlagsAttachedValuesAndRepeatedDebug() throws Exception {
+        DaemonOptions o = DaemonOptions.parse(List.of("-dFd", "-c/etc/x.conf", "-P", "/run/h.pid"));
+        assertEquals(2, o.debug());
+        assertTrue(o.foreground());
+        assertEquals(Path.of("/etc/x.conf"), o.config());
+        assertEquals(Path.of("/run/h.pid"), o.pidfile());
+    }
+
+    @Test
+    void relativeConfigBecomesAbsoluteSoReloadFindsIt() throws Exception {
+        DaemonOptions o = DaemonOptions.parse(List.of("-c", "conf/hast.conf"));
+        assertTrue(o.config().isAbsolute());
+        assertTrue(o.config().endsWith("conf/hast.conf"));
+    }
+
+    @Test
+    void helpInBothSpellings() throws Exception {
+        assertTrue(DaemonOptions.parse(List.of("-h")).help());
+        assertTrue(DaemonOptions.parse(List.of("--help")).help());
+        assertTrue(DaemonOptions.HELP.startsWith(DaemonOptions.USAGE));
+    }
+
+    @Test
+    void badUsageNamesTheArgumentAndExits64() {
+        for (List<String> bad : List.of(List.of("-x"), List.of("-c"), List.of("stray"), List.of("--verbose"))) {
+            HastException e = assertThrows(HastException.class, () -> DaemonOptions.parse(bad));
+            assertEquals(Sysexits.EX_USAGE, e.status(), bad.toString());
+            assertTrue(e.getMessage().contains(DaemonOptions.USAGE), e.getMessage());
+        }
+        HastException e = assertThrows(HastException.class, () -> DaemonOptions.parse(List.of("-dq")));
+        assertTrue(e.getMessage().contains("unknown option -q"), e.getMessage());
+    }
+}
