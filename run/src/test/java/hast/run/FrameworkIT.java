@@ -179,7 +179,7 @@ public class FrameworkIT {
             assertEquals(0, gogo("hastctl:role init itres").exit);
             assertEquals(0, context.getServiceReferences(HastDevice.class, null).size());
             Result dump = gogo("hastctl:dump itres");
-            assertTrue(dump.out, dump.out.contains("prevrole: init"));
+            assertTrue(dump.out, dump.out.contains("prevrole: primary"));
         } finally {
             launcher.unregister();
         }
