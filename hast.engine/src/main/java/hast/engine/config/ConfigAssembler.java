@@ -55,6 +55,14 @@ final class ConfigAssembler {
             listen.add(HastAddress.parse(DEFAULT_LISTEN));
         }
         Optional<Section.Setting> nodeExport = first(mine, global, "export");
+        // Global defaults are checked even when no resource uses them yet, so a mistake shows at once.
+        if (global.get("timeout").isPresent()) {
+            timeoutSeconds(global.get("timeout").get());
+        }
+        codec(global.get("checksum"), "checksum", CHECKSUMS);
+        codec(global.get("compression"), "compression", COMPRESSIONS);
+        text(global.get("exec"), "exec", MAX_ADDRESS);
+        address(nodeExport, DEFAULT_EXPORT, "export", Set.of(Scheme.TCP, Scheme.TCP4, Scheme.TCP6, Scheme.UDS));
 
         List<ResourceConfig> resources = new ArrayList<>();
         Map<String, String> providers = new HashMap<>();
