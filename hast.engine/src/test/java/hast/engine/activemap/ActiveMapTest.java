@@ -1,0 +1,99 @@
+package hast.engine.activemap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ActiveMapTest {
+    private static final long EXT = 1 << 20;
+
+    /** 16 extents of 1 MiB, a 2-byte image padded to 8, keepdirty 2. */
+    private final ActiveMap map = new ActiveMap(16 * EXT, EXT, 8, 2);
+
+    @Test
+    void aFirstWriteNeedsTheMarkOnDiskARepeatDoesNot() {
+        assertTrue(map.writeStart(0, 4096));
+        map.bitmap();
+        assertFalse(map.writeStart(4096, 4096), "extent 0 is already marked on disk");
+        assertEquals(EXT, map.dirtyBytes());
+    }
+
+    @Test
+    void keptDirtyExtentsStayMarkedOnDiskAfterTheirWritesComplete() {
+        map.writeStart(0, 4096);
+        map.bitmap();
+        assertFalse(map.writeComplete(0, 4096), "extent 0 is in the keepdirty list: no write needed");
+        assertEquals(0, map.dirtyBytes());
+        assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, map.bitmap());
+    }
+
+    @Test
+    void leastRecentlyUsedExtentIsEvictedAndCleanedAtTheNextWrite() {
+        for (int e : new int[] {0, 1, 2}) {
+            map.writeStart(e * EXT, 4096);
+            map.writeComplete(e * EXT, 4096);
+        }
+        // keepdirty 2: extent 0 fell out of the list and is no longer part of the image.
+        assertArrayEquals(new byte[] {6, 0, 0, 0, 0, 0, 0, 0}, map.bitmap());
+    }
+
+    @Test
+    void completingAWriteOutsideKeepdirtyAsksForAnUpdate() {
+        map.writeStart(0, 4096);
+        map.bitmap();
+        map.writeStart(EXT, 4096);
+        map.writeStart(2 * EXT, 4096);
+        map.bitmap();
+        assertTrue(map.writeComplete(0, 4096), "extent 0 was evicted and is marked on disk: clean it");
+    }
+
+    @Test
+    void aRequestSpanningExtentsMarksEachOfThem() {
+        map.writeStart(EXT - 512, 1024 + EXT);
+        assertEquals(3 * EXT, map.dirtyBytes());
+        assertArrayEquals(new byte[] {7, 0, 0, 0, 0, 0, 0, 0}, map.bitmap());
+    }
+
+    @Test
+    void extentsMarkedForSyncStayDirtyUntilSynchronised() {
+        map.writeStart(3 * EXT, 4096);
+        map.markForSync(3 * EXT, 4096);
+        map.writeComplete(3 * EXT, 4096);
+        assertEquals(EXT, map.dirtyBytes());
+        assertEquals(3, map.nextSyncExtent(0));
+        map.bitmap();
+        map.syncComplete(3);
+        assertEquals(0, map.dirtyBytes());
+        assertEquals(-1, map.nextSyncExtent(0));
+    }
+
+    @Test
+    void loadingADiskImageMakesEveryMarkedExtentNeedSync() {
+        map.loadFrom(new byte[] {(byte) 0x81, 0, 0, 0, 0, 0, 0, (byte) 0xff});
+        assertEquals(2 * EXT, map.dirtyBytes(), "bits past the last extent are ignored");
+        assertEquals(0, map.nextSyncExtent(0));
+        assertEquals(7, map.nextSyncExtent(1));
+        assertFalse(map.writeStart(7 * EXT, 512), "already marked on disk");
+    }
+
+    @Test
+    void mergingThePeersImageAddsItsExtents() {
+        map.loadFrom(new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
+        assertFalse(map.merge(new byte[] {1, 0, 0, 0, 0, 0, 0, 0}));
+        assertTrue(map.merge(new byte[] {0, 2, 0, 0, 0, 0, 0, 0}));
+        assertEquals(9, map.nextSyncExtent(1));
+    }
+
+    @Test
+    void refusesRangesOutsideTheDataAndUnbalancedCompletion() {
+        assertThrows(IllegalArgumentException.class, () -> map.writeStart(16 * EXT, 1));
+        assertThrows(IllegalArgumentException.class, () -> map.writeStart(-1, 1));
+        assertThrows(IllegalStateException.class, () -> map.writeComplete(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ActiveMap(16 * EXT, 3 * EXT, 8, 2));
+        assertThrows(IllegalArgumentException.class, () -> new ActiveMap(1024 * EXT, EXT, 8, 2));
+    }
+}
