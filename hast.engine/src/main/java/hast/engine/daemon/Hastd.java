@@ -71,6 +71,7 @@ public final class Hastd {
             handler = LogSetup.install(options.debug());
             ConfigParser parser = new ConfigParser(NodeIdentity.fromEnvironment());
             HastConfig config = parser.parse(options.config());
+            refuseLiveControlSocket(config);
             if (options.pidfile() != null || !options.foreground()) {
                 pid = PidFile.acquire(options.pidfile() != null ? options.pidfile()
                         : java.nio.file.Path.of(config.pidfile()));
@@ -95,6 +96,25 @@ public final class Hastd {
         Signal.handle(new Signal("HUP"), s -> reload());
         LOG.info("Started successfully, running protocol version 2.");
         announceReady();
+    }
+
+    /**
+     * A control socket that answers belongs to a running daemon: replacing its socket file would
+     * leave that daemon unreachable, so this one refuses to start instead.
+     */
+    private static void refuseLiveControlSocket(HastConfig config) throws HastException {
+        java.nio.file.Path socket = java.nio.file.Path.of(config.control().path());
+        if (!java.nio.file.Files.exists(socket)) {
+            return;
+        }
+        try (java.nio.channels.SocketChannel probe =
+                java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            probe.connect(java.net.UnixDomainSocketAddress.of(socket));
+        } catch (IOException stale) {
+            return;
+        }
+        throw new HastException(Sysexits.EX_OSERR, "Control socket " + config.control()
+                + " is in use: another hastd is running with it.");
     }
 
     /** Tells the launcher script (which waits to report a failed start) that the daemon serves. */
