@@ -71,11 +71,11 @@ public final class Hastd {
             handler = LogSetup.install(options.debug());
             ConfigParser parser = new ConfigParser(NodeIdentity.fromEnvironment());
             HastConfig config = parser.parse(options.config());
-            refuseLiveControlSocket(config);
             if (options.pidfile() != null || !options.foreground()) {
                 pid = PidFile.acquire(options.pidfile() != null ? options.pidfile()
                         : java.nio.file.Path.of(config.pidfile()));
             }
+            refuseLiveControlSocket(config);
             this.events = new EventDispatcher(() -> listeners);
             this.manager = new ResourceManager(config, parser, new ServicePublisher(context), events);
             this.registration = context.registerService(HastNode.class, manager, new Hashtable<>());
