@@ -12,14 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
-import hast.api.HastAddress;
-import hast.api.transport.Connection;
-import hast.api.transport.Listener;
-import hast.api.transport.Transport;
+import hast.engine.transport.UdsTransport;
 import hast.shell.ctl.TestNode;
 
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +34,7 @@ class ControlServerTest {
     void start() throws IOException {
         socket = dir.resolve("ctl.sock");
         TestNode node = TestNode.at(socket);
-        server = new ControlServer(node, node, new JdkUds());
+        server = new ControlServer(node, node, new UdsTransport());
     }
 
     @AfterEach
@@ -106,74 +102,6 @@ class ControlServerTest {
             } catch (java.net.SocketException reset) {
                 // Dropped with unread bytes pending: a refusal too.
             }
-        }
-    }
-
-    /** A minimal Unix-domain transport over the JDK, standing in for the engine's. */
-    private static final class JdkUds implements Transport {
-        @Override
-        public Listener listen(HastAddress address) throws IOException {
-            Path file = Path.of(address.path());
-            var server = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(file));
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            return new Listener() {
-                @Override
-                public HastAddress address() {
-                    return address;
-                }
-
-                @Override
-                public Connection accept() throws IOException {
-                    SocketChannel c = server.accept();
-                    return new Connection() {
-                        @Override
-                        public String peer() {
-                            return "test";
-                        }
-
-                        @Override
-                        public java.net.InetAddress peerAddress() {
-                            return null;
-                        }
-
-                        @Override
-                        public void setReadTimeout(Duration timeout) {
-                        }
-
-                        @Override
-                        public int read(ByteBuffer dst) throws IOException {
-                            return c.read(dst);
-                        }
-
-                        @Override
-                        public int write(ByteBuffer src) throws IOException {
-                            return c.write(src);
-                        }
-
-                        @Override
-                        public boolean isOpen() {
-                            return c.isOpen();
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            c.close();
-                        }
-                    };
-                }
-
-                @Override
-                public void close() throws IOException {
-                    server.close();
-                    Files.deleteIfExists(file);
-                }
-            };
-        }
-
-        @Override
-        public Connection connect(HastAddress remote, HastAddress source, Duration timeout) {
-            throw new UnsupportedOperationException();
         }
     }
 }
