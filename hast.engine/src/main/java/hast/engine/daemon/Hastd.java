@@ -14,6 +14,8 @@ import hast.api.HastException;
 import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.event.HastEventListener;
+import hast.api.replication.ReplicationMode;
+import hast.api.transport.Transport;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
@@ -44,20 +46,48 @@ public final class Hastd {
     /** System property set by run/hastd in background mode: a file to write our pid into once started. */
     static final String READY_FILE = "hastd.ready";
 
-    private final Handler log;
-    private final PidFile pidfile;
-    private final ResourceManager manager;
-    private final EventDispatcher events;
-    private final ServiceRegistration<HastNode> registration;
+    private Handler log;
+    private PidFile pidfile;
+    private ResourceManager manager;
+    private EventDispatcher events;
+    private ServiceRegistration<HastNode> registration;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     @Reference(service = HastEventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC)
     private final List<Map.Entry<Map<String, Object>, HastEventListener>> listeners = new CopyOnWriteArrayList<>();
 
+    private final Plugins plugins = new Plugins();
+
+    /** Replication listens on TCP: the daemon starts only once a TCP transport is there. */
+    @Reference(target = "(" + Transport.SCHEME + "=tcp)")
+    private Transport tcp;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindTransport(Transport transport, Map<String, Object> properties) {
+        plugins.addTransport(transport, properties);
+    }
+
+    void unbindTransport(Transport transport) {
+        plugins.removeTransport(transport);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindMode(ReplicationMode mode, Map<String, Object> properties) {
+        plugins.addMode(mode, properties);
+    }
+
+    void unbindMode(ReplicationMode mode) {
+        plugins.removeMode(mode);
+    }
+
+    /** The launcher's registration: its properties carry the command line. */
+    @Reference(service = Object.class, target = "(" + LAUNCHER_ARGUMENTS + "=*)")
+    private Map<String, Object> launcher;
+
+    /** Runs once every reference is bound, transports included: listening needs them. */
     @Activate
-    public Hastd(BundleContext context,
-            @Reference(service = Object.class, target = "(" + LAUNCHER_ARGUMENTS + "=*)") Map<String, Object> launcher) {
+    void activate(BundleContext context) {
         DaemonOptions options = null;
         Handler handler = null;
         PidFile pid = null;
@@ -77,7 +107,12 @@ public final class Hastd {
             }
             refuseLiveControlSocket(config);
             this.events = new EventDispatcher(() -> listeners);
-            this.manager = new ResourceManager(config, parser, new ServicePublisher(context), events);
+            this.manager = new ResourceManager(config, parser, new ServicePublisher(context), plugins, events);
+            try {
+                manager.listen();
+            } catch (IOException e) {
+                throw new HastException(Sysexits.EX_OSERR, "Unable to listen: " + e.getMessage(), e);
+            }
             this.registration = context.registerService(HastNode.class, manager, new Hashtable<>());
         } catch (HastException e) {
             if (handler != null) {

@@ -16,12 +16,14 @@ final class DirtyExtents {
     private static final Logger LOG = Logger.getLogger(DirtyExtents.class.getName());
 
     private final String resource;
+    private final long datasize;
     private final ActiveMap map;
     private final ActiveMapStore store;
     private final Counters counters;
 
-    DirtyExtents(String resource, ActiveMap map, ActiveMapStore store, Counters counters) {
+    DirtyExtents(String resource, long datasize, ActiveMap map, ActiveMapStore store, Counters counters) {
         this.resource = resource;
+        this.datasize = datasize;
         this.map = map;
         this.store = store;
         this.counters = counters;
@@ -55,6 +57,40 @@ final class DirtyExtents {
                     // that could have been clean, so it is counted, not returned.
                     LOG.log(Level.WARNING, "[" + resource + "] Unable to update activemap: " + e.getMessage());
                 }
+            }
+        }
+    }
+
+    /** Every extent must be copied (a full synchronisation). */
+    void markAllForSync() throws IOException {
+        synchronized (map) {
+            if (map.markForSync(0, datasize)) {
+                persist();
+            }
+        }
+    }
+
+    /** Adds the extents the secondary reported dirty. */
+    void merge(byte[] peerImage) throws IOException {
+        synchronized (map) {
+            if (map.merge(peerImage)) {
+                persist();
+            }
+        }
+    }
+
+    /** The next extent to synchronise at or after {@code from}, or -1. */
+    int nextSyncExtent(int from) {
+        synchronized (map) {
+            return map.nextSyncExtent(from);
+        }
+    }
+
+    /** Extent {@code e} was copied to the secondary. */
+    void synced(int e) throws IOException {
+        synchronized (map) {
+            if (map.syncComplete(e)) {
+                persist();
             }
         }
     }

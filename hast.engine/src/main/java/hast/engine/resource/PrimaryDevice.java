@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import hast.api.device.HastDevice;
+import hast.api.replication.ReplicationMode;
 import hast.api.storage.LocalProvider;
+import hast.engine.replication.Frame;
+import hast.engine.replication.RemoteLink;
 
 /**
  * The block device of a primary resource: user offsets are shifted past metadata and activemap,
@@ -36,18 +40,31 @@ final class PrimaryDevice implements HastDevice {
     private final long localoff;
     private final long datasize;
     private final DirtyExtents dirty;
+    private final SyncFence fence;
+    private final RemoteLink link;
+    private final Supplier<ReplicationMode> mode;
+    private final PrimaryPairing pairing;
     private final Counters counters;
     private final ExecutorService io;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
 
+    /**
+     * @param link    the secondary, or {@code null} when none is configured ({@code remote none})
+     * @param mode    the replication mode in force; each request keeps the one it started with
+     */
     PrimaryDevice(String resource, LocalProvider provider, long localoff, long datasize, DirtyExtents dirty,
+            SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
             Counters counters) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
         this.datasize = datasize;
         this.dirty = dirty;
+        this.fence = fence;
+        this.link = link;
+        this.mode = mode;
+        this.pairing = pairing;
         this.counters = counters;
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newFixedThreadPool(IO_THREADS, r -> {
@@ -76,49 +93,65 @@ final class PrimaryDevice implements HastDevice {
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
         return submit(() -> {
+            int start = dst.position();
             try {
                 provider.read(dst, localoff + offset);
             } catch (IOException e) {
                 counters.readErrors.increment();
-                throw e;
+                if (link == null || !link.connected()) {
+                    throw e;
+                }
+                LOG.warning(() -> "[" + resource + "] Local request failed (" + e.getMessage() + "), trying remote node.");
+                dst.position(start);
+                dst.put(remoteRead(offset, dst.remaining()));
             }
             counters.reads.increment();
         });
+    }
+
+    private ByteBuffer remoteRead(long offset, int length) throws IOException {
+        try {
+            Frame reply = link.send(Frame.Type.READ, 0, offset, length, null).done().get();
+            if (reply.error() != 0 || reply.payloadSize() != length) {
+                throw new IOException("remote read at " + offset + " failed (errno " + reply.error() + ")");
+            }
+            return reply.payload();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException("remote read at " + offset + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     @Override
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
         int length = src.remaining();
         checkRange(offset, length);
-        return submit(() -> modify(offset, length, counters.writeErrors, () -> {
+        return modify(Frame.Type.WRITE, offset, length, src, counters.writeErrors, () -> {
             provider.write(src, localoff + offset);
             if (fua) {
                 provider.flush();
             }
             counters.writes.increment();
-        }));
+        });
     }
 
     @Override
     public CompletionStage<Void> flush() {
-        return submit(() -> {
-            try {
-                provider.flush();
-            } catch (IOException e) {
-                counters.flushErrors.increment();
-                throw e;
-            }
+        return replicate(Frame.Type.FLUSH, 0, 0, null, counters.flushErrors, () -> {
+            provider.flush();
             counters.flushes.increment();
-        });
+        }, replicated -> { });
     }
 
     @Override
     public CompletionStage<Void> trim(long offset, long length) {
         checkRange(offset, length);
-        return submit(() -> modify(offset, length, counters.deleteErrors, () -> {
+        return modify(Frame.Type.DELETE, offset, length, null, counters.deleteErrors, () -> {
             provider.delete(localoff + offset, length);
             counters.deletes.increment();
-        }));
+        });
     }
 
     @Override
@@ -127,7 +160,8 @@ final class PrimaryDevice implements HastDevice {
         if (mayTrim) {
             return trim(offset, length).thenCompose(v -> fua ? flush() : CompletableFuture.completedFuture(null));
         }
-        return submit(() -> modify(offset, length, counters.writeErrors, () -> {
+        // The secondary is told to discard: its provider reads discarded ranges back as zeros too.
+        return modify(Frame.Type.DELETE, offset, length, null, counters.writeErrors, () -> {
             for (long done = 0; done < length; ) {
                 ByteBuffer zeroes = ZEROES.duplicate().limit((int) Math.min(MAX_REQUEST, length - done));
                 provider.write(zeroes, localoff + offset + done);
@@ -137,28 +171,95 @@ final class PrimaryDevice implements HastDevice {
                 provider.flush();
             }
             counters.writes.increment();
-        }));
+        });
     }
 
     /**
-     * Runs a modifying request with its extents dirty for its whole duration. With no secondary to
-     * confirm it, and on failure, the extents stay dirty for the next synchronisation.
+     * A modifying request: its extents are dirty on disk before any component touches data, it
+     * waits for a synchronisation of its extent to finish, and the extents stay dirty unless both
+     * components stored it.
      */
-    private void modify(long offset, long length, LongAdder errors, IoAction action)
-            throws IOException {
-        dirty.begin(offset, length);
-        boolean stored = false;
-        try {
-            action.run();
-            stored = true;
-        } catch (IOException e) {
-            errors.increment();
-            throw e;
-        } finally {
-            dirty.end(offset, length, false);
-            if (!stored) {
-                LOG.log(Level.FINE, "[{0}] request at {1} failed; its extents stay dirty", new Object[] {resource, offset});
+    private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload,
+            LongAdder errors, IoAction local) {
+        return replicate(type, offset, length, payload, errors, () -> {
+            try {
+                fence.enterWrite(offset, length);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
+            try {
+                dirty.begin(offset, length);
+            } catch (IOException e) {
+                fence.exitWrite(offset, length);
+                throw e;
+            }
+        }, local, replicated -> {
+            dirty.end(offset, length, replicated);
+            fence.exitWrite(offset, length);
+        });
+    }
+
+    private CompletionStage<Void> replicate(Frame.Type type, long offset, long length, ByteBuffer payload,
+            LongAdder errors, IoAction local, WriteProgressTracker.Finish finish) {
+        return replicate(type, offset, length, payload, errors, () -> { }, local, finish);
+    }
+
+    /**
+     * Sends the request to the secondary (first, so that it is on the wire before the client can
+     * hear of it), runs it locally, and answers as the replication mode says.
+     */
+    private CompletionStage<Void> replicate(Frame.Type type, long offset, long length, ByteBuffer payload,
+            LongAdder errors, IoAction prepare, IoAction local, WriteProgressTracker.Finish finish) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        if (!enter(ack)) {
+            return ack;
+        }
+        try {
+            io.execute(() -> {
+                try {
+                    prepare.run();
+                } catch (IOException e) {
+                    errors.increment();
+                    ack.completeExceptionally(e);
+                    finished();
+                    return;
+                }
+                ReplicationMode m = mode.get();
+                WriteProgressTracker tracker = new WriteProgressTracker(m, ack, replicated -> {
+                    try {
+                        finish.run(replicated);
+                    } finally {
+                        finished();
+                    }
+                }, this::beforeAck);
+                if (link == null) {
+                    tracker.remoteDone(false);
+                } else {
+                    RemoteLink.Pending p = link.send(type, m.wantsReceipt() ? Frame.FLAG_RECEIPT : 0, offset, length,
+                            payload == null ? null : payload.duplicate());
+                    p.received().thenRun(tracker::remoteReceived);
+                    p.done().whenComplete((reply, failure) -> tracker.remoteDone(failure == null && reply.error() == 0));
+                }
+                try {
+                    local.run();
+                    tracker.localDone(null);
+                } catch (IOException e) {
+                    errors.increment();
+                    tracker.localDone(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            finished();
+            ack.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
+        }
+        return ack;
+    }
+
+    /** The first write acknowledged while the secondary is away marks this copy as moved on. */
+    private void beforeAck() throws IOException {
+        if (link == null || !link.connected()) {
+            pairing.writtenWhileApart();
         }
     }
 
@@ -169,13 +270,21 @@ final class PrimaryDevice implements HastDevice {
         }
     }
 
-    private CompletionStage<Void> submit(IoAction action) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Counts a request in, or fails it when the device is closing. */
+    private boolean enter(CompletableFuture<Void> done) {
         if (closed) {
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
-            return done;
+            return false;
         }
         inFlight.incrementAndGet();
+        return true;
+    }
+
+    private CompletionStage<Void> submit(IoAction action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!enter(done)) {
+            return done;
+        }
         try {
             io.execute(() -> {
                 try {

@@ -1,19 +1,24 @@
 package hast.engine.resource;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
 import hast.api.control.Statistics;
 import hast.api.device.HastDevice;
+import hast.api.event.HastEvent;
 import hast.engine.activemap.ActiveMap;
 import hast.engine.activemap.ActiveMapStore;
 import hast.engine.config.ResourceConfig;
 import hast.engine.metadata.Metadata;
+import hast.engine.replication.RemoteLink;
 
 /**
  * What a primary holds: the local component, its activemap (loaded from disk, so extents left
@@ -28,17 +33,22 @@ final class PrimaryRole implements Resource.RoleState {
     private final PrimaryDevice device;
     private final Counters counters;
     private final DevicePublisher.Publication publication;
+    private final RemoteLink link;
+    private final Synchronizer synchronizer;
 
     private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
-            DevicePublisher.Publication publication) {
+            DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer) {
         this.local = local;
         this.dirty = dirty;
         this.device = device;
         this.counters = counters;
         this.publication = publication;
+        this.link = link;
+        this.synchronizer = synchronizer;
     }
 
-    static PrimaryRole start(ResourceConfig config, DevicePublisher publisher) throws HastException {
+    static PrimaryRole start(ResourceConfig config, Replication replication, DevicePublisher publisher,
+            Consumer<HastEvent> events) throws HastException {
         LocalComponent local = LocalComponent.open(config);
         try {
             Metadata md = local.metadata();
@@ -51,15 +61,29 @@ final class PrimaryRole implements Resource.RoleState {
             ActiveMapStore store = new ActiveMapStore(local.provider(), local.layout(), config.metaflush());
             ActiveMap map = new ActiveMap(md.datasize(), md.extentsize(), store.mapsize(), md.keepdirty());
             map.loadFrom(store.read());
-            DirtyExtents dirty = new DirtyExtents(config.name(), map, store, counters);
+            DirtyExtents dirty = new DirtyExtents(config.name(), md.datasize(), map, store, counters);
+            SyncFence fence = new SyncFence(md.extentsize());
+            Synchronizer[] sync = new Synchronizer[1];
+            PrimaryPairing pairing = new PrimaryPairing(config.name(), local, dirty, events, () -> sync[0].request());
+            RemoteLink link = null;
+            if (config.hasRemote()) {
+                link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
+                        config.source() == null ? null : HastAddress.parse(config.source(), 0),
+                        Duration.ofSeconds(config.timeout()), replication.transports(), pairing);
+                sync[0] = new Synchronizer(config.name(), local.provider(), md.localoff(), md.datasize(),
+                        md.extentsize(), dirty, fence, link, pairing, events);
+            }
             PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
-                    dirty, counters);
+                    dirty, fence, link, () -> replication.mode(config.replication().label()), pairing, counters);
             DevicePublisher.Publication publication = publisher.publish(device, Map.of(
                     HastDevice.NAME, config.provname(),
                     HastDevice.RESOURCE, config.name(),
                     HastDevice.EXPORT, config.export().toString()));
             LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
-            return new PrimaryRole(local, dirty, device, counters, publication);
+            if (link != null) {
+                link.start();
+            }
+            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0]);
         } catch (IOException e) {
             local.close();
             throw new HastException(Sysexits.EX_IOERR,
@@ -87,8 +111,7 @@ final class PrimaryRole implements Resource.RoleState {
 
     @Override
     public String status() {
-        // No secondary is connected yet in any configuration: replication comes with the transport.
-        return "degraded";
+        return link != null && link.connected() ? "complete" : "degraded";
     }
 
     @Override
@@ -107,6 +130,12 @@ final class PrimaryRole implements Resource.RoleState {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (synchronizer != null) {
+            synchronizer.close();
+        }
+        if (link != null) {
+            link.close();
         }
         try {
             dirty.flush();

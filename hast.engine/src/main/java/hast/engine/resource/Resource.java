@@ -1,5 +1,6 @@
 package hast.engine.resource;
 
+import java.io.IOException;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -8,7 +9,10 @@ import hast.api.Role;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.event.HastEvent;
+import hast.api.transport.Connection;
 import hast.engine.config.ResourceConfig;
+import hast.engine.replication.Greeting;
+import hast.engine.replication.ReplicationListener;
 
 /**
  * One configured resource and the role an operator gave it. Role changes are serialised; leaving
@@ -18,15 +22,17 @@ final class Resource {
     private static final Logger LOG = Logger.getLogger(Resource.class.getName());
 
     private final DevicePublisher publisher;
+    private final Replication replication;
     private final Consumer<HastEvent> events;
     private ResourceConfig config;
     private Role role = Role.INIT;
     /** What the current role holds open; {@code null} in init. */
     private RoleState state;
 
-    Resource(ResourceConfig config, DevicePublisher publisher, Consumer<HastEvent> events) {
+    Resource(ResourceConfig config, DevicePublisher publisher, Replication replication, Consumer<HastEvent> events) {
         this.config = config;
         this.publisher = publisher;
+        this.replication = replication;
         this.events = events;
     }
 
@@ -74,8 +80,8 @@ final class Resource {
         release();
         role = Role.INIT;
         state = switch (next) {
-            case PRIMARY -> PrimaryRole.start(config, publisher);
-            case SECONDARY -> SecondaryRole.start(config);
+            case PRIMARY -> PrimaryRole.start(config, replication, publisher, events);
+            case SECONDARY -> SecondaryRole.start(config, events);
             case INIT -> null;
         };
         role = next;
@@ -114,6 +120,39 @@ final class Resource {
             state = null;
             s.close();
         }
+    }
+
+    /** The secondary's side of an incoming primary connection, for the replication listener. */
+    ReplicationListener.Replica replica() {
+        return new ReplicationListener.Replica() {
+            @Override
+            public String remote() {
+                return config().remote();
+            }
+
+            @Override
+            public boolean acceptsPrimary() {
+                return Resource.this.role() == Role.SECONDARY;
+            }
+
+            @Override
+            public String role() {
+                return Resource.this.role().label();
+            }
+
+            @Override
+            public void attach(Connection connection, Greeting.Hello hello) throws IOException {
+                RoleState s;
+                synchronized (Resource.this) {
+                    s = state;
+                }
+                if (s instanceof SecondaryRole secondary) {
+                    secondary.attach(connection, hello);
+                } else {
+                    ReplicationListener.refuse(connection, "Resource is no longer secondary.", false);
+                }
+            }
+        };
     }
 
     synchronized ResourceInfo info() {

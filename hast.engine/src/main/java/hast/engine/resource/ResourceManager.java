@@ -1,5 +1,6 @@
 package hast.engine.resource;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import hast.api.event.HastEvent;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.ResourceConfig;
+import hast.engine.replication.ReplicationListener;
 
 /** This node's resources, in configuration order: the engine behind hastctl. */
 public final class ResourceManager implements HastNode {
@@ -26,19 +28,31 @@ public final class ResourceManager implements HastNode {
 
     private final ConfigParser parser;
     private final DevicePublisher publisher;
+    private final Replication replication;
     private final Consumer<HastEvent> events;
+    private final ReplicationListener listener = new ReplicationListener(this::replica);
     private volatile HastConfig config;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
 
-    public ResourceManager(HastConfig config, ConfigParser parser, DevicePublisher publisher,
+    public ResourceManager(HastConfig config, ConfigParser parser, DevicePublisher publisher, Replication replication,
             Consumer<HastEvent> events) {
         this.config = config;
         this.parser = parser;
         this.publisher = publisher;
+        this.replication = replication;
         this.events = events;
         for (ResourceConfig rc : config.resources()) {
-            resources.put(rc.name(), new Resource(rc, publisher, events));
+            resources.put(rc.name(), new Resource(rc, publisher, replication, events));
         }
+    }
+
+    /** Accepts primaries on the configured {@code listen} addresses. */
+    public void listen() throws IOException {
+        listener.start(config.listen(), replication.transports());
+    }
+
+    private synchronized Optional<ReplicationListener.Replica> replica(String name) {
+        return Optional.ofNullable(resources.get(name)).map(Resource::replica);
     }
 
     @Override
@@ -94,7 +108,7 @@ public final class ResourceManager implements HastNode {
         for (ResourceConfig rc : next.resources()) {
             Resource existing = resources.remove(rc.name());
             if (existing == null) {
-                kept.put(rc.name(), new Resource(rc, publisher, events));
+                kept.put(rc.name(), new Resource(rc, publisher, replication, events));
             } else {
                 existing.reconfigure(rc);
                 kept.put(rc.name(), existing);
@@ -111,6 +125,7 @@ public final class ResourceManager implements HastNode {
 
     /** Releases every resource (daemon stop): in-flight I/O finishes, activemaps and metadata are flushed. */
     public synchronized void close() {
+        listener.close();
         for (Resource r : resources.values()) {
             r.close();
         }

@@ -55,6 +55,16 @@ class ResourceManagerTest {
             published.add(device);
             properties.add(props);
             return () -> published.remove(device);
+        }, new Replication() {
+            @Override
+            public java.util.function.Function<hast.api.HastAddress, hast.api.transport.Transport> transports() {
+                return a -> null;
+            }
+
+            @Override
+            public hast.api.replication.ReplicationMode mode(String name) {
+                return new hast.engine.replication.FullSync();
+            }
         }, events::add);
     }
 

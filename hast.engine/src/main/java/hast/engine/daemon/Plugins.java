@@ -1,0 +1,64 @@
+package hast.engine.daemon;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+import hast.api.HastAddress;
+import hast.api.replication.ReplicationMode;
+import hast.api.transport.Transport;
+import hast.engine.replication.FullSync;
+import hast.engine.resource.Replication;
+
+/** Transports and replication modes as they come and go on the whiteboard. */
+final class Plugins implements Replication {
+    private static final Logger LOG = Logger.getLogger(Plugins.class.getName());
+    private static final ReplicationMode SAFEST = new FullSync();
+
+    private final Map<String, Transport> transports = new ConcurrentHashMap<>();
+    private final Map<String, ReplicationMode> modes = new ConcurrentHashMap<>();
+
+    void addTransport(Transport t, Map<String, Object> properties) {
+        for (String scheme : strings(properties.get(Transport.SCHEME))) {
+            transports.put(scheme, t);
+        }
+    }
+
+    void removeTransport(Transport t) {
+        transports.values().removeIf(x -> x == t);
+    }
+
+    void addMode(ReplicationMode m, Map<String, Object> properties) {
+        for (String name : strings(properties.get(ReplicationMode.NAME))) {
+            modes.put(name, m);
+        }
+    }
+
+    void removeMode(ReplicationMode m) {
+        modes.values().removeIf(x -> x == m);
+    }
+
+    @Override
+    public Function<HastAddress, Transport> transports() {
+        return address -> transports.get(address.scheme().label());
+    }
+
+    @Override
+    public ReplicationMode mode(String name) {
+        ReplicationMode m = modes.get(name);
+        if (m == null) {
+            // Waiting for the mode's bundle would stall the client; the safest mode never loses data.
+            LOG.fine(() -> "Replication mode " + name + " is not registered; using fullsync.");
+            return SAFEST;
+        }
+        return m;
+    }
+
+    private static String[] strings(Object value) {
+        if (value instanceof String s) {
+            return new String[] {s};
+        }
+        return value instanceof String[] a ? a : new String[0];
+    }
+}

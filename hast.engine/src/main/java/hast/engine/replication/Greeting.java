@@ -1,0 +1,77 @@
+package hast.engine.replication;
+
+import java.net.ProtocolException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** The payloads of the handshake: the primary's HELLO and the secondary's WELCOME. */
+public final class Greeting {
+    private Greeting() {
+    }
+
+    /**
+     * What the primary says of its copy.
+     *
+     * @param virgin     the primary has never been paired (its resuid was 0 until now)
+     * @param maxRequest largest request it will send; the secondary refuses to pair if it cannot take it
+     */
+    public record Hello(String resource, long resuid, long localcnt, long remotecnt, long datasize, int extentsize,
+            boolean virgin, int maxRequest) {
+
+        public ByteBuffer encode() {
+            byte[] name = resource.getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(2 + name.length + 8 * 4 + 4 + 1 + 4).putShort((short) name.length).put(name)
+                    .putLong(resuid).putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize)
+                    .put((byte) (virgin ? 1 : 0)).putInt(maxRequest).flip();
+        }
+
+        public static Hello decode(ByteBuffer b) throws ProtocolException {
+            try {
+                byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
+                b.get(name);
+                return new Hello(new String(name, StandardCharsets.UTF_8), b.getLong(), b.getLong(), b.getLong(),
+                        b.getLong(), b.getInt(), b.get() != 0, b.getInt());
+            } catch (RuntimeException e) {
+                throw new ProtocolException("malformed HELLO: " + e);
+            }
+        }
+    }
+
+    /**
+     * The secondary's answer.
+     *
+     * @param fresh  the secondary had never been paired before this handshake
+     * @param bitmap the secondary's on-disk activemap, whose extents the primary must copy too
+     */
+    public record Welcome(SyncDecision decision, boolean fresh, long resuid, long localcnt, long remotecnt, long datasize,
+            int extentsize, byte[] bitmap) {
+
+        public ByteBuffer encode() {
+            return ByteBuffer.allocate(2 + 8 * 4 + 4 + 4 + bitmap.length).put((byte) decision.ordinal())
+                    .put((byte) (fresh ? 1 : 0)).putLong(resuid)
+                    .putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize).putInt(bitmap.length)
+                    .put(bitmap).flip();
+        }
+
+        public static Welcome decode(ByteBuffer b) throws ProtocolException {
+            try {
+                int d = b.get();
+                if (d < 0 || d >= SyncDecision.values().length) {
+                    throw new ProtocolException("unknown synchronisation decision " + d);
+                }
+                SyncDecision decision = SyncDecision.values()[d];
+                boolean fresh = b.get() != 0;
+                long resuid = b.getLong();
+                long l = b.getLong();
+                long r = b.getLong();
+                long datasize = b.getLong();
+                int extentsize = b.getInt();
+                byte[] bitmap = new byte[b.getInt()];
+                b.get(bitmap);
+                return new Welcome(decision, fresh, resuid, l, r, datasize, extentsize, bitmap);
+            } catch (RuntimeException e) {
+                throw new ProtocolException("malformed WELCOME: " + e);
+            }
+        }
+    }
+}

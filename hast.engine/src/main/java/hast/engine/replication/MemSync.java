@@ -1,0 +1,23 @@
+package hast.engine.replication;
+
+import hast.api.replication.ReplicationMode;
+import hast.api.replication.WriteProgress;
+
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * memsync: acknowledged once the local write is done and the secondary holds the data in memory
+ * (or has finished with it, or is gone).
+ */
+@Component(property = ReplicationMode.NAME + "=memsync")
+public final class MemSync implements ReplicationMode {
+    @Override
+    public boolean acknowledge(WriteProgress p) {
+        return p.localDone() && (p.remoteReceived() || p.remoteDone());
+    }
+
+    @Override
+    public boolean wantsReceipt() {
+        return true;
+    }
+}

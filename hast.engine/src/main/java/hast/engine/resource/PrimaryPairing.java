@@ -1,0 +1,120 @@
+package hast.engine.resource;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+import hast.api.event.HastEvent;
+import hast.engine.replication.Greeting;
+import hast.engine.replication.RemoteLink;
+
+/**
+ * The primary's generation bookkeeping (resuid, localcnt, remotecnt) and what a handshake
+ * changes: these counters are how a later connection tells which copy is newer, or that both
+ * were written apart (split-brain).
+ */
+final class PrimaryPairing implements RemoteLink.Pairing {
+    private static final Logger LOG = Logger.getLogger(PrimaryPairing.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String resource;
+    private final LocalComponent local;
+    private final DirtyExtents dirty;
+    private final Consumer<HastEvent> events;
+    private final Runnable onConnect;
+    /** The secondary's localcnt and remotecnt as of the last handshake (0 before any). */
+    private long peerLocalcnt;
+    private long peerRemotecnt;
+    private boolean virgin;
+
+    PrimaryPairing(String resource, LocalComponent local, DirtyExtents dirty, Consumer<HastEvent> events,
+            Runnable onConnect) {
+        this.resource = resource;
+        this.local = local;
+        this.dirty = dirty;
+        this.events = events;
+        this.onConnect = onConnect;
+    }
+
+    @Override
+    public synchronized Greeting.Hello hello() throws IOException {
+        var md = local.metadata();
+        virgin = md.resuid() == 0;
+        if (virgin) {
+            long resuid;
+            do {
+                resuid = RANDOM.nextLong();
+            } while (resuid == 0);
+            local.writeMetadata(md.withResuid(resuid));
+            md = local.metadata();
+        }
+        return new Greeting.Hello(resource, md.resuid(), md.localcnt(), md.remotecnt(), md.datasize(), md.extentsize(),
+                virgin, PrimaryDevice.MAX_REQUEST);
+    }
+
+    @Override
+    public synchronized boolean paired(Greeting.Welcome w) throws IOException {
+        var md = local.metadata();
+        if (w.datasize() != md.datasize() || w.extentsize() != md.extentsize()) {
+            LOG.severe(() -> "[" + resource + "] Data size differs between nodes (local=" + md.datasize() + "/"
+                    + md.extentsize() + ", remote=" + w.datasize() + "/" + w.extentsize() + ").");
+            return false;
+        }
+        if (w.decision().fromSecondary()) {
+            LOG.severe(() -> "[" + resource + "] The secondary holds newer data than this primary (" + w.decision()
+                    + "): synchronising from the secondary is not implemented yet; make the other node primary.");
+            return false;
+        }
+        peerLocalcnt = w.localcnt();
+        peerRemotecnt = w.remotecnt();
+        if (w.fresh() && md.localcnt() == 0) {
+            local.writeMetadata(md.withCounters(1, md.remotecnt()));
+        }
+        if (w.decision().full()) {
+            dirty.markAllForSync();
+        } else {
+            dirty.merge(w.bitmap());
+        }
+        return true;
+    }
+
+    @Override
+    public void connected() {
+        events.accept(HastEvent.of(HastEvent.CONNECT, resource));
+        onConnect.run();
+    }
+
+    @Override
+    public void disconnected() {
+        events.accept(HastEvent.of(HastEvent.DISCONNECT, resource));
+    }
+
+    @Override
+    public void refused(String message, boolean splitBrain) {
+        LOG.warning(() -> "[" + resource + "] The secondary refused: " + message);
+        if (splitBrain) {
+            events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, resource));
+        }
+    }
+
+    /**
+     * Before a write is acknowledged while the secondary is away: the first such write of an
+     * outage raises localcnt, on disk, so that the next handshake knows this copy moved on.
+     */
+    synchronized void writtenWhileApart() throws IOException {
+        var md = local.metadata();
+        if (md.localcnt() == peerRemotecnt) {
+            long next = md.localcnt() + 1;
+            LOG.info(() -> "[" + resource + "] Increasing localcnt to " + next + ".");
+            local.writeMetadata(md.withCounters(next, md.remotecnt()));
+        }
+    }
+
+    /** A synchronisation finished while connected: the two copies are the same generation now. */
+    synchronized void synchronised() throws IOException {
+        var md = local.metadata();
+        LOG.info(() -> "[" + resource + "] Setting localcnt to " + peerRemotecnt + " and remotecnt to " + peerLocalcnt + ".");
+        local.writeMetadata(md.withCounters(peerRemotecnt, peerLocalcnt));
+    }
+}

@@ -1,0 +1,56 @@
+package hast.engine.resource;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keeps synchronisation and client writes out of each other's way, extent by extent: a
+ * synchronisation chunk reads the primary's data and sends it, and a client write landing in
+ * between would be overwritten on the secondary by the older data. Client writes may overlap
+ * each other freely; they only wait for the extent being synchronised, and it waits for them.
+ */
+final class SyncFence {
+    private final int extentShift;
+    private final Map<Integer, Integer> writers = new HashMap<>();
+    private int syncing = -1;
+
+    SyncFence(long extentsize) {
+        this.extentShift = Long.numberOfTrailingZeros(extentsize);
+    }
+
+    synchronized void enterWrite(long offset, long length) throws InterruptedException {
+        int first = (int) (offset >>> extentShift);
+        int last = (int) ((offset + Math.max(1, length) - 1) >>> extentShift);
+        while (syncing >= first && syncing <= last) {
+            wait();
+        }
+        for (int e = first; e <= last; e++) {
+            writers.merge(e, 1, Integer::sum);
+        }
+    }
+
+    synchronized void exitWrite(long offset, long length) {
+        int first = (int) (offset >>> extentShift);
+        int last = (int) ((offset + Math.max(1, length) - 1) >>> extentShift);
+        for (int e = first; e <= last; e++) {
+            writers.computeIfPresent(e, (k, n) -> n == 1 ? null : n - 1);
+        }
+        notifyAll();
+    }
+
+    /** Claims an extent for synchronisation once no client write is in it. */
+    synchronized void enterSync(int extent) throws InterruptedException {
+        while (syncing != -1) {
+            wait();
+        }
+        syncing = extent;
+        while (writers.containsKey(extent)) {
+            wait();
+        }
+    }
+
+    synchronized void exitSync() {
+        syncing = -1;
+        notifyAll();
+    }
+}

@@ -1,0 +1,160 @@
+package hast.engine.resource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+import hast.api.event.HastEvent;
+import hast.api.storage.LocalProvider;
+import hast.engine.replication.Frame;
+import hast.engine.replication.RemoteLink;
+
+/**
+ * Copies dirty extents from the primary to the secondary, one chunk at a time, while clients go
+ * on. An extent becomes clean only when all its chunks were confirmed; a disconnect leaves the
+ * rest dirty for the next connection.
+ */
+final class Synchronizer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Synchronizer.class.getName());
+    private static final int CHUNK = PrimaryDevice.MAX_REQUEST;
+
+    private final String resource;
+    private final LocalProvider provider;
+    private final long localoff;
+    private final long datasize;
+    private final long extentsize;
+    private final DirtyExtents dirty;
+    private final SyncFence fence;
+    private final RemoteLink link;
+    private final PrimaryPairing pairing;
+    private final Consumer<HastEvent> events;
+    private final Thread thread;
+    private boolean requested;
+    private volatile boolean closed;
+    private volatile long synced;
+
+    Synchronizer(String resource, LocalProvider provider, long localoff, long datasize, long extentsize,
+            DirtyExtents dirty, SyncFence fence, RemoteLink link, PrimaryPairing pairing, Consumer<HastEvent> events) {
+        this.resource = resource;
+        this.provider = provider;
+        this.localoff = localoff;
+        this.datasize = datasize;
+        this.extentsize = extentsize;
+        this.dirty = dirty;
+        this.fence = fence;
+        this.link = link;
+        this.pairing = pairing;
+        this.events = events;
+        this.thread = new Thread(this::run, "hast-sync " + resource);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A connection was made: start a pass. */
+    synchronized void request() {
+        requested = true;
+        notifyAll();
+    }
+
+    long syncedBytes() {
+        return synced;
+    }
+
+    private void run() {
+        while (!closed) {
+            synchronized (this) {
+                while (!requested && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                requested = false;
+            }
+            if (!closed) {
+                pass();
+            }
+        }
+    }
+
+    private void pass() {
+        long toGo = dirty.dirtyBytes();
+        synced = 0;
+        int extent = dirty.nextSyncExtent(0);
+        if (extent < 0) {
+            LOG.info(() -> "[" + resource + "] Nodes are in sync.");
+        } else {
+            LOG.info(() -> "[" + resource + "] Synchronization started. " + toGo + " bytes to go.");
+            events.accept(HastEvent.of(HastEvent.SYNCSTART, resource));
+        }
+        long started = System.nanoTime();
+        try {
+            while (extent >= 0 && !closed) {
+                copy(extent);
+                dirty.synced(extent);
+                extent = dirty.nextSyncExtent(extent + 1);
+            }
+            if (closed || !link.connected()) {
+                return;
+            }
+            pairing.synchronised();
+            if (synced > 0) {
+                long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                long bytes = synced;
+                LOG.info(() -> "[" + resource + "] Synchronization complete. " + bytes + " bytes synchronized in "
+                        + ms + " ms (" + (bytes * 1000 / ms) + " bytes/sec).");
+                events.accept(HastEvent.of(HastEvent.SYNCDONE, resource));
+            }
+        } catch (IOException e) {
+            long bytes = synced;
+            LOG.warning(() -> "[" + resource + "] Synchronization interrupted: " + e.getMessage() + ". " + bytes
+                    + " bytes synchronized so far.");
+            events.accept(HastEvent.of(HastEvent.SYNCINTR, resource));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Copies one extent, chunk by chunk, with client writes to it held back meanwhile. */
+    private void copy(int extent) throws IOException, InterruptedException {
+        long start = extent * extentsize;
+        long end = Math.min(datasize, start + extentsize);
+        fence.enterSync(extent);
+        try {
+            for (long offset = start; offset < end; offset += CHUNK) {
+                int length = (int) Math.min(CHUNK, end - offset);
+                ByteBuffer chunk = ByteBuffer.allocate(length);
+                provider.read(chunk, localoff + offset);
+                RemoteLink.Pending p = link.send(Frame.Type.WRITE, Frame.FLAG_SYNC, offset, length, chunk.flip());
+                int error;
+                try {
+                    error = p.done().get().error();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IOException(e.getCause().getMessage(), e.getCause());
+                }
+                if (error != 0) {
+                    throw new IOException("the secondary failed to write at " + offset + " (errno " + error + ")");
+                }
+                synced += length;
+            }
+        } finally {
+            fence.exitSync();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
