@@ -1,0 +1,122 @@
+package hast.engine.replication;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ProtocolException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+import hast.api.transport.Connection;
+
+import org.junit.jupiter.api.Test;
+
+class FrameTest {
+
+    /** A connection over bytes in memory. */
+    private static final class Bytes implements Connection {
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        ByteBuffer toRead = ByteBuffer.allocate(0);
+
+        @Override
+        public String peer() {
+            return "test";
+        }
+
+        @Override
+        public InetAddress peerAddress() {
+            return null;
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) {
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (!toRead.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(dst.remaining(), toRead.remaining());
+            dst.put(toRead.slice().limit(n));
+            toRead.position(toRead.position() + n);
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            byte[] b = new byte[n];
+            src.get(b);
+            written.writeBytes(b);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void roundTrip() throws IOException {
+        Bytes c = new Bytes();
+        Frame.request(Frame.Type.WRITE, Frame.FLAG_RECEIPT, 42, 4096, 3, ByteBuffer.wrap(new byte[] {1, 2, 3})).write(c);
+        c.toRead = ByteBuffer.wrap(c.written.toByteArray());
+        Frame f = Frame.read(c);
+        assertEquals(Frame.Type.WRITE, f.type());
+        assertEquals(Frame.FLAG_RECEIPT, f.flags());
+        assertEquals(42, f.seq());
+        assertEquals(4096, f.offset());
+        assertEquals(3, f.length());
+        byte[] data = new byte[3];
+        f.payload().get(data);
+        assertArrayEquals(new byte[] {1, 2, 3}, data);
+    }
+
+    @Test
+    void garbageTruncatedAndForeignFramesAreRefused() throws IOException {
+        assertRefused(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: example\r\nAccept: */*\r\n\r\n".getBytes()), ProtocolException.class, "bad magic");
+        assertRefused(header(2, 4, 0), ProtocolException.class, "protocol version 2");
+        assertRefused(header(1, 99, 0), ProtocolException.class, "unknown frame type 99");
+        assertRefused(header(1, 4, -1), ProtocolException.class, "payload of 4294967295 bytes");
+        ByteBuffer truncated = header(1, 4, 100);
+        assertRefused(truncated, EOFException.class, "");
+        assertRefused(ByteBuffer.wrap(new byte[] {0x48, 0x41}), EOFException.class, "");
+    }
+
+    private static ByteBuffer header(int version, int type, int payload) {
+        return ByteBuffer.allocate(Frame.HEADER).putInt(Frame.MAGIC).put((byte) version).put((byte) type).putShort((short) 0)
+                .putLong(1).putLong(0).putLong(0).putInt(payload).putInt(0).flip();
+    }
+
+    private static void assertRefused(ByteBuffer bytes, Class<? extends IOException> type, String text) {
+        Bytes c = new Bytes();
+        c.toRead = bytes;
+        IOException e = assertThrows(type, () -> Frame.read(c));
+        assertTrue(e.getMessage() == null || e.getMessage().contains(text), e.getMessage());
+    }
+
+    @Test
+    void greetingsRoundTripAndRefuseGarbage() throws IOException {
+        Greeting.Hello h = new Greeting.Hello("r0", -5, 3, 2, 1 << 30, 1 << 21, true, 1 << 20);
+        assertEquals(h, Greeting.Hello.decode(h.encode()));
+        Greeting.Welcome w = new Greeting.Welcome(SyncDecision.DIRTY_FROM_PRIMARY, false, 9, 1, 2, 1 << 30, 1 << 21,
+                new byte[] {1, 0, 2});
+        Greeting.Welcome back = Greeting.Welcome.decode(w.encode());
+        assertEquals(w.decision(), back.decision());
+        assertArrayEquals(w.bitmap(), back.bitmap());
+        assertThrows(ProtocolException.class, () -> Greeting.Hello.decode(ByteBuffer.wrap(new byte[] {0, 50, 1})));
+        assertThrows(ProtocolException.class, () -> Greeting.Welcome.decode(ByteBuffer.wrap(new byte[] {99})));
+    }
+}
