@@ -54,6 +54,7 @@ final class Node implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put("HAST_NODE", name);
+        pb.environment().put("TMPDIR", dir.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
@@ -72,6 +73,7 @@ final class Node implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put("HAST_NODE", name);
+        pb.environment().put("TMPDIR", dir.toString());
         daemon = pb.start();
         awaitTrue("hastd " + name + " answering on its control socket", () -> {
             if (!daemon.isAlive()) {
@@ -102,6 +104,15 @@ final class Node implements AutoCloseable {
         return daemon;
     }
 
+    /** Kills the daemon's JVM with SIGKILL, as a crash would (no flush, no cleanup). */
+    void crash() throws InterruptedException {
+        ProcessHandle jvm = daemon.descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+                .findFirst().orElseThrow(() -> new AssertionError("no JVM under hastd " + name));
+        jvm.destroyForcibly();
+        daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        daemon = null;
+    }
+
     /** Stops hastd with SIGTERM and returns its exit status. */
     int stop() throws InterruptedException {
         if (daemon == null) {
@@ -117,10 +128,13 @@ final class Node implements AutoCloseable {
         return status;
     }
 
+    /** Kills the daemon, JVM included (killing the launcher script alone would orphan it). */
     @Override
     public void close() throws InterruptedException {
         if (daemon != null) {
+            daemon.descendants().forEach(ProcessHandle::destroyForcibly);
             daemon.destroyForcibly().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            daemon = null;
         }
     }
 

@@ -1,0 +1,253 @@
+package hast.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Two real daemons on loopback, nodes "alpha" and "beta", one resource on 64 MiB files with
+ * 1 MiB extents: synchronisation, outages, crashes of the primary, and split-brain.
+ */
+class TwoNodeIT {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path root;
+    private Path dir;
+    private Node alpha;
+    private Node beta;
+    private int nbdAlpha;
+    private int nbdBeta;
+
+    private void configure(String replication) throws Exception {
+        dir = Files.createDirectories(root.resolve(replication));
+        int portAlpha = freePort();
+        int portBeta = freePort();
+        nbdAlpha = freePort();
+        nbdBeta = freePort();
+        Path conf = dir.resolve("hast.conf");
+        Files.writeString(conf, String.join("\n",
+                "replication " + replication,
+                "timeout 5",
+                "on alpha { control uds://" + dir.resolve("alpha.ctl") + " listen tcp4://127.0.0.1:" + portAlpha
+                        + " export tcp://127.0.0.1:" + nbdAlpha + " }",
+                "on beta { control uds://" + dir.resolve("beta.ctl") + " listen tcp4://127.0.0.1:" + portBeta
+                        + " export tcp://127.0.0.1:" + nbdBeta + " }",
+                "resource r0 {",
+                "  on alpha { local " + dir.resolve("alpha.img") + " remote tcp4://127.0.0.1:" + portBeta + " }",
+                "  on beta { local " + dir.resolve("beta.img") + " remote tcp4://127.0.0.1:" + portAlpha + " }",
+                "}", ""));
+        alpha = new Node("alpha", dir, conf);
+        beta = new Node("beta", dir, conf);
+        for (Node n : List.of(alpha, beta)) {
+            try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name + ".img").toFile(), "rw")) {
+                f.setLength(64 * MIB);
+            }
+            ctl(n, "create", "-e", "1M", "r0").expect(0);
+            n.start();
+        }
+    }
+
+    @BeforeEach
+    void defaults() throws Exception {
+        configure("fullsync");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        alpha.close();
+        beta.close();
+    }
+
+    @Test
+    void aFreshSecondaryGetsAFullSyncThenEveryWrite() throws Exception {
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        byte[] data = new byte[8 * MIB];
+        new Random(1).nextBytes(data);
+        Path in = dir.resolve("in.bin");
+        Files.write(in, data);
+        run(alpha, "nbdcopy", in.toString(), url(nbdAlpha)).expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        assertTrue(alpha.logText().contains("Synchronization complete."), alpha.logText());
+        qemuIo(nbdAlpha, "write -P 0x5a 20M 3M", "discard 1M 1M", "flush").expect(0);
+        awaitInSync();
+        assertDataEqual();
+    }
+
+    @Test
+    void aSecondaryOutageCopiesOnlyTheExtentsWrittenMeanwhile() throws Exception {
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        beta.crash();
+        qemuIo(nbdAlpha, "write -P 0x11 5M 4k", "write -P 0x12 40M 8k").expect(0);
+        assertTrue(list(alpha).contains("  status: degraded"));
+        assertTrue(list(alpha).contains("  dirty: 2097152 (2.0MB)"), list(alpha));
+        beta.start();
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        assertDataEqual();
+        Matcher m = Pattern.compile("Synchronization complete\\. (\\d+) bytes").matcher(alpha.logText());
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        assertEquals(2L * MIB, last, "two 1 MiB extents were dirty; the device has 64");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "memsync"})
+    void promotionAfterAPrimaryCrashKeepsEveryAcknowledgedWrite(String mode) throws Exception {
+        stop();
+        configure(mode);
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        AtomicInteger acknowledged = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i < 60; i++) {
+                try {
+                    if (qemuIo(nbdAlpha, "write -P " + i + " " + (i * 512) + "k 64k").exit() != 0) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    return;
+                }
+                acknowledged.set(i);
+            }
+        });
+        writer.start();
+        int killAt = 5 + new Random().nextInt(20);
+        Node.awaitTrue(killAt + " acknowledged writes", () -> acknowledged.get() >= killAt);
+        alpha.crash();
+        writer.join();
+        int acked = acknowledged.get();
+        ctl(beta, "role", "primary", "r0").expect(0);
+        List<String> reads = new ArrayList<>();
+        for (int i = 1; i <= acked; i++) {
+            reads.add("read -P " + i + " " + (i * 512) + "k 64k");
+        }
+        Node.Result r = qemuIo(nbdBeta, reads.toArray(new String[0]));
+        assertEquals(0, r.exit(), mode + ": all " + acked + " acknowledged writes must be on the promoted secondary\n"
+                + r.out() + r.err());
+    }
+
+    @Test
+    void afterAnAsyncPrimaryCrashTheOldPrimaryRejoinsAndConverges() throws Exception {
+        stop();
+        configure("async");
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        qemuIo(nbdAlpha, "write -P 0x21 0 8M").expect(0);
+        alpha.crash();
+        // async promises only what the secondary confirmed; whatever it holds, the pair converges.
+        ctl(beta, "role", "primary", "r0").expect(0);
+        qemuIo(nbdBeta, "write -P 0x22 4M 1M").expect(0);
+        alpha.start();
+        ctl(alpha, "role", "secondary", "r0").expect(0);
+        awaitTrue(beta);
+        assertDataEqual();
+    }
+
+    @Test
+    void splitBrainIsRefusedReportedAndRecoveredByRecreatingOneSide() throws Exception {
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        beta.crash();
+        qemuIo(nbdAlpha, "write -P 0x31 0 1M").expect(0);   // alpha moves on alone
+        ctl(alpha, "role", "init", "r0").expect(0);
+        beta.start();
+        ctl(beta, "role", "primary", "r0").expect(0);
+        qemuIo(nbdBeta, "write -P 0x32 0 1M").expect(0);    // and so does beta
+        ctl(alpha, "role", "secondary", "r0").expect(0);
+        Node.awaitTrue("split-brain on both nodes", () -> alpha.logText().contains("Split-brain detected")
+                && beta.logText().contains("Split-brain condition!"));
+        assertTrue(list(beta).contains("  status: degraded"));
+        // Recovery: drop alpha's data.
+        ctl(alpha, "role", "init", "r0").expect(0);
+        ctl(alpha, "create", "-e", "1M", "r0").expect(0);
+        ctl(alpha, "role", "secondary", "r0").expect(0);
+        awaitTrue(beta);
+        assertDataEqual();
+        qemuIo(nbdBeta, "read -P 0x32 0 1M").expect(0);
+    }
+
+    private void awaitInSync() throws InterruptedException {
+        awaitTrue(alpha);
+    }
+
+    private void awaitTrue(Node primary) throws InterruptedException {
+        Node.awaitTrue("a complete, clean pair", () -> {
+            String l = list(primary);
+            return l.contains("  status: complete") && l.contains("  dirty: 0 (0B)");
+        });
+    }
+
+    private String list(Node n) {
+        try {
+            return ctl(n, "list", "r0").out();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void assertDataEqual() throws IOException {
+        long localoff = 4096 + 512;
+        byte[] a = Files.readAllBytes(dir.resolve("alpha.img"));
+        byte[] b = Files.readAllBytes(dir.resolve("beta.img"));
+        assertTrue(Arrays.equals(a, (int) localoff, a.length, b, (int) localoff, b.length),
+                "the data areas of both providers must be equal");
+    }
+
+    private Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
+        all.addAll(List.of(args));
+        return n.hastctl(all.toArray(new String[0]));
+    }
+
+    private Node.Result qemuIo(int port, String... commands) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
+        for (String c : commands) {
+            cmd.add("-c");
+            cmd.add(c);
+        }
+        cmd.add(url(port));
+        return alpha.run(cmd, Map.of());
+    }
+
+    private Node.Result run(Node n, String... cmd) throws Exception {
+        return n.run(List.of(cmd), Map.of());
+    }
+
+    private static String url(int port) {
+        return "nbd://127.0.0.1:" + port + "/r0";
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
