@@ -28,7 +28,7 @@ import hast.api.transport.Transport;
 public final class RemoteLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RemoteLink.class.getName());
     /** Pause between connection attempts. */
-    static final Duration RECONNECT = Duration.ofSeconds(2);
+    public static final Duration RECONNECT = Duration.ofSeconds(2);
 
     /** The primary's side of the handshake. */
     public interface Pairing {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,8 +48,12 @@ final class PrimaryRole implements Resource.RoleState {
         this.synchronizer = synchronizer;
     }
 
-    static PrimaryRole start(ResourceConfig config, Replication replication, DevicePublisher publisher,
-            Consumer<HastEvent> events) throws HastException {
+    /**
+     * @param current the resource's configuration as reloads change it: each request takes the
+     *                replication mode in force when it starts
+     */
+    static PrimaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
+            DevicePublisher publisher, Consumer<HastEvent> events) throws HastException {
         LocalComponent local = LocalComponent.open(config);
         try {
             Metadata md = local.metadata();
@@ -74,7 +79,7 @@ final class PrimaryRole implements Resource.RoleState {
                         md.extentsize(), dirty, fence, link, pairing, events);
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
-                    dirty, fence, link, () -> replication.mode(config.replication().label()), pairing, counters);
+                    dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters);
             DevicePublisher.Publication publication = publisher.publish(device, Map.of(
                     HastDevice.NAME, config.provname(),
                     HastDevice.RESOURCE, config.name(),

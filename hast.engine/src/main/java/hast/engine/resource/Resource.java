@@ -80,7 +80,7 @@ final class Resource {
         release();
         role = Role.INIT;
         state = switch (next) {
-            case PRIMARY -> PrimaryRole.start(config, replication, publisher, events);
+            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events);
             case SECONDARY -> SecondaryRole.start(config, events);
             case INIT -> null;
         };
@@ -92,11 +92,14 @@ final class Resource {
 
     /**
      * Takes a reloaded configuration. A change of what the role holds open (provider path or
-     * name, export address) restarts the role; anything else applies to new requests.
+     * name, export address, the peer's address, source or timeout) restarts the role; anything
+     * else (replication mode, metaflush...) applies to new requests, with the connection kept.
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
         boolean restart = state != null && (!next.local().equals(config.local())
-                || !next.provname().equals(config.provname()) || !next.export().equals(config.export()));
+                || !next.provname().equals(config.provname()) || !next.export().equals(config.export())
+                || !next.remote().equals(config.remote()) || !java.util.Objects.equals(next.source(), config.source())
+                || next.timeout() != config.timeout());
         Role current = role;
         if (restart) {
             LOG.info(() -> "[" + next.name() + "] Resource configuration was modified, restarting it.");

@@ -66,6 +66,12 @@ final class SecondaryRole implements Resource.RoleState {
                     + hello.datasize() + ").", false);
             return;
         }
+        if (hello.maxRequest() > PrimaryDevice.MAX_REQUEST) {
+            // Both sides must agree on the largest request, or large writes would fail one by one.
+            ReplicationListener.refuse(c, "Maximum request size differs (primary=" + hello.maxRequest()
+                    + ", secondary=" + PrimaryDevice.MAX_REQUEST + ").", false);
+            return;
+        }
         SyncDecision d = SyncDecision.decide(md.resuid(), md.localcnt(), md.remotecnt(), hello.resuid(),
                 hello.localcnt(), hello.remotecnt(), hello.virgin());
         if (d == SyncDecision.UID_MISMATCH) {

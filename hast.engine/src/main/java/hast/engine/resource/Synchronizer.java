@@ -74,13 +74,23 @@ final class Synchronizer implements AutoCloseable {
                 }
                 requested = false;
             }
-            if (!closed) {
-                pass();
+            if (!closed && !pass() && link.connected()) {
+                // A chunk failed while the connection stayed up: its extent is still dirty; try
+                // again shortly rather than leave it for the next reconnect.
+                synchronized (this) {
+                    try {
+                        wait(RemoteLink.RECONNECT.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    requested = true;
+                }
             }
         }
     }
 
-    private void pass() {
+    /** One pass over the dirty extents; false when it was interrupted. */
+    private boolean pass() {
         long toGo = dirty.dirtyBytes();
         synced = 0;
         int extent = dirty.nextSyncExtent(0);
@@ -98,7 +108,7 @@ final class Synchronizer implements AutoCloseable {
                 extent = dirty.nextSyncExtent(extent + 1);
             }
             if (closed || !link.connected()) {
-                return;
+                return false;
             }
             pairing.synchronised();
             if (synced > 0) {
@@ -108,13 +118,16 @@ final class Synchronizer implements AutoCloseable {
                         + ms + " ms (" + (bytes * 1000 / ms) + " bytes/sec).");
                 events.accept(HastEvent.of(HastEvent.SYNCDONE, resource));
             }
+            return true;
         } catch (IOException e) {
             long bytes = synced;
             LOG.warning(() -> "[" + resource + "] Synchronization interrupted: " + e.getMessage() + ". " + bytes
                     + " bytes synchronized so far.");
             events.accept(HastEvent.of(HastEvent.SYNCINTR, resource));
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -41,7 +41,7 @@ class ProviderLayoutTest {
     }
 
     @Test
-    void refusesWhatCannotWork() {
+    void defect9RefusesWhatCannotWork() {
         assertInvalid(() -> ProviderLayout.of(64 * MIB, 3 * MIB, 512), "not a power of two");
         assertInvalid(() -> ProviderLayout.of(64 * MIB, 256, 512), "multiple of the sector size");
         assertInvalid(() -> ProviderLayout.of(64 * MIB, 2 * MIB, 768), "Sector size 768");
@@ -49,7 +49,7 @@ class ProviderLayoutTest {
     }
 
     @Test
-    void aStoredLayoutTakesTheBitmapFromLocaloffNotFromTheProviderSize() {
+    void defect5AStoredLayoutTakesTheBitmapFromLocaloffNotFromTheProviderSize() {
         Metadata md = new Metadata("r", 10 * MIB, (int) MIB, 64, 8192, 0, 0, 0, hast.api.Role.INIT);
         ProviderLayout l = ProviderLayout.of(md, 512);
         assertEquals(4096, l.mapsize());

@@ -148,6 +148,16 @@ class ResourceManagerTest {
     }
 
     @Test
+    void defect6AReloadedReplicationModeAppliesWithoutRestartingTheRole() throws Exception {
+        manager.setRole("r0", Role.PRIMARY);
+        HastDevice device = published.get(0);
+        Files.writeString(conf, config("r0", "r1").replace("resource r0 {", "resource r0 { replication async"));
+        manager.reload();
+        assertEquals("async", manager.resource("r0").orElseThrow().replication());
+        assertEquals(List.of(device), published, "the same device: no restart, no reconnect");
+    }
+
+    @Test
     void reloadDropsRemovedResourcesAndKeepsTheRunningConfigurationOnErrors() throws Exception {
         manager.setRole("r1", Role.PRIMARY);
         Files.writeString(conf, config("r0"));

@@ -1,0 +1,96 @@
+package hast.engine.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import hast.api.replication.ReplicationMode;
+import hast.engine.replication.Async;
+import hast.engine.replication.FullSync;
+import hast.engine.replication.MemSync;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * When each mode answers the client, and what becomes of the extent. Tests named after a
+ * reference defect (hast-spec.md 10.4) pin the safe behaviour we chose instead.
+ */
+class WriteProgressTrackerTest {
+    private final CompletableFuture<Void> ack = new CompletableFuture<>();
+    private final List<Boolean> finished = new ArrayList<>();
+    private int apartAcks;
+
+    private WriteProgressTracker tracker(ReplicationMode mode) {
+        return new WriteProgressTracker(mode, ack, finished::add, () -> apartAcks++);
+    }
+
+    @Test
+    void fullsyncAnswersOnlyOnceTheSecondaryHasWritten() {
+        WriteProgressTracker t = tracker(new FullSync());
+        t.localDone(null);
+        t.remoteReceived();
+        assertFalse(ack.isDone());
+        t.remoteDone(true);
+        assertTrue(ack.isDone() && !ack.isCompletedExceptionally());
+        assertEquals(List.of(true), finished, "both stored it: the extent may become clean");
+    }
+
+    @Test
+    void memsyncAnswersOnReceiptThenFinishesOnTheSecondarysWrite() {
+        WriteProgressTracker t = tracker(new MemSync());
+        t.remoteReceived();
+        assertFalse(ack.isDone(), "the local write is not done yet");
+        t.localDone(null);
+        assertTrue(ack.isDone());
+        assertTrue(finished.isEmpty(), "the extent stays busy until the secondary's write is confirmed");
+        t.remoteDone(true);
+        assertEquals(List.of(true), finished);
+    }
+
+    @Test
+    void asyncAnswersAtTheLocalWrite() {
+        WriteProgressTracker t = tracker(new Async());
+        t.localDone(null);
+        assertTrue(ack.isDone());
+        t.remoteDone(true);
+        assertEquals(List.of(true), finished);
+    }
+
+    @Test
+    void defect2MemsyncNeverReportsAFailedLocalWriteAsSuccess() {
+        WriteProgressTracker t = tracker(new MemSync());
+        t.remoteDone(false);
+        t.localDone(new IOException("EIO"));
+        assertTrue(ack.isCompletedExceptionally());
+        assertEquals(List.of(false), finished);
+    }
+
+    @Test
+    void defect3AnyComponentFailureLeavesTheExtentDirty() {
+        WriteProgressTracker remoteFailed = tracker(new FullSync());
+        remoteFailed.localDone(null);
+        remoteFailed.remoteDone(false);
+        assertEquals(List.of(false), finished, "an error reply from the secondary keeps the extent dirty");
+        finished.clear();
+        CompletableFuture<Void> other = new CompletableFuture<>();
+        WriteProgressTracker localFailed = new WriteProgressTracker(new FullSync(), other, finished::add, () -> { });
+        localFailed.remoteDone(true);
+        localFailed.localDone(new IOException("EIO"));
+        assertTrue(other.isCompletedExceptionally());
+        assertEquals(List.of(false), finished, "a failed local write keeps the extent dirty");
+    }
+
+    @Test
+    void theHookBeforeASuccessfulAnswerRunsOnce() {
+        WriteProgressTracker t = tracker(new FullSync());
+        t.localDone(null);
+        t.remoteDone(false);
+        t.remoteReceived();
+        assertEquals(1, apartAcks);
+    }
+}
