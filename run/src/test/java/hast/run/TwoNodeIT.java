@@ -38,10 +38,22 @@ class TwoNodeIT {
     private int nbdAlpha;
     private int nbdBeta;
 
+    private StallingProxy proxy;
+
     private void configure(String replication) throws Exception {
-        dir = Files.createDirectories(root.resolve(replication));
+        configure(replication, false);
+    }
+
+    /** With {@code viaProxy}, alpha reaches beta through a relay the test can stall. */
+    private void configure(String replication, boolean viaProxy) throws Exception {
+        dir = Files.createDirectories(root.resolve(replication + (viaProxy ? "-proxy" : "")));
         int portAlpha = freePort();
         int portBeta = freePort();
+        int alphaToBeta = portBeta;
+        if (viaProxy) {
+            proxy = new StallingProxy(portBeta);
+            alphaToBeta = proxy.port();
+        }
         nbdAlpha = freePort();
         nbdBeta = freePort();
         Path conf = dir.resolve("hast.conf");
@@ -53,7 +65,7 @@ class TwoNodeIT {
                 "on beta { control uds://" + dir.resolve("beta.ctl") + " listen tcp4://127.0.0.1:" + portBeta
                         + " export tcp://127.0.0.1:" + nbdBeta + " }",
                 "resource r0 {",
-                "  on alpha { local " + dir.resolve("alpha.img") + " remote tcp4://127.0.0.1:" + portBeta + " }",
+                "  on alpha { local " + dir.resolve("alpha.img") + " remote tcp4://127.0.0.1:" + alphaToBeta + " }",
                 "  on beta { local " + dir.resolve("beta.img") + " remote tcp4://127.0.0.1:" + portAlpha + " }",
                 "}", ""));
         alpha = new Node("alpha", dir, conf);
@@ -76,6 +88,55 @@ class TwoNodeIT {
     void stop() throws Exception {
         alpha.close();
         beta.close();
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void aCutLinkDegradesWithinTheTimeoutAndResynchronisesWhenHealed() throws Exception {
+        stop();
+        configure("fullsync", true);
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        proxy.stall();
+        // The first write waits for the secondary until the timeout (5 s), then completes alone.
+        qemuIo(nbdAlpha, "write -P 0x61 2M 64k", "write -P 0x62 9M 64k").expect(0);
+        Node.awaitTrue("degraded after the timeout", () -> list(alpha).contains("  status: degraded"));
+        assertTrue(list(alpha).contains("  dirty: 2097152 (2.0MB)"), list(alpha));
+        proxy.heal();
+        awaitInSync();
+        assertDataEqual();
+    }
+
+    @Test
+    void garbageOnTheReplicationPortIsDroppedAndReplicationGoesOn() throws Exception {
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
+        int listen = Integer.parseInt(Files.readString(dir.resolve("hast.conf"))
+                .replaceAll("(?s).*on beta \\{ control \\S+ listen tcp4://127.0.0.1:(\\d+).*", "$1"));
+        byte[][] attacks = {
+            "GET / HTTP/1.1\r\nHost: beta\r\n\r\n".getBytes(),
+            java.nio.ByteBuffer.allocate(40).putInt(0x48415354).put((byte) 9).array(),          // wrong version
+            java.nio.ByteBuffer.allocate(40).putInt(0x48415354).put((byte) 1).put((byte) 1).array(), // HELLO, no payload
+            java.nio.ByteBuffer.allocate(20).putInt(0x48415354).array(),                          // truncated
+        };
+        for (byte[] attack : attacks) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", listen)) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(attack);
+                s.shutdownOutput();
+                while (s.getInputStream().read() >= 0) {
+                    // until the daemon hangs up
+                }
+            }
+        }
+        qemuIo(nbdAlpha, "write -P 0x71 6M 1M").expect(0);
+        awaitInSync();
+        assertDataEqual();
+        assertTrue(list(alpha).contains("  status: complete"));
     }
 
     @Test
