@@ -245,6 +245,7 @@ class TwoNodeIT {
         ctl(alpha, "role", "secondary", "r0").expect(0);
         Node.awaitTrue("split-brain on both nodes", () -> alpha.logText().contains("Split-brain detected")
                 && beta.logText().contains("Split-brain condition!"));
+        Node.awaitTrue("hastctl list to report the split-brain", () -> list(beta).contains("  problem: split-brain"));
         assertTrue(list(beta).contains("  status: degraded"));
         // Recovery: drop alpha's data.
         ctl(alpha, "role", "init", "r0").expect(0);

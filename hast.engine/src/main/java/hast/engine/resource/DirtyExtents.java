@@ -95,6 +95,11 @@ final class DirtyExtents {
         }
     }
 
+    /** Whether any extent waits for synchronisation. */
+    boolean needsSync() {
+        return nextSyncExtent(0) >= 0;
+    }
+
     long dirtyBytes() {
         synchronized (map) {
             return map.dirtyBytes();

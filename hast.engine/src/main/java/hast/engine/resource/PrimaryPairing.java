@@ -27,6 +27,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
     private long peerLocalcnt;
     private long peerRemotecnt;
     private boolean virgin;
+    private volatile String problem;
 
     PrimaryPairing(String resource, LocalComponent local, DirtyExtents dirty, Consumer<HastEvent> events,
             Runnable onConnect) {
@@ -79,8 +80,14 @@ final class PrimaryPairing implements RemoteLink.Pairing {
         return true;
     }
 
+    /** Why the secondary keeps refusing, when an operator must act; {@code null} otherwise. */
+    String problem() {
+        return problem;
+    }
+
     @Override
     public void connected() {
+        problem = null;
         events.accept(HastEvent.of(HastEvent.CONNECT, resource));
         onConnect.run();
     }
@@ -93,6 +100,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
     @Override
     public void refused(String message, boolean splitBrain) {
         LOG.warning(() -> "[" + resource + "] The secondary refused: " + message);
+        problem = splitBrain ? "split-brain" : message;
         if (splitBrain) {
             events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, resource));
         }

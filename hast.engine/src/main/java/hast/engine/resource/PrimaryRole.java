@@ -36,9 +36,12 @@ final class PrimaryRole implements Resource.RoleState {
     private final DevicePublisher.Publication publication;
     private final RemoteLink link;
     private final Synchronizer synchronizer;
+    private final PrimaryPairing pairing;
 
     private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
-            DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer) {
+            DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer,
+            PrimaryPairing pairing) {
+        this.pairing = pairing;
         this.local = local;
         this.dirty = dirty;
         this.device = device;
@@ -88,7 +91,7 @@ final class PrimaryRole implements Resource.RoleState {
             if (link != null) {
                 link.start();
             }
-            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0]);
+            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing);
         } catch (IOException e) {
             local.close();
             throw new HastException(Sysexits.EX_IOERR,
@@ -116,7 +119,19 @@ final class PrimaryRole implements Resource.RoleState {
 
     @Override
     public String status() {
-        return link != null && link.connected() ? "complete" : "degraded";
+        // Complete only when the secondary is connected and holds everything: nothing left to copy.
+        return link != null && link.connected() && !synchronizer.running() && !dirty.needsSync() ? "complete"
+                : "degraded";
+    }
+
+    @Override
+    public hast.api.control.SyncProgress sync() {
+        return synchronizer == null ? null : synchronizer.progress();
+    }
+
+    @Override
+    public String problem() {
+        return pairing.problem();
     }
 
     @Override

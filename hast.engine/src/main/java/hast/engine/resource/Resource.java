@@ -48,6 +48,16 @@ final class Resource {
         /** {@code complete} or {@code degraded}. */
         String status();
 
+        /** The synchronisation under way, or {@code null}. */
+        default hast.api.control.SyncProgress sync() {
+            return null;
+        }
+
+        /** What needs an operator, or {@code null}. */
+        default String problem() {
+            return null;
+        }
+
         Statistics statistics();
 
         @Override
@@ -165,6 +175,7 @@ final class Resource {
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export,
-                s == null ? Statistics.ZERO : s.statistics());
+                s == null ? Statistics.ZERO : s.statistics(), s == null ? null : s.sync(),
+                s == null ? null : s.problem());
     }
 }

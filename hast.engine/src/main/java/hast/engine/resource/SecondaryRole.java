@@ -32,6 +32,7 @@ final class SecondaryRole implements Resource.RoleState {
     private final Counters counters = new Counters();
     private final java.time.Duration timeout;
     private Connection session;
+    private volatile String problem;
     private volatile boolean closed;
 
     private SecondaryRole(LocalComponent local, boolean metaflush, int timeout, Consumer<HastEvent> events) {
@@ -84,6 +85,7 @@ final class SecondaryRole implements Resource.RoleState {
                     + hello.remotecnt() + ", secondary localcnt=" + md.localcnt() + " remotecnt=" + md.remotecnt()
                     + "); refusing the primary. Recover with 'hastctl role init', 'hastctl create' and "
                     + "'hastctl role secondary' on the node whose data is to be dropped.");
+            problem = "split-brain";
             events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
             ReplicationListener.refuse(c, "Split-brain condition!", true);
             return;
@@ -97,6 +99,7 @@ final class SecondaryRole implements Resource.RoleState {
         Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(), now.localcnt(),
                 now.remotecnt(), now.datasize(), now.extentsize(), bitmap).encode()).write(c);
         c.setReadTimeout(timeout);
+        problem = null;
         LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + d + ").");
         events.accept(HastEvent.of(HastEvent.CONNECT, name));
         String why = new ReplicaSession(name, c, replica()).serve();
@@ -177,6 +180,11 @@ final class SecondaryRole implements Resource.RoleState {
     @Override
     public Statistics statistics() {
         return counters.snapshot();
+    }
+
+    @Override
+    public String problem() {
+        return problem;
     }
 
     @Override

@@ -34,6 +34,9 @@ final class Synchronizer implements AutoCloseable {
     private boolean requested;
     private volatile boolean closed;
     private volatile long synced;
+    private volatile long total;
+    private volatile long startedNanos;
+    private volatile boolean running;
 
     Synchronizer(String resource, LocalProvider provider, long localoff, long datasize, long extentsize,
             DirtyExtents dirty, SyncFence fence, RemoteLink link, PrimaryPairing pairing, Consumer<HastEvent> events) {
@@ -58,8 +61,18 @@ final class Synchronizer implements AutoCloseable {
         notifyAll();
     }
 
-    long syncedBytes() {
-        return synced;
+    boolean running() {
+        return running;
+    }
+
+    /** The pass under way, or {@code null}. */
+    hast.api.control.SyncProgress progress() {
+        if (!running) {
+            return null;
+        }
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        long done = synced;
+        return new hast.api.control.SyncProgress(total, done, elapsed <= 0 ? 0 : done * 1000 / elapsed);
     }
 
     private void run() {
@@ -74,7 +87,14 @@ final class Synchronizer implements AutoCloseable {
                 }
                 requested = false;
             }
-            if (!closed && !pass() && link.connected()) {
+            boolean ok;
+            running = true;
+            try {
+                ok = closed || pass();
+            } finally {
+                running = false;
+            }
+            if (!ok && !closed && link.connected()) {
                 // A chunk failed while the connection stayed up: its extent is still dirty; try
                 // again shortly rather than leave it for the next reconnect.
                 synchronized (this) {
@@ -92,6 +112,8 @@ final class Synchronizer implements AutoCloseable {
     /** One pass over the dirty extents; false when it was interrupted. */
     private boolean pass() {
         long toGo = dirty.dirtyBytes();
+        total = toGo;
+        startedNanos = System.nanoTime();
         synced = 0;
         int extent = dirty.nextSyncExtent(0);
         if (extent < 0) {
@@ -100,7 +122,7 @@ final class Synchronizer implements AutoCloseable {
             LOG.info(() -> "[" + resource + "] Synchronization started. " + toGo + " bytes to go.");
             events.accept(HastEvent.of(HastEvent.SYNCSTART, resource));
         }
-        long started = System.nanoTime();
+        long started = startedNanos;
         try {
             while (extent >= 0 && !closed) {
                 copy(extent);

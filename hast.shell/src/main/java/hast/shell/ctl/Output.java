@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import hast.api.control.MetadataInfo;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
+import hast.api.control.SyncProgress;
 
 /** The reference's output formats of dump, status and list. */
 final class Output {
@@ -45,10 +46,19 @@ final class Output {
         if (r.status() != null) {
             out.println("  status: " + r.status());
         }
+        if (r.problem() != null) {
+            out.println("  problem: " + r.problem());
+        }
         if (r.exportaddr() != null) {
             out.println("  exportaddr: " + r.exportaddr());
         }
         out.println("  dirty: " + r.dirty() + " (" + Humanize.bytes(r.dirty()) + "B)");
+        SyncProgress p = r.sync();
+        if (p != null) {
+            long left = p.secondsLeft();
+            out.println("  synchronization: " + p.percent() + "% done, " + Humanize.bytes(p.bytesPerSecond()) + "B/s, "
+                    + (left < 0 ? "time left unknown" : String.format("%d:%02d:%02d left", left / 3600, left / 60 % 60, left % 60)));
+        }
         Statistics s = r.statistics();
         out.println("  statistics:");
         out.println("    reads: " + s.reads());

@@ -71,8 +71,10 @@ class HastctlTest {
                   sourceaddr: tcp://10.0.0.1:0
                   replication: fullsync
                   status: degraded
+                  problem: split-brain
                   exportaddr: tcp://127.0.0.1:10809
                   dirty: 4194304 (4.0MB)
+                  synchronization: 25% done, 1.0MB/s, 0:00:06 left
                   statistics:
                     reads: 11
                     writes: 22

@@ -15,6 +15,7 @@ import hast.api.control.MetadataInfo;
 import hast.api.control.NodeAdmin;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
+import hast.api.control.SyncProgress;
 
 /**
  * A node holding fixed resources, for the output-format and argument tests of hastctl. (The
@@ -35,9 +36,9 @@ public final class TestNode implements HastNode, NodeAdmin {
     TestNode() {
         add(new ResourceInfo("shared", Role.PRIMARY, "shared", "/dev/sdb", 2097152, 64, "tcp://10.0.0.2:8457",
                 "tcp://10.0.0.1:0", "fullsync", "none", "hole", "degraded", 4194304, "tcp://127.0.0.1:10809",
-                new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0)));
+                new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0), new SyncProgress(8388608, 2097152, 1048576), "split-brain"));
         add(new ResourceInfo("idle", Role.INIT, "idle", "/var/lib/hast/idle.img", 0, 0, "none", null, "memsync",
-                "none", "hole", null, 0, null, Statistics.ZERO));
+                "none", "hole", null, 0, null, Statistics.ZERO, null, null));
     }
 
     void add(ResourceInfo r) {
