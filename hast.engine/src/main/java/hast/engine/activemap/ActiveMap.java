@@ -173,6 +173,11 @@ public final class ActiveMap {
         return bytes;
     }
 
+    /** The last image may not have reached the disk: treat every extent as unmarked there. */
+    public void diskImageLost() {
+        diskmap.clear();
+    }
+
     /** Bytes in extents dirty in memory (in flight or waiting for synchronisation). */
     public long dirtyBytes() {
         return (long) memmap.cardinality() * extentsize;

@@ -1,25 +1,33 @@
 package hast.engine.resource;
 
 import java.io.IOException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import hast.engine.activemap.ActiveMap;
 import hast.engine.activemap.ActiveMapStore;
 
 /**
- * The activemap of a primary resource with its on-disk copy. The lock is held while the bitmap is
- * written, so a request that finds its extent already marked can rely on the mark being on disk
- * before its data is written anywhere.
+ * The activemap of a primary resource with its on-disk copy.
+ *
+ * <p>Image writes are group commits: changes are numbered, and a request that needs its mark on
+ * disk waits until an image taken after its change is durable. Requests that arrive while an
+ * image is being written share the next write instead of each paying a write and a cache flush.
+ * A request whose extent is already marked still waits for the image that marked it, so no data
+ * is written anywhere before its extent is dirty on disk.
  */
 final class DirtyExtents {
-    private static final Logger LOG = Logger.getLogger(DirtyExtents.class.getName());
-
     private final String resource;
     private final long datasize;
     private final ActiveMap map;
     private final ActiveMapStore store;
     private final Counters counters;
+    /** Serialises image writes. */
+    private final Object writer = new Object();
+    /** Numbered in-memory changes that must reach the disk (guarded by {@code map}). */
+    private long changes;
+    /** The change number the last image taken covers (guarded by {@code map}). */
+    private long imaged;
+    /** The change number the image on disk covers. */
+    private volatile long durable;
 
     DirtyExtents(String resource, long datasize, ActiveMap map, ActiveMapStore store, Counters counters) {
         this.resource = resource;
@@ -29,18 +37,20 @@ final class DirtyExtents {
         this.counters = counters;
     }
 
-    /** Marks the extents of a request dirty, on disk first when the bitmap changes. */
+    /** Marks the extents of a request dirty; returns once the marks are on disk. */
     void begin(long offset, long length) throws IOException {
+        long need;
         synchronized (map) {
-            if (map.writeStart(offset, length)) {
-                persist();
-            }
+            need = map.writeStart(offset, length) ? ++changes : imaged;
         }
+        persistUpTo(need);
     }
 
     /**
-     * Ends a request. Unless the secondary confirmed it, its extents are kept for synchronisation:
-     * the remote copy may lack it.
+     * Ends a request. Unless both nodes stored it, its extents are kept for synchronisation:
+     * the remote copy may lack it. Extents that become clean are recorded on disk lazily, with
+     * the next image written for another reason: the disk may show an extent dirty that is clean
+     * (it is copied again after a crash), never the reverse.
      */
     void end(long offset, long length, boolean replicated) {
         synchronized (map) {
@@ -50,33 +60,31 @@ final class DirtyExtents {
             }
             changed |= map.writeComplete(offset, length);
             if (changed) {
-                try {
-                    persist();
-                } catch (IOException e) {
-                    // The request itself succeeded; a failed bitmap write only leaves extents dirty
-                    // that could have been clean, so it is counted, not returned.
-                    LOG.log(Level.WARNING, "[" + resource + "] Unable to update activemap: " + e.getMessage());
-                }
+                ++changes;
             }
         }
     }
 
     /** Every extent must be copied (a full synchronisation). */
     void markAllForSync() throws IOException {
+        long need = 0;
         synchronized (map) {
             if (map.markForSync(0, datasize)) {
-                persist();
+                need = ++changes;
             }
         }
+        persistUpTo(need);
     }
 
     /** Adds the extents the secondary reported dirty. */
     void merge(byte[] peerImage) throws IOException {
+        long need = 0;
         synchronized (map) {
             if (map.merge(peerImage)) {
-                persist();
+                need = ++changes;
             }
         }
+        persistUpTo(need);
     }
 
     /** The next extent to synchronise at or after {@code from}, or -1. */
@@ -88,11 +96,13 @@ final class DirtyExtents {
 
     /** Extent {@code e} was copied to the secondary. */
     void synced(int e) throws IOException {
+        long need = 0;
         synchronized (map) {
             if (map.syncComplete(e)) {
-                persist();
+                need = ++changes;
             }
         }
+        persistUpTo(need);
     }
 
     /** Whether any extent waits for synchronisation. */
@@ -108,18 +118,41 @@ final class DirtyExtents {
 
     /** Writes the current image, e.g. before the role is released. */
     void flush() throws IOException {
+        long need;
         synchronized (map) {
-            persist();
+            need = ++changes;
         }
+        persistUpTo(need);
     }
 
-    private void persist() throws IOException {
-        counters.activemapUpdates.increment();
-        try {
-            store.write(map.bitmap());
-        } catch (IOException e) {
-            counters.writeErrors.increment();
-            throw e;
+    /** Returns once an image covering change {@code need} is on disk, writing one if none is. */
+    private void persistUpTo(long need) throws IOException {
+        if (durable >= need) {
+            return;
+        }
+        synchronized (writer) {
+            if (durable >= need) {
+                return;
+            }
+            byte[] image;
+            long covers;
+            synchronized (map) {
+                image = map.bitmap();
+                covers = changes;
+                imaged = covers;
+            }
+            counters.activemapUpdates.increment();
+            try {
+                store.write(image);
+            } catch (IOException e) {
+                counters.writeErrors.increment();
+                synchronized (map) {
+                    // Nothing can be assumed of the disk now: every extent counts as unmarked.
+                    map.diskImageLost();
+                }
+                throw e;
+            }
+            durable = covers;
         }
     }
 }

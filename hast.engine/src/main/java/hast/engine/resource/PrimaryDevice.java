@@ -32,7 +32,7 @@ final class PrimaryDevice implements HastDevice {
     private static final Logger LOG = Logger.getLogger(PrimaryDevice.class.getName());
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
     static final int MAX_REQUEST = 1 << 20;
-    private static final int IO_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    private static final int IO_THREADS = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
 
     private final String resource;
