@@ -97,9 +97,7 @@ class TwoNodeIT {
     void aCutLinkDegradesWithinTheTimeoutAndResynchronisesWhenHealed() throws Exception {
         stop();
         configure("fullsync", true);
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        awaitInSync();
+        pair();
         proxy.stall();
         // The first write waits for the secondary until the timeout (5 s), then completes alone.
         qemuIo(nbdAlpha, "write -P 0x61 2M 64k", "write -P 0x62 9M 64k").expect(0);
@@ -112,9 +110,7 @@ class TwoNodeIT {
 
     @Test
     void garbageOnTheReplicationPortIsDroppedAndReplicationGoesOn() throws Exception {
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        awaitInSync();
+        pair();
         int listen = Integer.parseInt(Files.readString(dir.resolve("hast.conf"))
                 .replaceAll("(?s).*on beta \\{ control \\S+ listen tcp4://127.0.0.1:(\\d+).*", "$1"));
         byte[][] attacks = {
@@ -157,9 +153,7 @@ class TwoNodeIT {
 
     @Test
     void aSecondaryOutageCopiesOnlyTheExtentsWrittenMeanwhile() throws Exception {
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        awaitInSync();
+        pair();
         beta.crash();
         qemuIo(nbdAlpha, "write -P 0x11 5M 4k", "write -P 0x12 40M 8k").expect(0);
         assertTrue(list(alpha).contains("  status: degraded"));
@@ -181,9 +175,7 @@ class TwoNodeIT {
     void promotionAfterAPrimaryCrashKeepsEveryAcknowledgedWrite(String mode) throws Exception {
         stop();
         configure(mode);
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        awaitInSync();
+        pair();
         AtomicInteger acknowledged = new AtomicInteger();
         Thread writer = new Thread(() -> {
             for (int i = 1; i < 60; i++) {
@@ -217,9 +209,7 @@ class TwoNodeIT {
     void afterAnAsyncPrimaryCrashTheOldPrimaryRejoinsAndConverges() throws Exception {
         stop();
         configure("async");
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        awaitInSync();
+        pair();
         qemuIo(nbdAlpha, "write -P 0x21 0 8M").expect(0);
         alpha.crash();
         // async promises only what the secondary confirmed; whatever it holds, the pair converges.
@@ -233,9 +223,7 @@ class TwoNodeIT {
 
     @Test
     void splitBrainIsRefusedReportedAndRecoveredByRecreatingOneSide() throws Exception {
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        awaitInSync();
+        pair();
         beta.crash();
         qemuIo(nbdAlpha, "write -P 0x31 0 1M").expect(0);   // alpha moves on alone
         ctl(alpha, "role", "init", "r0").expect(0);
@@ -254,6 +242,13 @@ class TwoNodeIT {
         awaitTrue(beta);
         assertDataEqual();
         qemuIo(nbdBeta, "read -P 0x32 0 1M").expect(0);
+    }
+
+    /** alpha primary, beta secondary, and both in step. */
+    private void pair() throws Exception {
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        awaitInSync();
     }
 
     private void awaitInSync() throws InterruptedException {
