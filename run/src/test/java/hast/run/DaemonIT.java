@@ -15,6 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonIT {
     @TempDir
     Path dir;
+    /** One port for every daemon of a test: a second daemon must fail on pidfile or socket, not on this. */
+    private final int listenPort = freshPort();
+
+    private static int freshPort() {
+        try {
+            return Node.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private Node node(String config) throws Exception {
         Path conf = dir.resolve("hast.conf");
@@ -25,6 +35,7 @@ class DaemonIT {
     private String basicConfig() {
         return String.join("\n",
                 "control uds://" + dir.resolve("ctl.sock"),
+                "listen tcp4://127.0.0.1:" + listenPort,
                 "pidfile " + dir.resolve("hastd.pid"),
                 "export uds://" + dir.resolve("nbd.sock"), "");
     }

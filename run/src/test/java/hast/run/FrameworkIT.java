@@ -93,6 +93,7 @@ public class FrameworkIT {
         }
         Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 "control uds://" + dir.resolve("ctl.sock"),
+                "listen tcp4://127.0.0.1:" + Node.freePort(),
                 "export uds://" + dir.resolve("nbd.sock"),
                 "resource itres {",
                 "  on itnode {",

@@ -138,6 +138,13 @@ final class Node implements AutoCloseable {
         }
     }
 
+    /** A TCP port on loopback that nothing listens on right now. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** Polls {@code condition} until it holds, failing with {@code what} at the deadline. */
     static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();

@@ -40,7 +40,7 @@ class SingleNodeIT {
 
     @BeforeEach
     void createAndStart() throws Exception {
-        nbdPort = freePort();
+        nbdPort = Node.freePort();
         url = "nbd://127.0.0.1:" + nbdPort + "/disk0";
         try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk0.img").toFile(), "rw")) {
             disk.setLength(64 * MIB);
@@ -49,6 +49,7 @@ class SingleNodeIT {
         Files.writeString(conf, String.join("\n",
                 "# one node, no peer yet",
                 "control uds://" + dir.resolve("ctl.sock"),
+                "listen tcp4://127.0.0.1:" + Node.freePort(),
                 "pidfile " + dir.resolve("hastd.pid"),
                 "export tcp://127.0.0.1:" + nbdPort,
                 "resource disk0 {",
@@ -238,9 +239,4 @@ class SingleNodeIT {
         return b;
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

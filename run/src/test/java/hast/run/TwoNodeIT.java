@@ -47,15 +47,15 @@ class TwoNodeIT {
     /** With {@code viaProxy}, alpha reaches beta through a relay the test can stall. */
     private void configure(String replication, boolean viaProxy) throws Exception {
         dir = Files.createDirectories(root.resolve(replication + (viaProxy ? "-proxy" : "")));
-        int portAlpha = freePort();
-        int portBeta = freePort();
+        int portAlpha = Node.freePort();
+        int portBeta = Node.freePort();
         int alphaToBeta = portBeta;
         if (viaProxy) {
             proxy = new StallingProxy(portBeta);
             alphaToBeta = proxy.port();
         }
-        nbdAlpha = freePort();
-        nbdBeta = freePort();
+        nbdAlpha = Node.freePort();
+        nbdBeta = Node.freePort();
         Path conf = dir.resolve("hast.conf");
         Files.writeString(conf, String.join("\n",
                 "replication " + replication,
@@ -302,9 +302,4 @@ class TwoNodeIT {
         return "nbd://127.0.0.1:" + port + "/r0";
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }
