@@ -222,6 +222,24 @@ class TwoNodeIT {
     }
 
     @Test
+    void anOutOfDatePrimarySynchronisesFromTheSecondaryAndReadsThroughIt() throws Exception {
+        pair();
+        qemuIo(nbdAlpha, "write -P 0x41 0 4M").expect(0);
+        awaitInSync();
+        alpha.crash();
+        ctl(beta, "role", "primary", "r0").expect(0);
+        qemuIo(nbdBeta, "write -P 0x42 1M 2M").expect(0);     // beta moves on while alpha is down
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        alpha.start();
+        ctl(alpha, "role", "primary", "r0").expect(0);         // the stale node comes back as primary
+        // Whatever has been copied yet, a client of alpha sees beta's newer data.
+        qemuIo(nbdAlpha, "read -P 0x41 0 1M", "read -P 0x42 1M 2M", "read -P 0x41 3M 1M").expect(0);
+        awaitInSync();
+        assertDataEqual();
+        assertTrue(alpha.logText().contains("The secondary holds newer data (DIRTY_FROM_SECONDARY)"), alpha.logText());
+    }
+
+    @Test
     void splitBrainIsRefusedReportedAndRecoveredByRecreatingOneSide() throws Exception {
         pair();
         beta.crash();

@@ -134,6 +134,12 @@ public final class ActiveMap {
         return !peer.isEmpty();
     }
 
+    /** Whether any extent of {@code [offset, offset+length)} waits for synchronisation. */
+    public boolean needsSync(long offset, long length) {
+        int next = syncmap.nextSetBit(first(offset));
+        return next >= 0 && next <= last(offset, length);
+    }
+
     /** The first extent waiting for synchronisation at or after {@code from}, or -1. */
     public int nextSyncExtent(int from) {
         int e = syncmap.nextSetBit(from);

@@ -79,7 +79,12 @@ public final class RemoteLink implements AutoCloseable {
         guard.setDaemon(true);
     }
 
+    /**
+     * Makes a first connection attempt in the caller's thread (so that a primary learns whether its
+     * copy is the newer one before it serves a single read), then keeps the link up in the background.
+     */
     public void start() {
+        connect();
         guard.start();
     }
 

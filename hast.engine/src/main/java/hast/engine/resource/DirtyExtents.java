@@ -105,6 +105,13 @@ final class DirtyExtents {
         persistUpTo(need);
     }
 
+    /** Whether any extent of the range waits for synchronisation. */
+    boolean needsSync(long offset, long length) {
+        synchronized (map) {
+            return map.needsSync(offset, length);
+        }
+    }
+
     /** Whether any extent waits for synchronisation. */
     boolean needsSync() {
         return nextSyncExtent(0) >= 0;

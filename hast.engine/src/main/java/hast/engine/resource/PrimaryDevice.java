@@ -94,6 +94,16 @@ final class PrimaryDevice implements HastDevice {
         checkRange(offset, dst.remaining());
         return submit(() -> {
             int start = dst.position();
+            if (pairing.syncFromSecondary() && dirty.needsSync(offset, dst.remaining())) {
+                // This copy is behind and the extent is not copied yet: only the secondary has it.
+                if (link == null || !link.connected()) {
+                    counters.readErrors.increment();
+                    throw new IOException("extent not yet synchronised from the secondary, which is not connected");
+                }
+                dst.put(remoteRead(offset, dst.remaining()));
+                counters.reads.increment();
+                return;
+            }
             try {
                 provider.read(dst, localoff + offset);
             } catch (IOException e) {

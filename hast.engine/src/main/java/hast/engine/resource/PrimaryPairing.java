@@ -28,6 +28,8 @@ final class PrimaryPairing implements RemoteLink.Pairing {
     private long peerRemotecnt;
     private boolean virgin;
     private volatile String problem;
+    /** This copy is the out-of-date one: dirty extents come from the secondary until synchronised. */
+    private volatile boolean fromSecondary;
 
     PrimaryPairing(String resource, LocalComponent local, DirtyExtents dirty, Consumer<HastEvent> events,
             Runnable onConnect) {
@@ -63,10 +65,10 @@ final class PrimaryPairing implements RemoteLink.Pairing {
             return false;
         }
         if (w.decision().fromSecondary()) {
-            LOG.severe(() -> "[" + resource + "] The secondary holds newer data than this primary (" + w.decision()
-                    + "): synchronising from the secondary is not implemented yet; make the other node primary.");
-            return false;
+            LOG.warning(() -> "[" + resource + "] The secondary holds newer data (" + w.decision()
+                    + "): synchronising from it; reads of extents not yet copied are served by it.");
         }
+        fromSecondary = w.decision().fromSecondary();
         peerLocalcnt = w.localcnt();
         peerRemotecnt = w.remotecnt();
         if (w.fresh() && md.localcnt() == 0) {
@@ -119,8 +121,13 @@ final class PrimaryPairing implements RemoteLink.Pairing {
         }
     }
 
+    boolean syncFromSecondary() {
+        return fromSecondary;
+    }
+
     /** A synchronisation finished while connected: the two copies are the same generation now. */
     synchronized void synchronised() throws IOException {
+        fromSecondary = false;
         var md = local.metadata();
         LOG.info(() -> "[" + resource + "] Setting localcnt to " + peerRemotecnt + " and remotecnt to " + peerLocalcnt + ".");
         local.writeMetadata(md.withCounters(peerRemotecnt, peerLocalcnt));

@@ -83,14 +83,23 @@ final class PrimaryRole implements Resource.RoleState {
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters);
-            DevicePublisher.Publication publication = publisher.publish(device, Map.of(
-                    HastDevice.NAME, config.provname(),
-                    HastDevice.RESOURCE, config.name(),
-                    HastDevice.EXPORT, config.export().toString()));
-            LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
             if (link != null) {
                 link.start();
             }
+            DevicePublisher.Publication publication;
+            try {
+                publication = publisher.publish(device, Map.of(
+                        HastDevice.NAME, config.provname(),
+                        HastDevice.RESOURCE, config.name(),
+                        HastDevice.EXPORT, config.export().toString()));
+            } catch (RuntimeException e) {
+                if (link != null) {
+                    sync[0].close();
+                    link.close();
+                }
+                throw e;
+            }
+            LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
             return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing);
         } catch (IOException e) {
             local.close();

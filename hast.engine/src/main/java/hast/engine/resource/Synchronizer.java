@@ -159,25 +159,39 @@ final class Synchronizer implements AutoCloseable {
         long end = Math.min(datasize, start + extentsize);
         fence.enterSync(extent);
         try {
+            boolean fromSecondary = pairing.syncFromSecondary();
             for (long offset = start; offset < end; offset += CHUNK) {
                 int length = (int) Math.min(CHUNK, end - offset);
-                ByteBuffer chunk = ByteBuffer.allocate(length);
-                provider.read(chunk, localoff + offset);
-                RemoteLink.Pending p = link.send(Frame.Type.WRITE, Frame.FLAG_SYNC, offset, length, chunk.flip());
-                int error;
-                try {
-                    error = p.done().get().error();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IOException(e.getCause().getMessage(), e.getCause());
-                }
-                if (error != 0) {
-                    throw new IOException("the secondary failed to write at " + offset + " (errno " + error + ")");
+                if (fromSecondary) {
+                    Frame reply = await(link.send(Frame.Type.READ, Frame.FLAG_SYNC, offset, length, null), offset);
+                    if (reply.payloadSize() != length) {
+                        throw new IOException("the secondary sent " + reply.payloadSize() + " bytes for " + length);
+                    }
+                    provider.write(reply.payload(), localoff + offset);
+                } else {
+                    ByteBuffer chunk = ByteBuffer.allocate(length);
+                    provider.read(chunk, localoff + offset);
+                    await(link.send(Frame.Type.WRITE, Frame.FLAG_SYNC, offset, length, chunk.flip()), offset);
                 }
                 synced += length;
             }
         } finally {
             fence.exitSync();
         }
+    }
+
+    /** The reply to a synchronisation request, which must have succeeded. */
+    private static Frame await(RemoteLink.Pending p, long offset) throws IOException, InterruptedException {
+        Frame reply;
+        try {
+            reply = p.done().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
+        if (reply.error() != 0) {
+            throw new IOException("the secondary failed at " + offset + " (errno " + reply.error() + ")");
+        }
+        return reply;
     }
 
     @Override
