@@ -1,7 +1,9 @@
 package hast.engine.resource;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps synchronisation and client writes out of each other's way, extent by extent: a
@@ -12,7 +14,7 @@ import java.util.Map;
 final class SyncFence {
     private final int extentShift;
     private final Map<Integer, Integer> writers = new HashMap<>();
-    private int syncing = -1;
+    private final Set<Integer> syncing = new HashSet<>();
 
     SyncFence(long extentsize) {
         this.extentShift = Long.numberOfTrailingZeros(extentsize);
@@ -21,7 +23,7 @@ final class SyncFence {
     synchronized void enterWrite(long offset, long length) throws InterruptedException {
         int first = (int) (offset >>> extentShift);
         int last = (int) ((offset + Math.max(1, length) - 1) >>> extentShift);
-        while (syncing >= first && syncing <= last) {
+        while (anySyncing(first, last)) {
             wait();
         }
         for (int e = first; e <= last; e++) {
@@ -38,19 +40,25 @@ final class SyncFence {
         notifyAll();
     }
 
-    /** Claims an extent for synchronisation once no client write is in it. */
-    synchronized void enterSync(int extent) throws InterruptedException {
-        while (syncing != -1) {
-            wait();
+    private boolean anySyncing(int first, int last) {
+        for (int e = first; e <= last; e++) {
+            if (syncing.contains(e)) {
+                return true;
+            }
         }
-        syncing = extent;
+        return false;
+    }
+
+    /** Claims an extent for synchronisation once no client write is in it; new writes wait. */
+    synchronized void enterSync(int extent) throws InterruptedException {
+        syncing.add(extent);
         while (writers.containsKey(extent)) {
             wait();
         }
     }
 
-    synchronized void exitSync() {
-        syncing = -1;
+    synchronized void exitSync(int extent) {
+        syncing.remove(extent);
         notifyAll();
     }
 }

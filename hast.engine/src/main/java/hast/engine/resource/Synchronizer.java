@@ -2,6 +2,12 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -19,6 +25,8 @@ import hast.engine.replication.RemoteLink;
 final class Synchronizer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Synchronizer.class.getName());
     private static final int CHUNK = PrimaryDevice.MAX_REQUEST;
+    /** Synchronisation chunks in flight at once. */
+    private static final int WINDOW = 16;
 
     private final String resource;
     private final LocalProvider provider;
@@ -33,7 +41,7 @@ final class Synchronizer implements AutoCloseable {
     private final Thread thread;
     private boolean requested;
     private volatile boolean closed;
-    private volatile long synced;
+    private final AtomicLong synced = new AtomicLong();
     private volatile long total;
     private volatile long startedNanos;
     private volatile boolean running;
@@ -71,7 +79,7 @@ final class Synchronizer implements AutoCloseable {
             return null;
         }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-        long done = synced;
+        long done = synced.get();
         return new hast.api.control.SyncProgress(total, done, elapsed <= 0 ? 0 : done * 1000 / elapsed);
     }
 
@@ -114,7 +122,7 @@ final class Synchronizer implements AutoCloseable {
         long toGo = dirty.dirtyBytes();
         total = toGo;
         startedNanos = System.nanoTime();
-        synced = 0;
+        synced.set(0);
         int extent = dirty.nextSyncExtent(0);
         if (extent < 0) {
             LOG.info(() -> "[" + resource + "] Nodes are in sync.");
@@ -123,26 +131,30 @@ final class Synchronizer implements AutoCloseable {
             events.accept(HastEvent.of(HastEvent.SYNCSTART, resource));
         }
         long started = startedNanos;
+        Window window = new Window();
         try {
-            while (extent >= 0 && !closed) {
-                copy(extent);
-                dirty.synced(extent);
+            while (extent >= 0 && !closed && window.failure() == null) {
+                copy(extent, window);
                 extent = dirty.nextSyncExtent(extent + 1);
+            }
+            window.drain();
+            if (window.failure() != null) {
+                throw window.failure();
             }
             if (closed || !link.connected()) {
                 return false;
             }
             pairing.synchronised();
-            if (synced > 0) {
+            if (synced.get() > 0) {
                 long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-                long bytes = synced;
+                long bytes = synced.get();
                 LOG.info(() -> "[" + resource + "] Synchronization complete. " + bytes + " bytes synchronized in "
                         + ms + " ms (" + (bytes * 1000 / ms) + " bytes/sec).");
                 events.accept(HastEvent.of(HastEvent.SYNCDONE, resource));
             }
             return true;
         } catch (IOException e) {
-            long bytes = synced;
+            long bytes = synced.get();
             LOG.warning(() -> "[" + resource + "] Synchronization interrupted: " + e.getMessage() + ". " + bytes
                     + " bytes synchronized so far.");
             events.accept(HastEvent.of(HastEvent.SYNCINTR, resource));
@@ -153,45 +165,101 @@ final class Synchronizer implements AutoCloseable {
         }
     }
 
-    /** Copies one extent, chunk by chunk, with client writes to it held back meanwhile. */
-    private void copy(int extent) throws IOException, InterruptedException {
-        long start = extent * extentsize;
-        long end = Math.min(datasize, start + extentsize);
-        fence.enterSync(extent);
-        try {
-            boolean fromSecondary = pairing.syncFromSecondary();
-            for (long offset = start; offset < end; offset += CHUNK) {
-                int length = (int) Math.min(CHUNK, end - offset);
-                if (fromSecondary) {
-                    Frame reply = await(link.send(Frame.Type.READ, Frame.FLAG_SYNC, offset, length, null), offset);
-                    if (reply.payloadSize() != length) {
-                        throw new IOException("the secondary sent " + reply.payloadSize() + " bytes for " + length);
-                    }
-                    provider.write(reply.payload(), localoff + offset);
-                } else {
-                    ByteBuffer chunk = ByteBuffer.allocate(length);
-                    provider.read(chunk, localoff + offset);
-                    await(link.send(Frame.Type.WRITE, Frame.FLAG_SYNC, offset, length, chunk.flip()), offset);
-                }
-                synced += length;
+    /**
+     * Chunks in flight across extents, so that the copy streams instead of waiting a round trip
+     * per chunk; the first failure ends the pass (its extents stay dirty).
+     */
+    private static final class Window {
+        private final Semaphore chunks = new Semaphore(WINDOW);
+        private final AtomicReference<IOException> failure = new AtomicReference<>();
+        private int extents;
+
+        IOException failure() {
+            return failure.get();
+        }
+
+        void fail(Throwable t) {
+            failure.compareAndSet(null, t instanceof IOException io ? io : new IOException(t.getMessage(), t));
+        }
+
+        synchronized void extentStarted() {
+            extents++;
+        }
+
+        synchronized void extentDone() {
+            extents--;
+            notifyAll();
+        }
+
+        synchronized void drain() throws InterruptedException {
+            while (extents > 0) {
+                wait();
             }
-        } finally {
-            fence.exitSync();
         }
     }
 
-    /** The reply to a synchronisation request, which must have succeeded. */
-    private static Frame await(RemoteLink.Pending p, long offset) throws IOException, InterruptedException {
-        Frame reply;
+    /**
+     * Copies one extent: client writes to it wait until its chunks are confirmed, then the extent
+     * is clean. Chunks are sent without waiting for the previous ones.
+     */
+    private void copy(int extent, Window window) throws IOException, InterruptedException {
+        long start = extent * extentsize;
+        long end = Math.min(datasize, start + extentsize);
+        boolean fromSecondary = pairing.syncFromSecondary();
+        fence.enterSync(extent);
+        window.extentStarted();
+        List<CompletableFuture<Void>> chunks = new ArrayList<>();
         try {
-            reply = p.done().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
+            for (long offset = start; offset < end && window.failure() == null; offset += CHUNK) {
+                int length = (int) Math.min(CHUNK, end - offset);
+                long at = offset;
+                window.chunks.acquire();
+                CompletableFuture<Frame> reply;
+                if (fromSecondary) {
+                    reply = link.send(Frame.Type.READ, Frame.FLAG_SYNC, at, length, null).done();
+                } else {
+                    ByteBuffer chunk = ByteBuffer.allocate(length);
+                    provider.read(chunk, localoff + at);
+                    reply = link.send(Frame.Type.WRITE, Frame.FLAG_SYNC, at, length, chunk.flip()).done();
+                }
+                chunks.add(reply.thenAccept(f -> store(f, at, length, fromSecondary))
+                        .whenComplete((v, t) -> window.chunks.release()));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            window.fail(e);
         }
-        if (reply.error() != 0) {
-            throw new IOException("the secondary failed at " + offset + " (errno " + reply.error() + ")");
+        CompletableFuture.allOf(chunks.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
+            try {
+                fence.exitSync(extent);
+                if (t != null) {
+                    window.fail(t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t);
+                } else if (window.failure() == null) {
+                    dirty.synced(extent);
+                }
+            } catch (IOException e) {
+                window.fail(e);
+            } finally {
+                window.extentDone();
+            }
+        });
+    }
+
+    /** A confirmed chunk: counted, and when it came from the secondary, written here. */
+    private void store(Frame reply, long offset, int length, boolean fromSecondary) {
+        try {
+            if (reply.error() != 0) {
+                throw new IOException("the secondary failed at " + offset + " (errno " + reply.error() + ")");
+            }
+            if (fromSecondary) {
+                if (reply.payloadSize() != length) {
+                    throw new IOException("the secondary sent " + reply.payloadSize() + " bytes for " + length);
+                }
+                provider.write(reply.payload(), localoff + offset);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return reply;
+        synced.addAndGet(length);
     }
 
     @Override
