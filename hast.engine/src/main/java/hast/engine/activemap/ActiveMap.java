@@ -62,6 +62,11 @@ public final class ActiveMap {
      * A request is about to modify {@code [offset, offset+length)}: its extents become dirty and
      * most recently used.
      *
+     * <p>The reference asks for a write when an extent was not in the keepdirty list; this asks
+     * when an extent is not marked in the last image taken. That is the same in steady state, saves
+     * a write for extents already marked for synchronisation, and does not skip one for an extent
+     * that entered the list after the last image was taken.
+     *
      * @return true when the on-disk image must be written before the request touches any disk
      */
     public boolean writeStart(long offset, long length) {
@@ -142,6 +147,9 @@ public final class ActiveMap {
 
     /** The first extent waiting for synchronisation at or after {@code from}, or -1. */
     public int nextSyncExtent(int from) {
+        if (from < 0) {
+            throw new IllegalArgumentException("Extent " + from + " is negative");
+        }
         int e = syncmap.nextSetBit(from);
         return e < extents ? e : -1;
     }
@@ -152,6 +160,9 @@ public final class ActiveMap {
      * @return true when the on-disk image should be written
      */
     public boolean syncComplete(int e) {
+        if (e < 0 || e >= extents) {
+            throw new IllegalArgumentException("Extent " + e + " is outside the " + extents + " extents");
+        }
         syncmap.clear(e);
         if (inflight[e] == 0) {
             memmap.clear(e);
@@ -205,7 +216,8 @@ public final class ActiveMap {
     }
 
     private void check(long offset, long length) {
-        if (offset < 0 || length < 0 || ((offset + length + extentsize - 1) >>> extentShift) > extents) {
+        long covered = (long) extents << extentShift;
+        if (offset < 0 || length < 0 || offset >= covered || length > covered - offset) {
             throw new IllegalArgumentException("Range [" + offset + ", +" + length + ") is outside " + extents
                     + " extents of " + extentsize + " bytes");
         }

@@ -1,14 +1,13 @@
 package hast.engine.config;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import hast.api.Sysexits;
 import hast.engine.config.Lexer.Kind;
@@ -17,27 +16,10 @@ import hast.engine.config.Lexer.Token;
 /**
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
  * blocks with their own {@code on} sections) plus {@code export}. Syntax is checked here, against
- * which keywords each level allows; {@link ConfigAssembler} then resolves the file for this node.
+ * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
+ * node.
  */
 public final class ConfigParser {
-    /** Keywords each kind of block accepts. */
-    private static final Set<String> GLOBAL = Set.of("control", "pidfile", "listen", "replication", "checksum",
-            "compression", "timeout", "exec", "metaflush", "export");
-    private static final Set<String> GLOBAL_NODE = Set.of("control", "pidfile", "listen", "export");
-    private static final Set<String> RESOURCE = Set.of("replication", "checksum", "compression", "timeout", "exec",
-            "metaflush", "name", "local", "export");
-    private static final Set<String> RESOURCE_NODE = Set.of("name", "local", "remote", "source", "metaflush",
-            "export");
-    /** Where a keyword is allowed, for error messages that say where to put it instead. */
-    private static final Map<String, String> WHERE = Map.of(
-            "remote", "only inside a resource's 'on <node>' section",
-            "source", "only inside a resource's 'on <node>' section",
-            "name", "only in a resource block or its 'on <node>' section",
-            "local", "only in a resource block or its 'on <node>' section",
-            "control", "only globally or in a global 'on <node>' section",
-            "pidfile", "only globally or in a global 'on <node>' section",
-            "listen", "only globally or in a global 'on <node>' section");
-
     private final NodeIdentity node;
 
     public ConfigParser(NodeIdentity node) {
@@ -49,6 +31,8 @@ public final class ConfigParser {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(Sysexits.EX_CONFIG, file.toString(), 0, "not a text file (invalid UTF-8)", e);
         } catch (NoSuchFileException e) {
             throw new ConfigException(Sysexits.EX_OSFILE, file.toString(), 0, "no such file", e);
         } catch (IOException e) {
@@ -89,54 +73,52 @@ public final class ConfigParser {
                     advance();
                     String name = value("resource name");
                     Section block = new Section();
-                    block(block, RESOURCE, true, "a resource block");
+                    block(block, Level.RESOURCE);
                     resources.add(new ConfigAssembler.ResourceBlock(name, line, block));
-                } else if (token.is("on")) {
-                    nodeSection(global, GLOBAL_NODE, "a global 'on <node>' section");
                 } else {
-                    setting(global, GLOBAL, "the global section");
+                    statement(global, Level.GLOBAL);
                 }
             }
         }
 
-        /** {@code { settings }}, with nested {@code on} sections where {@code nested}. */
-        private void block(Section section, Set<String> allowed, boolean nested, String where) throws ConfigException {
+        /** {@code { statements }} at {@code level}. */
+        private void block(Section section, Level level) throws ConfigException {
             expect(Kind.OPEN, "'{'");
             while (token.kind() != Kind.CLOSE) {
                 if (token.kind() == Kind.END) {
-                    throw error("missing '}' at end of file (" + where + " is not closed)");
+                    throw error("missing '}' at end of file (" + level.description() + " is not closed)");
                 }
-                if (nested && token.is("on")) {
-                    nodeSection(section, RESOURCE_NODE, "a resource's 'on <node>' section");
-                } else {
-                    setting(section, allowed, where);
-                }
+                statement(section, level);
             }
             advance();
         }
 
-        private void nodeSection(Section parent, Set<String> allowed, String where) throws ConfigException {
-            int line = token.line();
-            advance();
-            String name = value("node name");
-            Section settings = new Section();
-            block(settings, allowed, false, where);
-            parent.addNode(new Section.NodeSection(name, line, settings));
-        }
-
-        private void setting(Section section, Set<String> allowed, String where) throws ConfigException {
+        /** A setting, or a nested {@code on <node>} section where the level holds them. */
+        private void statement(Section section, Level level) throws ConfigException {
             Token keyword = token;
-            if (keyword.kind() != Kind.KEYWORD || keyword.is("on") || keyword.is("resource")) {
-                throw error(keyword.kind() == Kind.CLOSE ? "unexpected '}' (no block is open)"
-                        : "unexpected " + keyword.describe() + " in " + where + " (expected a keyword)");
+            if (keyword.kind() != Kind.KEYWORD) {
+                throw error(notAKeyword(keyword, level));
             }
-            if (!allowed.contains(keyword.text())) {
-                String hint = WHERE.get(keyword.text());
-                throw error("'" + keyword.text() + "' is not allowed in " + where + (hint == null ? "" : " (allowed " + hint + ")"));
+            if (!level.allows(keyword.text())) {
+                throw error(level.misplaced(keyword.text()));
             }
             advance();
-            Section.Setting setting = new Section.Setting(settingValue(keyword.text()), keyword.line());
-            section.set(keyword.text(), setting, file);
+            if (keyword.is("on")) {
+                String name = value("node name");
+                Section settings = new Section();
+                block(settings, level.nodeSection());
+                section.addNode(new Section.NodeSection(name, keyword.line(), settings));
+            } else {
+                section.set(keyword.text(), new Section.Setting(settingValue(keyword.text()), keyword.line()), file);
+            }
+        }
+
+        private static String notAKeyword(Token token, Level level) {
+            return switch (token.kind()) {
+                case CLOSE -> "unexpected '}' (no block is open)";
+                case WORD -> "unknown keyword '" + token.text() + "' in " + level.description();
+                default -> "unexpected " + token.describe() + " in " + level.description() + " (expected a keyword)";
+            };
         }
 
         /** The value of a keyword, by its type: a choice of keywords, a number, or a string. */
@@ -144,11 +126,9 @@ public final class ConfigParser {
             return switch (keyword) {
                 case "replication" -> choice(keyword, "fullsync", "memsync", "async");
                 case "metaflush" -> choice(keyword, "on", "off");
-                case "timeout" -> number(keyword);
+                case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
-                // Codec names are checked against the known codecs later, so new codecs need no grammar change.
-                case "checksum", "compression" -> token.kind() == Kind.KEYWORD || token.kind() == Kind.WORD ? take()
-                        : value(keyword);
+                case "checksum", "compression" -> codecName(keyword);
                 default -> value(keyword + " value");
             };
         }
@@ -159,12 +139,30 @@ public final class ConfigParser {
                     return take();
                 }
             }
-            throw error("invalid " + keyword + " " + token.describe() + " (expected " + String.join(", ", options) + ")");
+            throw error("invalid " + keyword + " " + token.describe() + " (expected " + String.join(", ", options)
+                    + ")");
         }
 
-        private String number(String keyword) throws ConfigException {
-            if (token.kind() != Kind.NUMBER) {
-                throw error(keyword + " needs a number of seconds, not " + token.describe());
+        private String seconds() throws ConfigException {
+            if (token.kind() == Kind.NUMBER) {
+                return take();
+            }
+            // '-' is a string character, so a negative number arrives as a word.
+            if (token.kind() == Kind.WORD && token.text().matches("-[0-9]+")) {
+                throw error("Negative or zero timeout.");
+            }
+            throw error("timeout needs a number of seconds, not " + token.describe());
+        }
+
+        /**
+         * Any well-formed name, reserved word or not: whether a codec of that name exists is
+         * decided later, so a new codec needs no change to the grammar.
+         */
+        private String codecName(String keyword) throws ConfigException {
+            boolean text = token.kind() == Kind.WORD || token.kind() == Kind.KEYWORD || token.kind() == Kind.NUMBER;
+            if (!text || !CodecNames.isWellFormed(token.text())) {
+                throw error("invalid " + keyword + " name " + token.describe()
+                        + " (expected a codec name of lower-case letters, digits, '_' and '-')");
             }
             return take();
         }

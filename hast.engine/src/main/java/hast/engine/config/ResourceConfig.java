@@ -10,7 +10,8 @@ import hast.api.HastAddress;
  * @param source  the local address outgoing connections bind to, or {@code null}
  * @param timeout seconds before a silent peer is declared gone
  * @param exec    the hook program, or the empty string for none
- * @param export  where the primary serves this resource over NBD
+ * @param export  where the primary serves this resource over NBD, under the export name
+ *                {@code provname}
  */
 public record ResourceConfig(String name, String provname, String local, String remote, String source,
         Replication replication, String checksum, String compression, int timeout, String exec,

@@ -1,6 +1,7 @@
 package hast.engine.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +38,28 @@ final class Section {
         }
     }
 
+    /**
+     * Adds the settings of {@code node}, one of several {@code on} sections naming this node (say,
+     * by short and by full hostname). They add up; a setting that two of them give is refused
+     * rather than resolved by order.
+     */
+    void absorb(NodeSection node, String file) throws ConfigException {
+        for (Map.Entry<String, Setting> e : node.settings().values.entrySet()) {
+            Setting earlier = values.putIfAbsent(e.getKey(), e.getValue());
+            if (earlier != null) {
+                throw new ConfigException(file, e.getValue().line(), "'" + e.getKey() + "' for this node is set in"
+                        + " two 'on' sections naming it (first on line " + earlier.line() + ")");
+            }
+        }
+        listen.addAll(node.settings().listen);
+    }
+
     Optional<Setting> get(String keyword) {
         return Optional.ofNullable(values.get(keyword));
     }
 
     List<Setting> listen() {
-        return listen;
+        return Collections.unmodifiableList(listen);
     }
 
     void addNode(NodeSection node) {
@@ -50,6 +67,6 @@ final class Section {
     }
 
     List<NodeSection> nodes() {
-        return nodes;
+        return Collections.unmodifiableList(nodes);
     }
 }

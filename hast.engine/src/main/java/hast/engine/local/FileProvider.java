@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,61 +20,91 @@ import hast.api.storage.LocalProvider;
  * against other processes for as long as it is open.
  */
 public final class FileProvider implements LocalProvider {
-    /** Sector size of regular files, as in the reference; block devices will report their own. */
+    /**
+     * Sector size of every provider for now: regular files have 512 as in the reference; reading a
+     * block device's logical sector size (BLKSSZGET) needs an ioctl, which needs native calls.
+     */
     static final int FILE_SECTOR_SIZE = 512;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFBLK = 0060000;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private final Path path;
     private final FileChannel channel;
+    /** Held while open read-write; null when read-only. */
     private final FileLock lock;
+    private final boolean readOnly;
 
     private FileProvider(Path path, FileChannel channel, FileLock lock) {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
+        this.readOnly = lock == null;
     }
 
     /**
-     * Opens {@code path}.
+     * Opens {@code path}, following symbolic links (such as /dev/disk/by-id names).
      *
-     * @throws IOException naming the path when it is missing, not a file or block device, or in
-     *                     use by another process (read-write only)
+     * @throws IOException naming the path when it is missing, not a file or block device, a block
+     *                     device whose size cannot be read, or in use by another process (read-write only)
      */
     public static FileProvider open(Path path, boolean readOnly) throws IOException {
+        boolean blockDevice = checkKind(path);
+        FileChannel channel = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            if (blockDevice && channel.size() <= 0) {
+                throw new IOException("Unable to determine the size of block device " + path);
+            }
+            return new FileProvider(path, channel, readOnly ? null : lockExclusively(path, channel));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** @return whether {@code path} is a block device; a regular file returns false */
+    private static boolean checkKind(Path path) throws IOException {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(path, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString(), null, "no such file or device");
         }
-        if (attrs.isDirectory() || !(attrs.isRegularFile() || isBlockDevice(path))) {
+        if (attrs.isRegularFile()) {
+            return false;
+        }
+        if (attrs.isDirectory()) {
+            throw new IOException(path + " is a directory, not a regular file or block device");
+        }
+        if (!isBlockDevice(path)) {
             throw new IOException(path + " is neither a regular file nor a block device");
         }
-        FileChannel channel = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        if (readOnly) {
-            return new FileProvider(path, channel, null);
-        }
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new IOException(path + " is in use by another process");
-        }
-        return new FileProvider(path, channel, lock);
+        return true;
     }
 
     private static boolean isBlockDevice(Path path) {
         try {
-            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return mode instanceof Integer m && (m & 0170000) == 0060000;
+            return Files.getAttribute(path, "unix:mode") instanceof Integer mode && (mode & S_IFMT) == S_IFBLK;
         } catch (IOException | UnsupportedOperationException e) {
+            // Without unix attributes the kind cannot be told: only regular files are accepted then.
             return false;
         }
+    }
+
+    /** An exclusive lock against other processes; HAST's flock(LOCK_EX|LOCK_NB) on the provider. */
+    private static FileLock lockExclusively(Path path, FileChannel channel) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            // Held by this very process, e.g. a resource opened twice.
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IOException(path + " is in use by another process");
+        }
+        return lock;
     }
 
     @Override
@@ -107,6 +136,9 @@ public final class FileProvider implements LocalProvider {
 
     @Override
     public void write(ByteBuffer src, long offset) throws IOException {
+        if (readOnly) {
+            throw new IOException(path + " is open read-only");
+        }
         long pos = offset;
         while (src.hasRemaining()) {
             pos += channel.write(src, pos);
@@ -118,9 +150,20 @@ public final class FileProvider implements LocalProvider {
         channel.force(false);
     }
 
-    /** Writes zeros: releasing space (hole punching, discard) needs native calls, which come later. */
     @Override
     public void delete(long offset, long length) throws IOException {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("Invalid range to delete on " + path + ": offset " + offset
+                    + ", length " + length);
+        }
+        release(offset, length);
+    }
+
+    /**
+     * Makes a range read back as zeros. For now by writing zeros: punching holes in a file or
+     * discarding device blocks needs native calls (fallocate, BLKDISCARD) that the JDK lacks.
+     */
+    private void release(long offset, long length) throws IOException {
         for (long done = 0; done < length; ) {
             ByteBuffer zeroes = ZEROES.duplicate();
             zeroes.limit((int) Math.min(zeroes.capacity(), length - done));

@@ -3,6 +3,7 @@ package hast.engine.metadata;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 import hast.api.Role;
@@ -54,7 +55,7 @@ public final class MetadataCodec {
         }
         byte[] magic = new byte[MAGIC.length];
         in.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
+        if (!Arrays.equals(magic, MAGIC)) {
             throw new MetadataFormatException(provider + " does not hold HAST metadata (foreign data or another format);"
                     + " 'hastctl create' would overwrite it.");
         }
@@ -83,14 +84,31 @@ public final class MetadataCodec {
         }
         byte[] name = new byte[nameLength];
         in.get(name);
-        if (extentsize <= 0 || Integer.bitCount(extentsize) != 1) {
-            throw inconsistent(provider, "extent size " + extentsize + " is not a power of two");
-        }
-        if (localoff < ProviderLayout.METADATA_SIZE || datasize <= 0 || keepdirty <= 0) {
-            throw inconsistent(provider, "localoff " + localoff + ", datasize " + datasize + ", keepdirty " + keepdirty);
-        }
-        return new Metadata(new String(name, StandardCharsets.UTF_8), datasize, extentsize, keepdirty, localoff,
+        Metadata md = new Metadata(new String(name, StandardCharsets.UTF_8), datasize, extentsize, keepdirty, localoff,
                 resuid, localcnt, remotecnt, Role.values()[role]);
+        checkLayout(md, provider);
+        return md;
+    }
+
+    /** Refuses sizes no {@code hastctl create} can have written, even under a valid checksum. */
+    private static void checkLayout(Metadata md, String provider) throws MetadataFormatException {
+        if (md.extentsize() <= 0 || Integer.bitCount(md.extentsize()) != 1) {
+            throw inconsistent(provider, "extent size " + md.extentsize() + " is not a power of two");
+        }
+        if (md.localoff() < ProviderLayout.METADATA_SIZE) {
+            throw inconsistent(provider, "data offset " + md.localoff() + " lies inside the metadata block");
+        }
+        if (md.datasize() <= 0 || md.datasize() > Long.MAX_VALUE - md.localoff()) {
+            throw inconsistent(provider, "data size " + md.datasize() + " is impossible");
+        }
+        if (md.keepdirty() <= 0) {
+            throw inconsistent(provider, "keepdirty " + md.keepdirty() + " is not positive");
+        }
+        long mapsize = md.localoff() - ProviderLayout.METADATA_SIZE;
+        long extents = (md.datasize() - 1) / md.extentsize() + 1;
+        if (mapsize > Integer.MAX_VALUE || extents > mapsize * 8) {
+            throw inconsistent(provider, "an activemap of " + mapsize + " bytes cannot cover " + extents + " extents");
+        }
     }
 
     private static MetadataFormatException inconsistent(String provider, String what) {

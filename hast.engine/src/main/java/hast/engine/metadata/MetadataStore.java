@@ -49,6 +49,10 @@ public final class MetadataStore {
      */
     public static Metadata initialise(LocalProvider provider, String resource, ProviderLayout layout, int keepdirty)
             throws IOException {
+        if (layout.mediasize() > provider.size()) {
+            throw new IllegalArgumentException("Layout of " + layout.mediasize() + " bytes does not fit provider "
+                    + provider.path() + " of " + provider.size() + " bytes");
+        }
         Metadata md = new Metadata(resource, layout.datasize(), (int) layout.extentsize(), keepdirty,
                 layout.localoff(), 0, 0, 0, Role.INIT);
         provider.delete(ProviderLayout.METADATA_SIZE, layout.mapsize());

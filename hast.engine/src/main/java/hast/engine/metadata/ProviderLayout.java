@@ -18,6 +18,26 @@ public record ProviderLayout(long extentsize, int sectorsize, long mapsize, long
     public static final int METADATA_SIZE = 4096;
 
     /**
+     * The layout {@code hastctl create} makes on a provider: over all of it, or over its first
+     * {@code mediasize} bytes.
+     *
+     * @param path         the provider, named in messages
+     * @param providerSize bytes in the provider
+     * @param mediasize    bytes to use ({@code hastctl create -m}); 0 for the whole provider
+     * @throws HastException with {@link Sysexits#EX_DATAERR} naming the value that does not fit
+     */
+    public static ProviderLayout forProvider(String path, long providerSize, long mediasize, long extentsize,
+            int sectorsize) throws HastException {
+        if (mediasize < 0) {
+            throw invalid("Invalid mediasize " + mediasize + ".");
+        }
+        if (mediasize > providerSize) {
+            throw invalid("Provided mediasize is larger than provider " + path + " size.");
+        }
+        return of(mediasize == 0 ? providerSize : mediasize, extentsize, sectorsize);
+    }
+
+    /**
      * The layout {@code hastctl create} makes on {@code mediasize} bytes.
      *
      * @throws HastException with {@link Sysexits#EX_DATAERR} naming the value that does not fit
@@ -33,10 +53,15 @@ public record ProviderLayout(long extentsize, int sectorsize, long mapsize, long
         if (Long.bitCount(extentsize) != 1 || extentsize > Integer.MAX_VALUE) {
             throw invalid("Extent size " + extentsize + " is not a power of two (up to 1G).");
         }
+        long extents = extentsFor(mediasize - METADATA_SIZE, extentsize);
+        if (extents > Integer.MAX_VALUE) {
+            throw invalid("A provider of " + mediasize + " bytes needs " + extents + " extents of " + extentsize
+                    + " bytes; at most " + Integer.MAX_VALUE + " are supported: choose a larger extent size.");
+        }
         long mapsize = mapsize(mediasize - METADATA_SIZE, extentsize, sectorsize);
         long localoff = METADATA_SIZE + mapsize;
-        long minimum = localoff + extentsize;
-        if (mediasize < minimum) {
+        long minimum = METADATA_SIZE + mapsize(extentsize, extentsize, sectorsize) + extentsize;
+        if (mediasize < minimum || mediasize - localoff < extentsize) {
             throw invalid("Provider of " + mediasize + " bytes is too small: with extents of " + extentsize
                     + " bytes it needs at least " + minimum + " bytes (metadata, activemap and one extent of data).");
         }
@@ -51,15 +76,20 @@ public record ProviderLayout(long extentsize, int sectorsize, long mapsize, long
 
     /** Bytes of a bitmap for {@code bytes} of data: one bit per extent, whole 8-byte words, whole sectors. */
     static long mapsize(long bytes, long extentsize, int sectorsize) {
-        long extents = Math.max(0, (bytes + extentsize - 1) / extentsize);
+        long extents = extentsFor(bytes, extentsize);
         long words = (extents + 63) / 64;
         long raw = words * 8;
         return (raw + sectorsize - 1) / sectorsize * sectorsize;
     }
 
+    /** Extents needed to cover {@code bytes}, without overflowing near {@link Long#MAX_VALUE}. */
+    private static long extentsFor(long bytes, long extentsize) {
+        return bytes <= 0 ? 0 : (bytes - 1) / extentsize + 1;
+    }
+
     /** Number of extents covering the user data. */
     public int extents() {
-        return (int) ((datasize + extentsize - 1) / extentsize);
+        return (int) extentsFor(datasize, extentsize);
     }
 
     /** The provider size this layout spans. */

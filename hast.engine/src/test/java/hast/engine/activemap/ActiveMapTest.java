@@ -89,11 +89,106 @@ class ActiveMapTest {
     }
 
     @Test
+    void bitNOfTheImageIsBitNMod8OfByteNDiv8LeastSignificantFirst() {
+        map.writeStart(10 * EXT, 512);
+        map.writeStart(15 * EXT, 512);
+        assertArrayEquals(new byte[] {0, (byte) 0x84, 0, 0, 0, 0, 0, 0}, map.bitmap());
+    }
+
+    @Test
+    void theImageIsExactlyMapsizeBytesWhateverIsDirty() {
+        ActiveMap wide = new ActiveMap(100 * EXT, EXT, 512, 64);
+        assertEquals(512, wide.bitmap().length);
+        wide.writeStart(99 * EXT, EXT);
+        byte[] image = wide.bitmap();
+        assertEquals(512, image.length);
+        assertEquals(0x08, image[12]);
+    }
+
+    @Test
+    void aWriteToAHotExtentStillMarkedOnDiskNeedsNoImageWrite() {
+        map.writeStart(0, 512);
+        map.writeComplete(0, 512);
+        map.bitmap();
+        // Extent 0 is clean in memory but still in the keepdirty list and marked on disk.
+        assertFalse(map.writeStart(0, 512));
+        assertFalse(map.writeComplete(0, 512));
+    }
+
+    @Test
+    void anEvictedExtentIsWrittenAgainWhenNextTouched() {
+        map.writeStart(0, 512);
+        map.writeComplete(0, 512);
+        map.writeStart(EXT, 512);
+        map.writeComplete(EXT, 512);
+        map.writeStart(2 * EXT, 512);
+        map.writeComplete(2 * EXT, 512);
+        map.bitmap(); // extent 0 was evicted: the image cleans it
+        assertTrue(map.writeStart(0, 512));
+    }
+
+    @Test
+    void anExtentWithWritesInFlightStaysDirtyUntilTheLastCompletes() {
+        map.writeStart(0, 512);
+        map.writeStart(1024, 512);
+        map.writeComplete(0, 512);
+        assertEquals(EXT, map.dirtyBytes());
+        map.writeComplete(1024, 512);
+        assertEquals(0, map.dirtyBytes());
+    }
+
+    @Test
+    void markingForSyncOnlyAsksForAWriteWhenTheDiskLacksAMark() {
+        assertTrue(map.markForSync(4 * EXT, 2 * EXT));
+        map.bitmap();
+        assertFalse(map.markForSync(4 * EXT, 512));
+        assertTrue(map.needsSync(5 * EXT, 1));
+        assertFalse(map.needsSync(6 * EXT, EXT));
+    }
+
+    @Test
+    void aSyncedExtentWithAWriteInFlightStaysDirtyUntilTheWriteCompletes() {
+        map.loadFrom(new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
+        map.writeStart(0, 512);
+        assertFalse(map.syncComplete(0), "the write in flight keeps it marked");
+        assertEquals(EXT, map.dirtyBytes());
+        map.writeComplete(0, 512);
+        assertEquals(0, map.dirtyBytes());
+        assertEquals(-1, map.nextSyncExtent(0));
+    }
+
+    @Test
+    void aSyncedExtentMarkedOnDiskAsksForACleaningWrite() {
+        map.loadFrom(new byte[] {0, 1, 0, 0, 0, 0, 0, 0});
+        assertTrue(map.syncComplete(8));
+        assertArrayEquals(new byte[8], map.bitmap());
+    }
+
+    @Test
+    void afterALostImageWriteEveryDirtyExtentNeedsAnotherWrite() {
+        map.writeStart(0, 512);
+        map.bitmap();
+        map.diskImageLost();
+        assertTrue(map.writeStart(0, 512));
+    }
+
+    @Test
     void refusesRangesOutsideTheDataAndUnbalancedCompletion() {
         assertThrows(IllegalArgumentException.class, () -> map.writeStart(16 * EXT, 1));
+        assertThrows(IllegalArgumentException.class, () -> map.writeStart(16 * EXT, 0));
+        assertThrows(IllegalArgumentException.class, () -> map.writeStart(15 * EXT, EXT + 1));
         assertThrows(IllegalArgumentException.class, () -> map.writeStart(-1, 1));
+        assertThrows(IllegalArgumentException.class, () -> map.writeStart(EXT, Long.MAX_VALUE));
         assertThrows(IllegalStateException.class, () -> map.writeComplete(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> map.syncComplete(16));
+        assertThrows(IllegalArgumentException.class, () -> map.nextSyncExtent(-1));
+        assertTrue(map.writeStart(15 * EXT, EXT), "the last whole extent is inside and not yet marked");
+    }
+
+    @Test
+    void refusesImpossibleGeometry() {
         assertThrows(IllegalArgumentException.class, () -> new ActiveMap(16 * EXT, 3 * EXT, 8, 2));
         assertThrows(IllegalArgumentException.class, () -> new ActiveMap(1024 * EXT, EXT, 8, 2));
+        assertThrows(IllegalArgumentException.class, () -> new ActiveMap(16 * EXT, EXT, 8, 0));
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** Defaults, precedence, listen union and whole files; errors are in {@link ConfigErrorsTest}. */
 class ConfigParserTest {
     private final ConfigParser alpha = new ConfigParser(NodeIdentity.named("alpha"));
 
@@ -25,26 +26,23 @@ class ConfigParserTest {
         return alpha.parse(text, "hast.conf");
     }
 
-    private ConfigException error(String text) {
-        return assertThrows(ConfigException.class, () -> parse(text));
-    }
-
-    private static String minimal(String resourceBody, String nodeBody) {
+    /** A resource r on node alpha, with extra lines in its block and in its alpha section. */
+    private static String resource(String resourceBody, String nodeBody) {
         return "resource r {\n" + resourceBody + "\n on alpha {\n local /dev/sdb\n remote 10.0.0.2\n" + nodeBody
                 + "\n }\n}\n";
     }
 
     @Test
-    void defaultsAreTheReferences() throws Exception {
-        HastConfig c = parse(minimal("", ""));
+    void defaultsAreTheReferencesPlusTheLoopbackNbdExport() throws Exception {
+        HastConfig c = parse(resource("", ""));
         assertEquals(HastAddress.parse("uds:///var/run/hastctl"), c.control());
         assertEquals("/var/run/hastd.pid", c.pidfile());
         assertEquals(List.of(HastAddress.parse("tcp4://0.0.0.0:8457")), c.listen());
         ResourceConfig r = c.resources().get(0);
         assertEquals("r", r.name());
-        assertEquals("r", r.provname());
+        assertEquals("r", r.provname(), "the provider is named after the resource");
         assertEquals("/dev/sdb", r.local());
-        assertEquals("tcp://10.0.0.2:8457", r.remote());
+        assertEquals("tcp://10.0.0.2:8457", r.remote(), "remote gets the default port");
         assertNull(r.source());
         assertEquals(Replication.MEMSYNC, r.replication());
         assertEquals("none", r.checksum());
@@ -111,6 +109,7 @@ class ConfigParserTest {
         assertEquals("/g/hook", inherit.exec());
         assertFalse(inherit.metaflush());
         assertFalse(inherit.hasRemote());
+        assertEquals("none", inherit.remote());
         assertEquals(HastAddress.parse("uds:///alpha-nbd.sock"), inherit.export(), "global node section over global");
         ResourceConfig own = c.resource("own").orElseThrow();
         assertEquals("mine", own.provname());
@@ -124,100 +123,233 @@ class ConfigParserTest {
         assertEquals("/r/hook", own.exec());
         assertFalse(own.metaflush(), "resource node section over resource block");
         assertEquals(HastAddress.parse("uds:///own.sock"), own.export());
+        assertTrue(c.resource("absent").isEmpty());
     }
 
     @Test
     void resourceLevelValuesApplyWithoutNodeOverrides() throws Exception {
-        ResourceConfig r = parse("resource r { name prov local /dev/x export tcp://127.0.0.1:9 on alpha { remote none } }")
-                .resources().get(0);
+        ResourceConfig r = parse("resource r { name prov local /dev/x metaflush off export tcp://127.0.0.1:9"
+                + " on alpha { remote none } }").resources().get(0);
         assertEquals("prov", r.provname());
         assertEquals("/dev/x", r.local());
+        assertFalse(r.metaflush());
         assertEquals(HastAddress.parse("tcp://127.0.0.1:9"), r.export());
     }
 
-    @Test
-    void readsAFile(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("hast.conf");
-        Files.writeString(file, minimal("", ""));
-        HastConfig c = alpha.parse(file);
-        assertEquals(file.toAbsolutePath(), c.file());
-        ConfigException missing = assertThrows(ConfigException.class, () -> alpha.parse(dir.resolve("nope.conf")));
-        assertEquals(Sysexits.EX_OSFILE, missing.status());
-        assertTrue(missing.getMessage().endsWith("nope.conf: no such file"), missing.getMessage());
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            remote at global level         | remote 1.2.3.4                                      | 1 | 'remote' is not allowed in the global section (allowed only inside a resource's 'on <node>' section)
-            local in a global node section | on alpha {\\n local /x }                           | 2 | 'local' is not allowed in a global 'on <node>' section (allowed only in a resource block or its 'on <node>' section)
-            control in a resource          | resource r {\\n control uds:///x }                 | 2 | 'control' is not allowed in a resource block (allowed only globally or in a global 'on <node>' section)
-            unknown word                   | bogus 1                                             | 1 | unexpected 'bogus' in the global section (expected a keyword)
-            bad replication                | replication sometimes                               | 1 | invalid replication 'sometimes' (expected fullsync, memsync, async)
-            bad metaflush                  | metaflush yes                                       | 1 | invalid metaflush 'yes' (expected on, off)
-            timeout not a number           | timeout soon                                        | 1 | timeout needs a number of seconds, not 'soon'
-            zero timeout                   | \\ntimeout 0                                        | 2 | Negative or zero timeout.
-            digits where a name goes       | resource 1234 { }                                   | 1 | expected resource name, found '1234' (a value of digits only is read as a number)
-            keyword where a name goes      | resource none { }                                   | 1 | expected resource name, found 'none' (it is a reserved word)
-            missing open brace             | resource r local /x                                 | 1 | expected '{', found 'local'
-            unclosed block                 | resource r {\\n on alpha {\\n local /x             | 3 | missing '}' at end of file (a resource's 'on <node>' section is not closed)
-            stray close brace              | }                                                   | 1 | unexpected '}' (no block is open)
-            bad character                  | pidfile /var/run/h@st.pid                           | 1 | unexpected character '@' (values may contain only letters, digits and . - _ / : [ ])
-            unknown checksum               | checksum md5                                        | 1 | Unknown checksum 'md5' (known: none, crc32, sha256)
-            unknown compression            | compression zstd                                    | 1 | Unknown compression 'zstd' (known: none, hole, lzf)
-            control must be a socket path  | control tcp://127.0.0.1:1                           | 1 | control address 'tcp://127.0.0.1:1' must be a Unix-domain socket (uds:///path)
-            listen must be tcp             | listen uds:///x                                     | 1 | listen address 'uds:///x' must be a TCP address (tcp://host:port)
-            bad port                       | listen 127.0.0.1:99999                              | 1 | listen: Invalid port '99999' in address '127.0.0.1:99999' (expected 0 to 65535)
-            set twice                      | timeout 5\\ntimeout 6                               | 2 | 'timeout' is set twice in the same block (first on line 1)
-            """)
-    void syntaxErrorsNameFileLineAndProblem(String what, String text, int line, String problem) {
-        ConfigException e = error(text.replace("\\n", "\n"));
-        assertEquals("hast.conf:" + line + ": " + problem, e.getMessage(), what);
-        assertEquals(line, e.line());
-        assertEquals(Sysexits.EX_CONFIG, e.status());
+    /** Each row writes export at the levels marked 1 and expects the port of the level that should win. */
+    @ParameterizedTest(name = "global={0} globalNode={1} resource={2} resourceNode={3} -> {4}")
+    @CsvSource({
+        "0, 0, 0, 0, 10809",
+        "1, 0, 0, 0, 1",
+        "1, 1, 0, 0, 2",
+        "1, 1, 1, 0, 3",
+        "1, 1, 1, 1, 4",
+        "0, 0, 0, 1, 4",
+        "0, 1, 0, 0, 2",
+        "1, 0, 1, 0, 3",
+        "0, 1, 1, 0, 3",
+        "1, 1, 0, 1, 4",
+    })
+    void exportPrecedenceIsResourceNodeResourceGlobalNodeGlobalDefault(int global, int globalNode, int resource,
+            int resourceNode, int port) throws Exception {
+        String text = (global == 1 ? "export tcp://127.0.0.1:1\n" : "")
+                + (globalNode == 1 ? "on alpha { export tcp://127.0.0.1:2 }\n" : "")
+                + resource(resource == 1 ? "export tcp://127.0.0.1:3" : "",
+                        resourceNode == 1 ? "export tcp://127.0.0.1:4" : "");
+        assertEquals(HastAddress.parse("tcp://127.0.0.1:" + port), parse(text).resources().get(0).export());
     }
 
     @Test
-    void semanticErrorsUseTheReferenceWording() {
-        assertEquals("hast.conf:1: No resource r configuration for this node (acceptable node names: alpha).",
-                error("resource r { on beta { local /x remote none } }").getMessage());
-        assertEquals("hast.conf:1: Path to local component not configured for resource r.",
-                error("resource r { on alpha { remote none } }").getMessage());
-        assertEquals("hast.conf:1: Remote address not configured for resource r.",
-                error("resource r { on alpha { local /x } }").getMessage());
-        assertEquals("hast.conf:2: Resource r configured more than once.",
-                error("resource r { on alpha { local /x remote none } }\nresource r { on alpha { local /y remote none } }").getMessage());
-        assertEquals("hast.conf:2: Resource s has the same local path (/x) as resource r.",
-                error("resource r { on alpha { local /x remote none } }\nresource s { on alpha { local /x remote none } }").getMessage());
-        assertEquals("hast.conf:2: Resource s has the same provider name (p) as resource r.",
-                error("resource r { name p on alpha { local /x remote none } }\nresource s { name p on alpha { local /y remote none } }").getMessage());
-        assertEquals("hast.conf:1: Exec path is too long.", error("exec /" + "x".repeat(1100)).getMessage());
-        assertEquals("hast.conf:1: Resource name is too long.",
-                error("resource " + "r".repeat(300) + " { on alpha { local /x remote none } }").getMessage());
+    void metaflushPrecedenceIsResourceNodeResourceGlobal() throws Exception {
+        assertFalse(parse("metaflush off\n" + resource("", "")).resources().get(0).metaflush());
+        assertTrue(parse("metaflush off\n" + resource("metaflush on", "")).resources().get(0).metaflush());
+        assertFalse(parse("metaflush on\n" + resource("metaflush on", "metaflush off")).resources().get(0).metaflush());
+        assertTrue(parse(resource("metaflush off", "metaflush on")).resources().get(0).metaflush());
+    }
+
+    @Test
+    void resourceSettingsOverrideGlobalOnesPerResource() throws Exception {
+        HastConfig c = parse("replication fullsync\ntimeout 60\n" + resource("replication async\ntimeout 3", "")
+                + "resource s { on alpha { local /dev/sdc remote none } }\n");
+        assertEquals(Replication.ASYNC, c.resource("r").orElseThrow().replication());
+        assertEquals(3, c.resource("r").orElseThrow().timeout());
+        assertEquals(Replication.FULLSYNC, c.resource("s").orElseThrow().replication());
+        assertEquals(60, c.resource("s").orElseThrow().timeout());
+    }
+
+    @Test
+    void listenIsTheUnionOfGlobalLinesAndThisNodesLines() throws Exception {
+        assertEquals(List.of(HastAddress.parse("tcp://10.0.0.1:8457"), HastAddress.parse("tcp://10.0.0.1:9000")),
+                parse("listen 10.0.0.1\nlisten 10.0.0.1:9000\n").listen(), "repeatable, default port 8457");
+        assertEquals(List.of(HastAddress.parse("tcp4://10.0.0.1:8457")),
+                parse("on alpha { listen tcp4://10.0.0.1 }\non beta { listen 10.0.0.2 }").listen(),
+                "another node's listen lines are ignored");
+        assertEquals(List.of(HastAddress.parse("tcp://10.0.0.1:8457"), HastAddress.parse("tcp://10.0.0.3:8457"),
+                HastAddress.parse("tcp://10.0.0.4:8457")),
+                parse("on alpha { listen 10.0.0.3 listen 10.0.0.4 }\nlisten 10.0.0.1").listen(),
+                "global lines come first whatever the order in the file");
+        assertEquals(List.of(HastAddress.parse("tcp4://0.0.0.0:8457")),
+                parse("on beta { listen 10.0.0.2 }").listen(), "the default applies only when the union is empty");
     }
 
     @Test
     void sectionsForOtherNodesAreParsedButIgnored() throws Exception {
-        HastConfig c = parse("on beta { control uds:///beta }\n" + minimal("", "") + "resource q { on beta { local /q remote none } on alpha { local /q2 remote none } }");
+        HastConfig c = parse("on beta { control uds:///beta pidfile /beta.pid }\n" + resource("", "")
+                + "resource q { on beta { local /q remote none } on alpha { local /q2 remote none } }");
         assertEquals(HastAddress.parse("uds:///var/run/hastctl"), c.control());
+        assertEquals("/var/run/hastd.pid", c.pidfile());
         assertEquals("/q2", c.resource("q").orElseThrow().local());
+    }
+
+    @Test
+    void severalSectionsNamingThisNodeAddUp() throws Exception {
+        ConfigParser db1 = new ConfigParser(new NodeIdentity("db1.example.org", "0123abcd", 7L));
+        HastConfig c = db1.parse(String.join("\n",
+                "on db1 { control uds:///run/hast/ctl listen 10.0.0.1 }",
+                "on db1.example.org { pidfile /run/hast/hastd.pid listen 10.0.0.2 }",
+                "resource r {",
+                "  on db1 { local /dev/sdb }",
+                "  on 0123ABCD { remote 10.0.0.9 }",
+                "  on hostid7 { name r-data }",
+                "}"), "hast.conf");
+        assertEquals(HastAddress.parse("uds:///run/hast/ctl"), c.control());
+        assertEquals("/run/hast/hastd.pid", c.pidfile());
+        assertEquals(2, c.listen().size());
+        ResourceConfig r = c.resources().get(0);
+        assertEquals("/dev/sdb", r.local());
+        assertEquals("tcp://10.0.0.9:8457", r.remote());
+        assertEquals("r-data", r.provname());
+    }
+
+    @Test
+    void codecNamesAreCheckedAgainstTheKnownOnes() throws Exception {
+        for (String checksum : List.of("none", "crc32", "sha256")) {
+            assertEquals(checksum, parse(resource("checksum " + checksum, "")).resources().get(0).checksum());
+        }
+        for (String compression : List.of("none", "hole", "lzf")) {
+            assertEquals(compression,
+                    parse(resource("compression " + compression, "")).resources().get(0).compression());
+        }
+    }
+
+    @Test
+    void exportMayBeTcpOrAUnixSocket() throws Exception {
+        assertEquals(HastAddress.parse("tcp6://[::1]:10809"),
+                parse(resource("export tcp6://[::1]:10809", "")).resources().get(0).export());
+        assertEquals(HastAddress.parse("tcp://0.0.0.0:8457"),
+                parse(resource("export 0.0.0.0", "")).resources().get(0).export(), "a bare host gets port 8457");
+        assertEquals(HastAddress.parse("uds:///run/hast/r.nbd"),
+                parse(resource("export /run/hast/r.nbd", "")).resources().get(0).export());
+    }
+
+    @Test
+    void aRealisticFreeBsdStyleFileWithLinuxPaths() throws Exception {
+        String text = String.join("\r\n",
+                "# /etc/hast.conf -- copied from a FreeBSD pair, paths adapted for Linux",
+                "control /run/hast/hastctl",
+                "pidfile /run/hastd.pid",
+                "listen 0.0.0.0:8457",
+                "replication memsync",
+                "compression lzf\t\t# LZF pays off on the 1 GbE link",
+                "checksum crc32",
+                "timeout 30",
+                "exec /usr/local/libexec/hast-hook.sh",
+                "",
+                "on storage-a {",
+                "\tcontrol uds:///run/hast/a.sock",
+                "}",
+                "",
+                "resource shared {",
+                "\tname shared_disk",
+                "\tlocal /dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
+                "\ton storage-a {",
+                "\t\tremote tcp4://192.168.10.2",
+                "\t\tsource tcp4://192.168.10.1",
+                "\t}",
+                "\ton storage-b {",
+                "\t\tremote tcp4://192.168.10.1",
+                "\t}",
+                "}",
+                "",
+                "resource logs {",
+                "\treplication async",
+                "\tmetaflush off",
+                "\ton storage-a {",
+                "\t\tlocal /dev/mapper/vg0-hastlogs",
+                "\t\tremote none",
+                "\t\texport uds:///run/hast/logs.nbd",
+                "\t}",
+                "\ton storage-b {",
+                "\t\tlocal /dev/vdb1",
+                "\t\tremote none",
+                "\t}",
+                "}",
+                "");
+        HastConfig a = new ConfigParser(new NodeIdentity("storage-a.dc1.example.net", null, null))
+                .parse(text, "/etc/hast.conf");
+        assertEquals(HastAddress.parse("uds:///run/hast/a.sock"), a.control());
+        assertEquals("/run/hastd.pid", a.pidfile());
+        assertEquals(List.of(HastAddress.parse("tcp://0.0.0.0:8457")), a.listen());
+        assertEquals(List.of("shared", "logs"), a.resources().stream().map(ResourceConfig::name).toList());
+        assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
+                "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
+                "/usr/local/libexec/hast-hook.sh", true, HastAddress.parse("tcp://127.0.0.1:10809")),
+                a.resource("shared").orElseThrow());
+        assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
+                "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
+                HastAddress.parse("uds:///run/hast/logs.nbd")), a.resource("logs").orElseThrow());
+
+        HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");
+        assertEquals(HastAddress.parse("uds:///run/hast/hastctl"), b.control());
+        assertEquals("tcp4://192.168.10.1:8457", b.resource("shared").orElseThrow().remote());
+        assertEquals("/dev/vdb1", b.resource("logs").orElseThrow().local());
+        assertEquals(HastAddress.parse("tcp://127.0.0.1:10809"), b.resource("logs").orElseThrow().export());
     }
 
     @Test
     void anEmptyFileIsAValidConfigurationWithNoResources() throws Exception {
         HastConfig c = parse("# nothing yet\n");
         assertTrue(c.resources().isEmpty());
+        assertEquals(HastAddress.parse("uds:///var/run/hastctl"), c.control());
     }
 
     @Test
-    void nodeIdentityMatchesHostnameShortNameMachineIdAndHostid() {
-        NodeIdentity id = new NodeIdentity("db1.example.org", "0123ABCD", 3735928559L);
-        assertTrue(id.matches("db1.example.org"));
-        assertTrue(id.matches("db1"));
-        assertTrue(id.matches("0123abcd"), "the machine id is compared ignoring case");
-        assertTrue(id.matches("hostid3735928559"));
-        assertFalse(id.matches("DB1"), "host names are compared exactly");
-        assertFalse(id.matches("3735928559"));
-        assertEquals(List.of("db1.example.org", "db1", "hostid3735928559", "0123ABCD"), id.names());
-        assertEquals(List.of("solo"), NodeIdentity.named("solo").names());
+    void readsAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hast.conf");
+        Files.writeString(file, resource("", ""));
+        HastConfig c = alpha.parse(file);
+        assertEquals(file.toAbsolutePath(), c.file());
+        assertEquals("/dev/sdb", c.resources().get(0).local());
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsAnOsFileError(@TempDir Path dir) {
+        ConfigException missing = assertThrows(ConfigException.class, () -> alpha.parse(dir.resolve("nope.conf")));
+        assertEquals(Sysexits.EX_OSFILE, missing.status());
+        assertEquals(dir.resolve("nope.conf") + ": no such file", missing.getMessage());
+        assertEquals(0, missing.line());
+        assertEquals(dir.resolve("nope.conf").toString(), missing.file());
+        ConfigException directory = assertThrows(ConfigException.class, () -> alpha.parse(dir));
+        assertEquals(Sysexits.EX_OSFILE, directory.status());
+        assertTrue(directory.getMessage().startsWith(dir + ": unable to read: "), directory.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotTextIsAConfigError(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hast.conf");
+        Files.write(file, new byte[] {'#', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+        ConfigException e = assertThrows(ConfigException.class, () -> alpha.parse(file));
+        assertEquals(Sysexits.EX_CONFIG, e.status());
+        assertEquals(file + ": not a text file (invalid UTF-8)", e.getMessage());
+    }
+
+    @Test
+    void replicationLabelsRoundTrip() {
+        for (Replication r : Replication.values()) {
+            assertEquals(r, Replication.parse(r.label()));
+        }
+        assertEquals("memsync", Replication.MEMSYNC.label());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Replication.parse("sync"));
+        assertEquals("Unknown replication mode 'sync' (known: fullsync, memsync, async)", e.getMessage());
     }
 }

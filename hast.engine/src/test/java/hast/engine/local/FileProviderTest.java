@@ -4,22 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
-import hast.engine.metadata.Metadata;
-import hast.engine.metadata.MetadataStore;
-import hast.engine.metadata.ProviderLayout;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileProviderTest {
+    private static final int MIB = 1 << 20;
+
     @TempDir
     Path dir;
 
@@ -31,32 +36,67 @@ class FileProviderTest {
         return p;
     }
 
-    @Test
-    void readsWritesTrimsAndFlushesARegularFile() throws Exception {
-        Path p = disk(1 << 20);
-        try (FileProvider fp = FileProvider.open(p, false)) {
-            assertEquals(1 << 20, fp.size());
-            assertEquals(512, fp.sectorSize());
-            byte[] data = new byte[8192];
-            java.util.Arrays.fill(data, (byte) 0x5a);
-            fp.write(ByteBuffer.wrap(data), 4096);
-            fp.flush();
-            ByteBuffer back = ByteBuffer.allocate(8192);
-            fp.read(back, 4096);
-            assertArrayEquals(data, back.array());
-            fp.delete(4096, 4096);
-            ByteBuffer trimmed = ByteBuffer.allocate(8192);
-            fp.read(trimmed, 4096);
-            assertArrayEquals(new byte[4096], java.util.Arrays.copyOf(trimmed.array(), 4096));
-            assertEquals(0x5a, trimmed.get(4096));
-            assertThrows(EOFException.class, () -> fp.read(ByteBuffer.allocate(10), (1 << 20) - 5));
-        }
-        byte[] raw = Files.readAllBytes(p);
-        assertEquals(0x5a, raw[8192]);
+    private static byte[] filled(int length, int value) {
+        byte[] data = new byte[length];
+        Arrays.fill(data, (byte) value);
+        return data;
     }
 
     @Test
-    void aSecondReadWriteOpenIsRefusedWhileTheFirstHoldsIt() throws Exception {
+    void writesAreReadBackAndReachTheFile() throws Exception {
+        Path p = disk(MIB);
+        try (FileProvider fp = FileProvider.open(p, false)) {
+            assertEquals(MIB, fp.size());
+            assertEquals(512, fp.sectorSize());
+            assertEquals(p.toString(), fp.path());
+            fp.write(ByteBuffer.wrap(filled(8192, 0x5a)), 4096);
+            fp.flush();
+            ByteBuffer back = ByteBuffer.allocate(8192);
+            fp.read(back, 4096);
+            assertArrayEquals(filled(8192, 0x5a), back.array());
+        }
+        byte[] raw = Files.readAllBytes(p);
+        assertEquals(0, raw[4095]);
+        assertEquals(0x5a, raw[4096]);
+        assertEquals(0x5a, raw[4096 + 8191]);
+        assertEquals(0, raw[4096 + 8192]);
+    }
+
+    @Test
+    void aReadPastTheEndIsAnEofNotAShortBuffer() throws Exception {
+        try (FileProvider fp = FileProvider.open(disk(MIB), true)) {
+            EOFException e = assertThrows(EOFException.class, () -> fp.read(ByteBuffer.allocate(10), MIB - 5));
+            assertEquals("Short read from " + fp.path() + " at offset " + MIB, e.getMessage());
+        }
+    }
+
+    @Test
+    void deleteZeroesExactlyTheRangeAcrossSeveralChunks() throws Exception {
+        Path p = disk(4 * MIB);
+        Files.write(p, filled(4 * MIB, 0x77));
+        long offset = 512;
+        long length = 3L * MIB + 1024; // more than one zero buffer, not a multiple of it
+        try (FileProvider fp = FileProvider.open(p, false)) {
+            fp.delete(offset, length);
+            assertThrows(IllegalArgumentException.class, () -> fp.delete(-512, 512));
+            assertThrows(IllegalArgumentException.class, () -> fp.delete(0, -1));
+        }
+        byte[] raw = Files.readAllBytes(p);
+        assertEquals(0x77, raw[(int) offset - 1]);
+        assertArrayEquals(new byte[(int) length], Arrays.copyOfRange(raw, (int) offset, (int) (offset + length)));
+        assertEquals(0x77, raw[(int) (offset + length)]);
+    }
+
+    @Test
+    void aReadOnlyProviderRefusesWrites() throws Exception {
+        try (FileProvider fp = FileProvider.open(disk(MIB), true)) {
+            IOException e = assertThrows(IOException.class, () -> fp.write(ByteBuffer.allocate(512), 0));
+            assertEquals(fp.path() + " is open read-only", e.getMessage());
+        }
+    }
+
+    @Test
+    void aSecondReadWriteOpenInThisProcessIsRefusedButReadersAreNot() throws Exception {
         Path p = disk(4096);
         try (FileProvider first = FileProvider.open(p, false)) {
             IOException e = assertThrows(IOException.class, () -> FileProvider.open(p, false));
@@ -69,27 +109,58 @@ class FileProviderTest {
     }
 
     @Test
-    void clearErrorsForMissingPathsAndDirectories() {
-        IOException missing = assertThrows(IOException.class, () -> FileProvider.open(dir.resolve("nope"), false));
-        assertTrue(missing.getMessage().contains("nope") && missing.getMessage().contains("no such file"), missing.getMessage());
-        IOException directory = assertThrows(IOException.class, () -> FileProvider.open(dir, false));
-        assertEquals(dir + " is neither a regular file nor a block device", directory.getMessage());
+    void aProviderHeldByAnotherProcessIsRefusedUntilReleased() throws Exception {
+        Path p = disk(4096);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), p.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals(LockHolder.READY, out.readLine(), "the holder process could not open the provider");
+            IOException e = assertThrows(IOException.class, () -> FileProvider.open(p, false));
+            assertEquals(p + " is in use by another process", e.getMessage());
+            holder.getOutputStream().close(); // the holder releases when its stdin ends
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "the holder did not exit");
+            assertEquals(0, holder.exitValue());
+        } finally {
+            holder.destroyForcibly();
+        }
+        FileProvider.open(p, false).close();
+    }
+
+    /** Runs in a child JVM: holds a provider open read-write until its stdin ends. */
+    static final class LockHolder {
+        static final String READY = "holding";
+
+        public static void main(String[] args) throws IOException {
+            try (FileProvider fp = FileProvider.open(Path.of(args[0]), false)) {
+                System.out.println(READY);
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // Wait for the parent to close our stdin.
+                }
+            }
+        }
     }
 
     @Test
-    void metadataStoreInitialisesReadsAndChecksOwnership() throws Exception {
-        Path p = disk(64 << 20);
-        Files.write(p, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.WRITE);
-        try (FileProvider fp = FileProvider.open(p, false)) {
-            ProviderLayout layout = ProviderLayout.of(fp.size(), 2 << 20, fp.sectorSize());
-            Metadata md = MetadataStore.initialise(fp, "r0", layout, 64);
-            assertEquals(md, MetadataStore.read(fp, "r0"));
-            assertEquals(0, md.resuid());
-            hast.api.HastException e = assertThrows(hast.api.HastException.class, () -> MetadataStore.read(fp, "other"));
-            assertEquals("Provider " + p + " is not part of resource other.", e.getMessage());
-            ByteBuffer map = ByteBuffer.allocate((int) layout.mapsize());
-            fp.read(map, ProviderLayout.METADATA_SIZE);
-            assertArrayEquals(new byte[(int) layout.mapsize()], map.array(), "a clean activemap");
+    void aSymbolicLinkToAFileIsFollowed() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("by-id"), disk(MIB));
+        try (FileProvider fp = FileProvider.open(link, false)) {
+            assertEquals(MIB, fp.size());
         }
+    }
+
+    @Test
+    void clearErrorsForMissingPathsDirectoriesAndOtherKinds() {
+        Path missing = dir.resolve("nope");
+        NoSuchFileException gone = assertThrows(NoSuchFileException.class, () -> FileProvider.open(missing, false));
+        assertEquals(missing + ": no such file or device", gone.getMessage());
+        IOException directory = assertThrows(IOException.class, () -> FileProvider.open(dir, false));
+        assertEquals(dir + " is a directory, not a regular file or block device", directory.getMessage());
+        Path characterDevice = Path.of("/dev/null");
+        assumeTrue(Files.exists(characterDevice), "no /dev/null on this system");
+        IOException other = assertThrows(IOException.class, () -> FileProvider.open(characterDevice, true));
+        assertEquals("/dev/null is neither a regular file nor a block device", other.getMessage());
     }
 }

@@ -42,10 +42,35 @@ class ProviderLayoutTest {
 
     @Test
     void defect9RefusesWhatCannotWork() {
-        assertInvalid(() -> ProviderLayout.of(64 * MIB, 3 * MIB, 512), "not a power of two");
-        assertInvalid(() -> ProviderLayout.of(64 * MIB, 256, 512), "multiple of the sector size");
-        assertInvalid(() -> ProviderLayout.of(64 * MIB, 2 * MIB, 768), "Sector size 768");
-        assertInvalid(() -> ProviderLayout.of(2 * MIB, 2 * MIB, 512), "too small");
+        assertInvalid(() -> ProviderLayout.of(64 * MIB, 3 * MIB, 512), "Extent size 3145728 is not a power of two");
+        assertInvalid(() -> ProviderLayout.of(64 * MIB, 256, 512),
+                "Extent size 256 must be a multiple of the sector size (512).");
+        assertInvalid(() -> ProviderLayout.of(64 * MIB, 4096 + 512, 512), "not a power of two");
+        assertInvalid(() -> ProviderLayout.of(64 * MIB, 2 * MIB, 768), "Sector size 768 is not a power of two.");
+        assertInvalid(() -> ProviderLayout.of(64 * MIB, 2 * MIB, 0), "Sector size 0 is not a power of two.");
+        assertInvalid(() -> ProviderLayout.of(1L << 62, 512, 512), "choose a larger extent size");
+    }
+
+    @Test
+    void theSmallestProviderHoldsMetadataBitmapAndOneExtent() throws Exception {
+        long minimum = 4096 + 512 + 2 * MIB;
+        ProviderLayout l = ProviderLayout.of(minimum, 2 * MIB, 512);
+        assertEquals(2 * MIB, l.datasize());
+        assertEquals(1, l.extents());
+        assertInvalid(() -> ProviderLayout.of(minimum - 1, 2 * MIB, 512), "Provider of " + (minimum - 1)
+                + " bytes is too small: with extents of 2097152 bytes it needs at least " + minimum + " bytes");
+        assertInvalid(() -> ProviderLayout.of(100, 2 * MIB, 512), "needs at least " + minimum + " bytes");
+    }
+
+    @Test
+    void aRequestedMediasizeMustFitTheProvider() throws Exception {
+        assertEquals(ProviderLayout.of(64 * MIB, 2 * MIB, 512),
+                ProviderLayout.forProvider("/dev/x", 64 * MIB, 0, 2 * MIB, 512), "0 means the whole provider");
+        assertEquals(32 * MIB, ProviderLayout.forProvider("/dev/x", 64 * MIB, 32 * MIB, 2 * MIB, 512).mediasize());
+        assertEquals(64 * MIB, ProviderLayout.forProvider("/dev/x", 64 * MIB, 64 * MIB, 2 * MIB, 512).mediasize());
+        assertInvalid(() -> ProviderLayout.forProvider("/dev/x", 64 * MIB, 64 * MIB + 1, 2 * MIB, 512),
+                "Provided mediasize is larger than provider /dev/x size.");
+        assertInvalid(() -> ProviderLayout.forProvider("/dev/x", 64 * MIB, -1, 2 * MIB, 512), "Invalid mediasize -1.");
     }
 
     @Test

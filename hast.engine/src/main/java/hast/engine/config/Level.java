@@ -1,0 +1,66 @@
+package hast.engine.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The four kinds of block in hast.conf and the keywords each accepts: the reference's placement
+ * table plus {@code export}, which every level accepts.
+ */
+enum Level {
+    GLOBAL("the global section", Set.of("control", "pidfile", "listen", "replication", "checksum", "compression",
+            "timeout", "exec", "metaflush", "export", "on", "resource")),
+    GLOBAL_NODE("a global 'on <node>' section", Set.of("control", "pidfile", "listen", "export")),
+    RESOURCE("a resource block", Set.of("replication", "checksum", "compression", "timeout", "exec", "metaflush",
+            "name", "local", "export", "on")),
+    RESOURCE_NODE("a resource's 'on <node>' section", Set.of("name", "local", "remote", "source", "metaflush",
+            "export"));
+
+    private final String description;
+    private final Set<String> keywords;
+
+    Level(String description, Set<String> keywords) {
+        this.description = description;
+        this.keywords = keywords;
+    }
+
+    String description() {
+        return description;
+    }
+
+    boolean allows(String keyword) {
+        return keywords.contains(keyword);
+    }
+
+    /** The level of an {@code on <node>} section opened inside this one. */
+    Level nodeSection() {
+        return switch (this) {
+            case GLOBAL -> GLOBAL_NODE;
+            case RESOURCE -> RESOURCE_NODE;
+            case GLOBAL_NODE, RESOURCE_NODE -> throw new IllegalStateException(this + " holds no 'on' sections");
+        };
+    }
+
+    /**
+     * Why {@code keyword}, a keyword of the grammar, cannot stand here, saying where it may: an
+     * admin who put {@code remote} in a resource block learns to move it into {@code on <node>}.
+     */
+    String misplaced(String keyword) {
+        List<Level> homes = new ArrayList<>();
+        for (Level l : values()) {
+            if (l.allows(keyword)) {
+                homes.add(l);
+            }
+        }
+        String problem = "unexpected '" + keyword + "' in " + description;
+        if (homes.isEmpty()) {
+            return problem + " (expected a keyword)";
+        }
+        if (homes.size() == 1 && allows("on") && homes.get(0) == nodeSection()) {
+            return problem + " (allowed only inside 'on <node>')";
+        }
+        return problem + " (allowed only in " + String.join(" or ", homes.stream().map(Level::description).toList())
+                + ")";
+    }
+}
