@@ -1,25 +1,29 @@
 package hast.geom;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import hast.api.device.HastDevice;
 
 /**
- * One device offered under a name, with the requests in flight against it and the sessions
+ * One device offered under a name, with the requests in flight against it and the connections
  * using it, so that withdrawing it can drain them.
  */
 final class Export {
     private final String name;
+    private final String description;
     private final HastDevice device;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<NbdSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean withdrawn;
 
-    Export(String name, HastDevice device) {
+    /** @param description shown to clients that ask (INFO_DESCRIPTION, LIST); empty for none */
+    Export(String name, String description, HastDevice device) {
         this.name = name;
+        this.description = description;
         this.device = device;
     }
 
@@ -27,11 +31,15 @@ final class Export {
         return name;
     }
 
+    String description() {
+        return description;
+    }
+
     HastDevice device() {
         return device;
     }
 
-    /** Counts a request in; false once the export is being withdrawn. */
+    /** Counts a request in; false once the export is being withdrawn (the request must be refused). */
     boolean enter() {
         inFlight.incrementAndGet();
         if (withdrawn) {
@@ -41,6 +49,7 @@ final class Export {
         return true;
     }
 
+    /** Counts a request out, once its reply is on the wire (or can never be). */
     void leave() {
         if (inFlight.decrementAndGet() == 0) {
             synchronized (inFlight) {
@@ -49,41 +58,47 @@ final class Export {
         }
     }
 
-    boolean attach(NbdSession session) {
-        sessions.add(session);
+    /** Registers a connection that chose this export; false when the export is already being withdrawn. */
+    boolean attach(NbdConnection connection) {
+        connections.add(connection);
         if (withdrawn) {
-            sessions.remove(session);
+            connections.remove(connection);
             return false;
         }
         return true;
     }
 
-    void detach(NbdSession session) {
-        sessions.remove(session);
+    void detach(NbdConnection connection) {
+        connections.remove(connection);
     }
 
     /**
-     * Refuses new requests, waits for those in flight to be answered, then closes every session.
+     * Refuses new requests, waits until those in flight have been answered, then closes every
+     * connection using the export.
      *
-     * @return whether all requests finished within the deadline
+     * @return whether all requests were answered within {@code timeout}
      */
-    boolean withdraw(long timeout, TimeUnit unit) throws InterruptedException {
+    boolean withdraw(Duration timeout) throws InterruptedException {
         withdrawn = true;
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean drained = true;
         synchronized (inFlight) {
             while (inFlight.get() > 0) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
+                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMillis <= 0) {
                     drained = false;
                     break;
                 }
-                inFlight.wait(left);
+                inFlight.wait(leftMillis);
             }
         }
-        for (NbdSession s : sessions) {
-            s.close();
+        for (NbdConnection c : List.copyOf(connections)) {
+            c.close();
         }
         return drained;
+    }
+
+    int requestsInFlight() {
+        return inFlight.get();
     }
 }

@@ -5,13 +5,18 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The fixed newstyle negotiation: greeting, client flags, then options until the client picks
  * an export (EXPORT_NAME or GO) or leaves.
  */
 final class Handshake {
-    /** The exports one server offers. */
+    private static final Logger LOG = Logger.getLogger(Handshake.class.getName());
+
+    /** The exports offered at one address. */
     interface Catalog {
         /** The export of that name; the empty name means the only export, if there is exactly one. */
         Export find(String name);
@@ -21,59 +26,67 @@ final class Handshake {
 
     private final Wire wire;
     private final Catalog catalog;
+    private final NbdConnection owner;
     private boolean noZeroes;
 
-    Handshake(Wire wire, Catalog catalog) {
+    Handshake(Wire wire, Catalog catalog, NbdConnection owner) {
         this.wire = wire;
         this.catalog = catalog;
+        this.owner = owner;
     }
 
     /**
-     * @return the export chosen, or {@code null} when the client left (ABORT, or an unknown
-     *         name with EXPORT_NAME, which has no way to say "no")
+     * @return the export chosen, already attached to the connection, or {@code null} when the
+     *         client left or asked for an export the server cannot give with EXPORT_NAME (which
+     *         has no way to say "no")
      * @throws ProtocolException when the client breaks the protocol
      */
     Export negotiate() throws IOException {
-        wire.write(ByteBuffer.allocate(18).putLong(Nbd.NBDMAGIC).putLong(Nbd.IHAVEOPT)
-                .putShort((short) (Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES)).flip());
-        int clientFlags = wire.read(4).getInt();
-        if ((clientFlags & ~(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES)) != 0
-                || (clientFlags & Nbd.FLAG_FIXED_NEWSTYLE) == 0) {
-            throw new ProtocolException(String.format("unsupported client flags 0x%08x", clientFlags));
+        wire.send(ByteBuffer.allocate(18).putLong(Nbd.NBDMAGIC).putLong(Nbd.IHAVEOPT)
+                .putShort((short) Nbd.HANDSHAKE_FLAGS).flip());
+        ByteBuffer flags = wire.readHeader(4);
+        if (flags == null) {
+            return null;
         }
+        int clientFlags = flags.getInt();
+        if ((clientFlags & ~Nbd.HANDSHAKE_FLAGS) != 0) {
+            throw new ProtocolException(String.format("unknown client flags 0x%08x", clientFlags));
+        }
+        // A client without FIXED_NEWSTYLE speaks plain newstyle: it may only send EXPORT_NAME.
+        boolean fixed = (clientFlags & Nbd.FLAG_FIXED_NEWSTYLE) != 0;
         noZeroes = (clientFlags & Nbd.FLAG_NO_ZEROES) != 0;
         while (true) {
-            ByteBuffer header = wire.read(16);
+            ByteBuffer header = wire.readHeader(16);
+            if (header == null) {
+                return null;
+            }
             if (header.getLong() != Nbd.IHAVEOPT) {
                 throw new ProtocolException("bad option magic");
             }
             int option = header.getInt();
             int length = header.getInt();
             if (length < 0 || length > Nbd.MAX_OPTION) {
-                throw new ProtocolException("option " + option + " with " + Integer.toUnsignedString(length) + " bytes");
+                throw new ProtocolException("option " + option + " of " + Integer.toUnsignedString(length) + " bytes");
+            }
+            if (!fixed && option != Nbd.OPT_EXPORT_NAME) {
+                throw new ProtocolException("option " + option + " without fixed newstyle negotiation");
             }
             ByteBuffer data = ByteBuffer.allocate(length);
             wire.readInto(data);
             data.flip();
             switch (option) {
                 case Nbd.OPT_EXPORT_NAME -> {
-                    Export e = catalog.find(StandardCharsets.UTF_8.decode(data).toString());
-                    if (e != null) {
-                        ByteBuffer reply = ByteBuffer.allocate(noZeroes ? 10 : 134);
-                        reply.putLong(e.device().size()).putShort((short) Nbd.TRANSMISSION_FLAGS);
-                        wire.write(reply.clear());
-                    }
-                    return e;
+                    return exportName(StandardCharsets.UTF_8.decode(data).toString());
                 }
                 case Nbd.OPT_ABORT -> {
                     reply(option, Nbd.REP_ACK, ByteBuffer.allocate(0));
                     return null;
                 }
-                case Nbd.OPT_LIST -> list(option, length);
+                case Nbd.OPT_LIST -> list(data);
                 case Nbd.OPT_INFO, Nbd.OPT_GO -> {
-                    Export e = info(option, data);
-                    if (e != null && option == Nbd.OPT_GO) {
-                        return e;
+                    Export chosen = info(option, data);
+                    if (chosen != null) {
+                        return chosen;
                     }
                 }
                 default -> error(option, Nbd.REP_ERR_UNSUP, "option " + option + " is not supported");
@@ -81,55 +94,67 @@ final class Handshake {
         }
     }
 
-    private void list(int option, int length) throws IOException {
-        if (length != 0) {
-            error(option, Nbd.REP_ERR_INVALID, "LIST takes no data");
+    private Export exportName(String name) throws IOException {
+        Export e = catalog.find(name);
+        if (e == null || !owner.use(e)) {
+            LOG.info(() -> owner.label() + " asked for export '" + name
+                    + "', which is not offered here; disconnected.");
+            return null;
+        }
+        wire.send(new ExportInfo(e).exportNameReply(noZeroes));
+        return e;
+    }
+
+    private void list(ByteBuffer data) throws IOException {
+        if (data.hasRemaining()) {
+            error(Nbd.OPT_LIST, Nbd.REP_ERR_INVALID, "LIST takes no data");
             return;
         }
         for (Export e : catalog.all()) {
-            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
-            reply(option, Nbd.REP_SERVER, ByteBuffer.allocate(4 + name.length).putInt(name.length).put(name).flip());
+            reply(Nbd.OPT_LIST, Nbd.REP_SERVER, new ExportInfo(e).listEntry());
         }
-        reply(option, Nbd.REP_ACK, ByteBuffer.allocate(0));
+        reply(Nbd.OPT_LIST, Nbd.REP_ACK, ByteBuffer.allocate(0));
     }
 
-    /** INFO and GO: describe the export, then acknowledge; the export when it exists. */
+    /**
+     * INFO and GO: describe the export, then acknowledge.
+     *
+     * @return the export when GO succeeded (the client is now in transmission), else {@code null}
+     */
     private Export info(int option, ByteBuffer data) throws IOException {
         if (data.remaining() < 6) {
             error(option, Nbd.REP_ERR_INVALID, "truncated request");
             return null;
         }
         int nameLength = data.getInt();
-        if (nameLength < 0 || nameLength > data.remaining() - 2) {
-            error(option, Nbd.REP_ERR_INVALID, "bad name length");
+        if (nameLength < 0 || nameLength > Nbd.MAX_STRING || nameLength > data.remaining() - 2) {
+            error(option, Nbd.REP_ERR_INVALID, "bad export name length " + Integer.toUnsignedString(nameLength));
             return null;
         }
-        byte[] name = new byte[nameLength];
-        data.get(name);
-        int requests = Short.toUnsignedInt(data.getShort());
-        if (data.remaining() != requests * 2) {
-            error(option, Nbd.REP_ERR_INVALID, "bad information request count");
+        byte[] nameBytes = new byte[nameLength];
+        data.get(nameBytes);
+        int count = Short.toUnsignedInt(data.getShort());
+        if (data.remaining() != count * 2) {
+            error(option, Nbd.REP_ERR_INVALID, count + " information requests announced, "
+                    + data.remaining() + " bytes sent");
             return null;
         }
-        String exportName = new String(name, StandardCharsets.UTF_8);
-        Export e = catalog.find(exportName);
-        if (e == null) {
-            error(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + exportName + "'");
+        Set<Integer> requested = new HashSet<>();
+        while (data.hasRemaining()) {
+            requested.add(Short.toUnsignedInt(data.getShort()));
+        }
+        String name = new String(nameBytes, StandardCharsets.UTF_8);
+        Export e = catalog.find(name);
+        // GO commits the client: attach before acknowledging, so a withdrawn export is refused.
+        if (e == null || (option == Nbd.OPT_GO && !owner.use(e))) {
+            error(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name + "' here");
             return null;
         }
-        reply(option, Nbd.REP_INFO, ByteBuffer.allocate(12).putShort((short) Nbd.INFO_EXPORT)
-                .putLong(e.device().size()).putShort((short) Nbd.TRANSMISSION_FLAGS).flip());
-        int min = e.device().blockSize();
-        reply(option, Nbd.REP_INFO, ByteBuffer.allocate(14).putShort((short) Nbd.INFO_BLOCK_SIZE).putInt(min)
-                .putInt(Math.max(4096, min)).putInt(e.device().maxRequest()).flip());
-        for (int i = 0; i < requests; i++) {
-            if (data.getShort() == Nbd.INFO_NAME) {
-                byte[] n = e.name().getBytes(StandardCharsets.UTF_8);
-                reply(option, Nbd.REP_INFO, ByteBuffer.allocate(2 + n.length).putShort((short) Nbd.INFO_NAME).put(n).flip());
-            }
+        for (ByteBuffer info : new ExportInfo(e).infoReplies(requested)) {
+            reply(option, Nbd.REP_INFO, info);
         }
         reply(option, Nbd.REP_ACK, ByteBuffer.allocate(0));
-        return e;
+        return option == Nbd.OPT_GO ? e : null;
     }
 
     private void error(int option, int type, String message) throws IOException {
@@ -137,7 +162,7 @@ final class Handshake {
     }
 
     private void reply(int option, int type, ByteBuffer data) throws IOException {
-        wire.write(ByteBuffer.allocate(20).putLong(Nbd.OPTION_REPLY_MAGIC).putInt(option).putInt(type)
+        wire.send(ByteBuffer.allocate(20).putLong(Nbd.OPTION_REPLY_MAGIC).putInt(option).putInt(type)
                 .putInt(data.remaining()).flip(), data);
     }
 }

@@ -1,6 +1,6 @@
 package hast.geom;
 
-/** Numbers of the NBD protocol (newstyle negotiation, simple replies). */
+/** Numbers of the NBD protocol: fixed newstyle negotiation and simple replies. */
 final class Nbd {
     static final long NBDMAGIC = 0x4e42444d41474943L;
     static final long IHAVEOPT = 0x49484156454F5054L;
@@ -10,12 +10,15 @@ final class Nbd {
 
     static final int FLAG_FIXED_NEWSTYLE = 1;
     static final int FLAG_NO_ZEROES = 2;
+    /** The handshake flags this server sends; a client may echo only these. */
+    static final int HANDSHAKE_FLAGS = FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES;
 
     static final int OPT_EXPORT_NAME = 1;
     static final int OPT_ABORT = 2;
     static final int OPT_LIST = 3;
     static final int OPT_INFO = 6;
     static final int OPT_GO = 7;
+    static final int OPT_STRUCTURED_REPLY = 8;
 
     static final int REP_ACK = 1;
     static final int REP_SERVER = 2;
@@ -52,11 +55,16 @@ final class Nbd {
     static final int EIO = 5;
     static final int EINVAL = 22;
     static final int ENOSPC = 28;
-    static final int ENOTSUP = 95;
     static final int ESHUTDOWN = 108;
 
-    /** Longest option payload accepted during negotiation (names are at most 4096 bytes). */
+    /** Bytes of a request header. */
+    static final int REQUEST_HEADER = 28;
+    /** Bytes of a simple reply header. */
+    static final int REPLY_HEADER = 16;
+    /** Longest option payload accepted: an INFO/GO with a 4096-byte name and many info requests fits. */
     static final int MAX_OPTION = 8192;
+    /** Longest string (export name, description) the protocol allows. */
+    static final int MAX_STRING = 4096;
 
     private Nbd() {
     }

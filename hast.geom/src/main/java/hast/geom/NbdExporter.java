@@ -1,7 +1,11 @@
 package hast.geom;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -20,99 +24,183 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * Exports every {@link HastDevice} over NBD at its export address (whiteboard). Devices sharing
  * an address share one server; a server listens while it has a device and a transport for its
  * scheme, in whatever order they arrive. Unbinding a device drains its clients before returning,
- * so a role change never cuts an acknowledged request.
+ * so a role change never cuts off a request the device has accepted.
+ *
+ * <p>Draining happens outside the component's lock, so one device's withdrawal does not hold
+ * up the arrival or departure of another.
  */
 @Component(immediate = true)
 public final class NbdExporter {
     private static final Logger LOG = Logger.getLogger(NbdExporter.class.getName());
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
-    /** A device waiting for, or served by, a server. */
-    private record Entry(String name, HastAddress address, HastDevice device) {
+    /** A bound device, exported or waiting for a transport (or for its name to become free). */
+    private record Device(HastDevice device, String name, String description, HastAddress address) {
     }
 
-    private final Map<HastDevice, Entry> devices = new HashMap<>();
-    private final Map<String, Transport> transports = new HashMap<>();
+    private final Duration handshakeTimeout;
+    private final Duration drainTimeout;
+    private final Map<HastDevice, Device> devices = new LinkedHashMap<>();
+    private final Map<Transport, List<String>> transports = new LinkedHashMap<>();
     private final Map<HastAddress, NbdServer> servers = new HashMap<>();
+    private boolean deactivated;
+
+    public NbdExporter() {
+        this(HANDSHAKE_TIMEOUT, DRAIN_TIMEOUT);
+    }
+
+    /** With shorter limits, for tests that exercise them. */
+    NbdExporter(Duration handshakeTimeout, Duration drainTimeout) {
+        this.handshakeTimeout = handshakeTimeout;
+        this.drainTimeout = drainTimeout;
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    synchronized void bindTransport(Transport transport, Map<String, Object> properties) {
-        for (String scheme : schemes(properties.get(Transport.SCHEME))) {
-            transports.putIfAbsent(scheme, transport);
-        }
-        for (Entry e : List.copyOf(devices.values())) {
-            serve(e);
+    void bindTransport(Transport transport, Map<String, Object> properties) {
+        List<String> schemes = schemes(properties.get(Transport.SCHEME));
+        synchronized (this) {
+            transports.put(transport, schemes);
+            exportWaiting();
         }
     }
 
-    synchronized void unbindTransport(Transport transport, Map<String, Object> properties) {
-        transports.values().removeIf(t -> t == transport);
-        for (HastAddress address : List.copyOf(servers.keySet())) {
-            if (!transports.containsKey(address.scheme().label())) {
-                servers.remove(address).close();
+    void unbindTransport(Transport transport) {
+        List<NbdServer> retired = new ArrayList<>();
+        synchronized (this) {
+            transports.remove(transport);
+            for (var it = servers.values().iterator(); it.hasNext(); ) {
+                NbdServer s = it.next();
+                if (s.transport() == transport) {
+                    it.remove();
+                    s.stopListening();
+                    retired.add(s);
+                }
             }
+            // Another transport for the same scheme, if any, takes the devices over.
+            exportWaiting();
         }
+        retired.forEach(NbdServer::close);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    synchronized void bindDevice(HastDevice device, Map<String, Object> properties) {
+    void bindDevice(HastDevice device, Map<String, Object> properties) {
         Object name = properties.get(HastDevice.NAME);
         Object export = properties.get(HastDevice.EXPORT);
-        if (!(name instanceof String n) || !(export instanceof String a)) {
-            LOG.warning(() -> "A HastDevice without " + HastDevice.NAME + " or " + HastDevice.EXPORT + " is not exported.");
+        if (!(name instanceof String n) || !(export instanceof String text)) {
+            LOG.warning(() -> "A HastDevice without the " + HastDevice.NAME + " and " + HastDevice.EXPORT
+                    + " properties cannot be exported: " + properties);
             return;
         }
-        Entry e = new Entry(n, HastAddress.parse(a), device);
-        devices.put(device, e);
-        serve(e);
-    }
-
-    synchronized void unbindDevice(HastDevice device) {
-        Entry e = devices.remove(device);
-        if (e == null) {
+        HastAddress address;
+        try {
+            address = HastAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "Device '" + n + "' is not exported: " + e.getMessage());
             return;
         }
-        NbdServer server = servers.get(e.address());
-        if (server != null && server.remove(e.name())) {
-            servers.remove(e.address()).close();
+        Object resource = properties.get(HastDevice.RESOURCE);
+        String description = resource instanceof String r ? "HAST resource " + r : "";
+        synchronized (this) {
+            devices.put(device, new Device(device, n, description, address));
+            exportWaiting();
+            NbdServer server = servers.get(address);
+            Export holder = server == null ? null : server.offered(n);
+            if (holder != null && holder.device() != device) {
+                LOG.warning(() -> "Device '" + n + "' waits: another device is already exported as '" + n + "' on "
+                        + address + ".");
+            }
         }
-        LOG.info(() -> "Export " + e.name() + " at " + e.address() + " closed.");
     }
 
-    private void serve(Entry e) {
-        NbdServer server = servers.get(e.address());
-        if (server == null) {
-            Transport transport = transports.get(e.address().scheme().label());
-            if (transport == null) {
+    void unbindDevice(HastDevice device) {
+        NbdServer server;
+        Export withdrawn;
+        boolean retire;
+        synchronized (this) {
+            Device d = devices.remove(device);
+            server = d == null ? null : servers.get(d.address());
+            if (server == null) {
                 return;
             }
-            try {
-                server = new NbdServer(transport.listen(e.address()));
-            } catch (IOException ex) {
-                LOG.severe(() -> "Unable to export " + e.name() + ": " + ex.getMessage());
-                return;
+            withdrawn = server.take(d.name(), device);
+            retire = server.isEmpty();
+            if (retire) {
+                // The listener goes at once; clients already connected are drained below.
+                servers.remove(d.address());
+                server.stopListening();
             }
-            servers.put(e.address(), server);
-            server.start();
+            exportWaiting();
         }
-        if (server.find(e.name()) == null || server.find(e.name()).device() != e.device()) {
-            server.add(new Export(e.name(), e.device()));
+        if (withdrawn != null) {
+            server.drain(withdrawn);
+        }
+        if (retire) {
+            server.close();
         }
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        for (NbdServer s : servers.values()) {
-            s.close();
+    void deactivate() {
+        Collection<NbdServer> retired;
+        synchronized (this) {
+            deactivated = true;
+            retired = List.copyOf(servers.values());
+            servers.clear();
+            retired.forEach(NbdServer::stopListening);
         }
-        servers.clear();
+        retired.forEach(NbdServer::close);
     }
 
-    private static List<String> schemes(Object property) {
+    /** Offers every device that is not offered yet and can be: its address has a transport and its name is free. */
+    private void exportWaiting() {
+        if (deactivated) {
+            return;
+        }
+        for (Device d : devices.values()) {
+            NbdServer server = servers.get(d.address());
+            if (server == null) {
+                server = open(d);
+                if (server == null) {
+                    continue;
+                }
+            }
+            if (server.offered(d.name()) == null) {
+                server.offer(new Export(d.name(), d.description(), d.device()));
+                LOG.info(() -> "Exporting '" + d.name() + "' on " + d.address() + ".");
+            }
+        }
+    }
+
+    /** Starts a server at the device's address, or returns {@code null} when there is no transport or it fails. */
+    private NbdServer open(Device d) {
+        String scheme = d.address().scheme().label();
+        Transport transport = transports.entrySet().stream().filter(t -> t.getValue().contains(scheme))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        if (transport == null) {
+            return null;
+        }
+        NbdServer server;
+        try {
+            server = new NbdServer(transport.listen(d.address()), transport, handshakeTimeout, drainTimeout);
+        } catch (IOException e) {
+            LOG.severe(() -> "Unable to export '" + d.name() + "' on " + d.address() + ": " + e.getMessage());
+            return null;
+        }
+        servers.put(d.address(), server);
+        server.start();
+        return server;
+    }
+
+    private List<String> schemes(Object property) {
         if (property instanceof String s) {
             return List.of(s);
         }
         if (property instanceof String[] a) {
             return List.of(a);
+        }
+        if (property instanceof Collection<?> c) {
+            return c.stream().map(String::valueOf).toList();
         }
         return List.of();
     }

@@ -1,30 +1,52 @@
 package hast.geom;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.device.HastDevice;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
+import hast.api.transport.Transport;
 
-/** One NBD listening address and the exports offered there, selected by name. */
+/** One NBD listening address, the exports offered there (selected by name) and its clients. */
 final class NbdServer implements Handshake.Catalog {
     private static final Logger LOG = Logger.getLogger(NbdServer.class.getName());
-    private static final long DRAIN_SECONDS = 60;
+    /** Pause after a failed accept (out of descriptors, say), so the failure does not spin. */
+    private static final long ACCEPT_RETRY_MILLIS = 1000;
+    private static final Duration THREAD_STOP = Duration.ofSeconds(10);
 
     private final Listener listener;
+    private final Transport transport;
+    private final Duration handshakeTimeout;
+    private final Duration drainTimeout;
     private final Map<String, Export> exports = new ConcurrentHashMap<>();
+    private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final AtomicBoolean listening = new AtomicBoolean(true);
     private final Thread acceptor;
-    private volatile boolean closed;
 
-    NbdServer(Listener listener) {
+    /**
+     * @param transport        the transport that made the listener, so that its departure can end this server
+     * @param handshakeTimeout how long a client may take over each negotiation step
+     * @param drainTimeout     how long withdrawing an export waits for its requests in flight
+     */
+    NbdServer(Listener listener, Transport transport, Duration handshakeTimeout, Duration drainTimeout) {
         this.listener = listener;
-        this.acceptor = new Thread(this::accept, "nbd-accept " + listener.address());
+        this.transport = transport;
+        this.handshakeTimeout = handshakeTimeout;
+        this.drainTimeout = drainTimeout;
+        this.acceptor = new Thread(this::acceptLoop, "nbd-accept " + listener.address());
         acceptor.setDaemon(true);
     }
 
@@ -33,34 +55,56 @@ final class NbdServer implements Handshake.Catalog {
         LOG.info(() -> "NBD server listening on " + listener.address() + ".");
     }
 
-    void add(Export export) {
-        exports.put(export.name(), export);
+    Transport transport() {
+        return transport;
     }
 
-    /** Withdraws an export, draining its clients; true when none is left on this server. */
-    boolean remove(String name) {
-        Export e = exports.remove(name);
-        if (e != null) {
-            try {
-                if (!e.withdraw(DRAIN_SECONDS, TimeUnit.SECONDS)) {
-                    LOG.warning(() -> "Export " + name + ": requests still in flight after " + DRAIN_SECONDS
-                            + " s; its clients were disconnected.");
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
+    /** Offers an export under its name, which must be free. */
+    void offer(Export export) {
+        if (exports.putIfAbsent(export.name(), export) != null) {
+            throw new IllegalStateException("Export name '" + export.name() + "' is taken on " + listener.address());
         }
-        return exports.isEmpty();
+    }
+
+    /** The export offered under {@code name}, or {@code null}. */
+    Export offered(String name) {
+        return exports.get(name);
+    }
+
+    /**
+     * Stops offering the export of that name if it is {@code device}'s; clients already using it
+     * keep it until it is {@linkplain #drain drained}.
+     *
+     * @return the export taken out, or {@code null}
+     */
+    Export take(String name, HastDevice device) {
+        Export e = exports.get(name);
+        return e != null && e.device() == device && exports.remove(name, e) ? e : null;
     }
 
     boolean isEmpty() {
         return exports.isEmpty();
     }
 
+    /** Answers the export's requests in flight (waiting at most the drain timeout), then closes its clients. */
+    void drain(Export export) {
+        try {
+            if (!export.withdraw(drainTimeout)) {
+                LOG.warning(() -> "Export '" + export.name() + "' on " + listener.address() + ": "
+                        + export.requestsInFlight() + " requests still in flight after " + drainTimeout.toSeconds()
+                        + " s; its clients were disconnected without their replies.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info(() -> "Export '" + export.name() + "' on " + listener.address() + " withdrawn.");
+    }
+
     @Override
     public Export find(String name) {
-        if (name.isEmpty() && exports.size() == 1) {
-            return exports.values().iterator().next();
+        if (name.isEmpty()) {
+            List<Export> all = List.copyOf(exports.values());
+            return all.size() == 1 ? all.get(0) : null;
         }
         return exports.get(name);
     }
@@ -70,34 +114,93 @@ final class NbdServer implements Handshake.Catalog {
         return List.copyOf(exports.values());
     }
 
-    private void accept() {
-        while (!closed) {
-            Connection c;
-            try {
-                c = listener.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(Level.SEVERE, "NBD server on " + listener.address() + " stopped accepting: " + e.getMessage());
-                }
-                return;
-            }
-            NbdSession session = new NbdSession(new Wire(c), this);
-            Thread t = new Thread(session, "nbd-conn " + c.peer());
-            t.setDaemon(true);
-            t.start();
+    /**
+     * Stops accepting clients; those connected are left alone. Returns once the acceptor has
+     * ended: only then is the socket really closed and its address free for a successor.
+     */
+    void stopListening() {
+        if (!listening.compareAndSet(true, false)) {
+            // Closed already; closing again could remove a successor's Unix socket file.
+            return;
         }
-    }
-
-    /** Stops listening; remaining exports are withdrawn first. */
-    void close() {
-        for (String name : List.copyOf(exports.keySet())) {
-            remove(name);
-        }
-        closed = true;
+        stopping.countDown();
         try {
             listener.close();
         } catch (IOException e) {
             LOG.log(Level.FINE, "Closing {0}: {1}", new Object[] {listener.address(), e.toString()});
+        }
+        try {
+            acceptor.join(THREAD_STOP.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops listening, drains and withdraws every export, closes every client and waits for the threads. */
+    void close() {
+        stopListening();
+        // With the acceptor gone the set is complete; clients that drains close are waited for too.
+        List<NbdConnection> clients = List.copyOf(connections);
+        for (Export e : all()) {
+            exports.remove(e.name(), e);
+            drain(e);
+        }
+        clients.forEach(NbdConnection::close);
+        try {
+            for (NbdConnection c : clients) {
+                if (!c.awaitStopped(THREAD_STOP)) {
+                    LOG.warning(() -> c.label() + ": its threads did not stop within " + THREAD_STOP.toSeconds() + " s.");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info(() -> "NBD server on " + listener.address() + " closed.");
+    }
+
+    private void acceptLoop() {
+        while (stopping.getCount() > 0) {
+            Connection c;
+            try {
+                c = listener.accept();
+            } catch (ClosedChannelException e) {
+                if (stopping.getCount() > 0) {
+                    LOG.severe(() -> "NBD server on " + listener.address() + ": listener closed underneath it; "
+                            + "no more clients are accepted.");
+                }
+                return;
+            } catch (IOException e) {
+                if (stopping.getCount() > 0) {
+                    LOG.warning(() -> "NBD server on " + listener.address() + ": accept failed (" + e.getMessage()
+                            + "); retrying.");
+                    pauseAfterFailure();
+                }
+                continue;
+            }
+            if (stopping.getCount() == 0) {
+                refuse(c);
+                return;
+            }
+            NbdConnection client = new NbdConnection(c, this, handshakeTimeout, connections::remove);
+            connections.add(client);
+            client.start();
+        }
+    }
+
+    private void refuse(Connection c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "Closing {0}: {1}", new Object[] {c.peer(), e.toString()});
+        }
+    }
+
+    private void pauseAfterFailure() {
+        try {
+            stopping.await(ACCEPT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.countDown();
         }
     }
 }

@@ -2,18 +2,20 @@ package hast.geom;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 
 import hast.api.transport.Connection;
 
 /**
- * A connection with a read buffer, so that the many small headers of a busy client cost few
- * system calls, and a lock that keeps replies from interleaving.
+ * The reading side of a client connection, buffered so that the many small headers of a busy
+ * client cost few system calls. Only the connection's reader thread uses it.
  */
 final class Wire {
+    private static final int BUFFER = 64 * 1024;
+
     private final Connection connection;
-    private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024).flip();
-    private final Object writeLock = new Object();
+    private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER).flip();
 
     Wire(Connection connection) {
         this.connection = connection;
@@ -23,17 +25,22 @@ final class Wire {
         return connection;
     }
 
-    /** The next {@code n} bytes as a buffer positioned at 0 (a view of the read buffer when they fit). */
-    ByteBuffer read(int n) throws IOException {
-        if (n <= in.capacity()) {
-            fill(n);
-            ByteBuffer view = in.slice().limit(n);
-            in.position(in.position() + n);
-            return view;
+    /**
+     * The next message header of {@code n} bytes, valid until the next read.
+     *
+     * @return {@code null} when the client closed the connection between messages
+     * @throws ProtocolException when the connection ends inside the header
+     */
+    ByteBuffer readHeader(int n) throws IOException {
+        if (!fill(n)) {
+            if (in.hasRemaining()) {
+                throw new ProtocolException("truncated header: " + in.remaining() + " of " + n + " bytes");
+            }
+            return null;
         }
-        ByteBuffer dst = ByteBuffer.allocate(n);
-        readInto(dst);
-        return dst.flip();
+        ByteBuffer view = in.slice().limit(n);
+        in.position(in.position() + n);
+        return view;
     }
 
     /** Fills {@code dst} completely: from the buffer first, then straight from the connection. */
@@ -43,44 +50,44 @@ final class Wire {
             in.position(in.position() + part.remaining());
             dst.put(part);
         }
-        while (dst.hasRemaining()) {
-            if (connection.read(dst) < 0) {
-                throw new EOFException("Connection closed by " + connection.peer());
-            }
-        }
+        connection.readFully(dst);
     }
 
-    /** Discards {@code n} bytes (the payload of a refused write). */
+    /** Discards {@code n} bytes (the payload of a refused write, so the next header is found). */
     void skip(long n) throws IOException {
         long left = n;
         while (left > 0) {
-            int chunk = (int) Math.min(left, in.capacity());
-            fill(chunk);
+            int chunk = (int) Math.min(left, BUFFER);
+            if (!fill(chunk)) {
+                throw new EOFException("Connection closed by " + connection.peer() + " inside a write payload");
+            }
             in.position(in.position() + chunk);
             left -= chunk;
         }
     }
 
-    private void fill(int n) throws IOException {
-        if (in.remaining() >= n) {
-            return;
+    /** Sends handshake messages; nothing else writes while the handshake runs. */
+    void send(ByteBuffer... buffers) throws IOException {
+        for (ByteBuffer b : buffers) {
+            connection.writeFully(b);
         }
-        in.compact();
-        while (in.position() < n) {
-            if (connection.read(in) < 0) {
-                in.flip();
-                throw new EOFException("Connection closed by " + connection.peer());
-            }
-        }
-        in.flip();
     }
 
-    /** Writes buffers as one message: nothing else is written between them. */
-    void write(ByteBuffer... buffers) throws IOException {
-        synchronized (writeLock) {
-            for (ByteBuffer b : buffers) {
-                connection.writeFully(b);
-            }
+    /** Buffers at least {@code n} bytes; false when the connection ended first. */
+    private boolean fill(int n) throws IOException {
+        if (in.remaining() >= n) {
+            return true;
         }
+        in.compact();
+        try {
+            while (in.position() < n) {
+                if (connection.read(in) < 0) {
+                    return false;
+                }
+            }
+        } finally {
+            in.flip();
+        }
+        return true;
     }
 }

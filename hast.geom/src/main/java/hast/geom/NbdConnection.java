@@ -1,0 +1,153 @@
+package hast.geom;
+
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import hast.api.transport.Connection;
+
+/**
+ * One client, from greeting to close: the handshake, then the transmission phase on its reader
+ * thread with replies on a writer thread. Whatever the client does wrong ends this connection
+ * only.
+ */
+final class NbdConnection implements Runnable {
+    private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
+    /** The writer stops as soon as the connection is closed; this only bounds a wait that should be short. */
+    private static final long WRITER_STOP_MILLIS = 10_000;
+
+    private final Connection connection;
+    private final Handshake.Catalog catalog;
+    private final Duration handshakeTimeout;
+    private final Consumer<NbdConnection> onEnd;
+    private final ReplyWriter replies;
+    private final Thread reader;
+    private final Thread writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Export export;
+
+    /**
+     * @param handshakeTimeout how long a client may take over each step of the negotiation
+     * @param onEnd          told once, by the reader thread as it ends, after the writer thread ended
+     */
+    NbdConnection(Connection connection, Handshake.Catalog catalog, Duration handshakeTimeout,
+            Consumer<NbdConnection> onEnd) {
+        this.connection = connection;
+        this.catalog = catalog;
+        this.handshakeTimeout = handshakeTimeout;
+        this.onEnd = onEnd;
+        this.replies = new ReplyWriter(connection, this);
+        this.reader = daemon(this, "nbd-conn " + connection.peer());
+        this.writer = daemon(replies, "nbd-reply " + connection.peer());
+    }
+
+    private Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    void start() {
+        reader.start();
+    }
+
+    /** The client and, once chosen, its export, for log lines. */
+    String label() {
+        Export e = export;
+        return "NBD client " + connection.peer() + (e == null ? "" : " of export '" + e.name() + "'");
+    }
+
+    /** Binds the connection to the export the client chose; false when that export is being withdrawn. */
+    boolean use(Export chosen) {
+        if (!chosen.attach(this)) {
+            return false;
+        }
+        export = chosen;
+        return true;
+    }
+
+    @Override
+    public void run() {
+        try {
+            connection.setReadTimeout(handshakeTimeout);
+            Wire wire = new Wire(connection);
+            Export chosen = new Handshake(wire, catalog, this).negotiate();
+            if (chosen == null) {
+                return;
+            }
+            // A client in transmission may stay idle for as long as it likes.
+            connection.setReadTimeout(Duration.ZERO);
+            LOG.info(() -> label() + " connected.");
+            writer.start();
+            new Transmission(wire, chosen, replies, label()).serve();
+        } catch (ProtocolException e) {
+            LOG.warning(() -> label() + " broke the protocol (" + e.getMessage() + "); disconnected.");
+        } catch (SocketTimeoutException e) {
+            LOG.info(() -> label() + " did not finish the negotiation within " + handshakeTimeout.toSeconds()
+                    + " s; disconnected.");
+        } catch (IOException e) {
+            if (!closed.get()) {
+                LOG.log(Level.FINE, "{0} gone: {1}", new Object[] {label(), e.toString()});
+            }
+        } catch (InterruptedException e) {
+            // Only close() interrupts the reader; it is finishing the connection already.
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A bug must cost this client its connection, not the daemon its server.
+            LOG.log(Level.SEVERE, label() + ": unexpected failure; disconnected.", e);
+        } finally {
+            close();
+            awaitWriter();
+            onEnd.accept(this);
+        }
+    }
+
+    private void awaitWriter() {
+        try {
+            writer.join(WRITER_STOP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the connection and stops its threads; safe to call from any thread, more than once. */
+    void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Export e = export;
+        if (e != null) {
+            e.detach(this);
+        }
+        try {
+            connection.close();
+        } catch (IOException ex) {
+            LOG.log(Level.FINE, "Closing {0}: {1}", new Object[] {label(), ex.toString()});
+        }
+        replies.close();
+        if (Thread.currentThread() != reader) {
+            // The reader may be waiting for in-flight requests to free a slot.
+            reader.interrupt();
+        }
+    }
+
+    /** Waits until both threads have ended, for at most {@code timeout}; false if one is still running. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : new Thread[] {reader, writer}) {
+            long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            if (t.isAlive()) {
+                t.join(leftMillis);
+            }
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

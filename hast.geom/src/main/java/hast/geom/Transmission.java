@@ -1,0 +1,150 @@
+package hast.geom;
+
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import hast.api.device.HastDevice;
+
+/**
+ * The transmission phase of one connection: requests are read in order and handed to the device
+ * without waiting, and each is answered through the {@link ReplyWriter} when it completes, in
+ * whatever order that is. Requests in flight and the data they hold are bounded; at the bound
+ * the loop stops reading, so a client that floods the socket meets TCP back-pressure instead of
+ * growing the heap.
+ */
+final class Transmission {
+    private static final Logger LOG = Logger.getLogger(Transmission.class.getName());
+    static final int MAX_REQUESTS = 64;
+    static final int MAX_PAYLOAD = 64 << 20;
+
+    private final Wire wire;
+    private final Export export;
+    private final HastDevice device;
+    private final ReplyWriter replies;
+    private final String label;
+    private final Semaphore requests = new Semaphore(MAX_REQUESTS);
+    private final Semaphore payload = new Semaphore(MAX_PAYLOAD);
+
+    /** @param label names the export and the client in log lines */
+    Transmission(Wire wire, Export export, ReplyWriter replies, String label) {
+        this.wire = wire;
+        this.export = export;
+        this.device = export.device();
+        this.replies = replies;
+        this.label = label;
+    }
+
+    /**
+     * Serves requests until the client disconnects.
+     *
+     * @throws ProtocolException when the client breaks the protocol; the connection must go
+     */
+    void serve() throws IOException, InterruptedException {
+        while (true) {
+            ByteBuffer header = wire.readHeader(Nbd.REQUEST_HEADER);
+            if (header == null) {
+                LOG.info(() -> label + " closed the connection without NBD_CMD_DISC.");
+                return;
+            }
+            Request request = Request.parse(header);
+            if (request.type() == Nbd.CMD_DISC) {
+                // Everything in flight is answered before the connection goes.
+                requests.acquire(MAX_REQUESTS);
+                LOG.info(() -> label + " disconnected.");
+                return;
+            }
+            requests.acquire();
+            int refusal = request.refusal(device);
+            if (refusal != 0) {
+                refuse(request, refusal);
+            } else {
+                accept(request);
+            }
+        }
+    }
+
+    private void refuse(Request request, int error) throws IOException {
+        if (request.type() == Nbd.CMD_WRITE) {
+            if (request.payloadAbsurd(device)) {
+                requests.release();
+                throw new ProtocolException("write of " + request.length() + " bytes, over twice the largest request "
+                        + device.maxRequest());
+            }
+            wire.skip(request.length());
+        }
+        LOG.fine(() -> label + ": refused " + request.describe() + " with error " + error + ".");
+        replies.send(request.handle(), error, null, requests::release);
+    }
+
+    private void accept(Request request) throws IOException, InterruptedException {
+        int bytes = request.dataBytes();
+        // A device whose largest request exceeds the whole budget still gets one request at a time.
+        int permits = Math.min(bytes, MAX_PAYLOAD);
+        payload.acquire(permits);
+        Runnable release = () -> {
+            payload.release(permits);
+            requests.release();
+        };
+        ByteBuffer data = request.movesData() ? ByteBuffer.allocate(bytes) : null;
+        if (request.type() == Nbd.CMD_WRITE) {
+            try {
+                wire.readInto(data);
+            } catch (IOException e) {
+                release.run();
+                throw e;
+            }
+            data.flip();
+        }
+        if (!export.enter()) {
+            replies.send(request.handle(), Nbd.ESHUTDOWN, null, release);
+            return;
+        }
+        Runnable finished = () -> {
+            release.run();
+            export.leave();
+        };
+        CompletionStage<Void> operation;
+        try {
+            operation = start(request, data);
+        } catch (RuntimeException e) {
+            operation = CompletableFuture.failedFuture(e);
+        }
+        operation.whenComplete((ignored, failure) -> complete(request, data, failure, finished));
+    }
+
+    private CompletionStage<Void> start(Request r, ByteBuffer data) {
+        return switch (r.type()) {
+            case Nbd.CMD_READ -> device.read(r.offset(), data);
+            case Nbd.CMD_WRITE -> device.write(r.offset(), data, r.fua());
+            case Nbd.CMD_FLUSH -> device.flush();
+            // The device's trim has no FUA of its own; a flush after it gives the same promise.
+            case Nbd.CMD_TRIM -> r.fua() ? device.trim(r.offset(), r.length()).thenCompose(v -> device.flush())
+                    : device.trim(r.offset(), r.length());
+            case Nbd.CMD_WRITE_ZEROES -> device.writeZeroes(r.offset(), r.length(), !r.noHole(), r.fua());
+            default -> throw new IllegalStateException("Request type " + r.type() + " passed the checks");
+        };
+    }
+
+    private void complete(Request r, ByteBuffer data, Throwable failure, Runnable finished) {
+        int error = 0;
+        if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            error = cause instanceof IllegalArgumentException ? Nbd.EINVAL : Nbd.EIO;
+            LOG.log(error == Nbd.EIO ? Level.WARNING : Level.FINE, () -> label + ": " + r.describe() + " failed: " + cause);
+        } else if (r.type() == Nbd.CMD_READ && data.hasRemaining()) {
+            error = Nbd.EIO;
+            LOG.warning(() -> label + ": device returned " + data.position() + " of " + r.length() + " bytes for "
+                    + r.describe() + ".");
+        }
+        boolean withData = error == 0 && r.type() == Nbd.CMD_READ;
+        replies.send(r.handle(), error, withData ? data.flip() : null, finished);
+    }
+}

@@ -1,0 +1,96 @@
+package hast.geom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real NBD clients (libnbd's nbdinfo and nbdcopy, qemu's block layer) against the server, when installed. */
+@Timeout(120)
+class ExternalClientsTest {
+    private final MemoryDevice device = new MemoryDevice();
+    @TempDir
+    Path dir;
+    private ExportFixture fixture;
+
+    @BeforeEach
+    void export() throws Exception {
+        fixture = new ExportFixture().withTransport().export(device, "mem");
+    }
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    @Test
+    void nbdinfoDescribesTheExport() throws Exception {
+        String json = run("/usr/bin/nbdinfo", "--json", uri());
+        assertTrue(json.replace(" ", "").contains("\"export-size\":" + MemoryDevice.SIZE), json);
+        assertTrue(json.contains("\"mem\""), json);
+        assertTrue(json.contains("HAST resource r-mem"), json);
+        assertTrue(json.replace(" ", "").contains("\"block_size_maximum\":" + MemoryDevice.MAX_REQUEST), json);
+    }
+
+    @Test
+    void qemuWritesAndReadsBackAPattern() throws Exception {
+        String out = run("/usr/bin/qemu-io", "-f", "raw", "-c", "write -P 0xab 0 64k", "-c", "read -P 0xab 0 64k",
+                uri());
+        assertTrue(out.contains("wrote 65536/65536 bytes at offset 0"), out);
+        assertTrue(out.contains("read 65536/65536 bytes at offset 0"), out);
+        for (int i = 0; i < 65536; i++) {
+            assertEquals((byte) 0xab, device.data[i], "byte " + i + " on the device");
+        }
+        assertEquals(0, device.data[65536], "nothing written past the range");
+    }
+
+    @Test
+    void nbdcopyRoundTripsAnImageOverSeveralConnections() throws Exception {
+        byte[] image = new byte[MemoryDevice.SIZE];
+        new Random(7).nextBytes(image);
+        Path source = dir.resolve("source.img");
+        Path copy = dir.resolve("copy.img");
+        Files.write(source, image);
+        // nbdcopy's default request size (256 KiB) exceeds the test device's largest request.
+        run("/usr/bin/nbdcopy", "--connections=4", "--requests=64", "--request-size=65536", source.toString(), uri());
+        assertArrayEquals(image, device.data, "the device holds the image");
+        run("/usr/bin/nbdcopy", "--connections=4", "--request-size=131072", uri(), copy.toString());
+        assertArrayEquals(image, Files.readAllBytes(copy), "the image read back");
+    }
+
+    private String uri() {
+        return "nbd://127.0.0.1:" + fixture.port + "/mem";
+    }
+
+    /** Runs a tool to completion and returns its output; the test is skipped when the tool is missing. */
+    private String run(String... command) throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(Path.of(command[0])), command[0] + " is not installed");
+        // Output goes to a file, so a chatty tool can never block on a full pipe.
+        Path log = dir.resolve("out-" + Path.of(command[0]).getFileName());
+        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
+        p.getOutputStream().close();
+        boolean finished = p.waitFor(60, TimeUnit.SECONDS);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(finished, command[0] + " did not finish: " + out);
+        assertEquals(0, p.exitValue(), command[0] + " failed: " + out);
+        return out;
+    }
+}

@@ -1,0 +1,186 @@
+package hast.geom;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import hast.api.device.HastDevice;
+
+/**
+ * A device in a byte array. While {@linkplain #hold() holding}, requests are accepted but neither
+ * carried out nor completed until the test releases them, in any order it likes. Every call is
+ * recorded, so tests can see the flags the server passed on.
+ */
+final class MemoryDevice implements HastDevice {
+    static final int SIZE = 1 << 20;
+    static final int BLOCK = 512;
+    static final int MAX_REQUEST = 128 * 1024;
+
+    /** A request the device has accepted and not yet completed. */
+    record Pending(String call, long offset, CompletableFuture<Void> gate) {
+    }
+
+    final byte[] data;
+    private final int maxRequest;
+    private final List<String> calls = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicInteger mostOutstanding = new AtomicInteger();
+    private boolean holding;
+    private Throwable failure;
+    private RuntimeException thrown;
+
+    MemoryDevice() {
+        this(SIZE, MAX_REQUEST);
+    }
+
+    MemoryDevice(int size, int maxRequest) {
+        this.data = new byte[size];
+        this.maxRequest = maxRequest;
+    }
+
+    synchronized void hold() {
+        holding = true;
+    }
+
+    /** Completes every held request, and stops holding. */
+    void releaseAll() {
+        List<Pending> all;
+        synchronized (this) {
+            holding = false;
+            all = List.copyOf(pending);
+            pending.clear();
+            notifyAll();
+        }
+        all.forEach(p -> p.gate().complete(null));
+    }
+
+    /** Completes one held request. */
+    void release(Pending p) {
+        synchronized (this) {
+            assertTrue(pending.remove(p), "not pending: " + p);
+        }
+        p.gate().complete(null);
+    }
+
+    /** Waits until at least {@code n} requests are held, and returns them in arrival order. */
+    synchronized List<Pending> awaitPending(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pending.size() < n) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            assertTrue(left > 0, "only " + pending.size() + " of " + n + " requests reached the device");
+            wait(left);
+        }
+        return List.copyOf(pending);
+    }
+
+    /**
+     * Whether more than {@code n} requests become held within {@code wait}: a check that something
+     * does not happen, so it can only be bounded by time.
+     */
+    synchronized boolean morePendingThan(int n, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (pending.size() <= n) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    /** The most requests the device had at once. */
+    int mostOutstanding() {
+        return mostOutstanding.get();
+    }
+
+    /** Makes the next requests complete exceptionally with {@code cause}. */
+    synchronized void failWith(Throwable cause) {
+        failure = cause;
+    }
+
+    /** Makes the next requests throw {@code e} from the call itself. */
+    synchronized void throwOnCall(RuntimeException e) {
+        thrown = e;
+    }
+
+    synchronized List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    private CompletionStage<Void> run(String call, long offset, Runnable io) {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        synchronized (this) {
+            calls.add(call);
+            if (thrown != null) {
+                throw thrown;
+            }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+            if (holding) {
+                pending.add(new Pending(call, offset, gate));
+                notifyAll();
+            } else {
+                gate.complete(null);
+            }
+        }
+        return gate.thenRun(() -> {
+            io.run();
+            outstanding.decrementAndGet();
+        });
+    }
+
+    @Override
+    public long size() {
+        return data.length;
+    }
+
+    @Override
+    public int blockSize() {
+        return BLOCK;
+    }
+
+    @Override
+    public int maxRequest() {
+        return maxRequest;
+    }
+
+    @Override
+    public CompletionStage<Void> read(long offset, ByteBuffer dst) {
+        return run("read " + offset + " " + dst.remaining(), offset, () -> dst.put(data, (int) offset, dst.remaining()));
+    }
+
+    @Override
+    public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+        return run("write " + offset + " " + src.remaining() + (fua ? " fua" : ""), offset,
+                () -> src.get(data, (int) offset, src.remaining()));
+    }
+
+    @Override
+    public CompletionStage<Void> flush() {
+        return run("flush", 0, () -> { });
+    }
+
+    @Override
+    public CompletionStage<Void> trim(long offset, long length) {
+        return run("trim " + offset + " " + length, offset,
+                () -> Arrays.fill(data, (int) offset, (int) (offset + length), (byte) 0));
+    }
+
+    @Override
+    public CompletionStage<Void> writeZeroes(long offset, long length, boolean mayTrim, boolean fua) {
+        return run("zeroes " + offset + " " + length + (mayTrim ? " may-trim" : "") + (fua ? " fua" : ""), offset,
+                () -> Arrays.fill(data, (int) offset, (int) (offset + length), (byte) 0));
+    }
+}

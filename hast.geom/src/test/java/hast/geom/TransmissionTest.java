@@ -1,0 +1,213 @@
+package hast.geom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Requests and replies: data, flags passed to the device, pipelining, and device failures. */
+@Timeout(60)
+class TransmissionTest {
+    private final MemoryDevice device = new MemoryDevice();
+    private ExportFixture fixture;
+
+    @BeforeEach
+    void export() throws Exception {
+        fixture = new ExportFixture().withTransport().export(device, "mem");
+    }
+
+    @AfterEach
+    void close() {
+        device.releaseAll();
+        fixture.close();
+    }
+
+    @Test
+    void writesReadBackAndFuaReachesTheDevice() throws Exception {
+        byte[] block = pattern(8192, 7);
+        try (NbdClient c = fixture.client().go("mem")) {
+            c.write(0, 1, 4096, block);
+            assertEquals(0, c.errorFor(1));
+            c.write(Nbd.CMD_FLAG_FUA, 2, 65536, new byte[] {9});
+            assertEquals(0, c.errorFor(2));
+            assertArrayEquals(block, c.read(3, 4096, block.length));
+            assertArrayEquals(Arrays.copyOfRange(device.data, 4096, 4096 + 8192), block);
+        }
+        assertEquals(List.of("write 4096 8192", "write 65536 1 fua", "read 4096 8192"), device.calls());
+    }
+
+    @Test
+    void flushTrimAndWriteZeroesReachTheDeviceWithTheirFlags() throws Exception {
+        Arrays.fill(device.data, (byte) 0x55);
+        try (NbdClient c = fixture.client().go("mem")) {
+            c.request(Nbd.CMD_FLUSH, 0, 1, 0, 0);
+            assertEquals(0, c.errorFor(1));
+            c.request(Nbd.CMD_TRIM, 0, 2, 0, 4096);
+            assertEquals(0, c.errorFor(2));
+            c.request(Nbd.CMD_TRIM, Nbd.CMD_FLAG_FUA, 3, 4096, 4096);
+            assertEquals(0, c.errorFor(3));
+            c.request(Nbd.CMD_WRITE_ZEROES, 0, 4, 8192, 512);
+            assertEquals(0, c.errorFor(4));
+            c.request(Nbd.CMD_WRITE_ZEROES, Nbd.CMD_FLAG_NO_HOLE | Nbd.CMD_FLAG_FUA, 5, 16384, 512);
+            assertEquals(0, c.errorFor(5));
+            c.request(Nbd.CMD_FLUSH, Nbd.CMD_FLAG_FUA, 6, 0, 0);
+            assertEquals(0, c.errorFor(6), "FUA is accepted on every command");
+            assertArrayEquals(new byte[8192 + 512], c.read(7, 0, 8192 + 512));
+        }
+        assertEquals(List.of("flush", "trim 0 4096", "trim 4096 4096", "flush", "zeroes 8192 512 may-trim",
+                "zeroes 16384 512 fua", "flush", "read 0 8704"), device.calls(),
+                "a trim with FUA is followed by a flush; NO_HOLE forbids trimming");
+        assertEquals(0x55, device.data[8192 + 512], "nothing beyond the zeroed range changed");
+    }
+
+    @Test
+    void repliesLeaveAsRequestsCompleteInAnyOrder() throws Exception {
+        int n = 32;
+        device.hold();
+        try (NbdClient c = fixture.client().go("mem")) {
+            for (int i = 0; i < n; i++) {
+                device.data[i * 512] = (byte) i;
+                c.request(Nbd.CMD_READ, 0, 100 + i, i * 512L, 512);
+            }
+            List<MemoryDevice.Pending> held = device.awaitPending(n);
+            assertEquals(n, held.size(), "all requests reached the device before any completed");
+            for (int i = n - 1; i >= 0; i--) {
+                device.release(held.get(i));
+                NbdClient.Reply r = c.reply();
+                assertEquals(0, r.error());
+                assertEquals(100 + i, r.handle(), "the reply of the request just completed");
+                assertEquals((byte) i, c.data(512)[0], "the data of that request");
+            }
+        }
+    }
+
+    @Test
+    void requestsInFlightAreBoundedAndAllAnswered() throws Exception {
+        int n = Transmission.MAX_REQUESTS * 3;
+        device.hold();
+        try (NbdClient c = fixture.client().go("mem")) {
+            for (int i = 0; i < n; i++) {
+                c.request(Nbd.CMD_READ, 0, i, 0, 4096);
+            }
+            device.awaitPending(Transmission.MAX_REQUESTS);
+            assertFalse(device.morePendingThan(Transmission.MAX_REQUESTS, Duration.ofMillis(300)),
+                    "the reader stops at the bound until something completes");
+            device.releaseAll();
+            Set<Long> answered = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                NbdClient.Reply r = c.reply();
+                assertEquals(0, r.error());
+                c.data(4096);
+                assertTrue(answered.add(r.handle()), "one reply per request");
+            }
+            assertEquals(n, answered.size());
+        }
+        assertTrue(device.mostOutstanding() <= Transmission.MAX_REQUESTS,
+                "at most " + Transmission.MAX_REQUESTS + " requests at once, saw " + device.mostOutstanding());
+    }
+
+    @Test
+    void dataInFlightIsBounded() throws Exception {
+        int big = 24 << 20;
+        MemoryDevice large = new MemoryDevice(32 << 20, 32 << 20);
+        fixture.export(large, "large");
+        large.hold();
+        try (NbdClient c = fixture.client().go("large")) {
+            for (int i = 0; i < 3; i++) {
+                c.request(Nbd.CMD_READ, 0, i, 0, big);
+            }
+            large.awaitPending(2);
+            assertFalse(large.morePendingThan(2, Duration.ofMillis(300)),
+                    "a third read of 24 MiB would hold more than " + (Transmission.MAX_PAYLOAD >> 20) + " MiB");
+            large.releaseAll();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, c.reply().error());
+                c.data(big);
+            }
+        } finally {
+            large.releaseAll();
+        }
+    }
+
+    @Test
+    void deviceFailuresBecomeErrorRepliesAndTheConnectionGoesOn() throws Exception {
+        try (NbdClient c = fixture.client().go("mem")) {
+            device.failWith(new IOException("simulated disk error"));
+            c.request(Nbd.CMD_READ, 0, 1, 0, 512);
+            assertEquals(Nbd.EIO, c.errorFor(1), "a failed read has no payload");
+            c.write(0, 2, 0, new byte[512]);
+            assertEquals(Nbd.EIO, c.errorFor(2));
+            device.failWith(new IllegalArgumentException("outside the device"));
+            c.request(Nbd.CMD_FLUSH, 0, 3, 0, 0);
+            assertEquals(Nbd.EINVAL, c.errorFor(3));
+            device.failWith(null);
+            device.throwOnCall(new IllegalStateException("device closed"));
+            c.request(Nbd.CMD_TRIM, 0, 4, 0, 512);
+            assertEquals(Nbd.EIO, c.errorFor(4), "an exception from the call itself is an I/O error too");
+            device.throwOnCall(null);
+            assertArrayEquals(new byte[512], c.read(5, 0, 512));
+        }
+    }
+
+    @Test
+    void disconnectAnswersRequestsInFlightFirst() throws Exception {
+        device.hold();
+        try (NbdClient c = fixture.client().go("mem")) {
+            c.write(0, 1, 0, new byte[] {1, 2, 3});
+            c.write(0, 2, 512, new byte[] {4, 5, 6});
+            List<MemoryDevice.Pending> held = device.awaitPending(2);
+            c.request(Nbd.CMD_DISC, 0, 3, 0, 0);
+            device.release(held.get(1));
+            assertEquals(2, c.reply().handle());
+            device.release(held.get(0));
+            assertEquals(1, c.reply().handle());
+            c.assertClosedByServer();
+        }
+        assertEquals(4, device.data[512]);
+    }
+
+    @Test
+    void severalConnectionsShareTheExport() throws Exception {
+        List<NbdClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                clients.add(fixture.client().go("mem"));
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                clients.get(i).write(0, i, i * 4096L, pattern(4096, i));
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                assertEquals(0, clients.get(i).errorFor(i));
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                assertArrayEquals(pattern(4096, i), clients.get((i + 1) % clients.size()).read(10, i * 4096L, 4096),
+                        "written on one connection, read on another");
+            }
+        } finally {
+            for (NbdClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    private byte[] pattern(int length, int seed) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+}
