@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 import hast.api.HastAddress;
@@ -19,71 +21,89 @@ import hast.shell.ctl.Hastctl;
 
 /**
  * The command-line hastctl, run on a plain class path without a framework so that it answers
- * at once. {@code create}, {@code dump} and help run here, on the local providers; every other
- * subcommand is sent to hastd's control socket and runs there.
+ * at once. create, dump and help run here, on the local providers; role, list, status and reload
+ * are sent to hastd's control socket and run there.
  */
 public final class HastctlClient {
-    private static final Path DEFAULT_CONFIG = Path.of("/etc/hast.conf");
-    private static final List<String> LOCAL = List.of("create", "dump", "help");
-    private static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "reload", "help");
-
     private final NodeAdmin admin;
+    private final Hastctl local;
 
     HastctlClient(NodeAdmin admin) {
         this.admin = admin;
+        this.local = new Hastctl(Optional::empty, admin, Hastctl.DEFAULT_CONFIG);
     }
 
     public static void main(String[] args) {
-        NodeAdmin admin = ServiceLoader.load(NodeAdmin.class).findFirst()
-                .orElseThrow(() -> new IllegalStateException("hast.engine.jar is not on the class path"));
-        int status = new HastctlClient(admin).run(List.of(args), System.out, System.err);
+        int status;
+        try {
+            status = new HastctlClient(findAdmin()).run(List.of(args), System.out, System.err);
+        } catch (HastException e) {
+            System.err.println(e.getMessage());
+            status = e.status();
+        }
         System.out.flush();
         System.exit(status);
     }
 
+    /** The engine's NodeAdmin, which hast.engine.jar registers for {@link ServiceLoader}. */
+    static NodeAdmin findAdmin() throws HastException {
+        try {
+            return ServiceLoader.load(NodeAdmin.class).findFirst().orElseThrow(() -> new HastException(
+                    Sysexits.EX_UNAVAILABLE, "hastctl: no " + NodeAdmin.class.getName()
+                            + " on the class path; is hast.engine.jar missing?"));
+        } catch (ServiceConfigurationError e) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "hastctl: the NodeAdmin on the class path cannot be loaded: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one command line, here or in the daemon; returns the exit status. */
     int run(List<String> args, PrintStream out, PrintStream err) {
-        Hastctl local = new Hastctl(Optional::empty, admin, DEFAULT_CONFIG);
-        boolean help = args.contains("-h") || args.contains("--help");
-        Optional<String> subcommand = args.stream().filter(SUBCOMMANDS::contains).findFirst();
-        if (help || subcommand.isEmpty() || LOCAL.contains(subcommand.get())) {
+        Optional<Path> config = local.daemonConfig(args);
+        if (config.isEmpty()) {
             return local.run(args, out, err);
         }
-        HastAddress control;
         try {
-            control = admin.controlAddress(config(args));
+            ControlProtocol.Reply reply = ask(admin.controlAddress(config.get()), args);
+            out.write(reply.out(), 0, reply.out().length);
+            out.flush();
+            err.write(reply.err(), 0, reply.err().length);
+            err.flush();
+            return reply.status();
         } catch (HastException e) {
             err.println(e.getMessage());
             return e.status();
+        }
+    }
+
+    private static ControlProtocol.Reply ask(HastAddress control, List<String> args) throws HastException {
+        ByteBuffer request;
+        try {
+            request = ControlProtocol.request(args);
+        } catch (IllegalArgumentException e) {
+            throw new HastException(Sysexits.EX_USAGE, "hastctl: " + e.getMessage() + ".");
+        }
+        if (control.scheme() != HastAddress.Scheme.UDS) {
+            throw new HastException(Sysexits.EX_OSERR, "Unable to connect to hastd via " + control
+                    + ": only Unix-domain control sockets (uds:///path) are supported.");
         }
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
                 ch.connect(UnixDomainSocketAddress.of(control.path()));
             } catch (IOException e) {
-                err.println("Unable to connect to hastd via " + control + ": " + e.getMessage());
-                return Sysexits.EX_OSERR;
+                throw new HastException(Sysexits.EX_OSERR, "Unable to connect to hastd via " + control + ": "
+                        + e.getMessage(), e);
             }
-            ControlProtocol.writeRequest(ch, args);
-            ControlProtocol.Reply reply = ControlProtocol.readReply(ch);
-            out.write(reply.out());
-            err.write(reply.err());
-            return reply.status();
+            try {
+                ControlProtocol.writeFully(ch, request);
+            } catch (IOException e) {
+                throw new HastException(Sysexits.EX_UNAVAILABLE, "Unable to send command to hastd via " + control
+                        + ": " + e.getMessage(), e);
+            }
+            return ControlProtocol.readReply(ch);
         } catch (IOException e) {
-            err.println("Lost hastd's answer via " + control + ": " + e.getMessage());
-            return Sysexits.EX_UNAVAILABLE;
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "Cannot receive reply from hastd via " + control
+                    + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The value of -c wherever it stands (attached or separate), else the default. */
-    private static Path config(List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("-c") && i + 1 < args.size()) {
-                return Path.of(args.get(i + 1));
-            }
-            if (a.startsWith("-c") && a.length() > 2) {
-                return Path.of(a.substring(2));
-            }
-        }
-        return DEFAULT_CONFIG;
     }
 }

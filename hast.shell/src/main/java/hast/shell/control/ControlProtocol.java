@@ -10,22 +10,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Frames of the control socket, one request and one reply per connection.
+ * Frames of the control socket: one request and one reply per connection.
  *
  * <pre>
  * request: "HCTL" u8 version  u32 argc  (u32 length, UTF-8 bytes) x argc
  * reply:   "HCTR" u8 version  i32 exit status  u32 length, stdout bytes  u32 length, stderr bytes
  * </pre>
- * Integers are big-endian. A request is at most {@value #MAX_REQUEST} bytes.
+ * Integers are big-endian. A request is at most {@value #MAX_REQUEST} bytes in all, so a client
+ * cannot make the daemon allocate more than that.
  */
 public final class ControlProtocol {
     static final int VERSION = 1;
     public static final int MAX_REQUEST = 64 * 1024;
-    private static final int MAX_REPLY = 64 << 20;
+    /** A list of thousands of resources stays far below this; anything larger is not hastd talking. */
+    static final int MAX_REPLY_BLOCK = 64 << 20;
+    private static final int HEADER = 9;
     private static final byte[] REQUEST_MAGIC = {'H', 'C', 'T', 'L'};
     private static final byte[] REPLY_MAGIC = {'H', 'C', 'T', 'R'};
 
-    /** A request that breaks the protocol; its message says how. */
+    /** Bytes that break the protocol; the message says how. */
     public static final class MalformedException extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -34,72 +37,93 @@ public final class ControlProtocol {
         }
     }
 
-    /** What the daemon answers: the command's output and exit status. */
+    /** What the daemon answers: the command's exit status and output. */
     public record Reply(int status, byte[] out, byte[] err) {
     }
 
     private ControlProtocol() {
     }
 
-    public static void writeRequest(WritableByteChannel ch, List<String> args) throws IOException {
+    /**
+     * The request frame carrying {@code args}.
+     *
+     * @throws IllegalArgumentException when the frame would be larger than {@link #MAX_REQUEST}
+     */
+    public static ByteBuffer request(List<String> args) {
         List<byte[]> encoded = new ArrayList<>();
-        int size = 9;
+        long size = HEADER;
         for (String a : args) {
             byte[] b = a.getBytes(StandardCharsets.UTF_8);
             encoded.add(b);
             size += 4 + b.length;
         }
         if (size > MAX_REQUEST) {
-            throw new MalformedException("command line of " + size + " bytes is longer than " + MAX_REQUEST);
+            throw new IllegalArgumentException("Command line of " + size + " bytes is longer than the "
+                    + MAX_REQUEST + " bytes the control socket accepts");
         }
-        ByteBuffer buf = ByteBuffer.allocate(size).put(REQUEST_MAGIC).put((byte) VERSION).putInt(args.size());
+        ByteBuffer buf = ByteBuffer.allocate((int) size).put(REQUEST_MAGIC).put((byte) VERSION).putInt(args.size());
         for (byte[] b : encoded) {
             buf.putInt(b.length).put(b);
         }
-        writeFully(ch, buf.flip());
+        return buf.flip();
     }
 
+    /**
+     * Reads one request; lengths are checked against the size limit before anything is allocated.
+     *
+     * @throws EOFException        when the client closed without sending anything (a liveness probe)
+     * @throws MalformedException  when the bytes are not a whole, well-formed request
+     */
     public static List<String> readRequest(ReadableByteChannel ch) throws IOException {
-        ByteBuffer header = readExactly(ch, 9);
+        ByteBuffer header = ByteBuffer.allocate(HEADER).put(readExactly(ch, 1)).put(requestPart(ch, HEADER - 1)).flip();
         checkMagic(header, REQUEST_MAGIC, "request");
-        int argc = header.getInt();
-        if (argc < 0 || argc > MAX_REQUEST / 4) {
-            throw new MalformedException("request announces " + Integer.toUnsignedString(argc) + " arguments");
+        long argc = Integer.toUnsignedLong(header.getInt());
+        int budget = MAX_REQUEST - HEADER;
+        if (argc > budget / 4) {
+            throw new MalformedException("request announces " + argc + " arguments, more than "
+                    + MAX_REQUEST + " bytes can hold");
         }
-        int budget = MAX_REQUEST - 9;
-        List<String> args = new ArrayList<>(argc);
+        List<String> args = new ArrayList<>((int) argc);
         for (int i = 0; i < argc; i++) {
-            int length = readExactly(ch, 4).getInt();
+            long length = Integer.toUnsignedLong(requestPart(ch, 4).getInt());
             budget -= 4;
-            if (length < 0 || length > budget) {
-                throw new MalformedException("request is longer than " + MAX_REQUEST + " bytes");
+            if (length > budget) {
+                throw new MalformedException("request is longer than " + MAX_REQUEST + " bytes (argument "
+                        + i + " alone announces " + length + ")");
             }
-            budget -= length;
-            args.add(StandardCharsets.UTF_8.decode(readExactly(ch, length)).toString());
+            budget -= (int) length;
+            args.add(StandardCharsets.UTF_8.decode(requestPart(ch, (int) length)).toString());
         }
         return args;
     }
 
     public static void writeReply(WritableByteChannel ch, Reply reply) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(4 + 1 + 4 + 4 + reply.out().length + 4 + reply.err().length)
+        ByteBuffer buf = ByteBuffer.allocate(HEADER + 4 + reply.out().length + 4 + reply.err().length)
                 .put(REPLY_MAGIC).put((byte) VERSION).putInt(reply.status())
                 .putInt(reply.out().length).put(reply.out()).putInt(reply.err().length).put(reply.err());
         writeFully(ch, buf.flip());
     }
 
     public static Reply readReply(ReadableByteChannel ch) throws IOException {
-        ByteBuffer header = readExactly(ch, 9);
+        ByteBuffer header = readExactly(ch, HEADER);
         checkMagic(header, REPLY_MAGIC, "reply");
         int status = header.getInt();
-        return new Reply(status, block(ch), block(ch));
+        return new Reply(status, replyBlock(ch, "output"), replyBlock(ch, "error output"));
     }
 
-    private static byte[] block(ReadableByteChannel ch) throws IOException {
-        int length = readExactly(ch, 4).getInt();
-        if (length < 0 || length > MAX_REPLY) {
-            throw new MalformedException("reply block of " + Integer.toUnsignedString(length) + " bytes");
+    public static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
         }
-        return readExactly(ch, length).array();
+    }
+
+    private static byte[] replyBlock(ReadableByteChannel ch, String what) throws IOException {
+        long length = Integer.toUnsignedLong(readExactly(ch, 4).getInt());
+        if (length > MAX_REPLY_BLOCK) {
+            throw new MalformedException("reply announces " + length + " bytes of " + what
+                    + " (at most " + MAX_REPLY_BLOCK + " expected)");
+        }
+        return readExactly(ch, (int) length).array();
     }
 
     private static void checkMagic(ByteBuffer header, byte[] magic, String what) throws MalformedException {
@@ -110,7 +134,16 @@ public final class ControlProtocol {
         }
         int version = Byte.toUnsignedInt(header.get());
         if (version != VERSION) {
-            throw new MalformedException("unsupported control protocol version " + version + " (expected " + VERSION + ")");
+            throw new MalformedException("control protocol version " + version + " is not supported (expected "
+                    + VERSION + ")");
+        }
+    }
+
+    private static ByteBuffer requestPart(ReadableByteChannel ch, int n) throws IOException {
+        try {
+            return readExactly(ch, n);
+        } catch (EOFException e) {
+            throw new MalformedException("truncated request: " + e.getMessage());
         }
     }
 
@@ -122,11 +155,5 @@ public final class ControlProtocol {
             }
         }
         return buf.flip();
-    }
-
-    private static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
     }
 }

@@ -1,38 +1,41 @@
 package hast.shell.ctl;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import hast.api.HastException;
+import hast.api.Role;
 import hast.api.Sysexits;
 
 /**
- * One hastctl invocation: the subcommand, its options and its operands. Options may stand before
- * or after the subcommand, grouped ({@code -dd}) or with attached values ({@code -e4M}); {@code --}
- * ends them.
+ * One hastctl invocation, checked as far as it can be without a configuration file: the
+ * subcommand, its options and its operands. Options may stand before or after the subcommand,
+ * grouped ({@code -dd}) or with attached values ({@code -e4M}); {@code --} ends them.
  *
- * @param options the flag letters seen, with the value of those that take one (repeats of
- *                {@code -d} counted in {@link #debug})
+ * @param subcommand one of {@link #SUBCOMMANDS}
+ * @param options    the flags that take a value, with the last value given
+ * @param debug      how often {@code -d} was given
+ * @param help       whether help was asked for ({@code -h}, {@code --help} or the {@code help} subcommand)
+ * @param operands   what follows the options
  */
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "reload", "help");
-
-    /** Flags with a value, per subcommand (all take -c; create also -e, -k, -m). */
-    private static String valued(String subcommand) {
-        return "create".equals(subcommand) ? "cekm" : "c";
-    }
+    /** Flags with a value: every subcommand takes -c, create also -e, -k and -m. */
+    private static final String ALL_VALUED = "cekm";
 
     static CommandLine parse(List<String> args) throws HastException {
         String subcommand = null;
-        Map<Character, String> options = new java.util.HashMap<>();
+        Map<Character, String> options = new HashMap<>();
         List<String> operands = new ArrayList<>();
         int debug = 0;
         boolean help = false;
         boolean optionsEnded = false;
-        List<String> pending = new ArrayList<>(args);
-        for (int i = 0; i < pending.size(); i++) {
-            String arg = pending.get(i);
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
             if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
                 if (subcommand == null) {
                     if (!SUBCOMMANDS.contains(arg)) {
@@ -42,54 +45,115 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                 } else {
                     operands.add(arg);
                 }
-                continue;
-            }
-            if (arg.equals("--")) {
+            } else if (arg.equals("--")) {
                 optionsEnded = true;
-                continue;
-            }
-            if (arg.equals("--help")) {
+            } else if (arg.equals("--help")) {
                 help = true;
-                continue;
-            }
-            if (arg.startsWith("--")) {
+            } else if (arg.startsWith("--")) {
                 throw usage("unknown option " + arg);
-            }
-            for (int j = 1; j < arg.length(); j++) {
-                char flag = arg.charAt(j);
-                if (flag == 'd') {
-                    debug++;
-                } else if (flag == 'h') {
-                    help = true;
-                } else if (valued(subcommand).indexOf(flag) >= 0 || (subcommand == null && "cekm".indexOf(flag) >= 0)) {
-                    String value;
-                    if (j + 1 < arg.length()) {
-                        value = arg.substring(j + 1);
-                    } else if (i + 1 < pending.size()) {
-                        value = pending.get(++i);
+            } else {
+                for (int j = 1; j < arg.length(); j++) {
+                    char flag = arg.charAt(j);
+                    if (flag == 'd') {
+                        debug++;
+                    } else if (flag == 'h') {
+                        help = true;
+                    } else if (valued(subcommand).indexOf(flag) >= 0) {
+                        String value;
+                        if (j + 1 < arg.length()) {
+                            value = arg.substring(j + 1);
+                        } else if (i + 1 < args.size()) {
+                            value = args.get(++i);
+                        } else {
+                            throw usage("option -" + flag + " needs a value");
+                        }
+                        options.put(flag, value);
+                        break;
                     } else {
-                        throw usage("option -" + flag + " needs a value");
+                        throw usage("unknown option -" + flag + (subcommand == null ? "" : " for '" + subcommand + "'"));
                     }
-                    options.put(flag, value);
-                    break;
-                } else {
-                    throw usage("unknown option -" + flag + (subcommand == null ? "" : " for '" + subcommand + "'"));
                 }
             }
         }
         if (subcommand == null) {
-            if (help) {
-                return new CommandLine("help", options, debug, true, operands);
+            if (!help) {
+                throw usage("no subcommand given");
             }
-            throw usage("no subcommand given");
+            subcommand = "help";
         }
+        CommandLine line = new CommandLine(subcommand, Map.copyOf(options), debug,
+                help || subcommand.equals("help"), List.copyOf(operands));
+        line.check();
+        return line;
+    }
+
+    /** Options given before the subcommand are only known to be valid once it is. */
+    private static String valued(String subcommand) {
+        return subcommand == null || subcommand.equals("create") ? ALL_VALUED : "c";
+    }
+
+    /** The operand rules of each subcommand, as the reference enforces them before reading any file. */
+    private void check() throws HastException {
         if (!subcommand.equals("create") && options.keySet().stream().anyMatch(f -> f != 'c')) {
             throw usage("options -e, -k and -m belong to 'create'");
         }
-        return new CommandLine(subcommand, options, debug, help, operands);
+        if (help) {
+            String topic = helpTopic();
+            if (!SUBCOMMANDS.contains(topic) && !topic.isEmpty()) {
+                throw usage("no help on '" + topic + "': unknown subcommand");
+            }
+            return;
+        }
+        switch (subcommand) {
+            case "create" -> {
+                if (operands.isEmpty()) {
+                    throw usage("create needs at least one resource name");
+                }
+            }
+            case "role" -> {
+                if (operands.size() < 2) {
+                    throw usage("role needs a role (init, primary or secondary) and 'all' or resource names");
+                }
+                try {
+                    Role.parse(operands.get(0));
+                } catch (IllegalArgumentException e) {
+                    throw usage(e.getMessage());
+                }
+            }
+            case "reload" -> {
+                if (!operands.isEmpty()) {
+                    throw usage("reload takes no operands");
+                }
+            }
+            default -> {
+                // list, status and dump take any names, or none for all.
+            }
+        }
+    }
+
+    /** The subcommand help is asked about, or "" for the general help. */
+    String helpTopic() {
+        if (subcommand.equals("help")) {
+            return operands.isEmpty() ? "" : operands.get(0);
+        }
+        return subcommand;
+    }
+
+    Optional<String> option(char flag) {
+        return Optional.ofNullable(options.get(flag));
+    }
+
+    /** The role operand of {@code role}; only valid after {@link #parse} accepted the line. */
+    Role role() {
+        return Role.parse(operands.get(0));
     }
 
     static HastException usage(String problem) {
         return new HastException(Sysexits.EX_USAGE, "hastctl: " + problem + "\n" + Help.USAGE);
+    }
+
+    /** The configuration file named by {@code -c}, else {@code fallback}. */
+    Path config(Path fallback) {
+        return option('c').map(Path::of).orElse(fallback);
     }
 }

@@ -7,7 +7,7 @@ import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
 
-/** The reference's output formats of dump, status and list. */
+/** The reference's output formats of dump, status and list, with our few extra list lines. */
 final class Output {
     static final String STATUS_HEADER = "Name\tStatus\t Role\t\tComponents";
 
@@ -31,6 +31,15 @@ final class Output {
         out.printf("%s\t%-9s%-15s%s\t%s%n", r.name(), status, r.role().label(), r.localpath(), r.remoteaddr());
     }
 
+    static void statusError(PrintStream out, String name, int error) {
+        out.println(name + "\tERR" + error);
+    }
+
+    static void listError(PrintStream out, String name, int error) {
+        out.println(name + ":");
+        out.println("  error: " + error);
+    }
+
     static void list(PrintStream out, ResourceInfo r) {
         out.println(r.name() + ":");
         out.println("  role: " + r.role().label());
@@ -46,20 +55,28 @@ final class Output {
         if (r.status() != null) {
             out.println("  status: " + r.status());
         }
-        if (r.problem() != null) {
-            out.println("  problem: " + r.problem());
-        }
         if (r.exportaddr() != null) {
             out.println("  exportaddr: " + r.exportaddr());
         }
-        out.println("  dirty: " + r.dirty() + " (" + Humanize.bytes(r.dirty()) + "B)");
-        SyncProgress p = r.sync();
-        if (p != null) {
-            long left = p.secondsLeft();
-            out.println("  synchronization: " + p.percent() + "% done, " + Humanize.bytes(p.bytesPerSecond()) + "B/s, "
-                    + (left < 0 ? "time left unknown" : String.format("%d:%02d:%02d left", left / 3600, left / 60 % 60, left % 60)));
+        if (r.problem() != null) {
+            out.println("  problem: " + r.problem());
         }
-        Statistics s = r.statistics();
+        // The reference's workerpid line is absent: resources run in hastd's own process here,
+        // and the reference omits the line when there is no worker pid.
+        out.println("  dirty: " + r.dirty() + " (" + Humanize.bytes(r.dirty()) + "B)");
+        if (r.sync() != null) {
+            out.println("  synchronization: " + progress(r.sync()));
+        }
+        statistics(out, r.statistics());
+    }
+
+    private static String progress(SyncProgress p) {
+        long left = p.secondsLeft();
+        return p.percent() + "% done, " + Humanize.bytes(p.bytesPerSecond()) + "B/s, "
+                + (left < 0 ? "time left unknown" : String.format("%d:%02d:%02d left", left / 3600, left / 60 % 60, left % 60));
+    }
+
+    private static void statistics(PrintStream out, Statistics s) {
         out.println("  statistics:");
         out.println("    reads: " + s.reads());
         out.println("    writes: " + s.writes());
@@ -68,5 +85,8 @@ final class Output {
         out.println("    activemap updates: " + s.activemapUpdates());
         out.println("    local errors: read: " + s.readErrors() + ", write: " + s.writeErrors() + ", delete: "
                 + s.deleteErrors() + ", flush: " + s.flushErrors());
+        // hastd's worker queues have no counterpart in this engine; the reference prints values
+        // hastd does not send as 0, and scripts that parse list expect the line.
+        out.println("    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0");
     }
 }

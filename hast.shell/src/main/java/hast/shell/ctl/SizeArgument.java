@@ -1,35 +1,43 @@
 package hast.shell.ctl;
 
-import java.util.Locale;
+import hast.api.HastException;
+import hast.api.Sysexits;
 
-/** Numbers with expand_number(3) suffixes: k, M, G, T, P, E (powers of 1024, any case). */
+/**
+ * The size options of {@code create}, read as expand_number(3) reads them: decimal digits with an
+ * optional suffix k, M, G, T, P or E (powers of 1024, any case).
+ */
 final class SizeArgument {
+    private static final String SUFFIXES = "kmgtpe";
+
     private SizeArgument() {
     }
 
-    /** @return the value, or -1 when {@code text} is not a number with an optional suffix */
-    static long parse(String text) {
-        if (text.isEmpty()) {
-            return -1;
-        }
-        int shift = switch (Character.toLowerCase(text.charAt(text.length() - 1))) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            case 't' -> 40;
-            case 'p' -> 50;
-            case 'e' -> 60;
-            default -> 0;
-        };
-        String digits = shift == 0 ? text : text.substring(0, text.length() - 1);
-        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 19) {
-            return -1;
+    /**
+     * @param what the option's name, for the message ({@code extentsize}, ...)
+     * @throws HastException with {@link Sysexits#EX_USAGE} when {@code text} is no such number or
+     *                       does not fit in 63 bits
+     */
+    static long parse(String what, String text) throws HastException {
+        int suffix = text.isEmpty() ? -1 : SUFFIXES.indexOf(Character.toLowerCase(text.charAt(text.length() - 1)));
+        String digits = suffix < 0 ? text : text.substring(0, text.length() - 1);
+        int shift = 10 * (suffix + 1);
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw invalid(what, text);
         }
         try {
-            long v = Long.parseLong(digits.toLowerCase(Locale.ROOT));
-            return v > (Long.MAX_VALUE >> shift) ? -1 : v << shift;
-        } catch (NumberFormatException e) {
-            return -1;
+            long value = Long.parseLong(digits);
+            if (value > Long.MAX_VALUE >> shift) {
+                throw invalid(what, text);
+            }
+            return value << shift;
+        } catch (NumberFormatException tooLong) {
+            throw invalid(what, text);
         }
+    }
+
+    private static HastException invalid(String what, String text) {
+        return new HastException(Sysexits.EX_USAGE, "Invalid " + what + " '" + text
+                + "' (expected a number with an optional suffix k, M, G, T, P or E).");
     }
 }

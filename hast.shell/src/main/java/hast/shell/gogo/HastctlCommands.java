@@ -3,17 +3,19 @@ package hast.shell.gogo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import hast.api.HastException;
 import hast.api.control.HastNode;
 import hast.api.control.NodeAdmin;
 import hast.shell.ctl.Hastctl;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -21,59 +23,80 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * hastctl in the Gogo shell ({@code hastctl:status}, {@code hastctl:role primary all}, ...): the
- * same implementation as the command-line client, run inside the daemon.
+ * same implementation as the command-line client, run inside the daemon, where {@code -c}
+ * defaults to the configuration file the daemon runs with. A command that fails throws, so that
+ * Gogo shows the message.
  */
-@Component(service = HastctlCommands.class, property = {"osgi.command.scope=hastctl",
-        "osgi.command.function=create", "osgi.command.function=role", "osgi.command.function=list",
-        "osgi.command.function=status", "osgi.command.function=dump", "osgi.command.function=reload"})
+@Component(service = Object.class)
+@GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "reload", "help"})
 public final class HastctlCommands {
-    private static final Path DEFAULT_CONFIG = Path.of("/etc/hast.conf");
-
-    @Reference
-    private NodeAdmin admin;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private final NodeAdmin admin;
     private volatile HastNode node;
 
-    @Descriptor("initialise a resource's local provider: create [-e extentsize] [-k keepdirty] [-m mediasize] name ...")
-    public void create(CommandSession session, String... args) {
+    @Activate
+    public HastctlCommands(@Reference NodeAdmin admin) {
+        this.admin = admin;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindNode(HastNode daemon) {
+        node = daemon;
+    }
+
+    void unbindNode(HastNode daemon) {
+        if (node == daemon) {
+            node = null;
+        }
+    }
+
+    @Descriptor("initialise the metadata of resources' local providers")
+    public void create(CommandSession session,
+            @Descriptor("[-c config] [-e extentsize] [-k keepdirty] [-m mediasize] name ...") String... args)
+            throws HastException {
         run(session, "create", args);
     }
 
-    @Descriptor("set the role of resources: role <init|primary|secondary> all|name ...")
-    public void role(CommandSession session, String... args) {
+    @Descriptor("set the role of resources")
+    public void role(CommandSession session,
+            @Descriptor("[-d] <init | primary | secondary> all | name ...") String... args) throws HastException {
         run(session, "role", args);
     }
 
-    @Descriptor("show resources in detail: list [all|name ...]")
-    public void list(CommandSession session, String... args) {
+    @Descriptor("show everything about resources")
+    public void list(CommandSession session, @Descriptor("[all | name ...]") String... args) throws HastException {
         run(session, "list", args);
     }
 
-    @Descriptor("show one line per resource: status [all|name ...]")
-    public void status(CommandSession session, String... args) {
+    @Descriptor("show one line per resource")
+    public void status(CommandSession session, @Descriptor("[all | name ...]") String... args) throws HastException {
         run(session, "status", args);
     }
 
-    @Descriptor("print the metadata of local providers: dump [all|name ...]")
-    public void dump(CommandSession session, String... args) {
+    @Descriptor("print the metadata stored on resources' local providers")
+    public void dump(CommandSession session, @Descriptor("[-c config] [all | name ...]") String... args)
+            throws HastException {
         run(session, "dump", args);
     }
 
     @Descriptor("re-read the configuration file")
-    public void reload(CommandSession session, String... args) {
+    public void reload(CommandSession session, @Descriptor("no operands") String... args) throws HastException {
         run(session, "reload", args);
     }
 
-    /** Runs hastctl; a failure becomes an exception so that Gogo reports it. */
-    private void run(CommandSession session, String subcommand, String... args) {
-        HastNode current = node;
-        Hastctl hastctl = new Hastctl(() -> Optional.ofNullable(current), admin,
-                current == null ? DEFAULT_CONFIG : current.configPath());
-        List<String> line = new ArrayList<>(List.of(subcommand));
+    @Descriptor("explain hastctl or one of its subcommands")
+    public void help(CommandSession session, @Descriptor("[subcommand]") String... args) throws HastException {
+        run(session, "help", args);
+    }
+
+    private void run(CommandSession session, String subcommand, String... args) throws HastException {
+        HastNode daemon = node;
+        Hastctl hastctl = new Hastctl(() -> Optional.ofNullable(daemon), admin,
+                daemon == null ? Hastctl.DEFAULT_CONFIG : daemon.configPath());
+        List<String> line = new ArrayList<>(args.length + 1);
+        line.add(subcommand);
         line.addAll(List.of(args));
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream console = session.getConsole();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
         try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = hastctl.run(line, console, e);
@@ -81,8 +104,8 @@ public final class HastctlCommands {
         console.flush();
         String message = err.toString(StandardCharsets.UTF_8).strip();
         if (status != 0) {
-            throw new IllegalStateException(message.isEmpty() ? "hastctl " + subcommand + " failed with status " + status
-                    : message);
+            throw new HastException(status, message.isEmpty()
+                    ? "hastctl " + subcommand + " failed with exit status " + status : message);
         }
         if (!message.isEmpty()) {
             console.println(message);

@@ -1,107 +1,255 @@
 package hast.shell.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
-import hast.engine.transport.UdsTransport;
 import hast.shell.ctl.TestNode;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The control socket over a real Unix-domain socket, with well-formed and hostile clients. */
+/** The control socket over a real Unix-domain socket, with well-behaved and hostile clients. */
 class ControlServerTest {
+    /** Generous: a test that needs the server's timeout uses a short one of its own. */
+    private static final Duration PATIENT = Duration.ofSeconds(30);
+    private static final Duration TEST_LIMIT = Duration.ofSeconds(20);
+
     @TempDir
     Path dir;
-    private Path socket;
     private ControlServer server;
 
-    @BeforeEach
-    void start() throws IOException {
-        socket = dir.resolve("ctl.sock");
-        TestNode node = TestNode.at(socket);
-        server = new ControlServer(node, node, new UdsTransport());
+    private Path socket() {
+        return dir.resolve("ctl.sock");
+    }
+
+    private TestNode start(Duration timeout) throws IOException {
+        TestNode node = new TestNode(socket());
+        server = new ControlServer(node, node, timeout);
+        return node;
     }
 
     @AfterEach
-    void stop() throws IOException {
-        server.deactivate();
+    void stop() {
+        if (server != null) {
+            server.deactivate();
+        }
     }
 
     @Test
-    void runsACommandAndReturnsItsOutputAndStatus() throws IOException {
-        ControlProtocol.Reply ok = request(List.of("status"));
-        assertEquals(0, ok.status());
-        assertTrue(new String(ok.out(), StandardCharsets.UTF_8).startsWith("Name\tStatus"));
-        ControlProtocol.Reply bad = request(List.of("list", "ghost"));
-        assertEquals(1, bad.status());
+    void runsCommandsAndReturnsTheirOutputAndStatus() throws IOException {
+        TestNode node = start(PATIENT);
+        ControlProtocol.Reply status = request(List.of("status", "shared"));
+        assertEquals(0, status.status());
+        assertEquals("Name\tStatus\t Role\t\tComponents\nshared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\n",
+                text(status.out()));
+        assertEquals("", text(status.err()));
+
+        assertEquals(1, request(List.of("list", "ghost")).status());
         ControlProtocol.Reply usage = request(List.of("frobnicate"));
         assertEquals(64, usage.status());
-        assertTrue(new String(usage.err(), StandardCharsets.UTF_8).contains("unknown subcommand"));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertTrue(text(usage.err()).startsWith("hastctl: unknown subcommand 'frobnicate'\nusage: hastctl"), text(usage.err()));
+
+        node.breakProvider("idle");
+        ControlProtocol.Reply broken = request(List.of("role", "-c", "/ignored.conf", "primary", "idle"));
+        assertEquals(66, broken.status());
+        assertEquals("[idle] Unable to open /var/lib/hast/idle.img of resource idle: Permission denied\n", text(broken.err()));
+
+        assertEquals(0, request(List.of("reload")).status());
+        assertEquals(List.of("reload"), node.calls);
     }
 
     @Test
-    void hostileClientsAreAnsweredOrDroppedAndTheServerKeepsServing() throws IOException {
-        Random random = new Random(7);
-        for (int i = 0; i < 50; i++) {
-            byte[] junk = new byte[random.nextInt(64)];
-            random.nextBytes(junk);
-            send(junk);
+    void theSocketFileIsTheOwnersOnlyAndGoesAwayOnDeactivate() throws IOException {
+        start(PATIENT);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket())));
+        server.deactivate();
+        server = null;
+        assertFalse(Files.exists(socket()));
+        assertThrows(IOException.class, () -> request(List.of("status")));
+    }
+
+    @Test
+    void aStaleSocketFileIsReplaced() throws IOException {
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(socket()));
         }
-        send("HCTL".getBytes(StandardCharsets.US_ASCII));          // truncated header
-        send(ByteBuffer.allocate(9).put("HCTL".getBytes()).put((byte) 9).putInt(1).array()); // wrong version
-        send(ByteBuffer.allocate(13).put("HCTL".getBytes()).put((byte) 1).putInt(1).putInt(Integer.MAX_VALUE).array());
-        ControlProtocol.Reply huge = rawReply(ByteBuffer.allocate(9).put("HCTL".getBytes()).put((byte) 1).putInt(100_000).array());
-        assertEquals(64, huge.status());
-        assertTrue(new String(huge.err(), StandardCharsets.UTF_8).contains("malformed control request"));
+        assertTrue(Files.exists(socket()), "closing a Unix socket leaves its file behind");
+        start(PATIENT);
         assertEquals(0, request(List.of("status")).status());
     }
 
-    private ControlProtocol.Reply request(List<String> args) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ControlProtocol.writeRequest(ch, args);
-            return ControlProtocol.readReply(ch);
+    @Test
+    void aSocketInUseOrAFileThatIsNoSocketIsLeftAlone() throws IOException {
+        try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            live.bind(UnixDomainSocketAddress.of(socket()));
+            IOException e = assertThrows(IOException.class, () -> start(PATIENT));
+            assertEquals("Control socket uds://" + socket() + " is in use: another hastd is running with it.", e.getMessage());
+            assertTrue(Files.exists(socket()));
         }
+        Files.delete(socket());
+        Files.writeString(socket(), "precious");
+        IOException e = assertThrows(IOException.class, () -> start(PATIENT));
+        assertEquals("Control socket path " + socket() + " holds a regular file, not a socket: refusing to replace it",
+                e.getMessage());
+        assertEquals("precious", Files.readString(socket()));
     }
 
-    private ControlProtocol.Reply rawReply(byte[] bytes) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap(bytes));
-            return ControlProtocol.readReply(ch);
-        }
+    @Test
+    void malformedRequestsAreAnsweredWithTheProblem() throws IOException {
+        start(PATIENT);
+        assertRefused("not a hastctl request (bad magic)", header("HCTX", 1, 1));
+        assertRefused("control protocol version 9 is not supported (expected 1)", header("HCTL", 9, 1));
+        assertRefused("request announces 100000 arguments, more than 65536 bytes can hold", header("HCTL", 1, 100_000));
+        assertRefused("request announces 4294967295 arguments", header("HCTL", 1, -1));
+        assertRefused("request is longer than 65536 bytes (argument 0 alone announces 2147483647)",
+                ByteBuffer.allocate(13).put(header("HCTL", 1, 1)).putInt(Integer.MAX_VALUE).array());
+        assertRefused("truncated request", "HCT".getBytes(StandardCharsets.US_ASCII));
+        assertRefused("truncated request", ByteBuffer.allocate(15).put(header("HCTL", 1, 1)).putInt(5).put("ab".getBytes()).array());
+        assertEquals(0, request(List.of("status")).status());
     }
 
-    /** Sends bytes and reads until the server answers or hangs up, so the next client is not raced. */
-    private void send(byte[] bytes) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap(bytes));
-            ch.shutdownOutput();
-            ByteBuffer sink = ByteBuffer.allocate(4096);
-            try {
-                while (ch.read(sink) >= 0) {
-                    sink.clear();
+    @Test
+    void garbageIsAnsweredOrDroppedAndTheServerKeepsServing() throws IOException {
+        start(PATIENT);
+        Random random = new Random(7);
+        for (int i = 0; i < 100; i++) {
+            byte[] junk = new byte[random.nextInt(200)];
+            random.nextBytes(junk);
+            Optional<ControlProtocol.Reply> reply = exchange(junk);
+            reply.ifPresent(r -> assertEquals(70, r.status(), text(r.err())));
+        }
+        assertEquals(0, request(List.of("status")).status());
+    }
+
+    @Test
+    void aCommandLineTooLongIsRefusedByTheClientAndTheServer() throws IOException {
+        start(PATIENT);
+        List<String> huge = List.of("status", "x".repeat(ControlProtocol.MAX_REQUEST));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ControlProtocol.request(huge));
+        assertTrue(e.getMessage().startsWith("Command line of 65559 bytes is longer than the 65536 bytes"), e.getMessage());
+        // The same frame built by hand: refused without the server reading (or allocating) it all.
+        byte[] arg = huge.get(1).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer frame = ByteBuffer.allocate(9 + 4 + 6 + 4 + arg.length).put(header("HCTL", 1, 2))
+                .putInt(6).put("status".getBytes(StandardCharsets.US_ASCII)).putInt(arg.length).put(arg);
+        assertRefused("request is longer than 65536 bytes", frame.array());
+        assertEquals(0, request(List.of("status")).status());
+    }
+
+    @Test
+    void silentAndStallingClientsAreDroppedAfterTheTimeout() throws IOException {
+        start(Duration.ofMillis(300));
+        assertTimeoutPreemptively(TEST_LIMIT, () -> {
+            List<SocketChannel> silent = new ArrayList<>();
+            // More than the workers: each would hold one forever without the timeout.
+            for (int i = 0; i < 6; i++) {
+                SocketChannel ch = connect();
+                if (i % 2 == 1) {
+                    ch.write(ByteBuffer.wrap(header("HCTL", 1, 1)));
                 }
-            } catch (java.net.SocketException reset) {
-                // Dropped with unread bytes pending: a refusal too.
+                silent.add(ch);
             }
+            for (SocketChannel ch : silent) {
+                try (ch) {
+                    assertEquals(-1, ch.read(ByteBuffer.allocate(64)), "dropped without an answer");
+                }
+            }
+            assertEquals(0, request(List.of("status")).status());
+        });
+    }
+
+    @Test
+    void connectionsBeyondTheWorkersAndTheirQueueAreToldToTryAgain() throws IOException {
+        start(PATIENT);
+        assertTimeoutPreemptively(TEST_LIMIT, () -> {
+            List<SocketChannel> waiting = new ArrayList<>();
+            try {
+                // 4 workers each hold a silent client, 16 more wait in the queue.
+                for (int i = 0; i < 20; i++) {
+                    waiting.add(connect());
+                }
+                try (SocketChannel extra = connect()) {
+                    ControlProtocol.Reply busy = ControlProtocol.readReply(extra);
+                    assertEquals(75, busy.status());
+                    assertEquals("hastd: too many hastctl requests at once; try again.\n", text(busy.err()));
+                }
+            } finally {
+                for (SocketChannel ch : waiting) {
+                    ch.close();
+                }
+            }
+            assertEquals(0, request(List.of("status")).status());
+        });
+    }
+
+    @Test
+    void aFailureBehindTheCommandIsReportedToTheClient() throws IOException {
+        TestNode node = start(PATIENT);
+        node.failWith(new IllegalStateException("engine bug"));
+        ControlProtocol.Reply r = request(List.of("status"));
+        assertEquals(70, r.status());
+        assertEquals("hastd: internal error running the command: java.lang.IllegalStateException: engine bug\n", text(r.err()));
+        node.failWith(null);
+        assertEquals(0, request(List.of("status")).status());
+    }
+
+    private void assertRefused(String problem, byte[] bytes) throws IOException {
+        ControlProtocol.Reply r = exchange(bytes).orElseThrow(() -> new AssertionError("no answer to a malformed request"));
+        assertEquals(70, r.status());
+        assertEquals("", text(r.out()));
+        String err = text(r.err());
+        assertTrue(err.startsWith("hastd: malformed control request: " + problem), err);
+    }
+
+    private static byte[] header(String magic, int version, int argc) {
+        return ByteBuffer.allocate(9).put(magic.getBytes(StandardCharsets.US_ASCII)).put((byte) version).putInt(argc).array();
+    }
+
+    private SocketChannel connect() throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(socket()));
+        return ch;
+    }
+
+    private ControlProtocol.Reply request(List<String> args) throws IOException {
+        try (SocketChannel ch = connect()) {
+            ControlProtocol.writeFully(ch, ControlProtocol.request(args));
+            return ControlProtocol.readReply(ch);
         }
+    }
+
+    /** Sends raw bytes, says it has no more, and reads the answer, if the server gives one. */
+    private Optional<ControlProtocol.Reply> exchange(byte[] bytes) throws IOException {
+        try (SocketChannel ch = connect()) {
+            ControlProtocol.writeFully(ch, ByteBuffer.wrap(bytes));
+            ch.shutdownOutput();
+            return Optional.of(ControlProtocol.readReply(ch));
+        } catch (EOFException dropped) {
+            return Optional.empty();
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -11,18 +11,17 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
+/** Output formats (golden), per-resource errors and exit statuses of hastctl's subcommands. */
 class HastctlTest {
     private final TestNode node = new TestNode();
     private final Hastctl daemon = new Hastctl(() -> Optional.of(node), node, Path.of("/etc/hast.conf"));
     private final Hastctl noDaemon = new Hastctl(Optional::empty, node, Path.of("/etc/hast.conf"));
 
-    private record Run(int status, String out, String err) {
+    record Run(int status, String out, String err) {
     }
 
-    private static Run run(Hastctl h, String... args) {
+    static Run run(Hastctl h, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = h.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -30,36 +29,71 @@ class HastctlTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    private static final String SHARED_DUMP = """
+            resource: shared
+                datasize: 1099511558144 (1.0TB)
+                extentsize: 2097152 (2.0MB)
+                keepdirty: 64
+                localoff: 69632
+                resuid: 18446744073709551615
+                localcnt: 3
+                remotecnt: 2
+                prevrole: secondary
+            """;
+
     @Test
     void dumpGolden() {
         Run r = run(noDaemon, "dump", "shared");
-        assertEquals(0, r.status());
-        assertEquals("""
-                resource: shared
-                    datasize: 1099511558144 (1.0TB)
-                    extentsize: 2097152 (2.0MB)
-                    keepdirty: 64
-                    localoff: 69632
-                    resuid: 0
-                    localcnt: 3
-                    remotecnt: 2
-                    prevrole: secondary
-                """, r.out());
+        assertEquals(new Run(0, SHARED_DUMP, ""), r);
+    }
+
+    @Test
+    void dumpWithoutNamesOrWithAllAloneDumpsEveryResource() {
+        Run none = run(noDaemon, "dump");
+        assertEquals(0, none.status());
+        assertEquals(List.of("shared", "idle", "backup"), none.out().lines()
+                .filter(l -> l.startsWith("resource: ")).map(l -> l.substring(10)).toList());
+        assertEquals(none, run(noDaemon, "dump", "all"));
+        // 'all' among other names is a name, as in the reference's dump.
+        Run mixed = run(noDaemon, "dump", "shared", "all");
+        assertEquals(new Run(65, SHARED_DUMP, "Unknown resource all.\n"), mixed);
+    }
+
+    @Test
+    void dumpReportsEachFailureAndExitsWithTheFirst() {
+        node.breakProvider("idle");
+        Run r = run(noDaemon, "dump", "ghost", "idle", "shared");
+        assertEquals(65, r.status());
+        assertEquals(SHARED_DUMP, r.out());
+        assertEquals("Unknown resource ghost.\nUnable to open /var/lib/hast/idle.img of resource idle: Permission denied\n",
+                r.err());
+        assertEquals(66, run(noDaemon, "dump", "idle").status(), "the backend's status when it is the first failure");
     }
 
     @Test
     void statusGolden() {
         Run r = run(daemon, "status");
-        assertEquals(0, r.status());
-        assertEquals("Name\tStatus\t Role\t\tComponents\n"
+        assertEquals(new Run(0, "Name\tStatus\t Role\t\tComponents\n"
                 + "shared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\n"
-                + "idle\t-        init           /var/lib/hast/idle.img\tnone\n", r.out());
+                + "idle\t-        init           /var/lib/hast/idle.img\tnone\n"
+                + "backup\tcomplete secondary      /dev/sdc\ttcp://10.0.0.1\n", ""), r);
+        assertEquals(r, run(daemon, "status", "all"));
+        assertEquals(r, run(daemon, "status", "all", "ignored"), "hastd reads 'all' in first place as everything");
+    }
+
+    @Test
+    void statusOfUnknownResourcesHasErrorRowsAndExitsOne() {
+        Run r = run(daemon, "status", "ghost", "backup", "phantom");
+        assertEquals(new Run(1, "Name\tStatus\t Role\t\tComponents\n"
+                + "ghost\tERR1\n"
+                + "backup\tcomplete secondary      /dev/sdc\ttcp://10.0.0.1\n"
+                + "phantom\tERR1\n", ""), r);
     }
 
     @Test
     void listGoldenWithOptionalLinesPresentAndAbsent() {
-        Run r = run(daemon, "list", "all");
-        assertEquals(0, r.status());
+        Run r = run(daemon, "list");
+        assertEquals(0, r.status(), r.err());
         assertEquals("""
                 shared:
                   role: primary
@@ -71,8 +105,8 @@ class HastctlTest {
                   sourceaddr: tcp://10.0.0.1:0
                   replication: fullsync
                   status: degraded
-                  problem: split-brain
                   exportaddr: tcp://127.0.0.1:10809
+                  problem: split-brain
                   dirty: 4194304 (4.0MB)
                   synchronization: 25% done, 1.0MB/s, 0:00:06 left
                   statistics:
@@ -82,6 +116,7 @@ class HastctlTest {
                     flushes: 4
                     activemap updates: 5
                     local errors: read: 1, write: 2, delete: 0, flush: 0
+                    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
                 idle:
                   role: init
                   provname: idle
@@ -98,98 +133,120 @@ class HastctlTest {
                     flushes: 0
                     activemap updates: 0
                     local errors: read: 0, write: 0, delete: 0, flush: 0
+                    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
+                backup:
+                  role: secondary
+                  provname: bk0
+                  localpath: /dev/sdc
+                  extentsize: 131072 (128KB)
+                  keepdirty: 0
+                  remoteaddr: tcp://10.0.0.1
+                  replication: async
+                  status: complete
+                  dirty: 0 (0B)
+                  statistics:
+                    reads: 0
+                    writes: 7
+                    deletes: 0
+                    flushes: 1
+                    activemap updates: 0
+                    local errors: read: 0, write: 0, delete: 0, flush: 0
+                    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
                 """, r.out());
+        assertEquals(r, run(daemon, "list", "all"));
     }
 
     @Test
-    void unknownResourcesAreReportedPerResourceAsTheReferenceDoes() {
-        Run status = run(daemon, "status", "idle", "ghost");
-        assertEquals(1, status.status());
-        assertTrue(status.out().endsWith("ghost\tERR1\n"), status.out());
-        Run list = run(daemon, "list", "ghost");
-        assertEquals(1, list.status());
-        assertEquals("ghost:\n  error: 1\n", list.out());
-        Run role = run(daemon, "role", "primary", "ghost", "idle");
-        assertEquals(1, role.status());
-        assertEquals("[ghost] Received error 1 from hastd.\n", role.err());
+    void listOfUnknownResourcesHasErrorEntriesAndExitsOne() {
+        Run r = run(daemon, "list", "ghost", "idle");
+        assertEquals(1, r.status());
+        assertTrue(r.out().startsWith("ghost:\n  error: 1\nidle:\n  role: init\n"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void roleChangesTheNamedResourcesOrAll() {
+        assertEquals(new Run(0, "", ""), run(daemon, "role", "primary", "idle"));
+        assertEquals(new Run(0, "", ""), run(daemon, "-c", "/other.conf", "role", "secondary", "all"));
+        assertEquals(List.of("role idle primary", "role shared secondary", "role idle secondary",
+                "role backup secondary"), node.calls);
+    }
+
+    @Test
+    void roleReportsChangesWithDebugOnStandardError() {
+        Run one = run(daemon, "role", "-d", "secondary", "shared", "backup");
+        assertEquals(new Run(0, "", "[shared] Role changed from primary to secondary.\n"), one);
+        Run two = run(daemon, "role", "-dd", "secondary", "shared", "backup");
+        assertEquals(new Run(0, "", "[shared] Role changed from primary to secondary.\n"
+                + "[backup] Role unchanged (secondary).\n"), two);
+    }
+
+    @Test
+    void roleErrorsArePerResourceAndTheFirstIsTheExitStatus() {
+        node.breakProvider("backup");
+        Run r = run(daemon, "role", "primary", "ghost", "backup", "idle");
+        assertEquals(new Run(1, "", "[ghost] Received error 1 from hastd.\n"
+                + "[backup] Unable to open /dev/sdc of resource backup: Permission denied\n"), r);
         assertEquals(List.of("role idle primary"), node.calls, "the other names are still handled");
-        Run dump = run(noDaemon, "dump", "ghost");
-        assertEquals(65, dump.status());
-        assertEquals("Unknown resource ghost.\n", dump.err());
+        assertEquals(66, run(daemon, "role", "primary", "backup").status());
     }
 
     @Test
-    void roleAllAndDebugOutput() {
-        Run r = run(daemon, "role", "-d", "secondary", "all");
-        assertEquals(0, r.status());
-        assertEquals(List.of("role shared secondary", "role idle secondary"), node.calls);
-        assertEquals("[shared] Role changed from primary to secondary.\n[idle] Role changed from init to secondary.\n", r.out());
+    void createPassesSizesWithSuffixesAndTheConfigWithOptionsOnEitherSide() {
+        Run r = run(noDaemon, "-c", "/x.conf", "create", "-e", "4M", "-k128", "-dm", "1g", "shared", "idle");
+        assertEquals(new Run(0, "", ""), r);
+        assertEquals(List.of("create /x.conf shared 4194304 128 1073741824", "create /x.conf idle 4194304 128 1073741824"),
+                node.calls);
+        node.calls.clear();
+        run(noDaemon, "create", "backup");
+        assertEquals(List.of("create /etc/hast.conf backup 0 0 0"), node.calls, "0 asks for the defaults");
     }
 
     @Test
-    void createParsesSizesWithSuffixesAndOptionsOnEitherSide() {
-        Run r = run(noDaemon, "-c", "/x.conf", "create", "-e", "4M", "-k128", "-m", "1g", "shared");
-        assertEquals(0, r.status(), r.err());
-        assertEquals(List.of("create /x.conf shared 4194304 128 1073741824"), node.calls);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', textBlock = """
-            frobnicate               | unknown subcommand 'frobnicate'
-            -x status                | unknown option -x
-            status -e 4M             | unknown option -e for 'status'
-            role                     | role needs a role
-            role master all          | Invalid role 'master'
-            create                   | create needs at least one resource name
-            reload extra             | reload takes no operands
-            list -c                  | option -c needs a value
-            ''                       | no subcommand given
-            """)
-    void usageErrorsExit64WithTheUsage(String line, String problem) {
-        Run r = run(daemon, line.isEmpty() ? new String[0] : line.split(" "));
-        assertEquals(64, r.status(), r.err());
-        assertTrue(r.err().contains(problem), r.err());
-        assertTrue(r.err().contains("usage: hastctl create"), r.err());
+    void createGoesOnAfterAFailureAndExitsWithTheFirst() {
+        node.breakProvider("idle");
+        Run r = run(noDaemon, "create", "ghost", "idle", "shared");
+        assertEquals(new Run(65, "", "Unknown resource ghost.\n"
+                + "Unable to open /var/lib/hast/idle.img of resource idle: Permission denied\n"), r);
+        assertEquals(List.of("create /etc/hast.conf shared 0 0 0"), node.calls);
     }
 
     @Test
-    void badSizesAreNamed() {
-        Run r = run(noDaemon, "create", "-e", "4Q", "shared");
-        assertEquals(64, r.status());
-        assertEquals("Invalid extentsize '4Q'.\n", r.err());
-    }
-
-    @Test
-    void daemonCommandsWithoutADaemonSaySo() {
-        Run r = run(noDaemon, "status");
-        assertEquals(69, r.status());
-        assertTrue(r.err().contains("hastd is not running"), r.err());
-    }
-
-    @Test
-    void helpExplainsEverySubcommand() {
-        Run general = run(noDaemon, "--help");
-        assertEquals(0, general.status());
-        for (String sub : List.of("create", "role", "list", "status", "dump", "reload")) {
-            assertTrue(general.out().contains("  " + sub + " "), sub);
-            Run one = run(noDaemon, sub, "-h");
-            assertEquals(0, one.status());
-            assertTrue(one.out().startsWith("usage: hastctl " + sub), one.out());
+    void badSizesAreUsageErrorsNamingTheOption() {
+        for (String option : List.of("-e:extentsize", "-k:keepdirty", "-m:mediasize")) {
+            String[] flag = option.split(":");
+            Run r = run(noDaemon, "create", flag[0], "4Q", "shared");
+            assertEquals(64, r.status());
+            assertTrue(r.err().startsWith("Invalid " + flag[1] + " '4Q'"), r.err());
         }
-        assertTrue(run(noDaemon, "create", "-h").out().contains("-e extentsize"));
+        assertTrue(node.calls.isEmpty());
     }
 
-    @ParameterizedTest
-    @CsvSource({"0, 0", "512, 512", "999, 999", "1023, 1.0K", "4096, 4.0K", "65536, 64K", "69632, 68K",
-            "2097152, 2.0M", "67104256, 64M", "1073741824, 1.0G", "1099511558144, 1.0T", "10485760, 10M"})
-    void humanizeAsFreeBsd(long value, String text) {
-        assertEquals(text, Humanize.bytes(value));
+    @Test
+    void reloadAsksTheDaemon() {
+        assertEquals(new Run(0, "", ""), run(daemon, "reload"));
+        assertEquals(List.of("reload"), node.calls);
     }
 
-    @ParameterizedTest
-    @CsvSource({"4096, 4096", "4k, 4096", "4K, 4096", "2M, 2097152", "1g, 1073741824", "1T, 1099511627776",
-            "x, -1", "'', -1", "-1, -1", "99999999999999999999, -1", "16E, -1"})
-    void expandNumber(String text, long value) {
-        assertEquals(value, SizeArgument.parse(text));
+    @Test
+    void daemonSubcommandsWithoutADaemonSaySo() {
+        for (String sub : List.of("status", "list", "reload")) {
+            assertEquals(new Run(69, "", "hastd is not running here; this subcommand needs the daemon.\n"),
+                    run(noDaemon, sub), sub);
+        }
+        assertEquals(69, run(noDaemon, "role", "init", "all").status());
+    }
+
+    @Test
+    void daemonConfigTellsWhereACommandLineRuns() {
+        Path etc = Path.of("/etc/hast.conf");
+        assertEquals(Optional.of(etc), noDaemon.daemonConfig(List.of("status")));
+        assertEquals(Optional.of(Path.of("/x")), noDaemon.daemonConfig(List.of("role", "-c", "/x", "init", "all")));
+        assertEquals(Optional.of(Path.of("/y")), noDaemon.daemonConfig(List.of("-c/y", "list")));
+        assertEquals(Optional.of(etc), noDaemon.daemonConfig(List.of("reload")));
+        for (List<String> local : List.of(List.of("create", "r"), List.of("dump"), List.of("help"), List.of("--help"),
+                List.of("status", "-h"), List.of("role", "master", "all"), List.of("frobnicate"), List.<String>of())) {
+            assertEquals(Optional.empty(), noDaemon.daemonConfig(local), local.toString());
+        }
     }
 }

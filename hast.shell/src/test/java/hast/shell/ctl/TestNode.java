@@ -1,15 +1,16 @@
 package hast.shell.ctl;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
+import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.control.MetadataInfo;
 import hast.api.control.NodeAdmin;
@@ -18,31 +19,56 @@ import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
 
 /**
- * A node holding fixed resources, for the output-format and argument tests of hastctl. (The
- * system tests run hastctl against the real daemon.)
+ * A node holding fixed resources, for the output-format and argument tests of hastctl (the
+ * system tests run hastctl against the real daemon). Resources: {@code shared} (primary, with
+ * every optional line), {@code idle} (init, none of them) and {@code backup} (secondary).
  */
 public final class TestNode implements HastNode, NodeAdmin {
-    final Map<String, ResourceInfo> resources = new LinkedHashMap<>();
-    final List<String> calls = new ArrayList<>();
-    Path socket = Path.of("/tmp/none.sock");
+    private final Map<String, ResourceInfo> resources = new LinkedHashMap<>();
+    /** What was asked of the node, in order: "role NAME ROLE", "reload", "create CONFIG NAME E K M". */
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Path socket;
+    /** A resource whose provider cannot be opened: role changes and dumps of it fail with 66. */
+    private volatile String broken;
+    /** When set, every call fails with this, standing for a bug behind the command. */
+    private volatile RuntimeException bug;
 
-    /** A node whose control socket is {@code socket}. */
-    public static TestNode at(Path socket) {
-        TestNode n = new TestNode();
-        n.socket = socket;
-        return n;
+    public TestNode() {
+        this(Path.of("/nonexistent/hast/ctl.sock"));
     }
 
-    TestNode() {
+    /** A node whose control socket is {@code socket}. */
+    public TestNode(Path socket) {
+        this.socket = socket;
         add(new ResourceInfo("shared", Role.PRIMARY, "shared", "/dev/sdb", 2097152, 64, "tcp://10.0.0.2:8457",
                 "tcp://10.0.0.1:0", "fullsync", "none", "hole", "degraded", 4194304, "tcp://127.0.0.1:10809",
                 new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0), new SyncProgress(8388608, 2097152, 1048576), "split-brain"));
         add(new ResourceInfo("idle", Role.INIT, "idle", "/var/lib/hast/idle.img", 0, 0, "none", null, "memsync",
                 "none", "hole", null, 0, null, Statistics.ZERO, null, null));
+        add(new ResourceInfo("backup", Role.SECONDARY, "bk0", "/dev/sdc", 131072, 0, "tcp://10.0.0.1",
+                null, "async", "crc32", "lzf", "complete", 0, null, new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0), null, null));
     }
 
-    void add(ResourceInfo r) {
+    private void add(ResourceInfo r) {
         resources.put(r.name(), r);
+    }
+
+    public void breakProvider(String name) {
+        broken = name;
+    }
+
+    public void failWith(RuntimeException e) {
+        bug = e;
+    }
+
+    private void check(String name) throws HastException {
+        if (bug != null) {
+            throw bug;
+        }
+        if (name.equals(broken)) {
+            throw new HastException(Sysexits.EX_NOINPUT, "Unable to open " + resources.get(name).localpath()
+                    + " of resource " + name + ": Permission denied");
+        }
     }
 
     @Override
@@ -57,6 +83,9 @@ public final class TestNode implements HastNode, NodeAdmin {
 
     @Override
     public List<ResourceInfo> resources() {
+        if (bug != null) {
+            throw bug;
+        }
         return List.copyOf(resources.values());
     }
 
@@ -71,6 +100,7 @@ public final class TestNode implements HastNode, NodeAdmin {
         if (r == null) {
             throw new HastException(1, "Unknown resource " + name + ".");
         }
+        check(name);
         calls.add("role " + name + " " + role);
         return r.role();
     }
@@ -93,18 +123,14 @@ public final class TestNode implements HastNode, NodeAdmin {
     @Override
     public MetadataInfo create(Path config, String resource, long extentsize, long keepdirty, long mediasize)
             throws HastException {
-        if (!resources.containsKey(resource)) {
-            throw new HastException(65, "Unknown resource " + resource + ".");
-        }
+        check(resource);
         calls.add("create " + config + " " + resource + " " + extentsize + " " + keepdirty + " " + mediasize);
         return dump(config, resource);
     }
 
     @Override
     public MetadataInfo dump(Path config, String resource) throws HastException {
-        if (!resources.containsKey(resource)) {
-            throw new HastException(65, "Unknown resource " + resource + ".");
-        }
-        return new MetadataInfo(resource, 1099511558144L, 2097152, 64, 69632, 0, 3, 2, Role.SECONDARY);
+        check(resource);
+        return new MetadataInfo(resource, 1099511558144L, 2097152, 64, 69632, -1, 3, 2, Role.SECONDARY);
     }
 }

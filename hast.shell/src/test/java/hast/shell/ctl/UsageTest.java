@@ -1,0 +1,101 @@
+package hast.shell.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import hast.shell.ctl.HastctlTest.Run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Command-line errors (exit 64 with the usage on standard error) and help (exit 0 on standard output). */
+class UsageTest {
+    private final TestNode node = new TestNode();
+    private final Hastctl hastctl = new Hastctl(() -> Optional.of(node), node, Path.of("/etc/hast.conf"));
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                         | no subcommand given
+            frobnicate                 | unknown subcommand 'frobnicate'
+            -d                         | no subcommand given
+            -x status                  | unknown option -x
+            status -x                  | unknown option -x for 'status'
+            status --verbose           | unknown option --verbose
+            status -e 4M               | unknown option -e for 'status'
+            -e 4M status               | options -e, -k and -m belong to 'create'
+            list -c                    | option -c needs a value
+            create -e                  | option -e needs a value
+            create                     | create needs at least one resource name
+            create -e 1M               | create needs at least one resource name
+            role                       | role needs a role (init, primary or secondary) and 'all' or resource names
+            role primary               | role needs a role
+            role master all            | Invalid role 'master' (expected: init, primary or secondary)
+            role Primary all           | Invalid role 'Primary'
+            reload extra               | reload takes no operands
+            help frobnicate            | no help on 'frobnicate': unknown subcommand
+            """)
+    void usageErrorsExit64WithTheProblemAndTheUsage(String line, String problem) {
+        Run r = HastctlTest.run(hastctl, line.isEmpty() ? new String[0] : line.split(" "));
+        assertEquals(64, r.status(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("hastctl: " + problem), r.err());
+        assertTrue(r.err().endsWith(Help.USAGE + "\n"), r.err());
+        assertTrue(node.calls.isEmpty(), "nothing runs after a usage error");
+    }
+
+    @Test
+    void usageIsTheReferencesWithOurSubcommandsAdded() {
+        assertEquals("""
+                usage: hastctl create [-d] [-c config] [-e extentsize] [-k keepdirty]
+                \t\t[-m mediasize] name ...
+                       hastctl role [-d] [-c config] <init | primary | secondary> all | name ...
+                       hastctl list [-d] [-c config] [all | name ...]
+                       hastctl status [-d] [-c config] [all | name ...]
+                       hastctl dump [-d] [-c config] [all | name ...]
+                       hastctl reload [-d] [-c config]
+                       hastctl help [subcommand]""", Help.USAGE);
+    }
+
+    @Test
+    void optionsEndAtDoubleDash() {
+        Run r = HastctlTest.run(hastctl, "status", "--", "-odd-name");
+        assertEquals(1, r.status());
+        assertTrue(r.out().contains("-odd-name\tERR1"), r.out());
+    }
+
+    @Test
+    void generalHelpExplainsEverySubcommandAndOption() {
+        Run help = HastctlTest.run(hastctl, "--help");
+        assertEquals(0, help.status());
+        assertEquals("", help.err());
+        assertTrue(help.out().startsWith(Help.USAGE + "\n\n"), help.out());
+        for (String sub : List.of("create", "role", "list", "status", "dump", "reload", "help")) {
+            assertTrue(help.out().contains("\n  " + sub + " "), sub);
+        }
+        for (String option : List.of("-c config", "-d ", "-h, --help")) {
+            assertTrue(help.out().contains("\n  " + option), option);
+        }
+        assertTrue(help.out().contains("Exit status"));
+        assertEquals(help, HastctlTest.run(hastctl, "-h"));
+        assertEquals(help, HastctlTest.run(hastctl, "help"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"create, -e extentsize", "role, secondary", "list, synchronisation", "status, degraded",
+        "dump, metadata", "reload, configuration"})
+    void eachSubcommandHasItsOwnHelp(String sub, String mentioned) {
+        Run dashH = HastctlTest.run(hastctl, sub, "-h");
+        assertEquals(0, dashH.status());
+        assertTrue(dashH.out().startsWith("usage: hastctl " + sub + " "), dashH.out());
+        assertTrue(dashH.out().contains(mentioned), dashH.out());
+        assertTrue(dashH.out().contains("\n  -c config"), dashH.out());
+        assertEquals(dashH, HastctlTest.run(hastctl, sub, "--help"));
+        assertEquals(dashH, HastctlTest.run(hastctl, "help", sub));
+        assertTrue(node.calls.isEmpty(), "help runs nothing");
+    }
+}
