@@ -289,7 +289,7 @@ class TwoNodeIT {
     }
 
     private void assertDataEqual() throws IOException {
-        long localoff = 4096 + 512;
+        long localoff = 4096 + 4096;
         byte[] a = Files.readAllBytes(dir.resolve("alpha.img"));
         byte[] b = Files.readAllBytes(dir.resolve("beta.img"));
         assertTrue(Arrays.equals(a, (int) localoff, a.length, b, (int) localoff, b.length),

@@ -34,6 +34,17 @@ public interface LocalProvider extends Closeable {
     void flush() throws IOException;
 
     /**
+     * Writes all of {@code src} at {@code offset} and returns once those bytes are durable,
+     * without waiting for other writes still in the cache: the activemap's marks must reach
+     * stable storage before the data they cover, and flushing every dirty data page with them
+     * makes each mark cost as much as the writes before it.
+     */
+    default void writeDurably(ByteBuffer src, long offset) throws IOException {
+        write(src, offset);
+        flush();
+    }
+
+    /**
      * Releases {@code length} bytes at {@code offset} (trim); they read back as zeros afterwards.
      * A provider that cannot release space writes zeros instead.
      */

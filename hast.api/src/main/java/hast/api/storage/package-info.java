@@ -1,6 +1,6 @@
 /** Local storage of a resource: the provider that holds metadata, activemap and data. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package hast.api.storage;
 
 import org.osgi.annotation.bundle.Export;

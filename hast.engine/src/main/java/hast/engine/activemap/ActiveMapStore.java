@@ -29,9 +29,10 @@ public final class ActiveMapStore {
         if (image.length != mapsize) {
             throw new IllegalArgumentException("image: " + image.length + " bytes (expected: " + mapsize + ")");
         }
-        provider.write(ByteBuffer.wrap(image), ProviderLayout.METADATA_SIZE);
         if (metaflush) {
-            provider.flush();
+            provider.writeDurably(ByteBuffer.wrap(image), ProviderLayout.METADATA_SIZE);
+        } else {
+            provider.write(ByteBuffer.wrap(image), ProviderLayout.METADATA_SIZE);
         }
     }
 

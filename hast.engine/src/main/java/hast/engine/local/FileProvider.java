@@ -34,6 +34,12 @@ public final class FileProvider implements LocalProvider {
     /** Held while open read-write; null when read-only. */
     private final FileLock lock;
     private final boolean readOnly;
+    /**
+     * The same file opened O_DSYNC, for {@link #writeDurably}: the kernel then writes back and
+     * flushes only the range written, where fdatasync would write back every dirty data page.
+     * Opened on first use; guarded by {@code this}.
+     */
+    private FileChannel dsync;
 
     private FileProvider(Path path, FileChannel channel, FileLock lock) {
         this.path = path;
@@ -151,6 +157,25 @@ public final class FileProvider implements LocalProvider {
     }
 
     @Override
+    public void writeDurably(ByteBuffer src, long offset) throws IOException {
+        if (readOnly) {
+            throw new IOException(path + " is open read-only");
+        }
+        FileChannel c = dsyncChannel();
+        long pos = offset;
+        while (src.hasRemaining()) {
+            pos += c.write(src, pos);
+        }
+    }
+
+    private synchronized FileChannel dsyncChannel() throws IOException {
+        if (dsync == null) {
+            dsync = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+        }
+        return dsync;
+    }
+
+    @Override
     public void delete(long offset, long length) throws IOException {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("Invalid range to delete on " + path + ": offset " + offset
@@ -180,6 +205,11 @@ public final class FileProvider implements LocalProvider {
                 lock.release();
             }
         } finally {
+            synchronized (this) {
+                if (dsync != null) {
+                    dsync.close();
+                }
+            }
             channel.close();
         }
     }

@@ -16,6 +16,13 @@ import hast.api.Sysexits;
 public record ProviderLayout(long extentsize, int sectorsize, long mapsize, long localoff, long datasize) {
     /** Bytes reserved for the metadata block at offset 0. */
     public static final int METADATA_SIZE = 4096;
+    /**
+     * User data starts on a multiple of this. The reference rounds the bitmap to the sector size
+     * only, which on a 512-byte-sector provider puts data at 4608: every page-sized client write
+     * then straddles two pages of the provider, and a buffered file pays a read-modify-write of
+     * both (a fifth of the primary's CPU time in a 4 KiB random-write profile).
+     */
+    static final int DATA_ALIGNMENT = 4096;
 
     /**
      * The layout {@code hastctl create} makes on a provider: over all of it, or over its first
@@ -74,12 +81,16 @@ public record ProviderLayout(long extentsize, int sectorsize, long mapsize, long
                 md.datasize());
     }
 
-    /** Bytes of a bitmap for {@code bytes} of data: one bit per extent, whole 8-byte words, whole sectors. */
+    /**
+     * Bytes of a bitmap for {@code bytes} of data: one bit per extent, whole 8-byte words, whole
+     * sectors, and at least {@value #DATA_ALIGNMENT} bytes' worth so that data starts on a page.
+     */
     static long mapsize(long bytes, long extentsize, int sectorsize) {
         long extents = extentsFor(bytes, extentsize);
         long words = (extents + 63) / 64;
         long raw = words * 8;
-        return (raw + sectorsize - 1) / sectorsize * sectorsize;
+        long unit = Math.max(sectorsize, DATA_ALIGNMENT);
+        return (raw + unit - 1) / unit * unit;
     }
 
     /** Extents needed to cover {@code bytes}, without overflowing near {@link Long#MAX_VALUE}. */

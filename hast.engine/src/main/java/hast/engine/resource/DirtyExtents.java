@@ -20,8 +20,10 @@ final class DirtyExtents {
     private final ActiveMap map;
     private final ActiveMapStore store;
     private final Counters counters;
-    /** Serialises image writes. */
-    private final Object writer = new Object();
+    /** Guards {@code writing} and announces each image that reached the disk. */
+    private final Object commit = new Object();
+    /** An image is being written (guarded by {@code commit}). */
+    private boolean writing;
     /** Numbered in-memory changes that must reach the disk (guarded by {@code map}). */
     private long changes;
     /** The change number the last image taken covers (guarded by {@code map}). */
@@ -132,34 +134,54 @@ final class DirtyExtents {
         persistUpTo(need);
     }
 
-    /** Returns once an image covering change {@code need} is on disk, writing one if none is. */
+    /**
+     * Returns once an image covering change {@code need} is on disk. One caller at a time writes an
+     * image, covering every change made so far; the others wait on the commit monitor rather than
+     * on the writer's lock, so all those an image satisfies leave together instead of one by one
+     * behind the next write.
+     */
     private void persistUpTo(long need) throws IOException {
         if (durable >= need) {
             return;
         }
-        synchronized (writer) {
+        synchronized (commit) {
+            while (durable < need && writing) {
+                try {
+                    commit.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the activemap", e);
+                }
+            }
             if (durable >= need) {
                 return;
             }
+            writing = true;
+        }
+        long covers = 0;
+        try {
             byte[] image;
-            long covers;
             synchronized (map) {
                 image = map.bitmap();
                 covers = changes;
                 imaged = covers;
             }
             counters.activemapUpdates.increment();
-            try {
-                store.write(image);
-            } catch (IOException e) {
-                counters.writeErrors.increment();
-                synchronized (map) {
-                    // Nothing can be assumed of the disk now: every extent counts as unmarked.
-                    map.diskImageLost();
-                }
-                throw e;
+            store.write(image);
+        } catch (IOException e) {
+            counters.writeErrors.increment();
+            synchronized (map) {
+                // Nothing can be assumed of the disk now: every extent counts as unmarked.
+                map.diskImageLost();
             }
-            durable = covers;
+            covers = 0;
+            throw e;
+        } finally {
+            synchronized (commit) {
+                durable = Math.max(durable, covers);
+                writing = false;
+                commit.notifyAll();
+            }
         }
     }
 }

@@ -32,7 +32,12 @@ final class PrimaryDevice implements HastDevice {
     private static final Logger LOG = Logger.getLogger(PrimaryDevice.class.getName());
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
     static final int MAX_REQUEST = 1 << 20;
-    private static final int IO_THREADS = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+    /**
+     * Local I/O threads: as many as an NBD connection may have requests in flight, because a request
+     * waiting for its activemap mark holds a thread, and the marks of all waiting requests share
+     * one image write only if they can all wait at once.
+     */
+    private static final int IO_THREADS = 64;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
 
     private final String resource;

@@ -32,7 +32,7 @@ class ActiveMapStoreTest {
         byte[] garbage = new byte[(int) (8 * MIB)];
         Arrays.fill(garbage, (byte) 0x33);
         Files.write(disk, garbage);
-        // 8 MiB with 4 KiB extents: 2047 extents, 256 bytes rounded up to a 512-byte sector.
+        // 8 MiB with 4 KiB extents: 2046 extents, 256 bytes rounded up to a page so data starts at 8192.
         layout = ProviderLayout.of(8 * MIB, 4096, 512);
     }
 
@@ -42,7 +42,7 @@ class ActiveMapStoreTest {
         map.writeStart(9 * 4096, 4096);
         try (FileProvider fp = FileProvider.open(disk, false)) {
             ActiveMapStore store = new ActiveMapStore(fp, layout, false);
-            assertEquals(512, store.mapsize());
+            assertEquals(4096, store.mapsize());
             store.write(map.bitmap());
             byte[] back = store.read();
             assertEquals(0x02, back[1]);
@@ -51,7 +51,7 @@ class ActiveMapStoreTest {
         byte[] raw = Files.readAllBytes(disk);
         assertEquals(0x33, raw[4095], "metadata untouched");
         assertEquals(0x02, raw[4096 + 1]);
-        assertEquals(0x33, raw[4096 + 512], "user data untouched");
+        assertEquals(0x33, raw[4096 + 4096], "user data untouched");
     }
 
     @Test
@@ -60,13 +60,13 @@ class ActiveMapStoreTest {
             ActiveMapStore store = new ActiveMapStore(fp, layout, false);
             ActiveMap before = new ActiveMap(layout.datasize(), layout.extentsize(), store.mapsize(), 64);
             before.writeStart(0, 4096);
-            before.writeStart(2046 * 4096, 4096);
+            before.writeStart(2045 * 4096, 4096);
             store.write(before.bitmap());
             ActiveMap after = new ActiveMap(layout.datasize(), layout.extentsize(), store.mapsize(), 64);
             after.loadFrom(store.read());
             assertEquals(0, after.nextSyncExtent(0));
-            assertEquals(2046, after.nextSyncExtent(1));
-            assertEquals(-1, after.nextSyncExtent(2047));
+            assertEquals(2045, after.nextSyncExtent(1));
+            assertEquals(-1, after.nextSyncExtent(2046));
         }
     }
 
@@ -87,7 +87,7 @@ class ActiveMapStoreTest {
         try (FileProvider fp = FileProvider.open(disk, false)) {
             ActiveMapStore store = new ActiveMapStore(fp, layout, false);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.write(new byte[8]));
-            assertEquals("image: 8 bytes (expected: 512)", e.getMessage());
+            assertEquals("image: 8 bytes (expected: 4096)", e.getMessage());
         }
         assertEquals(0x33, Files.readAllBytes(disk)[4096], "nothing was written");
     }

@@ -43,6 +43,50 @@ class FileProviderTest {
     }
 
     @Test
+    void aDurableWriteGoesThroughAnODsyncDescriptorAndOnlyThere() throws Exception {
+        Path p = disk(MIB);
+        try (FileProvider fp = FileProvider.open(p, false)) {
+            fp.write(ByteBuffer.wrap(filled(4096, 0x11)), 8192);
+            assertEquals(0, descriptorsWithDsync(p), "ordinary writes are buffered");
+            fp.writeDurably(ByteBuffer.wrap(filled(512, 0x22)), 4096);
+            assertEquals(1, descriptorsWithDsync(p), "the durable write has a synchronous descriptor of its own");
+            ByteBuffer back = ByteBuffer.allocate(512);
+            fp.read(back, 4096);
+            assertArrayEquals(filled(512, 0x22), back.array(), "the main descriptor sees the durable write");
+        }
+        assertEquals(0, descriptorsWithDsync(p), "close releases both descriptors");
+        byte[] raw = Files.readAllBytes(p);
+        assertEquals(0x22, raw[4096 + 511]);
+        assertEquals(0, raw[4096 + 512]);
+        assertEquals(0x11, raw[8192]);
+    }
+
+    /** Open descriptors of this process on {@code file} whose flags include O_DSYNC (Linux: 010000). */
+    private static long descriptorsWithDsync(Path file) throws IOException {
+        Path real = file.toRealPath();
+        long n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                Path target;
+                try {
+                    target = Files.readSymbolicLink(fd);
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (!target.equals(real)) {
+                    continue;
+                }
+                String flags = Files.readAllLines(Path.of("/proc/self/fdinfo", fd.getFileName().toString())).stream()
+                        .filter(l -> l.startsWith("flags:")).findFirst().orElseThrow();
+                if ((Long.parseLong(flags.substring(6).trim(), 8) & 010000) != 0) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void writesAreReadBackAndReachTheFile() throws Exception {
         Path p = disk(MIB);
         try (FileProvider fp = FileProvider.open(p, false)) {

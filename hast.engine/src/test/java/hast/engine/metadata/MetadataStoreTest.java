@@ -44,7 +44,7 @@ class MetadataStoreTest {
         try (FileProvider fp = FileProvider.open(disk, false)) {
             ProviderLayout layout = layoutOf(fp);
             Metadata md = MetadataStore.initialise(fp, "r0", layout, 64);
-            assertEquals(new Metadata("r0", 8 * MIB - 4608, (int) (2 * MIB), 64, 4608, 0, 0, 0, Role.INIT), md);
+            assertEquals(new Metadata("r0", 8 * MIB - 8192, (int) (2 * MIB), 64, 8192, 0, 0, 0, Role.INIT), md);
             assertEquals(md, MetadataStore.read(fp, "r0"));
             ByteBuffer map = ByteBuffer.allocate((int) layout.mapsize());
             fp.read(map, ProviderLayout.METADATA_SIZE);

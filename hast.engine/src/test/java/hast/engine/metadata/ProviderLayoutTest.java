@@ -26,18 +26,22 @@ class ProviderLayoutTest {
     @ParameterizedTest
     @CsvSource({
         // mediasize, extentsize, sector, mapsize, localoff
-        "67108864, 2097152, 512, 512, 4608",     // 32 extents: one 8-byte word, one sector
+        "67108864, 2097152, 512, 4096, 8192",    // 32 extents: one 8-byte word, data on the next page
         "67108864, 2097152, 4096, 4096, 8192",   // the bitmap fills whole 4K sectors
-        "67108864, 65536, 512, 512, 4608",       // 1024 extents = 128 bytes
+        "67108864, 65536, 512, 4096, 8192",      // 1024 extents = 128 bytes
         "1073741824, 4096, 512, 32768, 36864",   // 262143 extents round up to 4096 words
+        "1073741824, 1024, 512, 131072, 135168", // 1048572 extents: 131072 bytes, already page-sized
+        "137438953472, 2097152, 512, 8192, 12288", // 65536 extents = 8192 bytes
     })
-    void bitmapIsWholeWordsThenWholeSectors(long media, long extent, int sector, long mapsize, long localoff)
+    void bitmapIsWholeWordsThenWholeSectorsAndDataStartsOnAPage(long media, long extent, int sector, long mapsize, long localoff)
             throws Exception {
         ProviderLayout l = ProviderLayout.of(media, extent, sector);
         assertEquals(mapsize, l.mapsize());
         assertEquals(localoff, l.localoff());
         assertEquals(media - localoff, l.datasize());
         assertTrue(l.mapsize() * 8 >= l.extents());
+        assertEquals(0, l.localoff() % ProviderLayout.DATA_ALIGNMENT, "a page-sized write must not straddle two pages");
+        assertEquals(0, l.localoff() % sector);
     }
 
     @Test
@@ -53,7 +57,7 @@ class ProviderLayoutTest {
 
     @Test
     void theSmallestProviderHoldsMetadataBitmapAndOneExtent() throws Exception {
-        long minimum = 4096 + 512 + 2 * MIB;
+        long minimum = 4096 + 4096 + 2 * MIB;
         ProviderLayout l = ProviderLayout.of(minimum, 2 * MIB, 512);
         assertEquals(2 * MIB, l.datasize());
         assertEquals(1, l.extents());
