@@ -6,31 +6,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.transport.Connection;
 
 /**
- * Sends the simple replies of one connection from a thread of its own, in the order requests
- * complete. Device completions only queue a reply, so a client that reads slowly never holds up
- * the device's threads. Each reply carries an action that runs once its bytes are on the wire, or
- * once it is certain they never will be; the in-flight accounting hangs on that.
+ * Sends the simple replies of one connection in the order requests complete. A completion that
+ * finds the wire idle writes its reply itself, as far as the socket takes it without waiting:
+ * waking a writer thread for a 16-byte reply costs more than the reply. Anything else (the wire
+ * busy, a large read payload, a socket that is full) is queued for the connection's writer
+ * thread, so a client that reads slowly never holds up the device's threads. Each reply carries
+ * an action that runs once its bytes are on the wire, or once it is certain they never will be;
+ * the in-flight accounting hangs on that.
  */
 final class ReplyWriter implements Runnable {
     private static final Logger LOG = Logger.getLogger(ReplyWriter.class.getName());
     private static final int BUFFER = 64 * 1024;
+    /** Largest read payload a completion may write itself; larger ones always go to the writer thread. */
+    private static final int DIRECT_MAX = 4096;
 
     private record Reply(long handle, int error, ByteBuffer data, Runnable sent) {
     }
 
-    /** Queued by {@link #close()} to wake the writer. */
+    /** Queued by {@link #close()} to stop the writer. */
     private static final Reply STOP = new Reply(0, 0, null, () -> { });
+    /** Queued after a direct write the socket took only part of: the writer finishes it. */
+    private static final Reply FINISH = new Reply(0, 0, null, () -> { });
 
     private final Connection connection;
     private final NbdConnection owner;
     private final BlockingQueue<Reply> queue = new LinkedBlockingQueue<>();
+    /** Guards {@code out}, {@code buffered} and every write to the connection. */
+    private final ReentrantLock wire = new ReentrantLock();
+    /** Bytes not yet written, always ready for more puts. */
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+    /** The actions of the replies whose bytes are in {@code out}. */
     private final List<Runnable> buffered = new ArrayList<>();
     private boolean closed;
 
@@ -40,17 +52,60 @@ final class ReplyWriter implements Runnable {
     }
 
     /**
-     * Queues a reply; {@code data} (a read's payload) may be {@code null}. {@code sent} runs on the
-     * writer thread after the reply was written, or at once if the connection is already gone.
+     * Sends a reply; {@code data} (a read's payload) may be {@code null}. {@code sent} runs after
+     * the reply was written, or at once if the connection is already gone.
      */
     void send(long handle, int error, ByteBuffer data, Runnable sent) {
         synchronized (this) {
-            if (!closed) {
-                queue.add(new Reply(handle, error, data, sent));
+            if (closed) {
+                sent.run();
                 return;
             }
         }
-        sent.run();
+        Reply r = new Reply(handle, error, data, sent);
+        if ((data == null || data.remaining() <= DIRECT_MAX) && queue.isEmpty() && wire.tryLock()) {
+            try {
+                if (out.position() == 0) {
+                    writeDirectly(r);
+                    return;
+                }
+            } catch (IOException e) {
+                // The reply's action is buffered: it runs when the writer thread ends, which this brings about.
+                LOG.log(Level.FINE, "Replies to {0} cannot be sent: {1}", new Object[] {owner.label(), e.toString()});
+                owner.close();
+                return;
+            } finally {
+                wire.unlock();
+            }
+        }
+        enqueue(r);
+    }
+
+    /**
+     * Writes a reply without waiting, the wire held and empty. What the socket does not take stays
+     * buffered for the writer thread, which is woken to finish it.
+     */
+    private void writeDirectly(Reply r) throws IOException {
+        put(r);
+        out.flip();
+        connection.writeAvailable(out);
+        boolean done = !out.hasRemaining();
+        out.compact();
+        if (done) {
+            runBuffered();
+        } else {
+            enqueue(FINISH);
+        }
+    }
+
+    private void enqueue(Reply r) {
+        synchronized (this) {
+            if (!closed) {
+                queue.add(r);
+                return;
+            }
+        }
+        r.sent().run();
     }
 
     /** Stops the writer; replies not yet written are dropped (their actions still run). */
@@ -66,12 +121,19 @@ final class ReplyWriter implements Runnable {
         try {
             Reply next = queue.take();
             while (next != STOP) {
-                // Everything queued meanwhile goes out together; the socket is written when the queue runs dry.
-                while (next != null && next != STOP) {
-                    put(next);
-                    next = queue.poll();
+                wire.lock();
+                try {
+                    // Everything queued meanwhile goes out together; the socket is written when the queue runs dry.
+                    while (next != null && next != STOP) {
+                        if (next != FINISH) {
+                            put(next);
+                        }
+                        next = queue.poll();
+                    }
+                    flush();
+                } finally {
+                    wire.unlock();
                 }
-                flush();
                 if (next == null) {
                     next = queue.take();
                 }
@@ -85,14 +147,19 @@ final class ReplyWriter implements Runnable {
             synchronized (this) {
                 closed = true;
             }
-            buffered.forEach(Runnable::run);
-            buffered.clear();
+            wire.lock();
+            try {
+                runBuffered();
+            } finally {
+                wire.unlock();
+            }
             for (Reply r = queue.poll(); r != null; r = queue.poll()) {
                 r.sent().run();
             }
         }
     }
 
+    /** Buffers a reply, writing what is buffered first when it does not fit; the wire is held. */
     private void put(Reply r) throws IOException {
         if (out.remaining() < Nbd.REPLY_HEADER) {
             flush();
@@ -114,13 +181,20 @@ final class ReplyWriter implements Runnable {
     /** Writes what is buffered, then lets the replies it held count as sent. */
     private void flush() throws IOException {
         writeBuffered();
-        buffered.forEach(Runnable::run);
-        buffered.clear();
+        runBuffered();
     }
 
     private void writeBuffered() throws IOException {
         out.flip();
-        connection.writeFully(out);
-        out.clear();
+        try {
+            connection.writeFully(out);
+        } finally {
+            out.clear();
+        }
+    }
+
+    private void runBuffered() {
+        buffered.forEach(Runnable::run);
+        buffered.clear();
     }
 }

@@ -35,6 +35,15 @@ public interface Connection extends ByteChannel {
         }
     }
 
+    /**
+     * Writes as much of {@code src} as the connection takes at once, without waiting for the peer
+     * to read; returns the bytes written, possibly 0. Lets a thread that must never stall on a
+     * slow peer answer directly when the connection has room. The default may wait.
+     */
+    default int writeAvailable(ByteBuffer src) throws IOException {
+        return write(src);
+    }
+
     /** Writes all of {@code src}. */
     default void writeFully(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {

@@ -62,44 +62,65 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
         return payload == null ? 0 : payload.remaining();
     }
 
-    /** Writes header and payload; callers serialise writers. */
+    /** Writes header and payload, unbuffered: for the handshake, before a {@link FrameWriter} exists. */
     public void write(Connection c) throws IOException {
-        ByteBuffer h = ByteBuffer.allocate(HEADER).putInt(MAGIC).put((byte) VERSION).put((byte) type.code())
-                .putShort((short) flags).putLong(seq).putLong(offset).putLong(length).putInt(payloadSize())
-                .putInt(error).flip();
-        c.writeFully(h);
+        ByteBuffer out = ByteBuffer.allocate(HEADER + payloadSize());
+        encodeHeader(out);
         if (payload != null) {
-            c.writeFully(payload.duplicate());
+            out.put(payload.duplicate());
         }
+        c.writeFully(out.flip());
     }
 
+    /** Puts the header at {@code out}'s position. */
+    void encodeHeader(ByteBuffer out) {
+        out.putInt(MAGIC).put((byte) VERSION).put((byte) type.code()).putShort((short) flags).putLong(seq)
+                .putLong(offset).putLong(length).putInt(payloadSize()).putInt(error);
+    }
+
+    /** Reads one frame, unbuffered: for the handshake, which must not read past its own frames. */
     public static Frame read(Connection c) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         c.readFully(h);
-        h.flip();
-        if (h.getInt() != MAGIC) {
-            throw new ProtocolException("not a HAST frame (bad magic) from " + c.peer());
-        }
-        int version = Byte.toUnsignedInt(h.get());
-        if (version != VERSION) {
-            throw new ProtocolException("protocol version " + version + " from " + c.peer() + " (we speak " + VERSION + ")");
-        }
-        Type type = Type.of(Byte.toUnsignedInt(h.get()));
-        int flags = Short.toUnsignedInt(h.getShort());
-        long seq = h.getLong();
-        long offset = h.getLong();
-        long length = h.getLong();
-        int size = h.getInt();
-        int error = h.getInt();
-        if (size < 0 || size > MAX_PAYLOAD) {
-            throw new ProtocolException("payload of " + Integer.toUnsignedString(size) + " bytes from " + c.peer());
-        }
+        Header header = Header.decode(h.flip(), c.peer());
         ByteBuffer payload = null;
-        if (size > 0) {
-            payload = ByteBuffer.allocate(size);
+        if (header.size() > 0) {
+            payload = ByteBuffer.allocate(header.size());
             c.readFully(payload);
             payload.flip();
         }
-        return new Frame(type, flags, seq, offset, length, error, payload);
+        return header.with(payload);
+    }
+
+    /** A decoded header: the frame without its payload, and the payload's size. */
+    record Header(Type type, int flags, long seq, long offset, long length, int size, int error) {
+        /** Offset of the payload size within a header. */
+        static final int SIZE_AT = 32;
+
+        /** Decodes the {@value Frame#HEADER} bytes at {@code h}'s position, moving past them. */
+        static Header decode(ByteBuffer h, String peer) throws ProtocolException {
+            if (h.getInt() != MAGIC) {
+                throw new ProtocolException("not a HAST frame (bad magic) from " + peer);
+            }
+            int version = Byte.toUnsignedInt(h.get());
+            if (version != VERSION) {
+                throw new ProtocolException("protocol version " + version + " from " + peer + " (we speak " + VERSION + ")");
+            }
+            Type type = Type.of(Byte.toUnsignedInt(h.get()));
+            int flags = Short.toUnsignedInt(h.getShort());
+            long seq = h.getLong();
+            long offset = h.getLong();
+            long length = h.getLong();
+            int size = h.getInt();
+            int error = h.getInt();
+            if (size < 0 || size > MAX_PAYLOAD) {
+                throw new ProtocolException("payload of " + Integer.toUnsignedString(size) + " bytes from " + peer);
+            }
+            return new Header(type, flags, seq, offset, length, size, error);
+        }
+
+        Frame with(ByteBuffer payload) {
+            return new Frame(type, flags, seq, offset, length, error, payload);
+        }
     }
 }

@@ -47,6 +47,10 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     /** A request on its way: {@code received} for memsync, {@code done} with the reply (its error, its data). */
+    /** A connection that passed the handshake, with the writer all its requests go through. */
+    private record Session(Connection connection, FrameWriter writer) {
+    }
+
     public record Pending(CompletableFuture<Void> received, CompletableFuture<Frame> done, long sentNanos) {
         static Pending failed(IOException why) {
             return new Pending(CompletableFuture.failedFuture(why), CompletableFuture.failedFuture(why), 0);
@@ -61,9 +65,8 @@ public final class RemoteLink implements AutoCloseable {
     private final Pairing pairing;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
-    private final Object writeLock = new Object();
     private final Thread guard;
-    private volatile Connection connection;
+    private volatile Session connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
 
@@ -94,7 +97,7 @@ public final class RemoteLink implements AutoCloseable {
 
     /** Sends a request; when not connected (or the send fails) the request fails at once. */
     public Pending send(Frame.Type type, int flags, long offset, long length, ByteBuffer payload) {
-        Connection c = connection;
+        Session c = connection;
         if (c == null) {
             return Pending.failed(new IOException("not connected to " + remote));
         }
@@ -107,10 +110,8 @@ public final class RemoteLink implements AutoCloseable {
             return Pending.failed(new IOException("not connected to " + remote));
         }
         try {
-            synchronized (writeLock) {
-                Frame.request(type, flags, n, offset, length, payload).write(c);
-                lastSendNanos = System.nanoTime();
-            }
+            c.writer().send(Frame.request(type, flags, n, offset, length, payload));
+            lastSendNanos = System.nanoTime();
         } catch (IOException e) {
             disconnect(c, "Unable to send request: " + e.getMessage());
         }
@@ -121,16 +122,14 @@ public final class RemoteLink implements AutoCloseable {
     private void guard() {
         long keepalive = Math.max(200, Math.min(timeout.toMillis() / 3, 10_000));
         while (!closed) {
-            Connection c = connection;
+            Session c = connection;
             if (c == null) {
                 connect();
             } else {
                 if (System.nanoTime() - lastSendNanos > TimeUnit.MILLISECONDS.toNanos(keepalive)) {
                     try {
-                        synchronized (writeLock) {
-                            Frame.request(Frame.Type.KEEPALIVE, 0, 0, 0, 0, null).write(c);
-                            lastSendNanos = System.nanoTime();
-                        }
+                        c.writer().send(Frame.request(Frame.Type.KEEPALIVE, 0, 0, 0, 0, null));
+                        lastSendNanos = System.nanoTime();
                     } catch (IOException e) {
                         disconnect(c, "Unable to send keepalive: " + e.getMessage());
                     }
@@ -188,18 +187,20 @@ public final class RemoteLink implements AutoCloseable {
             return;
         }
         lastSendNanos = System.nanoTime();
-        connection = c;
-        Thread receiver = new Thread(() -> receive(c), "hast-recv " + resource);
+        Session session = new Session(c, new FrameWriter(c));
+        connection = session;
+        Thread receiver = new Thread(() -> receive(session), "hast-recv " + resource);
         receiver.setDaemon(true);
         receiver.start();
         LOG.info(() -> "[" + resource + "] Connected to " + remote + ".");
         pairing.connected();
     }
 
-    private void receive(Connection c) {
+    private void receive(Session c) {
+        FrameReader reader = new FrameReader(c.connection());
         try {
             while (true) {
-                Frame f = Frame.read(c);
+                Frame f = reader.next();
                 switch (f.type()) {
                     case REPLY -> {
                         if (f.seq() != 0) {
@@ -225,7 +226,7 @@ public final class RemoteLink implements AutoCloseable {
         }
     }
 
-    private void disconnect(Connection c, String why) {
+    private void disconnect(Session c, String why) {
         synchronized (this) {
             if (connection != c) {
                 return;
@@ -233,7 +234,7 @@ public final class RemoteLink implements AutoCloseable {
             connection = null;
             notifyAll();
         }
-        close(c);
+        close(c.connection());
         IOException gone = new IOException("Disconnected from " + remote + ": " + why);
         for (Long n : pending.keySet()) {
             Pending p = pending.remove(n);
@@ -263,7 +264,7 @@ public final class RemoteLink implements AutoCloseable {
             closed = true;
             notifyAll();
         }
-        Connection c = connection;
+        Session c = connection;
         if (c != null) {
             disconnect(c, "role changed");
         }

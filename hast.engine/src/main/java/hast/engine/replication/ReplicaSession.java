@@ -11,8 +11,9 @@ import hast.api.transport.Connection;
 
 /**
  * The secondary's side of one connection, after the handshake: requests are carried out one at
- * a time in arrival order and answered in the same order. For memsync writes a RECEIVED answer
- * goes out as soon as the data is in memory, before the disk write.
+ * a time in arrival order and answered in the same order; the answers to requests that arrived
+ * together are written together. For memsync writes a RECEIVED answer goes out as soon as the
+ * data is in memory, before the disk write.
  */
 public final class ReplicaSession {
     private static final Logger LOG = Logger.getLogger(ReplicaSession.class.getName());
@@ -48,12 +49,18 @@ public final class ReplicaSession {
 
     /** Serves until the connection ends; returns the reason. */
     public String serve() {
+        FrameReader reader = new FrameReader(connection);
+        FrameWriter writer = new FrameWriter(connection);
         boolean first = true;
         try {
             while (true) {
-                Frame f = Frame.read(connection);
+                if (!reader.frameBuffered()) {
+                    // Answers to a burst go out together, before waiting for more work.
+                    writer.flush();
+                }
+                Frame f = reader.next();
                 if (f.type() == Frame.Type.KEEPALIVE) {
-                    Frame.reply(Frame.Type.REPLY, 0, 0, null).write(connection);
+                    writer.append(Frame.reply(Frame.Type.REPLY, 0, 0, null));
                     continue;
                 }
                 if (first) {
@@ -61,7 +68,9 @@ public final class ReplicaSession {
                     first = false;
                 }
                 if (f.type() == Frame.Type.WRITE && (f.flags() & Frame.FLAG_RECEIPT) != 0) {
-                    Frame.reply(Frame.Type.RECEIVED, f.seq(), 0, null).write(connection);
+                    // memsync: the primary waits for this, not for the disk write below.
+                    writer.append(Frame.reply(Frame.Type.RECEIVED, f.seq(), 0, null));
+                    writer.flush();
                 }
                 ByteBuffer data = null;
                 int error;
@@ -78,7 +87,7 @@ public final class ReplicaSession {
                     }
                 }
                 replica.count(f.type(), error != 0);
-                Frame.reply(Frame.Type.REPLY, f.seq(), error, data).write(connection);
+                writer.append(Frame.reply(Frame.Type.REPLY, f.seq(), error, data));
             }
         } catch (IOException e) {
             return e.getMessage();

@@ -41,10 +41,28 @@ final class DirtyExtents {
 
     /** Marks the extents of a request dirty; returns once the marks are on disk. */
     void begin(long offset, long length) throws IOException {
-        long need;
+        persistUpTo(mark(offset, length));
+    }
+
+    /**
+     * Marks the extents of a request dirty in memory.
+     *
+     * @return the change that must be {@linkplain #persist durable} before the request touches a disk
+     */
+    long mark(long offset, long length) {
         synchronized (map) {
-            need = map.writeStart(offset, length) ? ++changes : imaged;
+            // An extent marked already may be so only in an image still being written: wait for that one.
+            return map.writeStart(offset, length) ? ++changes : imaged;
         }
+    }
+
+    /** Whether change {@code need} is on disk already, so that {@link #persist} would not wait. */
+    boolean isDurable(long need) {
+        return durable >= need;
+    }
+
+    /** Returns once change {@code need} is on disk, writing an image if no other caller is. */
+    void persist(long need) throws IOException {
         persistUpTo(need);
     }
 

@@ -38,6 +38,8 @@ final class PrimaryDevice implements HastDevice {
      * one image write only if they can all wait at once.
      */
     private static final int IO_THREADS = 64;
+    /** Largest request run in the caller's thread when it need not wait (see {@link #modify}). */
+    private static final int INLINE_MAX = 64 * 1024;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
 
     private final String resource;
@@ -154,10 +156,10 @@ final class PrimaryDevice implements HastDevice {
 
     @Override
     public CompletionStage<Void> flush() {
-        return replicate(Frame.Type.FLUSH, 0, 0, null, counters.flushErrors, () -> {
+        return replicate(Frame.Type.FLUSH, counters.flushErrors, () -> {
             provider.flush();
             counters.flushes.increment();
-        }, replicated -> { });
+        });
     }
 
     @Override
@@ -193,82 +195,119 @@ final class PrimaryDevice implements HastDevice {
      * A modifying request: its extents are dirty on disk before any component touches data, it
      * waits for a synchronisation of its extent to finish, and the extents stay dirty unless both
      * components stored it.
+     *
+     * <p>A small request whose extents are marked on disk already runs in the caller's thread: the
+     * hand-off to the pool would cost more than the request itself (a page-cache write and a frame
+     * on the socket). One that must wait, for a mark or a synchronisation, waits in the pool.
      */
     private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload,
             LongAdder errors, IoAction local) {
-        return replicate(type, offset, length, payload, errors, () -> {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        if (!enter(ack)) {
+            return ack;
+        }
+        WriteProgressTracker.Finish finish = replicated -> {
+            dirty.end(offset, length, replicated);
+            fence.exitWrite(offset, length);
+        };
+        Request request = new Request(type, offset, length, payload, errors, local, finish, ack);
+        if (length <= INLINE_MAX && fence.tryEnterWrite(offset, length)) {
+            long need = dirty.mark(offset, length);
+            if (dirty.isDurable(need)) {
+                perform(request);
+            } else {
+                dispatch(request, () -> persist(request, need), () -> finish.run(false));
+            }
+            return ack;
+        }
+        dispatch(request, () -> {
             try {
                 fence.enterWrite(offset, length);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             }
-            try {
-                dirty.begin(offset, length);
-            } catch (IOException e) {
-                fence.exitWrite(offset, length);
-                throw e;
-            }
-        }, local, replicated -> {
-            dirty.end(offset, length, replicated);
-            fence.exitWrite(offset, length);
-        });
+            persist(request, dirty.mark(offset, length));
+        }, () -> { });
+        return ack;
     }
 
-    private CompletionStage<Void> replicate(Frame.Type type, long offset, long length, ByteBuffer payload,
-            LongAdder errors, IoAction local, WriteProgressTracker.Finish finish) {
-        return replicate(type, offset, length, payload, errors, () -> { }, local, finish);
+    /** Waits for a request's marks; when they cannot be written, the request ends with its extents kept dirty. */
+    private void persist(Request r, long need) throws IOException {
+        try {
+            dirty.persist(need);
+        } catch (IOException e) {
+            r.finish().run(false);
+            throw e;
+        }
+    }
+
+    private CompletionStage<Void> replicate(Frame.Type type, LongAdder errors, IoAction local) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        if (enter(ack)) {
+            dispatch(new Request(type, 0, 0, null, errors, local, replicated -> { }, ack), () -> { }, () -> { });
+        }
+        return ack;
+    }
+
+    /**
+     * Runs a request in the pool once {@code admission} lets it; a failed admission fails the
+     * request. {@code unstarted} undoes what was done for the request if the pool refuses it.
+     */
+    private void dispatch(Request r, IoAction admission, Runnable unstarted) {
+        try {
+            io.execute(() -> {
+                try {
+                    admission.run();
+                } catch (IOException e) {
+                    r.errors().increment();
+                    r.ack().completeExceptionally(e);
+                    finished();
+                    return;
+                }
+                perform(r);
+            });
+        } catch (RejectedExecutionException e) {
+            // Lost a race with close(): the request never started.
+            unstarted.run();
+            finished();
+            r.ack().completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
+        }
     }
 
     /**
      * Sends the request to the secondary (first, so that it is on the wire before the client can
      * hear of it), runs it locally, and answers as the replication mode says.
      */
-    private CompletionStage<Void> replicate(Frame.Type type, long offset, long length, ByteBuffer payload,
-            LongAdder errors, IoAction prepare, IoAction local, WriteProgressTracker.Finish finish) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        if (!enter(ack)) {
-            return ack;
+    private void perform(Request r) {
+        ReplicationMode m = mode.get();
+        WriteProgressTracker tracker = new WriteProgressTracker(m, r.ack(), replicated -> {
+            try {
+                r.finish().run(replicated);
+            } finally {
+                finished();
+            }
+        }, this::beforeAck);
+        if (link == null) {
+            tracker.remoteDone(false);
+        } else {
+            RemoteLink.Pending p = link.send(r.type(), m.wantsReceipt() ? Frame.FLAG_RECEIPT : 0, r.offset(), r.length(),
+                    r.payload() == null ? null : r.payload().duplicate());
+            p.received().thenRun(tracker::remoteReceived);
+            p.done().whenComplete((reply, failure) -> tracker.remoteDone(failure == null && reply.error() == 0));
         }
         try {
-            io.execute(() -> {
-                try {
-                    prepare.run();
-                } catch (IOException e) {
-                    errors.increment();
-                    ack.completeExceptionally(e);
-                    finished();
-                    return;
-                }
-                ReplicationMode m = mode.get();
-                WriteProgressTracker tracker = new WriteProgressTracker(m, ack, replicated -> {
-                    try {
-                        finish.run(replicated);
-                    } finally {
-                        finished();
-                    }
-                }, this::beforeAck);
-                if (link == null) {
-                    tracker.remoteDone(false);
-                } else {
-                    RemoteLink.Pending p = link.send(type, m.wantsReceipt() ? Frame.FLAG_RECEIPT : 0, offset, length,
-                            payload == null ? null : payload.duplicate());
-                    p.received().thenRun(tracker::remoteReceived);
-                    p.done().whenComplete((reply, failure) -> tracker.remoteDone(failure == null && reply.error() == 0));
-                }
-                try {
-                    local.run();
-                    tracker.localDone(null);
-                } catch (IOException e) {
-                    errors.increment();
-                    tracker.localDone(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            finished();
-            ack.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
+            r.local().run();
+            tracker.localDone(null);
+        } catch (IOException e) {
+            r.errors().increment();
+            tracker.localDone(e);
         }
-        return ack;
+    }
+
+    /** A modifying request on its way through both components. */
+    private record Request(Frame.Type type, long offset, long length, ByteBuffer payload, LongAdder errors,
+            IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack) {
     }
 
     /** The first write acknowledged while the secondary is away marks this copy as moved on. */

@@ -21,14 +21,22 @@ final class SyncFence {
     }
 
     synchronized void enterWrite(long offset, long length) throws InterruptedException {
+        while (!tryEnterWrite(offset, length)) {
+            wait();
+        }
+    }
+
+    /** Enters like {@link #enterWrite} if no extent of the range is being synchronised, else returns false. */
+    synchronized boolean tryEnterWrite(long offset, long length) {
         int first = (int) (offset >>> extentShift);
         int last = (int) ((offset + Math.max(1, length) - 1) >>> extentShift);
-        while (anySyncing(first, last)) {
-            wait();
+        if (anySyncing(first, last)) {
+            return false;
         }
         for (int e = first; e <= last; e++) {
             writers.merge(e, 1, Integer::sum);
         }
+        return true;
     }
 
     synchronized void exitWrite(long offset, long length) {

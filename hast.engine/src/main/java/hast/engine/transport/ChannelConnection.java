@@ -97,6 +97,14 @@ final class ChannelConnection implements Connection {
         }
     }
 
+    @Override
+    public int writeAvailable(ByteBuffer src) throws IOException {
+        synchronized (writeLock) {
+            // The channel is non-blocking: this takes what the socket buffer has room for.
+            return channel.write(src);
+        }
+    }
+
     /** Waits until the selector's single key is ready, or the connection is closed by another thread. */
     private void await(Selector selector, long millis) throws IOException {
         try {

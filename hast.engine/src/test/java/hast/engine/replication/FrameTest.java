@@ -2,6 +2,7 @@ package hast.engine.replication;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,9 @@ import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import hast.api.transport.Connection;
 
@@ -118,5 +122,82 @@ class FrameTest {
         assertArrayEquals(w.bitmap(), back.bitmap());
         assertThrows(ProtocolException.class, () -> Greeting.Hello.decode(ByteBuffer.wrap(new byte[] {0, 50, 1})));
         assertThrows(ProtocolException.class, () -> Greeting.Welcome.decode(ByteBuffer.wrap(new byte[] {99})));
+    }
+
+    @Test
+    void aBufferedReaderTellsWhetherTheNextFrameWouldWait() throws IOException {
+        Bytes c = new Bytes();
+        FrameWriter w = new FrameWriter(c);
+        w.append(Frame.reply(Frame.Type.REPLY, 1, 0, null));
+        w.append(Frame.reply(Frame.Type.REPLY, 2, 5, ByteBuffer.wrap(new byte[] {4, 5})));
+        w.flush();
+        byte[] all = c.written.toByteArray();
+        // Everything but the last byte has arrived.
+        c.toRead = ByteBuffer.wrap(all, 0, all.length - 1);
+        FrameReader r = new FrameReader(c);
+        Frame first = r.next();
+        assertEquals(1, first.seq());
+        assertFalse(r.frameBuffered(), "the second frame lacks a byte");
+        c.toRead = ByteBuffer.wrap(all, all.length - 1, 1);
+        Frame second = r.next();
+        assertEquals(2, second.seq());
+        assertEquals(5, second.error());
+        assertEquals(ByteBuffer.wrap(new byte[] {4, 5}), second.payload());
+        assertThrows(EOFException.class, r::next);
+    }
+
+    @Test
+    void aBufferedReaderRefusesWhatTheUnbufferedOneRefuses() {
+        Bytes c = new Bytes();
+        c.toRead = header(1, 4, 100);
+        assertThrows(EOFException.class, () -> new FrameReader(c).next(), "payload missing");
+        c.toRead = ByteBuffer.wrap(new byte[] {0x48, 0x41});
+        assertThrows(ProtocolException.class, () -> new FrameReader(c).next(), "header cut short");
+        c.toRead = header(2, 4, 0);
+        assertThrows(ProtocolException.class, () -> new FrameReader(c).next(), "wrong version");
+    }
+
+    @Test
+    void concurrentSendersShareWritesAndEveryFrameArrivesWhole() throws Exception {
+        Bytes c = new Bytes();
+        FrameWriter w = new FrameWriter(c);
+        int senders = 8;
+        int frames = 200;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < senders; t++) {
+            int sender = t;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < frames; i++) {
+                    // Sizes from empty to larger than the writer's own buffer.
+                    int size = (i * 7919 + sender * 104_729) % (300 * 1024);
+                    byte[] data = new byte[size];
+                    Arrays.fill(data, (byte) (sender * 31 + i));
+                    w.send(Frame.request(Frame.Type.WRITE, 0, sender * 1_000_000L + i, i, size,
+                            size == 0 ? null : ByteBuffer.wrap(data)));
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        c.toRead = ByteBuffer.wrap(c.written.toByteArray());
+        FrameReader r = new FrameReader(c);
+        long[] next = new long[senders];
+        for (int n = 0; n < senders * frames; n++) {
+            Frame f = r.next();
+            int sender = (int) (f.seq() / 1_000_000);
+            int i = (int) (f.seq() % 1_000_000);
+            assertEquals(next[sender]++, i, "each sender's frames in its own order");
+            assertEquals(f.length(), f.payloadSize());
+            for (int k = 0; k < f.payloadSize(); k++) {
+                if (f.payload().get(k) != (byte) (sender * 31 + i)) {
+                    throw new AssertionError("frame " + f.seq() + " corrupted at byte " + k);
+                }
+            }
+        }
+        assertThrows(EOFException.class, r::next, "nothing more than was sent");
     }
 }

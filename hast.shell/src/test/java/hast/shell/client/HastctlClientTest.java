@@ -140,6 +140,9 @@ class HastctlClientTest {
             impostor.bind(UnixDomainSocketAddress.of(socket));
             Thread answer = new Thread(() -> {
                 try (SocketChannel c = impostor.accept()) {
+                    // Take the request first: answering and closing under a client still writing would
+                    // make its send fail (EPIPE) instead of its read of the reply.
+                    c.read(ByteBuffer.allocate(64 * 1024));
                     c.write(ByteBuffer.wrap("HTTP/1.0 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);

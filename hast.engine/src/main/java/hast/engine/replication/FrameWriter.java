@@ -1,0 +1,92 @@
+package hast.engine.replication;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+import hast.api.transport.Connection;
+
+/**
+ * Writes the frames of one connection, header and payload together. Senders never wait for each
+ * other: a frame is queued, and whichever sender holds the connection writes every frame queued
+ * meanwhile in one system call, so many requests in flight share their writes instead of
+ * convoying on a lock.
+ */
+public final class FrameWriter {
+    private static final int BUFFER = 256 * 1024;
+
+    private final Connection connection;
+    private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock writing = new ReentrantLock();
+    /** Guarded by {@code writing}. */
+    private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+
+    public FrameWriter(Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Sends a frame: it is on the wire, or queued behind a sender that is writing and will write
+     * it too, when this returns.
+     *
+     * @throws IOException when this call wrote and the connection failed; the frames queued with
+     *                     it are lost, and the caller is expected to drop the connection
+     */
+    public void send(Frame f) throws IOException {
+        queue.add(f);
+        while (!queue.isEmpty() && writing.tryLock()) {
+            try {
+                for (Frame next = queue.poll(); next != null; next = queue.poll()) {
+                    append(next);
+                }
+                flush();
+            } finally {
+                writing.unlock();
+            }
+        }
+    }
+
+    /**
+     * Buffers a frame without writing it yet, for a single writer that answers a burst of requests
+     * and then calls {@link #flush()}.
+     */
+    public void append(Frame f) throws IOException {
+        writing.lock();
+        try {
+            int payload = f.payloadSize();
+            if (out.remaining() < Frame.HEADER + payload) {
+                flush();
+            }
+            f.encodeHeader(out);
+            if (payload == 0) {
+                return;
+            }
+            if (payload <= out.remaining()) {
+                out.put(f.payload().duplicate());
+            } else {
+                // Too large to stage: the header goes first, then the payload from its own buffer.
+                flush();
+                connection.writeFully(f.payload().duplicate());
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** Writes what is buffered. */
+    public void flush() throws IOException {
+        writing.lock();
+        try {
+            out.flip();
+            try {
+                connection.writeFully(out);
+            } finally {
+                out.clear();
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+}
