@@ -31,12 +31,14 @@ final class Transmission {
     private final String label;
     private final Semaphore requests = new Semaphore(MAX_REQUESTS);
     private final Semaphore payload = new Semaphore(MAX_PAYLOAD);
+    private final PayloadBuffers buffers;
 
     /** @param label names the export and the client in log lines */
     Transmission(Wire wire, Export export, ReplyWriter replies, String label) {
         this.wire = wire;
         this.export = export;
         this.device = export.device();
+        this.buffers = new PayloadBuffers(device.maxRequest());
         this.replies = replies;
         this.label = label;
     }
@@ -88,11 +90,13 @@ final class Transmission {
         // A device whose largest request exceeds the whole budget still gets one request at a time.
         int permits = Math.min(bytes, MAX_PAYLOAD);
         payload.acquire(permits);
+        ByteBuffer data = request.movesData() ? buffers.take(bytes) : null;
         Runnable release = () -> {
+            // The device is done with the buffer (its request completed) and so is the reply.
+            buffers.give(data);
             payload.release(permits);
             requests.release();
         };
-        ByteBuffer data = request.movesData() ? ByteBuffer.allocate(bytes) : null;
         if (request.type() == Nbd.CMD_WRITE) {
             try {
                 wire.readInto(data);

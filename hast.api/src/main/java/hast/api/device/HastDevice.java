@@ -14,6 +14,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * (0 is the first byte of user data). A request outside {@code [0, size())} fails with
  * {@link IllegalArgumentException}; an I/O failure completes the stage exceptionally with an
  * {@link java.io.IOException}.
+ *
+ * <p>A request's buffer belongs to the device until its stage completes and not a moment longer:
+ * the caller may reuse it then (callers pool direct buffers for large requests).
  */
 @ProviderType
 public interface HastDevice {

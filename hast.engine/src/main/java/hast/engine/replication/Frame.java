@@ -28,6 +28,8 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     static final int HEADER = 40;
     /** Largest payload: a maximal request, or a handshake with a large activemap. */
     static final int MAX_PAYLOAD = 64 << 20;
+    /** Largest payload of a data request or reply: the largest request (the reference's MAXPHYS). */
+    public static final int MAX_REQUEST_PAYLOAD = 1 << 20;
 
     /** Requests from the primary, answers from the secondary. */
     public enum Type {

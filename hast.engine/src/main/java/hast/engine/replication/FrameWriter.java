@@ -9,10 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import hast.api.transport.Connection;
 
 /**
- * Writes the frames of one connection, header and payload together. Senders never wait for each
- * other: a frame is queued, and whichever sender holds the connection writes every frame queued
- * meanwhile in one system call, so many requests in flight share their writes instead of
- * convoying on a lock.
+ * Writes the frames of one connection, header and payload together. A frame is queued, and
+ * whichever sender holds the connection writes every frame queued meanwhile in one system call,
+ * so many requests in flight share their writes: a sender that had to wait for the connection
+ * usually finds its frame written already.
  */
 public final class FrameWriter {
     private static final int BUFFER = 256 * 1024;
@@ -28,23 +28,22 @@ public final class FrameWriter {
     }
 
     /**
-     * Sends a frame: it is on the wire, or queued behind a sender that is writing and will write
-     * it too, when this returns.
+     * Sends a frame. When this returns its payload has been consumed (written, or copied into
+     * this writer's buffer and written), so the caller may reuse it.
      *
      * @throws IOException when this call wrote and the connection failed; the frames queued with
-     *                     it are lost, and the caller is expected to drop the connection
+     *                     it may be lost, and the caller is expected to drop the connection
      */
     public void send(Frame f) throws IOException {
         queue.add(f);
-        while (!queue.isEmpty() && writing.tryLock()) {
-            try {
-                for (Frame next = queue.poll(); next != null; next = queue.poll()) {
-                    append(next);
-                }
-                flush();
-            } finally {
-                writing.unlock();
+        writing.lock();
+        try {
+            for (Frame next = queue.poll(); next != null; next = queue.poll()) {
+                append(next);
             }
+            flush();
+        } finally {
+            writing.unlock();
         }
     }
 

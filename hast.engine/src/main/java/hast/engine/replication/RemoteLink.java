@@ -197,7 +197,7 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     private void receive(Session c) {
-        FrameReader reader = new FrameReader(c.connection());
+        FrameReader reader = new FrameReader(c.connection(), false);
         try {
             while (true) {
                 Frame f = reader.next();

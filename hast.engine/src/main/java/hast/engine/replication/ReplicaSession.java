@@ -3,6 +3,8 @@ package hast.engine.replication;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -13,7 +15,7 @@ import hast.api.transport.Connection;
  * The secondary's side of one connection, after the handshake: requests are carried out one at
  * a time in arrival order and answered in the same order; the answers to requests that arrived
  * together are written together. For memsync writes a RECEIVED answer goes out as soon as the
- * data is in memory, before the disk write.
+ * data is in memory, before the disk writes of its burst.
  */
 public final class ReplicaSession {
     private static final Logger LOG = Logger.getLogger(ReplicaSession.class.getName());
@@ -49,45 +51,28 @@ public final class ReplicaSession {
 
     /** Serves until the connection ends; returns the reason. */
     public String serve() {
-        FrameReader reader = new FrameReader(connection);
+        FrameReader reader = new FrameReader(connection, true);
         FrameWriter writer = new FrameWriter(connection);
         boolean first = true;
         try {
             while (true) {
-                if (!reader.frameBuffered()) {
-                    // Answers to a burst go out together, before waiting for more work.
-                    writer.flush();
+                // The answers to a burst go out together, before waiting for more work.
+                writer.flush();
+                List<Frame> burst = new ArrayList<>();
+                // Only the first frame of a burst can be large (the rest were buffered whole), so the
+                // reader's reused buffer for large payloads is never needed twice in one burst.
+                burst.add(reader.next());
+                while (reader.frameBuffered()) {
+                    burst.add(reader.next());
                 }
-                Frame f = reader.next();
-                if (f.type() == Frame.Type.KEEPALIVE) {
-                    writer.append(Frame.reply(Frame.Type.REPLY, 0, 0, null));
-                    continue;
-                }
-                if (first) {
+                if (first && burst.stream().anyMatch(f -> f.type() != Frame.Type.KEEPALIVE)) {
                     replica.firstRequest();
                     first = false;
                 }
-                if (f.type() == Frame.Type.WRITE && (f.flags() & Frame.FLAG_RECEIPT) != 0) {
-                    // memsync: the primary waits for this, not for the disk write below.
-                    writer.append(Frame.reply(Frame.Type.RECEIVED, f.seq(), 0, null));
-                    writer.flush();
+                acknowledgeReceipt(burst, writer);
+                for (Frame f : burst) {
+                    writer.append(answer(f));
                 }
-                ByteBuffer data = null;
-                int error;
-                if (!valid(f)) {
-                    error = EINVAL;
-                } else {
-                    try {
-                        data = execute(f);
-                        error = 0;
-                    } catch (IOException e) {
-                        LOG.log(Level.WARNING, "[{0}] {1} at {2} failed: {3}",
-                                new Object[] {resource, f.type(), f.offset(), e.getMessage()});
-                        error = EIO;
-                    }
-                }
-                replica.count(f.type(), error != 0);
-                writer.append(Frame.reply(Frame.Type.REPLY, f.seq(), error, data));
             }
         } catch (IOException e) {
             return e.getMessage();
@@ -98,6 +83,43 @@ public final class ReplicaSession {
                 // Ending anyway.
             }
         }
+    }
+
+    /** memsync: the primary waits for these, not for the disk writes, so they go out first. */
+    private static void acknowledgeReceipt(List<Frame> burst, FrameWriter writer) throws IOException {
+        boolean any = false;
+        for (Frame f : burst) {
+            if (f.type() == Frame.Type.WRITE && (f.flags() & Frame.FLAG_RECEIPT) != 0) {
+                writer.append(Frame.reply(Frame.Type.RECEIVED, f.seq(), 0, null));
+                any = true;
+            }
+        }
+        if (any) {
+            writer.flush();
+        }
+    }
+
+    /** Carries out one request; the reply says how it went. */
+    private Frame answer(Frame f) throws ProtocolException {
+        if (f.type() == Frame.Type.KEEPALIVE) {
+            return Frame.reply(Frame.Type.REPLY, 0, 0, null);
+        }
+        ByteBuffer data = null;
+        int error;
+        if (!valid(f)) {
+            error = EINVAL;
+        } else {
+            try {
+                data = execute(f);
+                error = 0;
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "[{0}] {1} at {2} failed: {3}",
+                        new Object[] {resource, f.type(), f.offset(), e.getMessage()});
+                error = EIO;
+            }
+        }
+        replica.count(f.type(), error != 0);
+        return Frame.reply(Frame.Type.REPLY, f.seq(), error, data);
     }
 
     private boolean valid(Frame f) throws ProtocolException {

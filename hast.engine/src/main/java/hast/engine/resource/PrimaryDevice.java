@@ -31,7 +31,7 @@ import hast.engine.replication.RemoteLink;
 final class PrimaryDevice implements HastDevice {
     private static final Logger LOG = Logger.getLogger(PrimaryDevice.class.getName());
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
-    static final int MAX_REQUEST = 1 << 20;
+    static final int MAX_REQUEST = Frame.MAX_REQUEST_PAYLOAD;
     /**
      * Local I/O threads: as many as an NBD connection may have requests in flight, because a request
      * waiting for its activemap mark holds a thread, and the marks of all waiting requests share

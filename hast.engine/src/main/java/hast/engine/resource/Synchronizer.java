@@ -39,6 +39,8 @@ final class Synchronizer implements AutoCloseable {
     private final PrimaryPairing pairing;
     private final Consumer<HastEvent> events;
     private final Thread thread;
+    /** Where the synchronisation thread reads chunks to send; direct, so neither read nor send copies them. */
+    private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
     private boolean requested;
     private volatile boolean closed;
     private final AtomicLong synced = new AtomicLong();
@@ -218,7 +220,8 @@ final class Synchronizer implements AutoCloseable {
                 if (fromSecondary) {
                     reply = link.send(Frame.Type.READ, Frame.FLAG_SYNC, at, length, null).done();
                 } else {
-                    ByteBuffer chunk = ByteBuffer.allocate(length);
+                    // The frame is on the wire when send returns, so one buffer serves every chunk.
+                    chunk.clear().limit(length);
                     provider.read(chunk, localoff + at);
                     reply = link.send(Frame.Type.WRITE, Frame.FLAG_SYNC, at, length, chunk.flip()).done();
                 }

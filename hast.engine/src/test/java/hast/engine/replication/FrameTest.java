@@ -134,7 +134,7 @@ class FrameTest {
         byte[] all = c.written.toByteArray();
         // Everything but the last byte has arrived.
         c.toRead = ByteBuffer.wrap(all, 0, all.length - 1);
-        FrameReader r = new FrameReader(c);
+        FrameReader r = new FrameReader(c, false);
         Frame first = r.next();
         assertEquals(1, first.seq());
         assertFalse(r.frameBuffered(), "the second frame lacks a byte");
@@ -150,11 +150,11 @@ class FrameTest {
     void aBufferedReaderRefusesWhatTheUnbufferedOneRefuses() {
         Bytes c = new Bytes();
         c.toRead = header(1, 4, 100);
-        assertThrows(EOFException.class, () -> new FrameReader(c).next(), "payload missing");
+        assertThrows(EOFException.class, () -> new FrameReader(c, false).next(), "payload missing");
         c.toRead = ByteBuffer.wrap(new byte[] {0x48, 0x41});
-        assertThrows(ProtocolException.class, () -> new FrameReader(c).next(), "header cut short");
+        assertThrows(ProtocolException.class, () -> new FrameReader(c, false).next(), "header cut short");
         c.toRead = header(2, 4, 0);
-        assertThrows(ProtocolException.class, () -> new FrameReader(c).next(), "wrong version");
+        assertThrows(ProtocolException.class, () -> new FrameReader(c, false).next(), "wrong version");
     }
 
     @Test
@@ -184,7 +184,7 @@ class FrameTest {
         }
         pool.shutdown();
         c.toRead = ByteBuffer.wrap(c.written.toByteArray());
-        FrameReader r = new FrameReader(c);
+        FrameReader r = new FrameReader(c, false);
         long[] next = new long[senders];
         for (int n = 0; n < senders * frames; n++) {
             Frame f = r.next();
