@@ -48,6 +48,7 @@ final class PrimaryDevice implements HastDevice {
     private final long datasize;
     private final DirtyExtents dirty;
     private final SyncFence fence;
+    private final WriteOrder order = new WriteOrder();
     private final RemoteLink link;
     private final Supplier<ReplicationMode> mode;
     private final PrimaryPairing pairing;
@@ -193,12 +194,13 @@ final class PrimaryDevice implements HastDevice {
 
     /**
      * A modifying request: its extents are dirty on disk before any component touches data, it
-     * waits for a synchronisation of its extent to finish, and the extents stay dirty unless both
-     * components stored it.
+     * waits for a synchronisation of its extent to finish and for overlapping writes in flight
+     * (see {@link WriteOrder}), and the extents stay dirty unless both components stored it.
      *
-     * <p>A small request whose extents are marked on disk already runs in the caller's thread: the
-     * hand-off to the pool would cost more than the request itself (a page-cache write and a frame
-     * on the socket). One that must wait, for a mark or a synchronisation, waits in the pool.
+     * <p>A small request that need not wait for anything runs in the caller's thread: the hand-off
+     * to the pool would cost more than the request itself (a page-cache write and a frame on the
+     * socket). One that must wait, for a mark, a synchronisation or an overlapping write, goes on
+     * waiting in the pool from the step it could not pass.
      */
     private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload,
             LongAdder errors, IoAction local) {
@@ -210,26 +212,44 @@ final class PrimaryDevice implements HastDevice {
             dirty.end(offset, length, replicated);
             fence.exitWrite(offset, length);
         };
-        Request request = new Request(type, offset, length, payload, errors, local, finish, ack);
-        if (length <= INLINE_MAX && fence.tryEnterWrite(offset, length)) {
-            long need = dirty.mark(offset, length);
-            if (dirty.isDurable(need)) {
-                perform(request);
-            } else {
-                dispatch(request, () -> persist(request, need), () -> finish.run(false));
-            }
+        Request request = new Request(type, offset, length, payload, errors, local, finish, ack, true);
+        Runnable unstarted = () -> finish.run(false);
+        if (length > INLINE_MAX || !fence.tryEnterWrite(offset, length)) {
+            dispatch(request, () -> {
+                try {
+                    fence.enterWrite(offset, length);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                persist(request, dirty.mark(offset, length));
+                holdOrder(request);
+            }, () -> { });
             return ack;
         }
-        dispatch(request, () -> {
-            try {
-                fence.enterWrite(offset, length);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            persist(request, dirty.mark(offset, length));
-        }, () -> { });
+        long need = dirty.mark(offset, length);
+        if (!dirty.isDurable(need)) {
+            dispatch(request, () -> {
+                persist(request, need);
+                holdOrder(request);
+            }, unstarted);
+        } else if (!order.tryHold(offset, length)) {
+            dispatch(request, () -> holdOrder(request), unstarted);
+        } else {
+            perform(request);
+        }
         return ack;
+    }
+
+    /** Waits for overlapping writes in flight; interrupted, the request ends with its extents kept dirty. */
+    private void holdOrder(Request r) throws IOException {
+        try {
+            order.hold(r.offset(), r.length());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            r.finish().run(false);
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** Waits for a request's marks; when they cannot be written, the request ends with its extents kept dirty. */
@@ -245,7 +265,7 @@ final class PrimaryDevice implements HastDevice {
     private CompletionStage<Void> replicate(Frame.Type type, LongAdder errors, IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         if (enter(ack)) {
-            dispatch(new Request(type, 0, 0, null, errors, local, replicated -> { }, ack), () -> { }, () -> { });
+            dispatch(new Request(type, 0, 0, null, errors, local, replicated -> { }, ack, false), () -> { }, () -> { });
         }
         return ack;
     }
@@ -296,18 +316,27 @@ final class PrimaryDevice implements HastDevice {
             p.received().thenRun(tracker::remoteReceived);
             p.done().whenComplete((reply, failure) -> tracker.remoteDone(failure == null && reply.error() == 0));
         }
+        IOException failed = null;
         try {
             r.local().run();
-            tracker.localDone(null);
         } catch (IOException e) {
             r.errors().increment();
-            tracker.localDone(e);
+            failed = e;
+        } finally {
+            if (r.ordered()) {
+                order.release(r.offset(), r.length());
+            }
         }
+        tracker.localDone(failed);
     }
 
-    /** A modifying request on its way through both components. */
+    /**
+     * A request on its way through both components.
+     *
+     * @param ordered whether it holds its range in {@link WriteOrder} (every modifying request)
+     */
     private record Request(Frame.Type type, long offset, long length, ByteBuffer payload, LongAdder errors,
-            IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack) {
+            IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered) {
     }
 
     /** The first write acknowledged while the secondary is away marks this copy as moved on. */
