@@ -152,6 +152,18 @@ class TwoNodeIT {
     }
 
     @Test
+    void overlappingWritesInFlightTogetherLeaveBothCopiesEqual() throws Exception {
+        pair();
+        // 32 writes in flight over 1 MiB, 4 to 256 KiB each (the large ones run on the pool's threads):
+        // most overlap another one in flight, each with fresh data.
+        run(alpha, "fio", "--name=overlap", "--ioengine=nbd", "--uri=" + url(nbdAlpha), "--rw=randwrite",
+                "--bsrange=4k-256k", "--iodepth=32", "--offset=8m", "--size=1m", "--io_size=256m", "--refill_buffers",
+                "--randrepeat=0", "--norandommap").expect(0);
+        awaitInSync();
+        assertDataEqual();
+    }
+
+    @Test
     void aSecondaryOutageCopiesOnlyTheExtentsWrittenMeanwhile() throws Exception {
         pair();
         beta.crash();
