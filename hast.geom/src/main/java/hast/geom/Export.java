@@ -16,6 +16,8 @@ final class Export {
     private final String name;
     private final String description;
     private final HastDevice device;
+    /** Shared by the export's connections, so that idle buffers outlive a client that comes and goes. */
+    private final PayloadBuffers buffers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean withdrawn;
@@ -25,6 +27,7 @@ final class Export {
         this.name = name;
         this.description = description;
         this.device = device;
+        this.buffers = new PayloadBuffers(device.maxRequest());
     }
 
     String name() {
@@ -37,6 +40,10 @@ final class Export {
 
     HastDevice device() {
         return device;
+    }
+
+    PayloadBuffers buffers() {
+        return buffers;
     }
 
     /** Counts a request in; false once the export is being withdrawn (the request must be refused). */

@@ -38,7 +38,7 @@ final class Transmission {
         this.wire = wire;
         this.export = export;
         this.device = export.device();
-        this.buffers = new PayloadBuffers(device.maxRequest());
+        this.buffers = export.buffers();
         this.replies = replies;
         this.label = label;
     }
