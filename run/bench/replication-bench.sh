@@ -7,7 +7,11 @@
 # Usage:  run/bench/replication-bench.sh        (after: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hastbench SIZE_MB=1024 RUNTIME=8 RAMP=2 MODES="fullsync memsync async"
 #         TESTS="w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"
-# For QEMU's active mirror in the same run, add ../shared/bench/peer-bench.sh (see peers.md).
+#         KEEPDIRTY="64"      hastctl create -k values to run each mode with (64 is the default;
+#                             "64 1024" adds a run whose working set fits the keepdirty list)
+#         PEERS="qsd-mirror-kit"  targets of ../shared/bench/peer-bench.sh run in the same session
+#                             (QEMU's active mirror; "" to skip; needs qemu-storage-daemon and socat)
+# Every file is written in full before it is measured, so no target pays for block allocation.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 DIR=${DIR:-/tmp/hastbench}
@@ -16,6 +20,9 @@ RUNTIME=${RUNTIME:-8}
 RAMP=${RAMP:-2}
 MODES=${MODES:-"fullsync memsync async"}
 TESTS=${TESTS:-"w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"}
+KEEPDIRTY=${KEEPDIRTY:-64}
+PEERS=${PEERS-qsd-mirror-kit}
+PEER_BENCH=${PEER_BENCH:-$here/../../shared/bench/peer-bench.sh}
 for c in fio nbdcopy nbdkit nbdinfo jq bc; do
     command -v $c >/dev/null || { echo "missing $c: apt-get install fio libnbd-bin nbdkit jq bc" >&2; exit 69; }
 done
@@ -66,8 +73,8 @@ log "$(nproc) cpus; $(fio --version); $(nbdkit --version | head -1); java $(java
 log "preparing a ${SIZE_MB} MiB random source image"
 dd if=/dev/urandom of="$DIR/src.img" bs=1M count="$SIZE_MB" iflag=fullblock status=none
 
-# Baseline: nbdkit's file plugin on a Unix socket, a file the size of HAST's data area.
-truncate -s "${SIZE_MB}M" "$DIR/kit.img"
+# Baseline: nbdkit's file plugin on a Unix socket, over a file as large as HAST's data area.
+cp "$DIR/src.img" "$DIR/kit.img"
 nbdkit -f -U "$DIR/kit.sock" file "$DIR/kit.img" & PIDS+=($!)
 for _ in $(seq 50); do nbdinfo "nbd+unix:///?socket=$DIR/kit.sock" >/dev/null 2>&1 && break; sleep 0.1; done
 log "target nbdkit"
@@ -77,7 +84,9 @@ kill "${PIDS[-1]}"
 conf=$DIR/hast.conf
 ctl() { HAST_NODE=$1 "$here/hastctl" "${@:2}" -c "$conf"; }
 peak_rss() { awk '/VmHWM/{print $2}' "/proc/$(cat "$DIR/$1.pid")/status"; }
-for mode in $MODES; do
+run_hast() {  # mode keepdirty
+    local mode=$1 k=$2 target=hast-$1
+    [ "$k" = 64 ] || target=hast-$1-k$k
     cat >"$conf" <<CONF
 replication $mode
 on alpha { control uds://$DIR/alpha.ctl pidfile $DIR/alpha.pid listen tcp4://127.0.0.1:28457 export uds://$DIR/hast.sock }
@@ -88,46 +97,75 @@ resource bench {
 }
 CONF
     for n in alpha beta; do
-        rm -f "$DIR/$n.img"; truncate -s "$((SIZE_MB + 1))M" "$DIR/$n.img"
-        ctl $n create bench >/dev/null
+        dd if=/dev/zero of="$DIR/$n.img" bs=1M count="$((SIZE_MB + 1))" status=none
+        ctl $n create -k "$k" bench >/dev/null
         HAST_NODE=$n HASTD_LOG=$DIR/$n.log "$here/hastd" -c "$conf"
     done
     uri="nbd+unix:///bench?socket=$DIR/hast.sock"
     idle_a=$(awk '/VmRSS/{print $2}' "/proc/$(cat "$DIR/alpha.pid")/status")
-    printf 'hast-%s\tidle_rss_kib\t%s\t-\n' "$mode" "$idle_a" >>"$RES"
+    printf '%s\tidle_rss_kib\t%s\t-\n' "$target" "$idle_a" >>"$RES"
     ctl alpha role primary bench
-    if [ "$mode" = fullsync ]; then
-        # Initial synchronisation: the primary holds the image, a fresh secondary joins.
-        nbdcopy --flush "$DIR/src.img" "$uri"
-        ctl beta role secondary bench
-        # The daemon times the pass itself; polling it with hastctl would steal a core meanwhile.
-        until grep -q 'Synchronization complete' "$DIR/alpha.log"; do sleep 0.2; done
-        ms=$(grep -o 'synchronized in [0-9]* ms' "$DIR/alpha.log" | tail -1 | awk '{print $3}')
-        printf 'hast-%s\tinitial_sync_s\t%s\t-\n' "$mode" "$(echo "$ms / 1000" | bc -l)" >>"$RES"
-        log "  initial sync of $SIZE_MB MiB: $ms ms"
-    else
-        ctl beta role secondary bench
-        until ctl alpha list bench | grep -q 'status: complete'; do sleep 0.2; done
-    fi
-    log "target hast-$mode"
-    workload "hast-$mode" "$uri"
+    # Initial synchronisation: the primary holds the image, a fresh secondary joins.
+    nbdcopy --flush "$DIR/src.img" "$uri"
+    ctl beta role secondary bench
+    # The daemon times the pass itself; polling it with hastctl would steal a core meanwhile.
+    until grep -q 'Synchronization complete' "$DIR/alpha.log"; do sleep 0.2; done
+    ms=$(grep -o 'synchronized in [0-9]* ms' "$DIR/alpha.log" | tail -1 | awk '{print $3}')
+    printf '%s\tinitial_sync_s\t%s\t-\n' "$target" "$(echo "$ms / 1000" | bc -l)" >>"$RES"
+    log "  initial sync of $SIZE_MB MiB: $ms ms"
+    log "target $target"
+    workload "$target" "$uri"
     until ctl alpha list bench | grep -q 'dirty: 0 '; do sleep 0.1; done
-    printf 'hast-%s\tpeak_rss_kib_primary\t%s\t-\n' "$mode" "$(peak_rss alpha)" >>"$RES"
-    printf 'hast-%s\tpeak_rss_kib_secondary\t%s\t-\n' "$mode" "$(peak_rss beta)" >>"$RES"
+    printf '%s\tpeak_rss_kib_primary\t%s\t-\n' "$target" "$(peak_rss alpha)" >>"$RES"
+    printf '%s\tpeak_rss_kib_secondary\t%s\t-\n' "$target" "$(peak_rss beta)" >>"$RES"
     for n in alpha beta; do kill "$(cat "$DIR/$n.pid")"; done
     for n in alpha beta; do while [ -f "$DIR/$n.pid" ]; do sleep 0.1; done; done
+}
+for k in $KEEPDIRTY; do
+    for mode in $MODES; do run_hast "$mode" "$k"; done
 done
 
-# Report: every figure with its ratio to nbdkit's for the same test.
+# The peers, with the same clients, in the same session.
+if [ -n "$PEERS" ]; then
+    if [ -f "$PEER_BENCH" ]; then
+        log "peers: $PEERS (via $PEER_BENCH)"
+        DIR=$DIR/peer SIZE_MB=$SIZE_MB REPS=1 RUNTIME=$RUNTIME RAMP=$RAMP TARGETS="$PEERS" TESTS="$TESTS" \
+            bash "$PEER_BENCH" >"$DIR/peer.out" 2>"$DIR/peer.err" || log "peer-bench failed: see $DIR/peer.err"
+        [ -f "$DIR/peer/results.tsv" ] && awk -F'\t' -v OFS='\t' '$2 != "replica_identical" && $2 != "write_blocked_while_replica_paused" {
+            t = $2; if (t == "mirror_initial_sync_s") t = "initial_sync_s"; print $1, t, $4, $5 }' \
+            "$DIR/peer/results.tsv" >>"$RES"
+    else
+        log "no $PEER_BENCH: peers skipped"
+    fi
+fi
+
+# Report: one row per test, one column per target, each figure with its ratio to nbdkit's.
 echo
-printf '%-16s %-14s %12s %8s\n' target test value "x nbdkit"
-while IFS=$'\t' read -r target test value lat; do
-    base=$(awk -F'\t' -v t="$test" '$1=="nbdkit" && $2==t {print $3}' "$RES")
-    ratio=-
-    [ -n "$base" ] && ratio=$(printf '%.2f' "$(echo "$value / $base" | bc -l)")
-    printf '%-16s %-14s %12.1f %8s\n' "$target" "$test" "$value" "$ratio"
-done <"$RES"
+awk -F'\t' '
+    { if (!($1 in seen)) { seen[$1] = 1; T[++nt] = $1 } if (!($2 in sseen)) { sseen[$2] = 1; S[++ns] = $2 } v[$1 SUBSEP $2] = $3 }
+    END {
+        unit["w4k_qd1"] = "IOPS"; unit["w4k_qd32"] = "IOPS"; unit["w4k_qd1_flush"] = "IOPS"
+        unit["w1m_qd1"] = "MiB/s"; unit["w1m_qd8"] = "MiB/s"; unit["nbdcopy"] = "MiB/s"
+        unit["initial_sync_s"] = "s"; unit["idle_rss_kib"] = "KiB"
+        unit["peak_rss_kib_primary"] = "KiB"; unit["peak_rss_kib_secondary"] = "KiB"
+        head = "| test | unit"; line = "|---|---"
+        for (i = 1; i <= nt; i++) { head = head " | " T[i]; line = line "|---:" }
+        print head " |"; print line "|"
+        for (j = 1; j <= ns; j++) {
+            s = S[j]; row = "| " s " | " unit[s]
+            for (i = 1; i <= nt; i++) {
+                x = v[T[i] SUBSEP s]; b = v["nbdkit" SUBSEP s]
+                if (x == "") cell = "-"
+                else if (b != "" && T[i] != "nbdkit" && unit[s] != "KiB" && unit[s] != "s") cell = sprintf("%.0f (%.2f)", x, x / b)
+                else if (unit[s] == "s") cell = sprintf("%.2f", x)
+                else cell = sprintf("%.0f", x)
+                row = row " | " cell
+            }
+            print row " |"
+        }
+    }' "$RES"
 kit_copy=$(awk -F'\t' '$1=="nbdkit" && $2=="nbdcopy" {print $4}' "$RES")
-sync_s=$(awk -F'\t' '$2=="initial_sync_s" {print $3}' "$RES")
-[ -n "$sync_s" ] && [ -n "$kit_copy" ] && printf '\ninitial sync %.2f s vs nbdcopy to nbdkit %.2f s: %.2f x\n' \
-    "$sync_s" "$kit_copy" "$(echo "$sync_s / $kit_copy" | bc -l)"
+echo
+awk -F'\t' -v kit="$kit_copy" '$2 == "initial_sync_s" && kit > 0 {
+    printf "initial sync of %s MiB, %s: %.2f s vs nbdcopy to nbdkit %.2f s: %.2f x\n", '"$SIZE_MB"', $1, $3, kit, $3 / kit }' "$RES"
+echo "per-target figures: $RES"
