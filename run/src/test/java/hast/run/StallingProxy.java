@@ -13,12 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback TCP relay that a test can stall: while stalled it forwards nothing and closes
  * nothing, as a cut cable does; {@link #heal()} drops the stalled connections and relays again.
+ * It can also damage one byte on its way to the target, as a faulty link does.
  */
 final class StallingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean stalled;
+    /** Bytes whose next passage towards the target gets its first byte flipped, or {@code null}. */
+    private volatile byte[] damage;
 
     StallingProxy(int target) throws IOException {
         this.target = target;
@@ -34,6 +37,16 @@ final class StallingProxy implements AutoCloseable {
 
     void stall() {
         stalled = true;
+    }
+
+    /** Flips the first byte of the next occurrence of {@code marker} that goes to the target. */
+    void damageNext(byte[] marker) {
+        damage = marker.clone();
+    }
+
+    /** Whether the damage asked for has been done. */
+    boolean damaged() {
+        return damage == null;
     }
 
     void heal() throws IOException {
@@ -60,15 +73,15 @@ final class StallingProxy implements AutoCloseable {
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean towardsTarget) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -81,6 +94,9 @@ final class StallingProxy implements AutoCloseable {
                     }
                     if (from.isClosed()) {
                         return;
+                    }
+                    if (towardsTarget) {
+                        damageIn(buf, n);
                     }
                     out.write(buf, 0, n);
                 }
@@ -99,6 +115,21 @@ final class StallingProxy implements AutoCloseable {
         }, "proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Damages the marker if it lies whole in this read (markers are short, reads are large). */
+    private void damageIn(byte[] buf, int n) {
+        byte[] marker = damage;
+        if (marker == null) {
+            return;
+        }
+        for (int i = 0; i + marker.length <= n; i++) {
+            if (java.util.Arrays.equals(buf, i, i + marker.length, marker, 0, marker.length)) {
+                buf[i] ^= 0x01;
+                damage = null;
+                return;
+            }
+        }
     }
 
     @Override

@@ -3,9 +3,17 @@ package hast.api.control;
 /**
  * Request counters of one resource since its role last changed. Error counters count local-disk
  * failures only (including activemap writes and flushes).
+ *
+ * @param dataBytes            bytes of data this node sent to its peer, before compression
+ * @param wireBytes            what they took on the wire, compressed and with their codec blocks
+ * @param compressionFallbacks payloads sent uncompressed because the configured compressor was
+ *                             missing on this node or on the peer
+ * @param checksumFailures     payloads received damaged (a digest that differs, or data that does
+ *                             not decode): never written, their requests failed
  */
 public record Statistics(long reads, long writes, long deletes, long flushes, long activemapUpdates,
-        long readErrors, long writeErrors, long deleteErrors, long flushErrors) {
+        long readErrors, long writeErrors, long deleteErrors, long flushErrors, long dataBytes, long wireBytes,
+        long compressionFallbacks, long checksumFailures) {
 
-    public static final Statistics ZERO = new Statistics(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final Statistics ZERO = new Statistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

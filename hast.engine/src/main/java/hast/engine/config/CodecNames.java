@@ -1,14 +1,18 @@
 package hast.engine.config;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The codec names hast.conf accepts for {@code checksum} and {@code compression}. The grammar takes
- * any well-formed name so that codec bundles can add names later; the known names live here only,
- * and opening the list up means changing {@link #isKnown} alone.
+ * The codec names of hast.conf's {@code checksum} and {@code compression}. The parser takes any
+ * well-formed name, since codec bundles bring names of their own at run time; whether a name
+ * names a codec is the running node's question ({@link #check}), asked when a configuration is
+ * loaded. The reference's names are always accepted there: their bundles may be stopped for an
+ * update, and data then goes uncompressed (or replication pauses) until they are back.
  */
-enum CodecNames {
+public enum CodecNames {
     CHECKSUM("checksum", "none", List.of("none", "crc32", "sha256")),
     COMPRESSION("compression", "hole", List.of("none", "hole", "lzf"));
 
@@ -33,12 +37,18 @@ enum CodecNames {
         return WELL_FORMED.matcher(name).matches();
     }
 
-    boolean isKnown(String name) {
-        return known.contains(name);
-    }
-
-    /** The message for a name that is well formed but names no codec. */
-    String unknown(String name) {
-        return "Unknown " + keyword + " '" + name + "' (known: " + String.join(", ", known) + ")";
+    /**
+     * Checks the names a resource's configuration gives against what this node has.
+     *
+     * @param available the compressions or checksums registered now, built-in ones included
+     * @return {@code null} when the name is the reference's or available, else the problem
+     */
+    public String check(String name, Set<String> available) {
+        if (known.contains(name) || available.contains(name)) {
+            return null;
+        }
+        Set<String> all = new TreeSet<>(known);
+        all.addAll(available);
+        return "Unknown " + keyword + " '" + name + "' (known here: " + String.join(", ", all) + ")";
     }
 }

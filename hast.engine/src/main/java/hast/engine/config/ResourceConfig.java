@@ -1,6 +1,7 @@
 package hast.engine.config;
 
 import hast.api.HastAddress;
+import hast.engine.codec.CodecChoice;
 
 /**
  * One resource as this node sees it, every setting resolved (node section over resource block
@@ -21,5 +22,10 @@ public record ResourceConfig(String name, String provname, String local, String 
 
     public boolean hasRemote() {
         return !NO_REMOTE.equals(remote);
+    }
+
+    /** The compression and checksum this node's frames use. */
+    public CodecChoice codecs() {
+        return new CodecChoice(compression, checksum);
     }
 }

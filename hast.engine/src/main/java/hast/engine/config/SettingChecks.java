@@ -8,7 +8,7 @@ import hast.api.HastAddress.Scheme;
 
 /**
  * Turns the text of one setting into its value, refusing what the reference refuses: strings
- * longer than its buffers, zero timeouts, addresses of the wrong kind, unknown codecs.
+ * longer than its buffers, zero timeouts, addresses of the wrong kind.
  */
 final class SettingChecks {
     /** The reference's buffer sizes less the terminating NUL: HAST_ADDRSIZE, PATH_MAX, NAME_MAX. */
@@ -65,15 +65,11 @@ final class SettingChecks {
     }
 
     /** The codec the setting names, or the default when there is no setting. */
-    String codec(Optional<Section.Setting> setting, CodecNames codecs) throws ConfigException {
+    String codec(Optional<Section.Setting> setting, CodecNames codecs) {
         if (setting.isEmpty()) {
             return codecs.defaultName();
         }
-        String name = setting.get().value();
-        if (!codecs.isKnown(name)) {
-            throw new ConfigException(file, setting.get().line(), codecs.unknown(name));
-        }
-        return name;
+        return setting.get().value();
     }
 
     /**

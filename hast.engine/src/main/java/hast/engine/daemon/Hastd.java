@@ -12,6 +12,8 @@ import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
+import hast.api.codec.Checksum;
+import hast.api.codec.Compressor;
 import hast.api.control.HastNode;
 import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
@@ -79,6 +81,24 @@ public final class Hastd {
 
     void unbindMode(ReplicationMode mode) {
         plugins.removeMode(mode);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindCompressor(Compressor compressor, Map<String, Object> properties) {
+        plugins.addCompressor(compressor, properties);
+    }
+
+    void unbindCompressor(Compressor compressor) {
+        plugins.removeCompressor(compressor);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindChecksum(Checksum checksum, Map<String, Object> properties) {
+        plugins.addChecksum(checksum, properties);
+    }
+
+    void unbindChecksum(Checksum checksum) {
+        plugins.removeChecksum(checksum);
     }
 
     /** The launcher's registration: its properties carry the command line. */

@@ -6,18 +6,22 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 import hast.api.HastAddress;
+import hast.api.codec.Checksum;
+import hast.api.codec.Compressor;
 import hast.api.replication.ReplicationMode;
 import hast.api.transport.Transport;
+import hast.engine.codec.Codecs;
 import hast.engine.replication.FullSync;
 import hast.engine.resource.Replication;
 
-/** Transports and replication modes as they come and go on the whiteboard. */
+/** Transports, replication modes and codecs as they come and go on the whiteboard. */
 final class Plugins implements Replication {
     private static final Logger LOG = Logger.getLogger(Plugins.class.getName());
     private static final ReplicationMode SAFEST = new FullSync();
 
     private final Map<String, Transport> transports = new ConcurrentHashMap<>();
     private final Map<String, ReplicationMode> modes = new ConcurrentHashMap<>();
+    private final Codecs codecs = new Codecs();
 
     void addTransport(Transport t, Map<String, Object> properties) {
         for (String scheme : strings(properties.get(Transport.SCHEME))) {
@@ -37,6 +41,33 @@ final class Plugins implements Replication {
 
     void removeMode(ReplicationMode m) {
         modes.values().removeIf(x -> x == m);
+    }
+
+    void addCompressor(Compressor c, Map<String, Object> properties) {
+        for (String name : strings(properties.get(Compressor.NAME))) {
+            codecs.addCompressor(name, c);
+            LOG.fine(() -> "Compression " + name + " is available.");
+        }
+    }
+
+    void removeCompressor(Compressor c) {
+        codecs.removeCompressor(c);
+    }
+
+    void addChecksum(Checksum c, Map<String, Object> properties) {
+        for (String name : strings(properties.get(Checksum.NAME))) {
+            codecs.addChecksum(name, c);
+            LOG.fine(() -> "Checksum " + name + " is available.");
+        }
+    }
+
+    void removeChecksum(Checksum c) {
+        codecs.removeChecksum(c);
+    }
+
+    @Override
+    public Codecs codecs() {
+        return codecs;
     }
 
     @Override

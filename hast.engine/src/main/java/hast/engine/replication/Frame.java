@@ -24,7 +24,8 @@ import hast.api.transport.Connection;
  */
 public record Frame(Type type, int flags, long seq, long offset, long length, int error, ByteBuffer payload) {
     static final int MAGIC = 0x48415354;
-    static final int VERSION = 1;
+    /** 2: data payloads may carry an encoding block, and the nodes exchange codec lists. */
+    static final int VERSION = 2;
     static final int HEADER = 40;
     /** Largest payload: a maximal request, or a handshake with a large activemap. */
     static final int MAX_PAYLOAD = 64 << 20;
@@ -33,7 +34,9 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
 
     /** Requests from the primary, answers from the secondary. */
     public enum Type {
-        HELLO, WELCOME, REFUSE, WRITE, DELETE, FLUSH, READ, KEEPALIVE, REPLY, RECEIVED;
+        HELLO, WELCOME, REFUSE, WRITE, DELETE, FLUSH, READ, KEEPALIVE, REPLY, RECEIVED,
+        /** Either side: the codecs it can decode now (a codec bundle came or went). */
+        CODECS;
 
         static Type of(int code) throws ProtocolException {
             if (code < 1 || code > values().length) {
@@ -51,13 +54,19 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     public static final int FLAG_RECEIPT = 1;
     /** WRITE flag: a synchronisation write, not a client's. */
     public static final int FLAG_SYNC = 2;
+    /** WRITE request or READ reply: the payload is an encoding block (see {@code PayloadCodec}). */
+    public static final int FLAG_ENCODED = 4;
 
     public static Frame request(Type type, int flags, long seq, long offset, long length, ByteBuffer payload) {
         return new Frame(type, flags, seq, offset, length, 0, payload);
     }
 
     public static Frame reply(Type type, long seq, int error, ByteBuffer payload) {
-        return new Frame(type, 0, seq, 0, 0, error, payload);
+        return reply(type, 0, seq, error, payload);
+    }
+
+    public static Frame reply(Type type, int flags, long seq, int error, ByteBuffer payload) {
+        return new Frame(type, flags, seq, 0, 0, error, payload);
     }
 
     public int payloadSize() {

@@ -4,6 +4,8 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import hast.engine.codec.CodecSet;
+
 /** The payloads of the handshake: the primary's HELLO and the secondary's WELCOME. */
 public final class Greeting {
     private Greeting() {
@@ -14,15 +16,17 @@ public final class Greeting {
      *
      * @param virgin     the primary has never been paired (its resuid was 0 until now)
      * @param maxRequest largest request it will send; the secondary refuses to pair if it cannot take it
+     * @param codecs     what the primary can decode (the secondary's read replies)
      */
     public record Hello(String resource, long resuid, long localcnt, long remotecnt, long datasize, int extentsize,
-            boolean virgin, int maxRequest) {
+            boolean virgin, int maxRequest, CodecSet codecs) {
 
         public ByteBuffer encode() {
             byte[] name = resource.getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(2 + name.length + 8 * 4 + 4 + 1 + 4).putShort((short) name.length).put(name)
-                    .putLong(resuid).putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize)
-                    .put((byte) (virgin ? 1 : 0)).putInt(maxRequest).flip();
+            ByteBuffer set = codecs.encode();
+            return ByteBuffer.allocate(2 + name.length + 8 * 4 + 4 + 1 + 4 + set.remaining()).putShort((short) name.length)
+                    .put(name).putLong(resuid).putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize)
+                    .put((byte) (virgin ? 1 : 0)).putInt(maxRequest).put(set).flip();
         }
 
         public static Hello decode(ByteBuffer b) throws ProtocolException {
@@ -30,7 +34,7 @@ public final class Greeting {
                 byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
                 b.get(name);
                 return new Hello(new String(name, StandardCharsets.UTF_8), b.getLong(), b.getLong(), b.getLong(),
-                        b.getLong(), b.getInt(), b.get() != 0, b.getInt());
+                        b.getLong(), b.getInt(), b.get() != 0, b.getInt(), CodecSet.decode(b));
             } catch (RuntimeException e) {
                 throw new ProtocolException("malformed HELLO: " + e);
             }
@@ -42,15 +46,17 @@ public final class Greeting {
      *
      * @param fresh  the secondary had never been paired before this handshake
      * @param bitmap the secondary's on-disk activemap, whose extents the primary must copy too
+     * @param codecs what the secondary can decode (the primary's writes)
      */
     public record Welcome(SyncDecision decision, boolean fresh, long resuid, long localcnt, long remotecnt, long datasize,
-            int extentsize, byte[] bitmap) {
+            int extentsize, byte[] bitmap, CodecSet codecs) {
 
         public ByteBuffer encode() {
-            return ByteBuffer.allocate(2 + 8 * 4 + 4 + 4 + bitmap.length).put((byte) decision.ordinal())
+            ByteBuffer set = codecs.encode();
+            return ByteBuffer.allocate(2 + 8 * 4 + 4 + 4 + bitmap.length + set.remaining()).put((byte) decision.ordinal())
                     .put((byte) (fresh ? 1 : 0)).putLong(resuid)
                     .putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize).putInt(bitmap.length)
-                    .put(bitmap).flip();
+                    .put(bitmap).put(set).flip();
         }
 
         public static Welcome decode(ByteBuffer b) throws ProtocolException {
@@ -68,7 +74,7 @@ public final class Greeting {
                 int extentsize = b.getInt();
                 byte[] bitmap = new byte[b.getInt()];
                 b.get(bitmap);
-                return new Welcome(decision, fresh, resuid, l, r, datasize, extentsize, bitmap);
+                return new Welcome(decision, fresh, resuid, l, r, datasize, extentsize, bitmap, CodecSet.decode(b));
             } catch (RuntimeException e) {
                 throw new ProtocolException("malformed WELCOME: " + e);
             }

@@ -17,6 +17,8 @@ import java.util.logging.Logger;
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
 import hast.api.transport.Transport;
+import hast.engine.codec.CodecSet;
+import hast.engine.codec.PayloadCodec;
 
 /**
  * The primary's connection to its secondary: it connects and reconnects, performs the handshake,
@@ -24,6 +26,10 @@ import hast.api.transport.Transport;
  * {@code timeout} (keepalives are answered, so an idle link is never silent that long), or a
  * request unanswered for that long, ends the connection: pending requests then fail, and their
  * extents stay dirty for the next synchronisation.
+ *
+ * <p>Data goes encoded as the resource's codecs say, with what the secondary announced it can
+ * decode. When the configured checksum is missing here or there, replication pauses (the link is
+ * dropped and not made again until it is back) rather than send data the secondary cannot verify.
  */
 public final class RemoteLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RemoteLink.class.getName());
@@ -32,8 +38,12 @@ public final class RemoteLink implements AutoCloseable {
 
     /** The primary's side of the handshake. */
     public interface Pairing {
-        /** What to tell the secondary about this copy (a fresh resuid when never paired). */
-        Greeting.Hello hello() throws IOException;
+        /**
+         * What to tell the secondary about this copy (a fresh resuid when never paired).
+         *
+         * @param decodable the codecs this node decodes, for the secondary's read replies
+         */
+        Greeting.Hello hello(CodecSet decodable) throws IOException;
 
         /** The secondary accepted: adopt counters, merge its activemap; false refuses the pairing. */
         boolean paired(Greeting.Welcome welcome) throws IOException;
@@ -46,14 +56,30 @@ public final class RemoteLink implements AutoCloseable {
         void refused(String message, boolean splitBrain);
     }
 
-    /** A request on its way: {@code received} for memsync, {@code done} with the reply (its error, its data). */
-    /** A connection that passed the handshake, with the writer all its requests go through. */
-    private record Session(Connection connection, FrameWriter writer) {
+    /** errno of a reply whose data arrived damaged (EBADMSG). */
+    static final int EBADMSG = 74;
+
+    /** A connection that passed the handshake, the writer all its requests go through, and what its peer decodes. */
+    private static final class Session {
+        final Connection connection;
+        final FrameWriter writer;
+        volatile CodecSet peer;
+
+        Session(Connection connection, CodecSet peer) {
+            this.connection = connection;
+            this.writer = new FrameWriter(connection);
+            this.peer = peer;
+        }
     }
 
-    public record Pending(CompletableFuture<Void> received, CompletableFuture<Frame> done, long sentNanos) {
+    /**
+     * A request on its way: {@code received} for memsync, {@code done} with the reply (its error,
+     * its data, decoded).
+     */
+    public record Pending(CompletableFuture<Void> received, CompletableFuture<Frame> done, long sentNanos, long offset,
+            long length) {
         static Pending failed(IOException why) {
-            return new Pending(CompletableFuture.failedFuture(why), CompletableFuture.failedFuture(why), 0);
+            return new Pending(CompletableFuture.failedFuture(why), CompletableFuture.failedFuture(why), 0, 0, 0);
         }
     }
 
@@ -63,21 +89,26 @@ public final class RemoteLink implements AutoCloseable {
     private final Duration timeout;
     private final Function<HastAddress, Transport> transports;
     private final Pairing pairing;
+    private final PayloadCodec codec;
+    private final Runnable codecsChanged = this::codecsChanged;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final Thread guard;
     private volatile Session connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
+    /** Why replication is paused for want of a checksum, or {@code null}. */
+    private volatile String paused;
 
     public RemoteLink(String resource, HastAddress remote, HastAddress source, Duration timeout,
-            Function<HastAddress, Transport> transports, Pairing pairing) {
+            Function<HastAddress, Transport> transports, Pairing pairing, PayloadCodec codec) {
         this.resource = resource;
         this.remote = remote;
         this.source = source;
         this.timeout = timeout;
         this.transports = transports;
         this.pairing = pairing;
+        this.codec = codec;
         this.guard = new Thread(this::guard, "hast-guard " + resource);
         guard.setDaemon(true);
     }
@@ -87,6 +118,7 @@ public final class RemoteLink implements AutoCloseable {
      * copy is the newer one before it serves a single read), then keeps the link up in the background.
      */
     public void start() {
+        codec.watch(codecsChanged);
         connect();
         guard.start();
     }
@@ -95,14 +127,31 @@ public final class RemoteLink implements AutoCloseable {
         return connection != null;
     }
 
+    /** Why replication is paused (a checksum is missing here or on the secondary), or {@code null}. */
+    public String paused() {
+        return paused;
+    }
+
     /** Sends a request; when not connected (or the send fails) the request fails at once. */
     public Pending send(Frame.Type type, int flags, long offset, long length, ByteBuffer payload) {
         Session c = connection;
         if (c == null) {
             return Pending.failed(new IOException("not connected to " + remote));
         }
+        ByteBuffer wire = payload;
+        int wireFlags = flags;
+        if (payload != null) {
+            try {
+                PayloadCodec.Encoded e = codec.encode(payload, c.peer);
+                wire = e.payload();
+                wireFlags |= e.encoded() ? Frame.FLAG_ENCODED : 0;
+            } catch (PayloadCodec.ChecksumUnavailableException e) {
+                pause(c, e.getMessage());
+                return Pending.failed(e);
+            }
+        }
         long n = seq.incrementAndGet();
-        Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>(), System.nanoTime());
+        Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>(), System.nanoTime(), offset, length);
         pending.put(n, p);
         if (connection != c) {
             // Lost a race with a disconnect that has already failed the others.
@@ -110,7 +159,7 @@ public final class RemoteLink implements AutoCloseable {
             return Pending.failed(new IOException("not connected to " + remote));
         }
         try {
-            c.writer().send(Frame.request(type, flags, n, offset, length, payload));
+            c.writer.send(Frame.request(type, wireFlags, n, offset, length, wire));
             lastSendNanos = System.nanoTime();
         } catch (IOException e) {
             disconnect(c, "Unable to send request: " + e.getMessage());
@@ -126,9 +175,15 @@ public final class RemoteLink implements AutoCloseable {
             if (c == null) {
                 connect();
             } else {
+                String blocked = codec.blocker(c.peer);
+                if (blocked != null) {
+                    // The configuration was reloaded with a checksum that is missing here or there.
+                    pause(c, blocked);
+                    continue;
+                }
                 if (System.nanoTime() - lastSendNanos > TimeUnit.MILLISECONDS.toNanos(keepalive)) {
                     try {
-                        c.writer().send(Frame.request(Frame.Type.KEEPALIVE, 0, 0, 0, 0, null));
+                        c.writer.send(Frame.request(Frame.Type.KEEPALIVE, 0, 0, 0, 0, null));
                         lastSendNanos = System.nanoTime();
                     } catch (IOException e) {
                         disconnect(c, "Unable to send keepalive: " + e.getMessage());
@@ -154,10 +209,11 @@ public final class RemoteLink implements AutoCloseable {
 
     private void connect() {
         Transport transport = transports.apply(remote);
-        if (transport == null) {
+        if (transport == null || !unblocked(codec.blocker(null))) {
             return;
         }
         Connection c;
+        Greeting.Welcome welcome;
         try {
             c = transport.connect(remote, source, timeout);
         } catch (IOException e) {
@@ -166,7 +222,7 @@ public final class RemoteLink implements AutoCloseable {
         }
         try {
             c.setReadTimeout(timeout);
-            Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, pairing.hello().encode()).write(c);
+            Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, pairing.hello(codec.decodable()).encode()).write(c);
             Frame answer = Frame.read(c);
             if (answer.type() == Frame.Type.REFUSE) {
                 String message = answer.payload() == null ? "" : StandardCharsets.UTF_8.decode(answer.payload()).toString();
@@ -177,7 +233,8 @@ public final class RemoteLink implements AutoCloseable {
             if (answer.type() != Frame.Type.WELCOME || answer.payload() == null) {
                 throw new ProtocolException("expected WELCOME, got " + answer.type());
             }
-            if (!pairing.paired(Greeting.Welcome.decode(answer.payload()))) {
+            welcome = Greeting.Welcome.decode(answer.payload());
+            if (!unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
                 c.close();
                 return;
             }
@@ -187,7 +244,7 @@ public final class RemoteLink implements AutoCloseable {
             return;
         }
         lastSendNanos = System.nanoTime();
-        Session session = new Session(c, new FrameWriter(c));
+        Session session = new Session(c, welcome.codecs());
         connection = session;
         Thread receiver = new Thread(() -> receive(session), "hast-recv " + resource);
         receiver.setDaemon(true);
@@ -197,7 +254,7 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     private void receive(Session c) {
-        FrameReader reader = new FrameReader(c.connection(), false);
+        FrameReader reader = new FrameReader(c.connection, false);
         try {
             while (true) {
                 Frame f = reader.next();
@@ -209,8 +266,12 @@ public final class RemoteLink implements AutoCloseable {
                                 throw new ProtocolException("reply to unknown request " + f.seq());
                             }
                             p.received().complete(null);
-                            p.done().complete(f);
+                            p.done().complete(decoded(f, p));
                         }
+                    }
+                    case CODECS -> {
+                        c.peer = CodecSet.decode(f.payload() == null ? ByteBuffer.allocate(0) : f.payload());
+                        LOG.fine(() -> "[" + resource + "] The secondary now decodes " + c.peer + ".");
                     }
                     case RECEIVED -> {
                         Pending p = pending.get(f.seq());
@@ -226,6 +287,58 @@ public final class RemoteLink implements AutoCloseable {
         }
     }
 
+    /** A reply with its data decoded; one whose data arrived damaged becomes an error reply (EBADMSG). */
+    private Frame decoded(Frame f, Pending p) {
+        if ((f.flags() & Frame.FLAG_ENCODED) == 0 || f.payload() == null) {
+            return f;
+        }
+        try {
+            ByteBuffer data = codec.decode(f.payload(), p.length(), "READ reply at " + p.offset());
+            return Frame.reply(Frame.Type.REPLY, f.seq(), f.error(), data);
+        } catch (IOException e) {
+            return Frame.reply(Frame.Type.REPLY, f.seq(), EBADMSG, null);
+        }
+    }
+
+    /** The codecs of this node changed: pause if the checksum went, tell the secondary, wake a paused link. */
+    private void codecsChanged() {
+        Session c = connection;
+        if (c != null) {
+            String blocked = codec.blocker(c.peer);
+            if (blocked != null) {
+                pause(c, blocked);
+            } else {
+                try {
+                    c.writer.send(Frame.request(Frame.Type.CODECS, 0, 0, 0, 0, codec.decodable().encode()));
+                } catch (IOException e) {
+                    disconnect(c, "Unable to send the codec list: " + e.getMessage());
+                }
+            }
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /** Drops the connection until the checksum is back: extents written meanwhile stay dirty. */
+    private void pause(Session c, String why) {
+        unblocked(why);
+        disconnect(c, "replication paused: " + why);
+    }
+
+    /** Records whether replication is blocked by a missing checksum; true when it is not. */
+    private boolean unblocked(String blocked) {
+        String was = paused;
+        paused = blocked;
+        if (blocked != null && !blocked.equals(was)) {
+            LOG.warning(() -> "[" + resource + "] Replication paused: " + blocked
+                    + "; writes stay dirty until it is back.");
+        } else if (blocked == null && was != null) {
+            LOG.info(() -> "[" + resource + "] Replication resumes (it was paused: " + was + ").");
+        }
+        return blocked == null;
+    }
+
     private void disconnect(Session c, String why) {
         synchronized (this) {
             if (connection != c) {
@@ -234,7 +347,7 @@ public final class RemoteLink implements AutoCloseable {
             connection = null;
             notifyAll();
         }
-        close(c.connection());
+        close(c.connection);
         IOException gone = new IOException("Disconnected from " + remote + ": " + why);
         for (Long n : pending.keySet()) {
             Pending p = pending.remove(n);
@@ -260,6 +373,7 @@ public final class RemoteLink implements AutoCloseable {
     /** Ends the connection and stops reconnecting. */
     @Override
     public void close() {
+        codec.ignore(codecsChanged);
         synchronized (this) {
             closed = true;
             notifyAll();

@@ -10,6 +10,8 @@ import java.util.logging.Logger;
 
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
+import hast.engine.codec.CodecSet;
+import hast.engine.codec.PayloadCodec;
 
 /**
  * The secondary's side of one connection, after the handshake: requests are carried out one at
@@ -21,6 +23,7 @@ public final class ReplicaSession {
     private static final Logger LOG = Logger.getLogger(ReplicaSession.class.getName());
     private static final int EIO = 5;
     private static final int EINVAL = 22;
+    private static final int EBADMSG = RemoteLink.EBADMSG;
 
     /** What the session needs of the secondary's local component. */
     public interface Replica {
@@ -42,17 +45,26 @@ public final class ReplicaSession {
     private final Connection connection;
     private final Replica replica;
     private final String resource;
+    private final PayloadCodec codec;
+    private final FrameWriter writer;
+    /** What the primary decodes: read replies use nothing else. */
+    private volatile CodecSet peer;
 
-    public ReplicaSession(String resource, Connection connection, Replica replica) {
+    /** @param peer what the primary announced it decodes in its HELLO */
+    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer) {
         this.resource = resource;
         this.connection = connection;
         this.replica = replica;
+        this.codec = codec;
+        this.peer = peer;
+        this.writer = new FrameWriter(connection);
     }
 
     /** Serves until the connection ends; returns the reason. */
     public String serve() {
         FrameReader reader = new FrameReader(connection, true);
-        FrameWriter writer = new FrameWriter(connection);
+        Runnable announce = this::announce;
+        codec.watch(announce);
         boolean first = true;
         try {
             while (true) {
@@ -65,18 +77,22 @@ public final class ReplicaSession {
                 while (reader.frameBuffered()) {
                     burst.add(reader.next());
                 }
-                if (first && burst.stream().anyMatch(f -> f.type() != Frame.Type.KEEPALIVE)) {
+                if (first && burst.stream().anyMatch(ReplicaSession::isRequest)) {
                     replica.firstRequest();
                     first = false;
                 }
                 acknowledgeReceipt(burst, writer);
                 for (Frame f : burst) {
-                    writer.append(answer(f));
+                    Frame reply = answer(f);
+                    if (reply != null) {
+                        writer.append(reply);
+                    }
                 }
             }
         } catch (IOException e) {
             return e.getMessage();
         } finally {
+            codec.ignore(announce);
             try {
                 connection.close();
             } catch (IOException ignored) {
@@ -99,18 +115,49 @@ public final class ReplicaSession {
         }
     }
 
-    /** Carries out one request; the reply says how it went. */
+    private static boolean isRequest(Frame f) {
+        return f.type() != Frame.Type.KEEPALIVE && f.type() != Frame.Type.CODECS;
+    }
+
+    /** A codec bundle came or went here: tell the primary what this node decodes now. */
+    private void announce() {
+        try {
+            writer.send(Frame.request(Frame.Type.CODECS, 0, 0, 0, 0, codec.decodable().encode()));
+        } catch (IOException e) {
+            LOG.fine(() -> "[" + resource + "] Unable to send the codec list: " + e.getMessage());
+        }
+    }
+
+    /** Carries out one request; the reply says how it went ({@code null}: the frame wants none). */
     private Frame answer(Frame f) throws ProtocolException {
         if (f.type() == Frame.Type.KEEPALIVE) {
             return Frame.reply(Frame.Type.REPLY, 0, 0, null);
         }
+        if (f.type() == Frame.Type.CODECS) {
+            peer = CodecSet.decode(f.payload() == null ? ByteBuffer.allocate(0) : f.payload());
+            return null;
+        }
+        ByteBuffer payload = f.payload();
+        if ((f.flags() & Frame.FLAG_ENCODED) != 0 && f.type() == Frame.Type.WRITE && payload != null) {
+            try {
+                payload = codec.decode(payload, f.length(), f.type() + " at " + f.offset());
+            } catch (PayloadCodec.DamagedPayloadException e) {
+                // Logged and counted by the codec; the primary keeps the extent dirty and sends it again.
+                replica.count(f.type(), true);
+                return Frame.reply(Frame.Type.REPLY, f.seq(), EBADMSG, null);
+            } catch (IOException e) {
+                LOG.warning(e.getMessage());
+                replica.count(f.type(), true);
+                return Frame.reply(Frame.Type.REPLY, f.seq(), EIO, null);
+            }
+        }
         ByteBuffer data = null;
         int error;
-        if (!valid(f)) {
+        if (!valid(f, payload)) {
             error = EINVAL;
         } else {
             try {
-                data = execute(f);
+                data = execute(f, payload);
                 error = 0;
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "[{0}] {1} at {2} failed: {3}",
@@ -119,13 +166,24 @@ public final class ReplicaSession {
             }
         }
         replica.count(f.type(), error != 0);
-        return Frame.reply(Frame.Type.REPLY, f.seq(), error, data);
+        if (data == null) {
+            return Frame.reply(Frame.Type.REPLY, f.seq(), error, null);
+        }
+        try {
+            PayloadCodec.Encoded e = codec.encode(data, peer);
+            return Frame.reply(Frame.Type.REPLY, e.encoded() ? Frame.FLAG_ENCODED : 0, f.seq(), 0, e.payload());
+        } catch (PayloadCodec.ChecksumUnavailableException e) {
+            LOG.warning(() -> "[" + resource + "] READ at " + f.offset() + " not answered with data: " + e.getMessage()
+                    + ", and data goes nowhere unverified.");
+            return Frame.reply(Frame.Type.REPLY, f.seq(), EIO, null);
+        }
     }
 
-    private boolean valid(Frame f) throws ProtocolException {
+    private boolean valid(Frame f, ByteBuffer payload) throws ProtocolException {
         return switch (f.type()) {
             case FLUSH -> true;
-            case WRITE -> f.payloadSize() == f.length() && inRange(f) && f.length() <= replica.maxRequest();
+            case WRITE -> payload != null && payload.remaining() == f.length() && inRange(f)
+                    && f.length() <= replica.maxRequest();
             case READ -> inRange(f) && f.length() <= replica.maxRequest();
             case DELETE -> inRange(f);
             default -> throw new ProtocolException("unexpected " + f.type() + " from the primary");
@@ -136,10 +194,10 @@ public final class ReplicaSession {
         return f.length() > 0 && f.offset() >= 0 && f.offset() <= replica.datasize() - f.length();
     }
 
-    private ByteBuffer execute(Frame f) throws IOException {
+    private ByteBuffer execute(Frame f, ByteBuffer payload) throws IOException {
         LocalProvider p = replica.provider();
         switch (f.type()) {
-            case WRITE -> p.write(f.payload(), replica.localoff() + f.offset());
+            case WRITE -> p.write(payload, replica.localoff() + f.offset());
             case DELETE -> p.delete(replica.localoff() + f.offset(), f.length());
             case FLUSH -> p.flush();
             case READ -> {

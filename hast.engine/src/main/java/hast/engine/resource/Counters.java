@@ -3,6 +3,7 @@ package hast.engine.resource;
 import java.util.concurrent.atomic.LongAdder;
 
 import hast.api.control.Statistics;
+import hast.engine.codec.PayloadCodec;
 
 /** Live request counters of one resource; {@link #snapshot()} is what hastctl shows. */
 final class Counters {
@@ -16,8 +17,10 @@ final class Counters {
     final LongAdder deleteErrors = new LongAdder();
     final LongAdder flushErrors = new LongAdder();
 
-    Statistics snapshot() {
+    /** @param codec how the role's data travels, whose byte and failure counts are included */
+    Statistics snapshot(PayloadCodec codec) {
         return new Statistics(reads.sum(), writes.sum(), deletes.sum(), flushes.sum(), activemapUpdates.sum(),
-                readErrors.sum(), writeErrors.sum(), deleteErrors.sum(), flushErrors.sum());
+                readErrors.sum(), writeErrors.sum(), deleteErrors.sum(), flushErrors.sum(), codec.plainBytes(),
+                codec.wireBytes(), codec.fallbacks(), codec.damaged());
     }
 }

@@ -53,6 +53,7 @@ final class PrimaryDevice implements HastDevice {
     private final Supplier<ReplicationMode> mode;
     private final PrimaryPairing pairing;
     private final Counters counters;
+    private final Runnable resync;
     private final ExecutorService io;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -60,10 +61,12 @@ final class PrimaryDevice implements HastDevice {
     /**
      * @param link    the secondary, or {@code null} when none is configured ({@code remote none})
      * @param mode    the replication mode in force; each request keeps the one it started with
+     * @param resync  asks for a synchronisation pass: a request the connected secondary failed left
+     *                its extents dirty, and they should not wait for the next reconnection
      */
     PrimaryDevice(String resource, LocalProvider provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
-            Counters counters) {
+            Counters counters, Runnable resync) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
@@ -74,6 +77,7 @@ final class PrimaryDevice implements HastDevice {
         this.mode = mode;
         this.pairing = pairing;
         this.counters = counters;
+        this.resync = resync;
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newFixedThreadPool(IO_THREADS, r -> {
             Thread t = new Thread(r, "hast-io " + resource + " #" + n.incrementAndGet());
@@ -211,6 +215,9 @@ final class PrimaryDevice implements HastDevice {
         WriteProgressTracker.Finish finish = replicated -> {
             dirty.end(offset, length, replicated);
             fence.exitWrite(offset, length);
+            if (!replicated && link != null && link.connected()) {
+                resync.run();
+            }
         };
         Request request = new Request(type, offset, length, payload, errors, local, finish, ack, true);
         Runnable unstarted = () -> finish.run(false);

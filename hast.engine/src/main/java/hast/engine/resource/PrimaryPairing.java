@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import hast.api.event.HastEvent;
+import hast.engine.codec.CodecSet;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.RemoteLink;
 
@@ -41,7 +42,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
     }
 
     @Override
-    public synchronized Greeting.Hello hello() throws IOException {
+    public synchronized Greeting.Hello hello(CodecSet decodable) throws IOException {
         var md = local.metadata();
         virgin = md.resuid() == 0;
         if (virgin) {
@@ -53,7 +54,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
             md = local.metadata();
         }
         return new Greeting.Hello(resource, md.resuid(), md.localcnt(), md.remotecnt(), md.datasize(), md.extentsize(),
-                virgin, PrimaryDevice.MAX_REQUEST);
+                virgin, PrimaryDevice.MAX_REQUEST, decodable);
     }
 
     @Override

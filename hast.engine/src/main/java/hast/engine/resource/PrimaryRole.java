@@ -17,6 +17,7 @@ import hast.api.device.HastDevice;
 import hast.api.event.HastEvent;
 import hast.engine.activemap.ActiveMap;
 import hast.engine.activemap.ActiveMapStore;
+import hast.engine.codec.PayloadCodec;
 import hast.engine.config.ResourceConfig;
 import hast.engine.metadata.Metadata;
 import hast.engine.replication.RemoteLink;
@@ -37,11 +38,13 @@ final class PrimaryRole implements Resource.RoleState {
     private final RemoteLink link;
     private final Synchronizer synchronizer;
     private final PrimaryPairing pairing;
+    private final PayloadCodec codec;
 
     private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
             DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer,
-            PrimaryPairing pairing) {
+            PrimaryPairing pairing, PayloadCodec codec) {
         this.pairing = pairing;
+        this.codec = codec;
         this.local = local;
         this.dirty = dirty;
         this.device = device;
@@ -73,16 +76,18 @@ final class PrimaryRole implements Resource.RoleState {
             SyncFence fence = new SyncFence(md.extentsize());
             Synchronizer[] sync = new Synchronizer[1];
             PrimaryPairing pairing = new PrimaryPairing(config.name(), local, dirty, events, () -> sync[0].request());
+            PayloadCodec codec = new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs());
             RemoteLink link = null;
             if (config.hasRemote()) {
                 link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
                         config.source() == null ? null : HastAddress.parse(config.source(), 0),
-                        Duration.ofSeconds(config.timeout()), replication.transports(), pairing);
+                        Duration.ofSeconds(config.timeout()), replication.transports(), pairing, codec);
                 sync[0] = new Synchronizer(config.name(), local.provider(), md.localoff(), md.datasize(),
                         md.extentsize(), dirty, fence, link, pairing, events);
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
-                    dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters);
+                    dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
+                    () -> sync[0].request());
             if (link != null) {
                 link.start();
             }
@@ -100,7 +105,7 @@ final class PrimaryRole implements Resource.RoleState {
                 throw e;
             }
             LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
-            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing);
+            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing, codec);
         } catch (IOException e) {
             local.close();
             throw new HastException(Sysexits.EX_IOERR,
@@ -140,12 +145,14 @@ final class PrimaryRole implements Resource.RoleState {
 
     @Override
     public String problem() {
-        return pairing.problem();
+        String paused = link == null ? null : link.paused();
+        return pairing.problem() != null ? pairing.problem()
+                : paused != null ? "replication paused: " + paused : codec.fallback();
     }
 
     @Override
     public Statistics statistics() {
-        return counters.snapshot();
+        return counters.snapshot(codec);
     }
 
     /** Withdraws the export (clients drain), finishes in-flight I/O, then flushes activemap and metadata. */

@@ -5,6 +5,7 @@ import java.util.function.Function;
 import hast.api.HastAddress;
 import hast.api.replication.ReplicationMode;
 import hast.api.transport.Transport;
+import hast.engine.codec.Codecs;
 
 /** The plugins a resource replicates with, as found on the whiteboard when it needs them. */
 public interface Replication {
@@ -14,4 +15,7 @@ public interface Replication {
 
     /** The replication mode of that name; fullsync when it is not (or no longer) registered. */
     ReplicationMode mode(String name);
+
+    /** The compressors and checksums registered now, with the built-in ones. */
+    Codecs codecs();
 }

@@ -14,9 +14,11 @@ import java.util.logging.Logger;
 import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
+import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.control.ResourceInfo;
 import hast.api.event.HastEvent;
+import hast.engine.config.CodecNames;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.ResourceConfig;
@@ -44,6 +46,25 @@ public final class ResourceManager implements HastNode {
         for (ResourceConfig rc : config.resources()) {
             resources.put(rc.name(), new Resource(rc, publisher, replication, events));
         }
+        // Codec bundles may still be starting (or be dropped in later): a name not known yet is worth a warning only.
+        for (String problem : codecProblems(config)) {
+            LOG.warning(() -> problem + "; its data goes uncompressed, or waits, until a bundle provides it.");
+        }
+    }
+
+    /** What in {@code c} names a codec this node does not know, one message per setting. */
+    private List<String> codecProblems(HastConfig c) {
+        List<String> problems = new ArrayList<>();
+        for (ResourceConfig rc : c.resources()) {
+            String compression = CodecNames.COMPRESSION.check(rc.compression(), replication.codecs().compressions());
+            String checksum = CodecNames.CHECKSUM.check(rc.checksum(), replication.codecs().checksums());
+            for (String p : new String[] {compression, checksum}) {
+                if (p != null) {
+                    problems.add(c.file() + ": resource " + rc.name() + ": " + p);
+                }
+            }
+        }
+        return problems;
     }
 
     /** Accepts primaries on the configured {@code listen} addresses. */
@@ -100,6 +121,10 @@ public final class ResourceManager implements HastNode {
         HastConfig next;
         try {
             next = parser.parse(config.file());
+            List<String> problems = codecProblems(next);
+            if (!problems.isEmpty()) {
+                throw new HastException(Sysexits.EX_CONFIG, String.join("\n", problems));
+            }
         } catch (HastException e) {
             LOG.log(Level.SEVERE, "Configuration not reloaded: {0}", e.getMessage());
             throw e;

@@ -2,6 +2,7 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import hast.api.HastException;
@@ -10,6 +11,8 @@ import hast.api.event.HastEvent;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.activemap.ActiveMapStore;
+import hast.engine.codec.Codecs;
+import hast.engine.codec.PayloadCodec;
 import hast.engine.config.ResourceConfig;
 import hast.engine.metadata.Metadata;
 import hast.engine.replication.Frame;
@@ -30,20 +33,26 @@ final class SecondaryRole implements Resource.RoleState {
     private final ActiveMapStore store;
     private final Consumer<HastEvent> events;
     private final Counters counters = new Counters();
+    private final PayloadCodec codec;
     private final java.time.Duration timeout;
     private Connection session;
     private volatile String problem;
     private volatile boolean closed;
 
-    private SecondaryRole(LocalComponent local, boolean metaflush, int timeout, Consumer<HastEvent> events) {
+    private SecondaryRole(LocalComponent local, boolean metaflush, int timeout, Consumer<HastEvent> events,
+            PayloadCodec codec) {
         this.local = local;
         this.timeout = java.time.Duration.ofSeconds(timeout);
         this.store = new ActiveMapStore(local.provider(), local.layout(), metaflush);
         this.events = events;
+        this.codec = codec;
     }
 
-    static SecondaryRole start(ResourceConfig config, Consumer<HastEvent> events) throws HastException {
-        return new SecondaryRole(LocalComponent.open(config), config.metaflush(), config.timeout(), events);
+    /** @param current the resource's configuration as reloads change it: read replies take its current codecs */
+    static SecondaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Codecs codecs,
+            Consumer<HastEvent> events) throws HastException {
+        return new SecondaryRole(LocalComponent.open(config), config.metaflush(), config.timeout(), events,
+                new PayloadCodec(config.name(), codecs, () -> current.get().codecs()));
     }
 
     /** Handshake with a primary, then serve it until the connection ends. */
@@ -97,12 +106,12 @@ final class SecondaryRole implements Resource.RoleState {
         byte[] bitmap = d.full() ? new byte[0] : store.read();
         Metadata now = local.metadata();
         Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(), now.localcnt(),
-                now.remotecnt(), now.datasize(), now.extentsize(), bitmap).encode()).write(c);
+                now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode()).write(c);
         c.setReadTimeout(timeout);
         problem = null;
         LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + d + ").");
         events.accept(HastEvent.of(HastEvent.CONNECT, name));
-        String why = new ReplicaSession(name, c, replica()).serve();
+        String why = new ReplicaSession(name, c, replica(), codec, hello.codecs()).serve();
         synchronized (this) {
             if (session == c) {
                 session = null;
@@ -179,12 +188,12 @@ final class SecondaryRole implements Resource.RoleState {
 
     @Override
     public Statistics statistics() {
-        return counters.snapshot();
+        return counters.snapshot(codec);
     }
 
     @Override
     public String problem() {
-        return problem;
+        return problem != null ? problem : codec.fallback();
     }
 
     @Override

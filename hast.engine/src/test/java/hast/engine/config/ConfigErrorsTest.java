@@ -58,9 +58,6 @@ class ConfigErrorsTest {
             huge timeout                   | timeout 99999999999                              | 1 | timeout 99999999999 is too large (at most 2147483647 seconds).
             bad character                  | pidfile /var/run/h@st.pid                        | 1 | unexpected character '@' (values may contain only letters, digits and . - _ / : [ ])
             control character              | pidfile /var/run/\\u0001                         | 1 | unexpected character '\\u0001' (values may contain only letters, digits and . - _ / : [ ])
-            unknown checksum               | checksum md5                                     | 1 | Unknown checksum 'md5' (known: none, crc32, sha256)
-            unknown compression            | resource r {\\n compression zstd on alpha { local /x remote none } } | 2 | Unknown compression 'zstd' (known: none, hole, lzf)
-            keyword as a checksum          | checksum on                                      | 1 | Unknown checksum 'on' (known: none, crc32, sha256)
             malformed checksum name        | checksum CRC32                                   | 1 | invalid checksum name 'CRC32' (expected a codec name of lower-case letters, digits, '_' and '-')
             missing compression name       | compression {                                    | 1 | invalid compression name '{' (expected a codec name of lower-case letters, digits, '_' and '-')
             control must be a socket       | control tcp://127.0.0.1:1                        | 1 | control address 'tcp://127.0.0.1:1' must be a Unix-domain socket (uds:///path)
@@ -162,8 +159,8 @@ class ConfigErrorsTest {
 
     @Test
     void globalDefaultsAreCheckedEvenWithoutResources() {
-        assertEquals("/etc/hast.conf:1: Unknown checksum 'adler' (known: none, crc32, sha256)",
-                error("checksum adler").getMessage());
+        assertEquals("/etc/hast.conf:1: invalid checksum name 'Adler' (expected a codec name of lower-case letters, "
+                + "digits, '_' and '-')", error("checksum Adler").getMessage());
         assertEquals("/etc/hast.conf:2: Negative or zero timeout.", error("\ntimeout 0").getMessage());
         assertEquals("/etc/hast.conf:2: export: Unix socket address 'uds://x' must name an absolute path",
                 error("\nexport uds://x").getMessage());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import hast.api.HastAddress;
 import hast.api.Sysexits;
@@ -222,14 +223,24 @@ class ConfigParserTest {
     }
 
     @Test
-    void codecNamesAreCheckedAgainstTheKnownOnes() throws Exception {
-        for (String checksum : List.of("none", "crc32", "sha256")) {
+    void anyWellFormedCodecNameParsesForCodecBundlesBringTheirOwn() throws Exception {
+        for (String checksum : List.of("none", "crc32", "sha256", "crc32c")) {
             assertEquals(checksum, parse(resource("checksum " + checksum, "")).resources().get(0).checksum());
         }
-        for (String compression : List.of("none", "hole", "lzf")) {
+        for (String compression : List.of("none", "hole", "lzf", "deflate", "zstd-1")) {
             assertEquals(compression,
                     parse(resource("compression " + compression, "")).resources().get(0).compression());
         }
+    }
+
+    @Test
+    void whetherACodecNameNamesACodecIsTheRunningNodesQuestion() {
+        assertNull(CodecNames.COMPRESSION.check("lzf", Set.of("none", "hole")), "the reference's names always pass");
+        assertNull(CodecNames.COMPRESSION.check("deflate", Set.of("none", "hole", "deflate")));
+        assertEquals("Unknown compression 'zstd' (known here: deflate, hole, lzf, none)",
+                CodecNames.COMPRESSION.check("zstd", Set.of("none", "hole", "deflate")));
+        assertEquals("Unknown checksum 'md5' (known here: crc32, none, sha256)",
+                CodecNames.CHECKSUM.check("md5", Set.of("none")));
     }
 
     @Test

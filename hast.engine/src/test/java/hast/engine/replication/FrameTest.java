@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import hast.api.transport.Connection;
+import hast.engine.codec.CodecSet;
 
 import org.junit.jupiter.api.Test;
 
@@ -91,10 +93,10 @@ class FrameTest {
     @Test
     void garbageTruncatedAndForeignFramesAreRefused() throws IOException {
         assertRefused(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: example\r\nAccept: */*\r\n\r\n".getBytes()), ProtocolException.class, "bad magic");
-        assertRefused(header(2, 4, 0), ProtocolException.class, "protocol version 2");
-        assertRefused(header(1, 99, 0), ProtocolException.class, "unknown frame type 99");
-        assertRefused(header(1, 4, -1), ProtocolException.class, "payload of 4294967295 bytes");
-        ByteBuffer truncated = header(1, 4, 100);
+        assertRefused(header(Frame.VERSION + 1, 4, 0), ProtocolException.class, "protocol version " + (Frame.VERSION + 1));
+        assertRefused(header(Frame.VERSION, 99, 0), ProtocolException.class, "unknown frame type 99");
+        assertRefused(header(Frame.VERSION, 4, -1), ProtocolException.class, "payload of 4294967295 bytes");
+        ByteBuffer truncated = header(Frame.VERSION, 4, 100);
         assertRefused(truncated, EOFException.class, "");
         assertRefused(ByteBuffer.wrap(new byte[] {0x48, 0x41}), EOFException.class, "");
     }
@@ -113,13 +115,15 @@ class FrameTest {
 
     @Test
     void greetingsRoundTripAndRefuseGarbage() throws IOException {
-        Greeting.Hello h = new Greeting.Hello("r0", -5, 3, 2, 1 << 30, 1 << 21, true, 1 << 20);
+        CodecSet codecs = new CodecSet(Set.of("none", "hole", "lzf"), Set.of("none", "sha256"));
+        Greeting.Hello h = new Greeting.Hello("r0", -5, 3, 2, 1 << 30, 1 << 21, true, 1 << 20, codecs);
         assertEquals(h, Greeting.Hello.decode(h.encode()));
         Greeting.Welcome w = new Greeting.Welcome(SyncDecision.DIRTY_FROM_PRIMARY, false, 9, 1, 2, 1 << 30, 1 << 21,
-                new byte[] {1, 0, 2});
+                new byte[] {1, 0, 2}, CodecSet.PLAIN);
         Greeting.Welcome back = Greeting.Welcome.decode(w.encode());
         assertEquals(w.decision(), back.decision());
         assertArrayEquals(w.bitmap(), back.bitmap());
+        assertEquals(CodecSet.PLAIN, back.codecs());
         assertThrows(ProtocolException.class, () -> Greeting.Hello.decode(ByteBuffer.wrap(new byte[] {0, 50, 1})));
         assertThrows(ProtocolException.class, () -> Greeting.Welcome.decode(ByteBuffer.wrap(new byte[] {99})));
     }
@@ -149,11 +153,11 @@ class FrameTest {
     @Test
     void aBufferedReaderRefusesWhatTheUnbufferedOneRefuses() {
         Bytes c = new Bytes();
-        c.toRead = header(1, 4, 100);
+        c.toRead = header(Frame.VERSION, 4, 100);
         assertThrows(EOFException.class, () -> new FrameReader(c, false).next(), "payload missing");
         c.toRead = ByteBuffer.wrap(new byte[] {0x48, 0x41});
         assertThrows(ProtocolException.class, () -> new FrameReader(c, false).next(), "header cut short");
-        c.toRead = header(2, 4, 0);
+        c.toRead = header(Frame.VERSION + 1, 4, 0);
         assertThrows(ProtocolException.class, () -> new FrameReader(c, false).next(), "wrong version");
     }
 

@@ -22,6 +22,7 @@ import hast.api.control.ResourceInfo;
 import hast.api.device.HastDevice;
 import hast.api.event.HastEvent;
 import hast.engine.admin.LocalAdminAccess;
+import hast.engine.codec.Codecs;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.NodeIdentity;
 import hast.engine.local.FileProvider;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Roles over real provider files, with the device publication observed directly. */
 class ResourceManagerTest {
+    private final Codecs codecs = new Codecs();
     @TempDir
     Path dir;
     private Path conf;
@@ -64,6 +66,11 @@ class ResourceManagerTest {
             @Override
             public hast.api.replication.ReplicationMode mode(String name) {
                 return new hast.engine.replication.FullSync();
+            }
+
+            @Override
+            public Codecs codecs() {
+                return codecs;
             }
         }, events::add);
     }
@@ -155,6 +162,38 @@ class ResourceManagerTest {
         manager.reload();
         assertEquals("async", manager.resource("r0").orElseThrow().replication());
         assertEquals(List.of(device), published, "the same device: no restart, no reconnect");
+    }
+
+    @Test
+    void aReloadNamingACodecNoBundleProvidesIsRefusedAndOneThatArrivesIsTaken() throws Exception {
+        manager.setRole("r0", Role.PRIMARY);
+        Files.writeString(conf, config("r0", "r1").replace("resource r0 {", "resource r0 { compression deflate"));
+        HastException e = assertThrows(HastException.class, manager::reload);
+        assertEquals(78, e.status());
+        assertEquals(conf + ": resource r0: Unknown compression 'deflate' (known here: hole, lzf, none)", e.getMessage());
+        assertEquals("hole", manager.resource("r0").orElseThrow().compression(), "the running configuration stays");
+        // A third-party bundle registers the name: the same file now loads, without a restart.
+        codecs.addCompressor("deflate", new hast.api.codec.Compressor() {
+            @Override
+            public java.nio.ByteBuffer compress(java.nio.ByteBuffer src) {
+                return null;
+            }
+
+            @Override
+            public java.nio.ByteBuffer decompress(java.nio.ByteBuffer src, int originalLength) {
+                return src;
+            }
+        });
+        manager.reload();
+        assertEquals("deflate", manager.resource("r0").orElseThrow().compression());
+        assertEquals(1, published.size(), "the primary kept its device: codecs change without a restart");
+    }
+
+    @Test
+    void theReferencesCodecNamesAreTakenEvenWhileTheirBundlesAreAway() throws Exception {
+        Files.writeString(conf, config("r0", "r1").replace("resource r0 {", "resource r0 { compression lzf checksum sha256"));
+        manager.reload();
+        assertEquals("sha256", manager.resource("r0").orElseThrow().checksum());
     }
 
     @Test

@@ -52,6 +52,9 @@ final class Output {
             out.println("  sourceaddr: " + r.sourceaddr());
         }
         out.println("  replication: " + r.replication());
+        // hastd sends these two without hastctl printing them; which codecs travel is worth a line.
+        out.println("  checksum: " + r.checksum());
+        out.println("  compression: " + r.compression());
         if (r.status() != null) {
             out.println("  status: " + r.status());
         }
@@ -88,5 +91,8 @@ final class Output {
         // hastd's worker queues have no counterpart in this engine; the reference prints values
         // hastd does not send as 0, and scripts that parse list expect the line.
         out.println("    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0");
+        out.println("    data sent: " + s.dataBytes() + " bytes, " + s.wireBytes() + " on the wire");
+        out.println("    compression fallbacks: " + s.compressionFallbacks());
+        out.println("    checksum failures: " + s.checksumFailures());
     }
 }

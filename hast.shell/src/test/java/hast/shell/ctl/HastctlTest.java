@@ -104,6 +104,8 @@ class HastctlTest {
                   remoteaddr: tcp://10.0.0.2:8457
                   sourceaddr: tcp://10.0.0.1:0
                   replication: fullsync
+                  checksum: none
+                  compression: hole
                   status: degraded
                   exportaddr: tcp://127.0.0.1:10809
                   problem: split-brain
@@ -117,6 +119,9 @@ class HastctlTest {
                     activemap updates: 5
                     local errors: read: 1, write: 2, delete: 0, flush: 0
                     queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
+                    data sent: 90112 bytes, 30034 on the wire
+                    compression fallbacks: 2
+                    checksum failures: 1
                 idle:
                   role: init
                   provname: idle
@@ -125,6 +130,8 @@ class HastctlTest {
                   keepdirty: 0
                   remoteaddr: none
                   replication: memsync
+                  checksum: none
+                  compression: hole
                   dirty: 0 (0B)
                   statistics:
                     reads: 0
@@ -134,6 +141,9 @@ class HastctlTest {
                     activemap updates: 0
                     local errors: read: 0, write: 0, delete: 0, flush: 0
                     queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
+                    data sent: 0 bytes, 0 on the wire
+                    compression fallbacks: 0
+                    checksum failures: 0
                 backup:
                   role: secondary
                   provname: bk0
@@ -142,6 +152,8 @@ class HastctlTest {
                   keepdirty: 0
                   remoteaddr: tcp://10.0.0.1
                   replication: async
+                  checksum: crc32
+                  compression: lzf
                   status: complete
                   dirty: 0 (0B)
                   statistics:
@@ -152,6 +164,9 @@ class HastctlTest {
                     activemap updates: 0
                     local errors: read: 0, write: 0, delete: 0, flush: 0
                     queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
+                    data sent: 0 bytes, 0 on the wire
+                    compression fallbacks: 0
+                    checksum failures: 0
                 """, r.out());
         assertEquals(r, run(daemon, "list", "all"));
     }
