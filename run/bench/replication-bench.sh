@@ -9,6 +9,8 @@
 #         TESTS="w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"
 #         KEEPDIRTY="64"      hastctl create -k values to run each mode with (64 is the default;
 #                             "64 1024" adds a run whose working set fits the keepdirty list)
+#         CODECS="hole/none"  compression/checksum pairs to run each mode with (hole/none is the
+#                             default; e.g. "none/none lzf/sha256 lzf/crc32")
 #         PEERS="qsd-mirror-kit"  targets of ../shared/bench/peer-bench.sh run in the same session
 #                             (QEMU's active mirror; "" to skip; needs qemu-storage-daemon and socat)
 # Every file is written in full before it is measured, so no target pays for block allocation.
@@ -21,6 +23,7 @@ RAMP=${RAMP:-2}
 MODES=${MODES:-"fullsync memsync async"}
 TESTS=${TESTS:-"w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"}
 KEEPDIRTY=${KEEPDIRTY:-64}
+CODECS=${CODECS:-hole/none}
 PEERS=${PEERS-qsd-mirror-kit}
 PEER_BENCH=${PEER_BENCH:-$here/../../shared/bench/peer-bench.sh}
 for c in fio nbdcopy nbdkit nbdinfo jq bc; do
@@ -84,11 +87,14 @@ kill "${PIDS[-1]}"
 conf=$DIR/hast.conf
 ctl() { HAST_NODE=$1 "$here/hastctl" "${@:2}" -c "$conf"; }
 peak_rss() { awk '/VmHWM/{print $2}' "/proc/$(cat "$DIR/$1.pid")/status"; }
-run_hast() {  # mode keepdirty
-    local mode=$1 k=$2 target=hast-$1
-    [ "$k" = 64 ] || target=hast-$1-k$k
+run_hast() {  # mode keepdirty compression/checksum
+    local mode=$1 k=$2 compression=${3%/*} checksum=${3#*/} target=hast-$1
+    [ "$k" = 64 ] || target=$target-k$k
+    [ "$3" = hole/none ] || target=$target-$compression-$checksum
     cat >"$conf" <<CONF
 replication $mode
+compression $compression
+checksum $checksum
 on alpha { control uds://$DIR/alpha.ctl pidfile $DIR/alpha.pid listen tcp4://127.0.0.1:28457 export uds://$DIR/hast.sock }
 on beta { control uds://$DIR/beta.ctl pidfile $DIR/beta.pid listen tcp4://127.0.0.1:28458 export uds://$DIR/beta-nbd.sock }
 resource bench {
@@ -121,8 +127,10 @@ CONF
     for n in alpha beta; do kill "$(cat "$DIR/$n.pid")"; done
     for n in alpha beta; do while [ -f "$DIR/$n.pid" ]; do sleep 0.1; done; done
 }
-for k in $KEEPDIRTY; do
-    for mode in $MODES; do run_hast "$mode" "$k"; done
+for codecs in $CODECS; do
+    for k in $KEEPDIRTY; do
+        for mode in $MODES; do run_hast "$mode" "$k" "$codecs"; done
+    done
 done
 
 # The peers, with the same clients, in the same session.

@@ -1,27 +1,17 @@
 package hast.run;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackage;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Hashtable;
 import java.util.List;
 
 import javax.inject.Inject;
@@ -37,7 +27,6 @@ import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Constants;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.osgi.framework.Bundle;
@@ -47,7 +36,6 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The assembled runtime inside a real Felix: every bundle resolves and starts, every DS component
@@ -56,8 +44,6 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @RunWith(PaxExam.class)
 public class FrameworkIT {
-    private static final long WAIT_MILLIS = 20_000;
-
     @Inject
     private BundleContext context;
 
@@ -70,19 +56,7 @@ public class FrameworkIT {
     @Configuration
     public Option[] config() throws IOException {
         Path build = Path.of(System.getProperty("hast.build.dir"));
-        List<Option> options = new ArrayList<>(List.of(
-                bootDelegationPackage("sun.*"),
-                frameworkStartLevel(Constants.START_LEVEL_TEST_BUNDLE),
-                systemProperty("pax.exam.invoker").value("junit"),
-                systemProperty("hast.it.dir").value(prepareNode(build.resolve("it/framework")).toString()),
-                cleanCaches(true)));
-        for (File jar : jars(build.resolve("paxexam"))) {
-            options.add(bundle(jar.toURI().toString()).startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES));
-        }
-        for (File jar : jars(build.resolve("bundles"))) {
-            options.add(bundle(jar.toURI().toString()));
-        }
-        return options.toArray(new Option[0]);
+        return Container.options(prepareNode(build.resolve("it/framework")));
     }
 
     /** A node "itnode" (HAST_NODE, set by the build) with one 64 MiB file-backed resource. */
@@ -102,13 +76,6 @@ public class FrameworkIT {
                 "  }",
                 "}", ""));
         return dir;
-    }
-
-    private static List<File> jars(Path dir) {
-        File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(".jar"));
-        assertNotNull("missing " + dir, files);
-        Arrays.sort(files);
-        return List.of(files);
     }
 
     @Test
@@ -158,10 +125,7 @@ public class FrameworkIT {
         Path conf = dir.resolve("hast.conf");
         assertEquals(0, gogo("hastctl:create -c " + conf + " itres").exit);
 
-        // What hast.jar's launcher registers: the daemon's command line.
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("launcher.arguments", new String[] {"-F", "-c", conf.toString()});
-        ServiceRegistration<Object> launcher = context.registerService(Object.class, new Object(), props);
+        ServiceRegistration<Object> launcher = Container.startDaemon(context, "-F", "-c", conf.toString());
         try {
             HastNode node = await(HastNode.class, null);
             assertEquals(Role.INIT, node.resource("itres").orElseThrow().role());
@@ -214,16 +178,6 @@ public class FrameworkIT {
     }
 
     private <T> T await(Class<T> type, String filter) throws Exception {
-        ServiceTracker<T, T> tracker = filter == null ? new ServiceTracker<>(context, type, null)
-                : new ServiceTracker<>(context, context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(WAIT_MILLIS);
-            assertNotNull("no " + type.getSimpleName() + " service within " + WAIT_MILLIS + " ms", service);
-            return service;
-        } finally {
-            tracker.close();
-        }
+        return Container.await(context, type, filter);
     }
-
 }

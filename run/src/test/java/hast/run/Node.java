@@ -1,8 +1,5 @@
 package hast.run;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +13,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One HAST node of a system test: a real hastd started through run/hastd, driven through
- * run/hastctl, each in its own process, with the node's name given by HAST_NODE.
+ * run/hastctl, each in its own process, with the node's name given by HAST_NODE. Failures are
+ * plain AssertionErrors, so that JUnit 5 system tests and JUnit 4 in-framework tests share it.
  */
 final class Node implements AutoCloseable {
     static final Path RUN = Path.of(System.getProperty("hast.run.dir", "."));
@@ -35,7 +33,10 @@ final class Node implements AutoCloseable {
 
     record Result(int exit, String out, String err) {
         Result expect(int status) {
-            assertEquals(status, exit, () -> "exit status; stdout:\n" + out + "\nstderr:\n" + err);
+            if (exit != status) {
+                throw new AssertionError("exit status " + exit + ", expected " + status + "; stdout:\n" + out
+                        + "\nstderr:\n" + err);
+            }
             return this;
         }
     }
@@ -59,7 +60,7 @@ final class Node implements AutoCloseable {
         Process p = pb.start();
         if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            fail(cmd + " did not finish within " + DEADLINE);
+            throw new AssertionError(cmd + " did not finish within " + DEADLINE);
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
@@ -77,7 +78,7 @@ final class Node implements AutoCloseable {
         daemon = pb.start();
         awaitTrue("hastd " + name + " answering on its control socket", () -> {
             if (!daemon.isAlive()) {
-                fail("hastd " + name + " exited with " + daemon.exitValue() + ":\n" + logText());
+                throw new AssertionError("hastd " + name + " exited with " + daemon.exitValue() + ":\n" + logText());
             }
             try {
                 return hastctl("status", "-c", conf.toString()).exit == 0;
@@ -121,7 +122,7 @@ final class Node implements AutoCloseable {
         daemon.destroy();
         if (!daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             daemon.destroyForcibly();
-            fail("hastd " + name + " did not stop within " + DEADLINE + ":\n" + logText());
+            throw new AssertionError("hastd " + name + " did not stop within " + DEADLINE + ":\n" + logText());
         }
         int status = daemon.exitValue();
         daemon = null;
@@ -150,7 +151,7 @@ final class Node implements AutoCloseable {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what);
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
