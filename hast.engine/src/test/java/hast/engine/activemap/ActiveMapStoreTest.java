@@ -12,6 +12,7 @@ import java.util.Arrays;
 
 import hast.api.storage.LocalProvider;
 import hast.engine.local.FileProvider;
+import hast.engine.local.ForwardingProvider;
 import hast.engine.metadata.ProviderLayout;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -92,54 +93,24 @@ class ActiveMapStoreTest {
         assertEquals(0x33, Files.readAllBytes(disk)[4096], "nothing was written");
     }
 
-    /** A provider that counts cache flushes and otherwise passes everything through. */
-    private static final class FlushCounter implements LocalProvider {
-        private final LocalProvider target;
+    /** A provider that counts what makes data durable (flushes and durable writes). */
+    private static final class FlushCounter extends ForwardingProvider {
         int flushes;
 
         FlushCounter(LocalProvider target) {
-            this.target = target;
+            super(target);
         }
 
         @Override
-        public String path() {
-            return target.path();
-        }
-
-        @Override
-        public long size() throws IOException {
-            return target.size();
-        }
-
-        @Override
-        public int sectorSize() {
-            return target.sectorSize();
-        }
-
-        @Override
-        public void read(ByteBuffer dst, long offset) throws IOException {
-            target.read(dst, offset);
-        }
-
-        @Override
-        public void write(ByteBuffer src, long offset) throws IOException {
-            target.write(src, offset);
+        public void writeDurably(ByteBuffer src, long offset) throws IOException {
+            flushes++;
+            target.writeDurably(src, offset);
         }
 
         @Override
         public void flush() throws IOException {
             flushes++;
             target.flush();
-        }
-
-        @Override
-        public void delete(long offset, long length) throws IOException {
-            target.delete(offset, length);
-        }
-
-        @Override
-        public void close() throws IOException {
-            target.close();
         }
     }
 }

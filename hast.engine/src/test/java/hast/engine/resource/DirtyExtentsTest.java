@@ -23,6 +23,7 @@ import hast.api.storage.LocalProvider;
 import hast.engine.activemap.ActiveMap;
 import hast.engine.activemap.ActiveMapStore;
 import hast.engine.local.FileProvider;
+import hast.engine.local.ForwardingProvider;
 import hast.engine.metadata.ProviderLayout;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -119,15 +120,14 @@ class DirtyExtentsTest {
     }
 
     /** Passes everything to a real provider; durable writes are counted and the first waits at a gate. */
-    private static final class GatedProvider implements LocalProvider {
+    private static final class GatedProvider extends ForwardingProvider {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch open = new CountDownLatch(1);
         final AtomicInteger durableWrites = new AtomicInteger();
         volatile boolean failNext;
-        private final LocalProvider target;
 
         GatedProvider(LocalProvider target) {
-            this.target = target;
+            super(target);
         }
 
         @Override
@@ -144,46 +144,6 @@ class DirtyExtentsTest {
             }
             durableWrites.incrementAndGet();
             target.writeDurably(src, offset);
-        }
-
-        @Override
-        public String path() {
-            return target.path();
-        }
-
-        @Override
-        public long size() throws IOException {
-            return target.size();
-        }
-
-        @Override
-        public int sectorSize() {
-            return target.sectorSize();
-        }
-
-        @Override
-        public void read(ByteBuffer dst, long offset) throws IOException {
-            target.read(dst, offset);
-        }
-
-        @Override
-        public void write(ByteBuffer src, long offset) throws IOException {
-            target.write(src, offset);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            target.flush();
-        }
-
-        @Override
-        public void delete(long offset, long length) throws IOException {
-            target.delete(offset, length);
-        }
-
-        @Override
-        public void close() throws IOException {
-            target.close();
         }
     }
 }
