@@ -23,6 +23,8 @@ final class Node implements AutoCloseable {
     final String name;
     final Path dir;
     final Path conf;
+    /** Environment of the daemon beyond HAST_NODE and TMPDIR (e.g. HASTD_BUNDLES). */
+    private final Map<String, String> env = new java.util.HashMap<>();
     private Process daemon;
 
     Node(String name, Path dir, Path conf) {
@@ -66,6 +68,12 @@ final class Node implements AutoCloseable {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** Sets {@code name=value} in the environment of every later {@link #start}. */
+    Node env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
     /** Starts hastd in the foreground (its log goes to {@code <dir>/<name>.log}) and waits until it answers. */
     Node start(String... extraArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString()));
@@ -75,6 +83,7 @@ final class Node implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put("HAST_NODE", name);
         pb.environment().put("TMPDIR", dir.toString());
+        pb.environment().putAll(env);
         daemon = pb.start();
         awaitTrue("hastd " + name + " answering on its control socket", () -> {
             if (!daemon.isAlive()) {

@@ -22,6 +22,9 @@ final class StallingProxy implements AutoCloseable {
     private volatile boolean stalled;
     /** Bytes whose next passage towards the target gets its first byte flipped, or {@code null}. */
     private volatile byte[] damage;
+    /** Bytes relayed (both ways) since {@link #stallAfter}, and the count at which it stalls. */
+    private final java.util.concurrent.atomic.AtomicLong relayed = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long stallAt = Long.MAX_VALUE;
 
     StallingProxy(int target) throws IOException {
         this.target = target;
@@ -49,11 +52,18 @@ final class StallingProxy implements AutoCloseable {
         return damage == null;
     }
 
+    /** Relays {@code bytes} more, then stalls (e.g. in the middle of a synchronisation). */
+    void stallAfter(long bytes) {
+        relayed.set(0);
+        stallAt = bytes;
+    }
+
     void heal() throws IOException {
         for (Socket s : sockets) {
             s.close();
         }
         sockets.clear();
+        stallAt = Long.MAX_VALUE;
         stalled = false;
         synchronized (this) {
             notifyAll();
@@ -87,6 +97,9 @@ final class StallingProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (relayed.addAndGet(n) > stallAt) {
+                        stalled = true;
+                    }
                     synchronized (this) {
                         while (stalled && !from.isClosed()) {
                             wait(100);

@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param resource the resource name
  * @param details  further hook arguments in order (for {@code role}: old role, new role)
  * @param time     when it happened
+ * @param exec     the resource's {@code exec} program from hast.conf as it was when the event was
+ *                 raised, or the empty string when none is configured; it travels with the event so
+ *                 that a hook bundle runs the program in force without seeing the configuration
+ * @since 1.1
  */
-public record HastEvent(String type, String resource, List<String> details, Instant time) {
+public record HastEvent(String type, String resource, List<String> details, Instant time, String exec) {
     public static final String ROLE = "role";
     public static final String CONNECT = "connect";
     public static final String DISCONNECT = "disconnect";
@@ -28,10 +32,21 @@ public record HastEvent(String type, String resource, List<String> details, Inst
         Objects.requireNonNull(resource, "resource");
         details = List.copyOf(details);
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(exec, "exec");
     }
 
-    /** An event happening now. */
+    /** An event with no {@code exec} program. */
+    public HastEvent(String type, String resource, List<String> details, Instant time) {
+        this(type, resource, details, time, "");
+    }
+
+    /** An event happening now, with no {@code exec} program yet (the engine adds the resource's). */
     public static HastEvent of(String type, String resource, String... details) {
         return new HastEvent(type, resource, List.of(details), Instant.now());
+    }
+
+    /** This event carrying {@code program} as its {@code exec}. */
+    public HastEvent withExec(String program) {
+        return new HastEvent(type, resource, details, time, program);
     }
 }

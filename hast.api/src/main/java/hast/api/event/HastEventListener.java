@@ -4,7 +4,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Receives resource events (whiteboard). Listeners are called asynchronously, never on the I/O
- * path; one that throws or hangs does not delay others.
+ * path, each from its own queue: events reach one listener in the order they were raised, and one
+ * that throws, hangs or falls behind does not delay the others (a listener's backlog is bounded;
+ * beyond it events are dropped for that listener, with a warning).
  */
 @ConsumerType
 public interface HastEventListener {

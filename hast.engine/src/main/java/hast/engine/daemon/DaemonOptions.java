@@ -35,7 +35,13 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
             + "Signals: SIGHUP reloads the configuration, SIGTERM and SIGINT stop cleanly\n"
             + "(in-flight writes finish and metadata is flushed). Exit status: 0 after a clean\n"
             + "stop, 64 for bad usage, 72 when the configuration cannot be read, 78 when it is\n"
-            + "invalid, 75 when another hastd holds the pidfile, 71 when a socket cannot be opened.\n";
+            + "invalid, 75 when another hastd holds the pidfile, 71 when a socket cannot be opened.\n"
+            + "\n"
+            + "Environment: HASTD_BUNDLES names a folder of OSGi bundles (e.g. hook bundles):\n"
+            + "a jar dropped there is installed into the running daemon, updated when the file\n"
+            + "is replaced and uninstalled when it is deleted (checked every second); without\n"
+            + "it no bundle is installed at run time. HASTD_LOG is the log file in the\n"
+            + "background (default /var/log/hastd.log), HAST_NODE this node's name in hast.conf.\n";
 
     /**
      * Parses getopt-style arguments (flags may be grouped, e.g. {@code -dF}, and an option's value

@@ -23,7 +23,13 @@ final class Resource {
 
     private final DevicePublisher publisher;
     private final Replication replication;
+    /** Where this resource's roles raise events: the daemon's dispatcher, with {@link #exec} added. */
     private final Consumer<HastEvent> events;
+    /**
+     * The configured {@code exec} program. Volatile rather than read through {@link #config()}: events
+     * are raised by role threads that a role change (holding this object's lock) may be waiting for.
+     */
+    private volatile String exec;
     private ResourceConfig config;
     private Role role = Role.INIT;
     /** What the current role holds open; {@code null} in init. */
@@ -33,7 +39,8 @@ final class Resource {
         this.config = config;
         this.publisher = publisher;
         this.replication = replication;
-        this.events = events;
+        this.exec = config.exec();
+        this.events = event -> events.accept(event.withExec(exec));
     }
 
     /** The resources held by a role other than init, released by {@link #close()}. */
@@ -116,6 +123,7 @@ final class Resource {
             setRole(Role.INIT);
         }
         config = next;
+        exec = next.exec();
         if (restart) {
             setRole(current);
         }

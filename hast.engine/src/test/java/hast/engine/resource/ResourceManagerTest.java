@@ -120,6 +120,18 @@ class ResourceManagerTest {
     }
 
     @Test
+    void eventsCarryTheResourcesExecProgramAndAReloadedOneAppliesToLaterEvents() throws Exception {
+        manager.setRole("r0", Role.PRIMARY);
+        Files.writeString(conf, "exec /hooks/global\n"
+                + config("r0", "r1").replace("resource r1 {", "resource r1 { exec /hooks/r1"));
+        manager.reload();
+        manager.setRole("r0", Role.INIT);
+        manager.setRole("r1", Role.SECONDARY);
+        assertEquals(List.of("r0:role:", "r0:role:/hooks/global", "r1:role:/hooks/r1"),
+                events.stream().map(e -> e.resource() + ":" + e.type() + ":" + e.exec()).toList());
+    }
+
+    @Test
     void aPrimaryRestartKeepsCrashLeftoversDirty() throws Exception {
         manager.setRole("r1", Role.PRIMARY);
         published.get(0).write(0, ByteBuffer.allocate(512), false).toCompletableFuture().get(10, TimeUnit.SECONDS);
