@@ -35,7 +35,8 @@ import org.osgi.framework.ServiceRegistration;
 /**
  * Codec bundles stopped, started, updated and added inside the running framework of a primary
  * ("itnode", in the container) whose resource replicates to a secondary ("peer", a real hastd
- * process on loopback), with writes in flight the whole time; both copies equal at the end.
+ * process on loopback, which takes the third-party codec from its bundles folder), with writes in
+ * flight the whole time; both copies equal at the end.
  */
 @RunWith(PaxExam.class)
 public class CodecSwapIT {
@@ -75,7 +76,8 @@ public class CodecSwapIT {
     public void codecBundlesComeAndGoWhileWritesFlowAndNothingIsLost() throws Exception {
         Path dir = Path.of(context.getProperty("hast.it.dir"));
         Path conf = dir.resolve("hast.conf");
-        Node peer = new Node("peer", dir, conf);
+        Path peerBundles = Files.createDirectories(dir.resolve("peer-bundles"));
+        Node peer = new Node("peer", dir, conf).env("HASTD_BUNDLES", peerBundles.toString());
         new Node("itnode", dir, conf).hastctl("create", "-c", conf.toString(), "swap").expect(0);
         peer.hastctl("create", "-c", conf.toString(), "swap").expect(0);
         ServiceRegistration<Object> launcher = null;
@@ -129,6 +131,13 @@ public class CodecSwapIT {
             assertEquals("deflate", info(node).compression());
             await(node, "deflate named, and the peer told to lack it", r ->
                     "compression deflate is not available on the peer; data goes uncompressed".equals(r.problem()));
+            // Dropped into the secondary's bundles folder, it is installed there live and announced.
+            Files.copy(Container.extraBundle("hast.compress.deflate"), peerBundles.resolve("deflate.jar"));
+            long wireBefore = info(node).statistics().wireBytes();
+            long dataBefore = info(node).statistics().dataBytes();
+            await(node, "deflate in use on both nodes", r -> r.problem() == null
+                    && r.statistics().dataBytes() - dataBefore > 8 * BLOCK
+                    && r.statistics().wireBytes() - wireBefore < (r.statistics().dataBytes() - dataBefore) / 2);
 
             writer.finish();
             await(node, "a clean pair", r -> "complete".equals(r.status()) && r.dirty() == 0);
