@@ -18,6 +18,8 @@ import java.util.function.BooleanSupplier;
  */
 final class Node implements AutoCloseable {
     static final Path RUN = Path.of(System.getProperty("hast.run.dir", "."));
+    /** The build folder of run/ (it moves with -Dhast.target): the launchers take their jars from here. */
+    static final Path BUILD = Path.of(System.getProperty("hast.build.dir", RUN.resolve("target").toString()));
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     final String name;
@@ -54,8 +56,7 @@ final class Node implements AutoCloseable {
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().put("HAST_NODE", name);
-        pb.environment().put("TMPDIR", dir.toString());
+        environment(pb);
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
@@ -73,8 +74,7 @@ final class Node implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().put("HAST_NODE", name);
-        pb.environment().put("TMPDIR", dir.toString());
+        environment(pb);
         daemon = pb.start();
         awaitTrue("hastd " + name + " answering on its control socket", () -> {
             if (!daemon.isAlive()) {
@@ -87,6 +87,14 @@ final class Node implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** This node's name, a private temporary folder, and the jars of this build rather than of run/target. */
+    private void environment(ProcessBuilder pb) {
+        pb.environment().put("HAST_NODE", name);
+        pb.environment().put("TMPDIR", dir.toString());
+        pb.environment().put("HAST_JAR", BUILD.resolve("hast.jar").toString());
+        pb.environment().put("HASTCTL_LIB", BUILD.resolve("lib").toString());
     }
 
     Path log() {
