@@ -45,7 +45,7 @@ class ControlServerTest {
 
     private TestNode start(Duration timeout) throws IOException {
         TestNode node = new TestNode(socket());
-        server = new ControlServer(node, node, timeout);
+        server = new ControlServer(node, node, node, timeout);
         return node;
     }
 
