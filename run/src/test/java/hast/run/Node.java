@@ -67,6 +67,16 @@ final class Node implements AutoCloseable {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** Starts {@code run/hastctl args...} as this node without waiting: for commands that run until stopped. */
+    Process spawnHastctl(Path out, Path err, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastctl").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        environment(pb);
+        return pb.start();
+    }
+
     /** Starts hastd in the foreground (its log goes to {@code <dir>/<name>.log}) and waits until it answers. */
     Node start(String... extraArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString()));
