@@ -60,6 +60,14 @@ class DaemonIT {
         Node n = node(basicConfig());
         Node.Result help = hastd(n, "-h").expect(0);
         assertTrue(help.out().startsWith("usage: hastd [-dFh] [-c config] [-P pidfile]"), help.out());
+        assertTrue(help.out().contains("serves only its owner and root") && help.out().contains("hastctl(8)"),
+                help.out());
+        for (String sub : List.of("list", "status", "dump", "events", "verify")) {
+            Node.Result h = n.hastctl(sub, "--help").expect(0);
+            assertTrue(h.out().startsWith("usage: hastctl " + sub + " "), h.out());
+        }
+        assertTrue(n.hastctl("list", "-h").expect(0).out().contains("queue depths"));
+        assertTrue(n.hastctl("events", "-h").expect(0).out().contains("--json"));
         Node.Result bad = hastd(n, "-F", "-x").expect(64);
         assertTrue(bad.err().contains("unknown option -x"), bad.err());
     }

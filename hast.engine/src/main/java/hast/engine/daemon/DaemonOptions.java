@@ -35,7 +35,12 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
             + "Signals: SIGHUP reloads the configuration, SIGTERM and SIGINT stop cleanly\n"
             + "(in-flight writes finish and metadata is flushed). Exit status: 0 after a clean\n"
             + "stop, 64 for bad usage, 72 when the configuration cannot be read, 78 when it is\n"
-            + "invalid, 75 when another hastd holds the pidfile, 71 when a socket cannot be opened.\n";
+            + "invalid, 75 when another hastd holds the pidfile, 71 when a socket cannot be opened.\n"
+            + "\n"
+            + "hastctl reaches the daemon through the configuration's control socket, which\n"
+            + "serves only its owner and root (mode 0600, and each peer's credentials checked):\n"
+            + "role, list and status (with --json), events to follow what happens, verify to\n"
+            + "compare both nodes' copies. Manual pages: hastd(8), hastctl(8), hast.conf(5).\n";
 
     /**
      * Parses getopt-style arguments (flags may be grouped, e.g. {@code -dF}, and an option's value
