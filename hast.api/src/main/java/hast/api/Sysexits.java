@@ -12,6 +12,7 @@ public final class Sysexits {
     public static final int EX_OSFILE = 72;
     public static final int EX_IOERR = 74;
     public static final int EX_TEMPFAIL = 75;
+    public static final int EX_NOPERM = 77;
     public static final int EX_CONFIG = 78;
 
     private Sysexits() {

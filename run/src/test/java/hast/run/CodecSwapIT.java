@@ -49,6 +49,14 @@ public class CodecSwapIT {
     @Configuration
     public Option[] config() throws IOException {
         Path dir = Path.of(System.getProperty("hast.build.dir"), "it", "codecs");
+        // A run starts from nothing: a bundle left in the peer's folder would be there from the start.
+        if (Files.exists(dir)) {
+            try (var old = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) old.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
         Files.createDirectories(dir);
         for (String n : new String[] {"itnode", "peer"}) {
             try (RandomAccessFile disk = new RandomAccessFile(dir.resolve(n + ".img").toFile(), "rw")) {

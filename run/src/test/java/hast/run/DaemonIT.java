@@ -3,10 +3,19 @@ package hast.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +60,14 @@ class DaemonIT {
         Node n = node(basicConfig());
         Node.Result help = hastd(n, "-h").expect(0);
         assertTrue(help.out().startsWith("usage: hastd [-dFh] [-c config] [-P pidfile]"), help.out());
+        assertTrue(help.out().contains("serves only its owner and root") && help.out().contains("hastctl(8)"),
+                help.out());
+        for (String sub : List.of("list", "status", "dump", "events", "verify")) {
+            Node.Result h = n.hastctl(sub, "--help").expect(0);
+            assertTrue(h.out().startsWith("usage: hastctl " + sub + " "), h.out());
+        }
+        assertTrue(n.hastctl("list", "-h").expect(0).out().contains("queue depths"));
+        assertTrue(n.hastctl("events", "-h").expect(0).out().contains("--json"));
         Node.Result bad = hastd(n, "-F", "-x").expect(64);
         assertTrue(bad.err().contains("unknown option -x"), bad.err());
     }
@@ -104,6 +121,207 @@ class DaemonIT {
         assertTrue(bad.err().contains("Negative or zero timeout."), bad.err());
         n.hastctl("frobnicate").expect(64);
         n.hastctl("--help").expect(0);
+    }
+
+    /** A daemon with one resource r on a fresh 8 MiB provider with 1 MiB extents, no peer, in init. */
+    private Node soloDaemon() throws Exception {
+        Node n = node(basicConfig() + "resource r {\n on solo {\n  local " + dir.resolve("disk.img")
+                + "\n  remote none\n }\n}\n");
+        try (var f = new java.io.RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
+            f.setLength(8 << 20);
+        }
+        n.hastctl("create", "-c", n.conf.toString(), "-e", "1M", "r").expect(0);
+        return n.start();
+    }
+
+    @Test
+    void jsonFormsAndTheExitStatusesOfEachErrorPathFromARealDaemon() throws Exception {
+        try (Node n = soloDaemon()) {
+            String c = n.conf.toString();
+            Node.Result status = n.hastctl("status", "-c", c, "--json").expect(0);
+            assertEquals("{\"resources\":[{\"name\":\"r\",\"status\":null,\"role\":\"init\",\"localpath\":\""
+                    + dir.resolve("disk.img") + "\",\"remoteaddr\":\"none\"}]}\n", status.out());
+            n.hastctl("role", "-c", c, "primary", "r").expect(0);
+            Node.Result list = n.hastctl("list", "-c", c, "--json", "r").expect(0);
+            assertTrue(list.out().startsWith("{\"resources\":[{\"name\":\"r\",\"role\":\"primary\",\"provname\":\"r\""),
+                    list.out());
+            assertTrue(list.out().contains(",\"queues\":{\"local\":0,\"send\":0,\"recv\":0,\"done\":0,\"idle\":64},"),
+                    list.out());
+            assertTrue(n.hastctl("list", "-c", c, "r").expect(0).out()
+                    .contains("    queues: local: 0, send: 0, recv: 0, done: 0, idle: 64\n"));
+            Node.Result dump = n.hastctl("dump", "-c", c, "--json").expect(0);
+            assertTrue(dump.out().matches("\\{\"resources\":\\[\\{\"name\":\"r\",\"datasize\":\\d+,\"extentsize\":1048576,"
+                    + "\"keepdirty\":64,\"localoff\":8192,\"resuid\":\\d+,\"localcnt\":\\d+,\"remotecnt\":\\d+,"
+                    + "\"prevrole\":\"primary\"}]}\n"), dump.out());
+
+            // Unknown resource: 1 from hastd (list, status, events, verify), 65 for the local dump.
+            assertEquals("{\"resources\":[{\"name\":\"ghost\",\"error\":1}]}\n",
+                    n.hastctl("list", "-c", c, "--json", "ghost").expect(1).out());
+            assertEquals("ghost\tERR1\n", n.hastctl("status", "-c", c, "ghost").expect(1).out().lines().skip(1)
+                    .findFirst().orElse("") + "\n");
+            assertEquals("Unknown resource ghost.\n", n.hastctl("events", "-c", c, "ghost").expect(1).err());
+            assertEquals("Unknown resource ghost.\n", n.hastctl("verify", "-c", c, "ghost").expect(1).err());
+            n.hastctl("dump", "-c", c, "ghost").expect(65);
+            // verify needs a secondary.
+            assertEquals("[r] The resource has no secondary (remote none): there is nothing to verify against.\n",
+                    n.hastctl("verify", "-c", c, "r").expect(69).err());
+            n.hastctl("role", "-c", c, "init", "r").expect(0);
+            assertEquals("[r] The resource is init here; verify runs on the primary.\n",
+                    n.hastctl("verify", "-c", c, "r").expect(69).err());
+            // Bad flags: 64 with the problem and the usage, before anything reaches the daemon.
+            for (String[] bad : new String[][] {{"list", "--bogus"}, {"status", "-x"}, {"role", "--json", "init", "r"},
+                {"verify"}, {"events", "-e", "1M"}}) {
+                Node.Result r = n.hastctl(bad).expect(64);
+                assertTrue(r.err().startsWith("hastctl: ") && r.err().contains("usage: hastctl create"), r.err());
+            }
+            // Bad configuration: 78 for an invalid one, 72 for a missing one.
+            Path broken = Files.writeString(dir.resolve("broken.conf"), "timeout 0\n");
+            n.hastctl("list", "-c", broken.toString(), "--json").expect(78);
+            n.hastctl("events", "-c", dir.resolve("missing.conf").toString()).expect(72);
+        }
+        // No daemon: 71, naming the socket.
+        Node n = node(basicConfig());
+        for (String sub : List.of("list", "status", "events", "reload")) {
+            Node.Result r = n.hastctl(sub, "-c", n.conf.toString()).expect(71);
+            assertTrue(r.err().startsWith("Unable to connect to hastd via uds://" + dir.resolve("ctl.sock")), r.err());
+        }
+        n.hastctl("verify", "-c", n.conf.toString(), "r").expect(71);
+    }
+
+    @Test
+    void eventsAreFollowedLiveUntilInterruptedAndExitZero() throws Exception {
+        try (Node n = soloDaemon()) {
+            Path out = dir.resolve("events.out");
+            Path err = dir.resolve("events.err");
+            Process text = n.spawnHastctl(out, err, "events", "-d", "-c", n.conf.toString());
+            Path jsonOut = dir.resolve("events.json");
+            Process json = n.spawnHastctl(jsonOut, dir.resolve("events-json.err"), "events", "-d", "--json", "-c",
+                    n.conf.toString(), "r");
+            try {
+                Node.awaitTrue("both followers to be listening", () -> read(err).startsWith("Following events of all")
+                        && read(dir.resolve("events-json.err")).startsWith("Following events of r;"));
+                n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+                Node.awaitTrue("the role event's line", () -> read(out).matches(
+                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z r role init primary\n"));
+                Node.awaitTrue("the role event as JSON", () -> read(jsonOut).matches("\\{\"time\":\"[-0-9T:.]+Z\","
+                        + "\"resource\":\"r\",\"event\":\"role\",\"details\":\\[\"init\",\"primary\"]}\n"));
+            } finally {
+                for (Process p : List.of(text, json)) {
+                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                }
+            }
+            for (Process p : List.of(text, json)) {
+                assertTrue(p.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS), "hastctl events ends on SIGINT");
+                assertEquals(0, p.exitValue(), read(err));
+            }
+            // The daemon has let them go: its control socket serves others, as many as before.
+            n.hastctl("status", "-c", n.conf.toString()).expect(0);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Thousands of seeded byte sequences on a real daemon's control socket: random bytes, valid
+     * requests cut short, headers announcing huge lengths, valid headers with garbage bodies. Each
+     * is answered (with an error status and a message for what is malformed) or dropped, and the
+     * daemon goes on serving.
+     */
+    @Test
+    void fuzzedBytesOnTheControlSocketAreAnsweredOrDroppedAndTheDaemonKeepsServing() throws Exception {
+        try (Node n = soloDaemon()) {
+            Path socket = dir.resolve("ctl.sock");
+            Random random = new Random(20260301L);
+            byte[] valid = request(List.of("status", "r"));
+            int answered = 0;
+            for (int i = 0; i < 3000; i++) {
+                byte[] attack = switch (i % 5) {
+                    case 0 -> bytes(random, random.nextInt(300));
+                    case 1 -> java.util.Arrays.copyOf(valid, random.nextInt(valid.length));
+                    case 2 -> ByteBuffer.allocate(13).put("HCTL".getBytes(StandardCharsets.US_ASCII)).put((byte) 1)
+                            .putInt(random.nextInt(4) + 1).putInt(random.nextInt() | 0x10000).array();
+                    case 3 -> ByteBuffer.allocate(9 + 64).put("HCTL".getBytes(StandardCharsets.US_ASCII)).put((byte) 1)
+                            .putInt(random.nextInt(8)).put(bytes(random, 64)).array();
+                    default -> {
+                        byte[] b = valid.clone();
+                        b[random.nextInt(b.length)] ^= (byte) (1 << random.nextInt(8));
+                        yield b;
+                    }
+                };
+                String reply = exchange(socket, attack);
+                if (reply != null) {
+                    answered++;
+                    assertTrue(reply.matches("(?s)status (0|1|64|70): .*"), i + ": " + reply);
+                    if (reply.startsWith("status 70")) {
+                        assertTrue(reply.contains("hastd: malformed control request: "), i + ": " + reply + " for "
+                                + java.util.HexFormat.of().formatHex(attack));
+                    }
+                }
+            }
+            assertTrue(answered > 1000, answered + " of 3000 answered");
+            Node.Result status = n.hastctl("status", "-c", n.conf.toString(), "r").expect(0);
+            assertTrue(status.out().contains("r\t-        init"), status.out());
+            assertTrue(n.daemon().isAlive());
+        }
+    }
+
+    private static byte[] bytes(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** The control protocol's request frame, built here as any client would. */
+    private static byte[] request(List<String> args) {
+        List<byte[]> encoded = new ArrayList<>();
+        int size = 9;
+        for (String a : args) {
+            encoded.add(a.getBytes(StandardCharsets.UTF_8));
+            size += 4 + encoded.get(encoded.size() - 1).length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).put("HCTL".getBytes(StandardCharsets.US_ASCII)).put((byte) 1)
+                .putInt(args.size());
+        encoded.forEach(e -> b.putInt(e.length).put(e));
+        return b.array();
+    }
+
+    /** Sends bytes, says there are no more, and reads the reply: "status N: stderr", or null when dropped. */
+    private static String exchange(Path socket, byte[] bytes) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            try {
+                ch.write(ByteBuffer.wrap(bytes));
+                ch.shutdownOutput();
+            } catch (IOException dropped) {
+                return null;
+            }
+            ByteBuffer in = ByteBuffer.allocate(1 << 16);
+            while (ch.read(in) >= 0 && in.hasRemaining()) {
+                // until the daemon hangs up
+            }
+            in.flip();
+            if (in.remaining() < 9) {
+                return null;
+            }
+            byte[] magic = new byte[4];
+            in.get(magic);
+            assertEquals("HCTR", new String(magic, StandardCharsets.US_ASCII));
+            in.get();
+            int status = in.getInt();
+            int outLength = in.getInt();
+            in.position(in.position() + outLength);
+            byte[] err = new byte[in.getInt()];
+            in.get(err);
+            return "status " + status + ": " + new String(err, StandardCharsets.UTF_8);
+        } catch (IOException reset) {
+            return null;
+        }
     }
 
     @Test

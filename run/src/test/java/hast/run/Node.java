@@ -18,6 +18,8 @@ import java.util.function.BooleanSupplier;
  */
 final class Node implements AutoCloseable {
     static final Path RUN = Path.of(System.getProperty("hast.run.dir", "."));
+    /** The build folder of run/ (it moves with -Dhast.target): the launchers take their jars from here. */
+    static final Path BUILD = Path.of(System.getProperty("hast.build.dir", RUN.resolve("target").toString()));
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     final String name;
@@ -56,8 +58,7 @@ final class Node implements AutoCloseable {
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().put("HAST_NODE", name);
-        pb.environment().put("TMPDIR", dir.toString());
+        environment(pb);
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
@@ -74,6 +75,16 @@ final class Node implements AutoCloseable {
         return this;
     }
 
+    /** Starts {@code run/hastctl args...} as this node without waiting: for commands that run until stopped. */
+    Process spawnHastctl(Path out, Path err, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastctl").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        environment(pb);
+        return pb.start();
+    }
+
     /** Starts hastd in the foreground (its log goes to {@code <dir>/<name>.log}) and waits until it answers. */
     Node start(String... extraArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString()));
@@ -81,8 +92,7 @@ final class Node implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().put("HAST_NODE", name);
-        pb.environment().put("TMPDIR", dir.toString());
+        environment(pb);
         pb.environment().putAll(env);
         daemon = pb.start();
         awaitTrue("hastd " + name + " answering on its control socket", () -> {
@@ -96,6 +106,15 @@ final class Node implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /**
+     * This node's name and a private temporary folder; the jars of this build (HAST_JAR,
+     * HASTCTL_LIB) come from the environment failsafe gives every test process.
+     */
+    private void environment(ProcessBuilder pb) {
+        pb.environment().put("HAST_NODE", name);
+        pb.environment().put("TMPDIR", dir.toString());
     }
 
     Path log() {

@@ -34,6 +34,19 @@ public interface HastNode {
      */
     Role setRole(String name, Role role) throws HastException;
 
+    /**
+     * Compares the primary's copy of a resource with the secondary's, extent by extent, while
+     * clients go on: each extent is held against writes while both sides digest it with the
+     * resource's checksum (SHA-256 when it is {@code none}). Differing extents are marked dirty
+     * and a synchronisation pass is started, which copies them from the primary.
+     *
+     * @param progress told after each extent
+     * @throws HastException when the resource is unknown (status 1), is not primary here or is
+     *                       not connected to its secondary (69), or the comparison failed part
+     *                       way, e.g. because the connection was lost (69)
+     */
+    Verification verify(String name, VerifyProgress progress) throws HastException;
+
     /** Re-reads the configuration file; a bad file leaves the running configuration in force. */
     void reload() throws HastException;
 }

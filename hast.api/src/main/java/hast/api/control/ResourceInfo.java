@@ -20,11 +20,12 @@ import hast.api.Role;
  * @param dirty       bytes in dirty extents
  * @param exportaddr  the NBD export address while primary, else {@code null}
  * @param statistics  request counters
+ * @param queues      requests waiting or running in each stage now
  * @param sync        progress of the synchronisation under way, or {@code null}
  * @param problem     what keeps the pair apart and needs an operator (e.g. {@code split-brain}), or {@code null}
  */
 public record ResourceInfo(String name, Role role, String provname, String localpath, long extentsize,
         int keepdirty, String remoteaddr, String sourceaddr, String replication, String checksum,
         String compression, String status, long dirty, String exportaddr, Statistics statistics,
-        SyncProgress sync, String problem) {
+        Queues queues, SyncProgress sync, String problem) {
 }

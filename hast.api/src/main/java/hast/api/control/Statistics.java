@@ -1,9 +1,11 @@
 package hast.api.control;
 
 /**
- * Request counters of one resource since its role last changed. Error counters count local-disk
- * failures only (including activemap writes and flushes).
+ * Request counters of one resource since its role last changed. The read, write, delete and flush
+ * error counters count local-disk failures only (including activemap writes and flushes).
  *
+ * @param remoteErrors         requests the secondary answered with an error (a primary's count;
+ *                             requests lost with a connection are not among them)
  * @param dataBytes            bytes of data this node sent to its peer, before compression
  * @param wireBytes            what they took on the wire, compressed and with their codec blocks
  * @param compressionFallbacks payloads sent uncompressed because the configured compressor was
@@ -12,8 +14,8 @@ package hast.api.control;
  *                             not decode): never written, their requests failed
  */
 public record Statistics(long reads, long writes, long deletes, long flushes, long activemapUpdates,
-        long readErrors, long writeErrors, long deleteErrors, long flushErrors, long dataBytes, long wireBytes,
+        long readErrors, long writeErrors, long deleteErrors, long flushErrors, long remoteErrors, long dataBytes, long wireBytes,
         long compressionFallbacks, long checksumFailures) {
 
-    public static final Statistics ZERO = new Statistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final Statistics ZERO = new Statistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

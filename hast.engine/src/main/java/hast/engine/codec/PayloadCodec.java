@@ -93,6 +93,11 @@ public final class PayloadCodec {
         return null;
     }
 
+    /** The digest of stored data under {@code checksum}, as {@link Digests} takes it. */
+    public byte[] digest(String checksum, ByteBuffer data) throws IOException {
+        return Digests.digest(codecs, checksum, data);
+    }
+
     /** What this node can decode, as its peer is told. */
     public CodecSet decodable() {
         return codecs.decodable();

@@ -41,7 +41,12 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
             + "a jar dropped there is installed into the running daemon, updated when the file\n"
             + "is replaced and uninstalled when it is deleted (checked every second); without\n"
             + "it no bundle is installed at run time. HASTD_LOG is the log file in the\n"
-            + "background (default /var/log/hastd.log), HAST_NODE this node's name in hast.conf.\n";
+            + "background (default /var/log/hastd.log), HAST_NODE this node's name in hast.conf.\n"
+            + "\n"
+            + "hastctl reaches the daemon through the configuration's control socket, which\n"
+            + "serves only its owner and root (mode 0600, and each peer's credentials checked):\n"
+            + "role, list and status (with --json), events to follow what happens, verify to\n"
+            + "compare both nodes' copies. Manual pages: hastd(8), hastctl(8), hast.conf(5).\n";
 
     /**
      * Parses getopt-style arguments (flags may be grouped, e.g. {@code -dF}, and an option's value

@@ -36,7 +36,12 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     public enum Type {
         HELLO, WELCOME, REFUSE, WRITE, DELETE, FLUSH, READ, KEEPALIVE, REPLY, RECEIVED,
         /** Either side: the codecs it can decode now (a codec bundle came or went). */
-        CODECS;
+        CODECS,
+        /**
+         * The primary: digest this range of your copy with the checksum the payload names
+         * (US-ASCII); the REPLY carries the digest as it is, never encoded.
+         */
+        DIGEST;
 
         static Type of(int code) throws ProtocolException {
             if (code < 1 || code > values().length) {

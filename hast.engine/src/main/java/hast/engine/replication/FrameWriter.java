@@ -74,6 +74,11 @@ public final class FrameWriter {
         }
     }
 
+    /** Frames waiting for the sender that holds the connection (a moment's count, for hastctl list). */
+    public int queued() {
+        return queue.size();
+    }
+
     /** Writes what is buffered. */
     public void flush() throws IOException {
         writing.lock();

@@ -132,6 +132,17 @@ public final class RemoteLink implements AutoCloseable {
         return paused;
     }
 
+    /** Requests sent (or being sent) and not answered yet, synchronisation chunks included. */
+    public int pending() {
+        return pending.size();
+    }
+
+    /** Requests handed to the connection's writer and not written yet. */
+    public int queued() {
+        Session c = connection;
+        return c == null ? 0 : c.writer.queued();
+    }
+
     /** Sends a request; when not connected (or the send fails) the request fails at once. */
     public Pending send(Frame.Type type, int flags, long offset, long length, ByteBuffer payload) {
         Session c = connection;
@@ -150,6 +161,23 @@ public final class RemoteLink implements AutoCloseable {
                 return Pending.failed(e);
             }
         }
+        return submit(c, type, wireFlags, offset, length, wire);
+    }
+
+    /**
+     * Asks the secondary for the digest of a range of its copy under {@code checksum}; the
+     * reply's payload is the digest.
+     */
+    public Pending digest(long offset, long length, String checksum) {
+        Session c = connection;
+        if (c == null) {
+            return Pending.failed(new IOException("not connected to " + remote));
+        }
+        // The name is not data: it travels as it is, whatever the codecs.
+        return submit(c, Frame.Type.DIGEST, 0, offset, length, StandardCharsets.US_ASCII.encode(checksum));
+    }
+
+    private Pending submit(Session c, Frame.Type type, int wireFlags, long offset, long length, ByteBuffer wire) {
         long n = seq.incrementAndGet();
         Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>(), System.nanoTime(), offset, length);
         pending.put(n, p);

@@ -3,11 +3,13 @@ package hast.engine.replication;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.control.Queues;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;
@@ -49,6 +51,10 @@ public final class ReplicaSession {
     private final FrameWriter writer;
     /** What the primary decodes: read replies use nothing else. */
     private volatile CodecSet peer;
+    /** Requests of the current burst not carried out yet (written by the session's thread only). */
+    private volatile int waiting;
+    /** Answers buffered and not yet written back (written by the session's thread only). */
+    private volatile int unsent;
 
     /** @param peer what the primary announced it decodes in its HELLO */
     public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer) {
@@ -70,6 +76,7 @@ public final class ReplicaSession {
             while (true) {
                 // The answers to a burst go out together, before waiting for more work.
                 writer.flush();
+                unsent = 0;
                 List<Frame> burst = new ArrayList<>();
                 // Only the first frame of a burst can be large (the rest were buffered whole), so the
                 // reader's reused buffer for large payloads is never needed twice in one burst.
@@ -81,11 +88,14 @@ public final class ReplicaSession {
                     replica.firstRequest();
                     first = false;
                 }
+                waiting = burst.size();
                 acknowledgeReceipt(burst, writer);
                 for (Frame f : burst) {
                     Frame reply = answer(f);
+                    waiting--;
                     if (reply != null) {
                         writer.append(reply);
+                        unsent++;
                     }
                 }
             }
@@ -99,6 +109,11 @@ public final class ReplicaSession {
                 // Ending anyway.
             }
         }
+    }
+
+    /** The secondary's share of {@link Queues}: requests waiting for the disk, answers waiting for the wire. */
+    public Queues queues() {
+        return new Queues(waiting, unsent, 0, 0, 0);
     }
 
     /** memsync: the primary waits for these, not for the disk writes, so they go out first. */
@@ -151,6 +166,9 @@ public final class ReplicaSession {
                 return Frame.reply(Frame.Type.REPLY, f.seq(), EIO, null);
             }
         }
+        if (f.type() == Frame.Type.DIGEST) {
+            return digest(f);
+        }
         ByteBuffer data = null;
         int error;
         if (!valid(f, payload)) {
@@ -175,6 +193,22 @@ public final class ReplicaSession {
         } catch (PayloadCodec.ChecksumUnavailableException e) {
             LOG.warning(() -> "[" + resource + "] READ at " + f.offset() + " not answered with data: " + e.getMessage()
                     + ", and data goes nowhere unverified.");
+            return Frame.reply(Frame.Type.REPLY, f.seq(), EIO, null);
+        }
+    }
+
+    /** Reads a range and answers with its digest, unencoded: it is compared, not stored. */
+    private Frame digest(Frame f) {
+        if (f.payload() == null || !inRange(f) || f.length() > replica.maxRequest()) {
+            return Frame.reply(Frame.Type.REPLY, f.seq(), EINVAL, null);
+        }
+        String checksum = StandardCharsets.US_ASCII.decode(f.payload()).toString();
+        try {
+            ByteBuffer b = ByteBuffer.allocate((int) f.length());
+            replica.provider().read(b, replica.localoff() + f.offset());
+            return Frame.reply(Frame.Type.REPLY, f.seq(), 0, ByteBuffer.wrap(codec.digest(checksum, b.flip())));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "[{0}] DIGEST at {1} failed: {2}", new Object[] {resource, f.offset(), e.getMessage()});
             return Frame.reply(Frame.Type.REPLY, f.seq(), EIO, null);
         }
     }

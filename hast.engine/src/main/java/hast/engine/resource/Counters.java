@@ -16,11 +16,12 @@ final class Counters {
     final LongAdder writeErrors = new LongAdder();
     final LongAdder deleteErrors = new LongAdder();
     final LongAdder flushErrors = new LongAdder();
+    final LongAdder remoteErrors = new LongAdder();
 
     /** @param codec how the role's data travels, whose byte and failure counts are included */
     Statistics snapshot(PayloadCodec codec) {
         return new Statistics(reads.sum(), writes.sum(), deletes.sum(), flushes.sum(), activemapUpdates.sum(),
-                readErrors.sum(), writeErrors.sum(), deleteErrors.sum(), flushErrors.sum(), codec.plainBytes(),
+                readErrors.sum(), writeErrors.sum(), deleteErrors.sum(), flushErrors.sum(), remoteErrors.sum(), codec.plainBytes(),
                 codec.wireBytes(), codec.fallbacks(), codec.damaged());
     }
 }

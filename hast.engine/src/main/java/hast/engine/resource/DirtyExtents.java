@@ -87,9 +87,14 @@ final class DirtyExtents {
 
     /** Every extent must be copied (a full synchronisation). */
     void markAllForSync() throws IOException {
+        markForSync(0, datasize);
+    }
+
+    /** The extents of a range must be copied (a verification found them different); returns once that is on disk. */
+    void markForSync(long offset, long length) throws IOException {
         long need = 0;
         synchronized (map) {
-            if (map.markForSync(0, datasize)) {
+            if (map.markForSync(offset, length)) {
                 need = ++changes;
             }
         }

@@ -5,15 +5,16 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
+import hast.api.control.Queues;
 import hast.api.device.HastDevice;
 import hast.api.replication.ReplicationMode;
 import hast.api.storage.LocalProvider;
@@ -54,8 +55,13 @@ final class PrimaryDevice implements HastDevice {
     private final PrimaryPairing pairing;
     private final Counters counters;
     private final Runnable resync;
-    private final ExecutorService io;
+    private final ThreadPoolExecutor io;
+    /** Requests admitted and not finished on both components. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests done with the local provider that still wait for the secondary. */
+    private final AtomicInteger pastLocal = new AtomicInteger();
+    /** Requests acknowledged to the client while the secondary has not answered them yet. */
+    private final AtomicInteger acknowledgedEarly = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -79,7 +85,7 @@ final class PrimaryDevice implements HastDevice {
         this.counters = counters;
         this.resync = resync;
         AtomicInteger n = new AtomicInteger();
-        this.io = Executors.newFixedThreadPool(IO_THREADS, r -> {
+        this.io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "hast-io " + resource + " #" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -308,7 +314,18 @@ final class PrimaryDevice implements HastDevice {
      */
     private void perform(Request r) {
         ReplicationMode m = mode.get();
+        // Bit 1: acknowledged, bit 2: finished on both components; whichever comes second decides.
+        AtomicInteger phase = new AtomicInteger();
+        r.ack().whenComplete((v, t) -> {
+            if ((phase.getAndUpdate(x -> x | 1) & 2) == 0) {
+                acknowledgedEarly.incrementAndGet();
+            }
+        });
         WriteProgressTracker tracker = new WriteProgressTracker(m, r.ack(), replicated -> {
+            if ((phase.getAndUpdate(x -> x | 2) & 1) != 0) {
+                acknowledgedEarly.decrementAndGet();
+            }
+            pastLocal.decrementAndGet();
             try {
                 r.finish().run(replicated);
             } finally {
@@ -321,7 +338,12 @@ final class PrimaryDevice implements HastDevice {
             RemoteLink.Pending p = link.send(r.type(), m.wantsReceipt() ? Frame.FLAG_RECEIPT : 0, r.offset(), r.length(),
                     r.payload() == null ? null : r.payload().duplicate());
             p.received().thenRun(tracker::remoteReceived);
-            p.done().whenComplete((reply, failure) -> tracker.remoteDone(failure == null && reply.error() == 0));
+            p.done().whenComplete((reply, failure) -> {
+                if (reply != null && reply.error() != 0) {
+                    counters.remoteErrors.increment();
+                }
+                tracker.remoteDone(failure == null && reply.error() == 0);
+            });
         }
         IOException failed = null;
         try {
@@ -334,6 +356,7 @@ final class PrimaryDevice implements HastDevice {
                 order.release(r.offset(), r.length());
             }
         }
+        pastLocal.incrementAndGet();
         tracker.localDone(failed);
     }
 
@@ -392,6 +415,15 @@ final class PrimaryDevice implements HastDevice {
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
         }
         return done;
+    }
+
+    /** Where the requests are now: see {@link Queues} for what each number counts. */
+    Queues queues() {
+        int past = pastLocal.get();
+        long sent = link == null ? 0 : link.pending();
+        long unsent = link == null ? 0 : link.queued();
+        return new Queues(Math.max(0, inFlight.get() - past), unsent, Math.max(0, sent - unsent),
+                acknowledgedEarly.get(), IO_THREADS - io.getActiveCount());
     }
 
     private void finished() {

@@ -12,7 +12,10 @@ import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.control.Queues;
 import hast.api.control.Statistics;
+import hast.api.control.Verification;
+import hast.api.control.VerifyProgress;
 import hast.api.device.HastDevice;
 import hast.api.event.HastEvent;
 import hast.engine.activemap.ActiveMap;
@@ -39,10 +42,13 @@ final class PrimaryRole implements Resource.RoleState {
     private final Synchronizer synchronizer;
     private final PrimaryPairing pairing;
     private final PayloadCodec codec;
+    /** Compares both copies; {@code null} without a secondary. */
+    private final Verifier verifier;
 
     private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
             DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer,
-            PrimaryPairing pairing, PayloadCodec codec) {
+            PrimaryPairing pairing, PayloadCodec codec, Verifier verifier) {
+        this.verifier = verifier;
         this.pairing = pairing;
         this.codec = codec;
         this.local = local;
@@ -78,12 +84,15 @@ final class PrimaryRole implements Resource.RoleState {
             PrimaryPairing pairing = new PrimaryPairing(config.name(), local, dirty, events, () -> sync[0].request());
             PayloadCodec codec = new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs());
             RemoteLink link = null;
+            Verifier verifier = null;
             if (config.hasRemote()) {
                 link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
                         config.source() == null ? null : HastAddress.parse(config.source(), 0),
                         Duration.ofSeconds(config.timeout()), replication.transports(), pairing, codec);
                 sync[0] = new Synchronizer(config.name(), local.provider(), md.localoff(), md.datasize(),
                         md.extentsize(), dirty, fence, link, pairing, events);
+                verifier = new Verifier(config.name(), local.provider(), md.localoff(), md.datasize(), md.extentsize(),
+                        dirty, fence, link, codec, () -> current.get().checksum(), () -> sync[0].request());
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
@@ -105,7 +114,7 @@ final class PrimaryRole implements Resource.RoleState {
                 throw e;
             }
             LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
-            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing, codec);
+            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing, codec, verifier);
         } catch (IOException e) {
             local.close();
             throw new HastException(Sysexits.EX_IOERR,
@@ -153,6 +162,25 @@ final class PrimaryRole implements Resource.RoleState {
     @Override
     public Statistics statistics() {
         return counters.snapshot(codec);
+    }
+
+    @Override
+    public Queues queues() {
+        return device.queues();
+    }
+
+    /** See {@link hast.api.control.HastNode#verify}. */
+    Verification verify(VerifyProgress progress) throws HastException {
+        String name = local.resource();
+        if (verifier == null) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name
+                    + "] The resource has no secondary (remote none): there is nothing to verify against.");
+        }
+        if (!link.connected()) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name
+                    + "] Not connected to the secondary; verify needs both nodes.");
+        }
+        return verifier.run(progress);
     }
 
     /** Withdraws the export (clients drain), finishes in-flight I/O, then flushes activemap and metadata. */

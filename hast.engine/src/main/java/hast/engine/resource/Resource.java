@@ -6,8 +6,12 @@ import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Role;
+import hast.api.Sysexits;
+import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
+import hast.api.control.Verification;
+import hast.api.control.VerifyProgress;
 import hast.api.event.HastEvent;
 import hast.api.transport.Connection;
 import hast.engine.config.ResourceConfig;
@@ -66,6 +70,9 @@ final class Resource {
         }
 
         Statistics statistics();
+
+        /** Requests waiting or running in each stage now. */
+        Queues queues();
 
         @Override
         void close();
@@ -129,6 +136,26 @@ final class Resource {
         }
     }
 
+    /**
+     * Compares both copies; runs without holding this resource, so that list and status answer
+     * meanwhile (a role change ends it with an error).
+     */
+    Verification verify(VerifyProgress progress) throws HastException {
+        RoleState s;
+        Role r;
+        String name;
+        synchronized (this) {
+            s = state;
+            r = role;
+            name = config.name();
+        }
+        if (!(s instanceof PrimaryRole primary)) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] The resource is " + r.label()
+                    + " here; verify runs on the primary.");
+        }
+        return primary.verify(progress);
+    }
+
     /** Releases the current role without raising a role event (daemon shutdown). */
     synchronized void close() {
         release();
@@ -183,7 +210,8 @@ final class Resource {
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export,
-                s == null ? Statistics.ZERO : s.statistics(), s == null ? null : s.sync(),
+                s == null ? Statistics.ZERO : s.statistics(), s == null ? Queues.EMPTY : s.queues(),
+                s == null ? null : s.sync(),
                 s == null ? null : s.problem());
     }
 }

@@ -17,6 +17,8 @@ import hast.api.Role;
 import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.control.ResourceInfo;
+import hast.api.control.Verification;
+import hast.api.control.VerifyProgress;
 import hast.api.event.HastEvent;
 import hast.engine.config.CodecNames;
 import hast.engine.config.ConfigParser;
@@ -102,6 +104,15 @@ public final class ResourceManager implements HastNode {
 
     @Override
     public Role setRole(String name, Role role) throws HastException {
+        return configured(name).setRole(role);
+    }
+
+    @Override
+    public Verification verify(String name, VerifyProgress progress) throws HastException {
+        return configured(name).verify(progress);
+    }
+
+    private Resource configured(String name) throws HastException {
         Resource r;
         synchronized (this) {
             r = resources.get(name);
@@ -109,7 +120,7 @@ public final class ResourceManager implements HastNode {
         if (r == null) {
             throw new HastException(1, "Unknown resource " + name + ".");
         }
-        return r.setRole(role);
+        return r;
     }
 
     /**

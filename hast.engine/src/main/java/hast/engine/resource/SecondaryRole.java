@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import hast.api.HastException;
+import hast.api.control.Queues;
 import hast.api.control.Statistics;
 import hast.api.event.HastEvent;
 import hast.api.storage.LocalProvider;
@@ -36,6 +37,8 @@ final class SecondaryRole implements Resource.RoleState {
     private final PayloadCodec codec;
     private final java.time.Duration timeout;
     private Connection session;
+    /** The primary's requests being served, or {@code null}. */
+    private volatile ReplicaSession serving;
     private volatile String problem;
     private volatile boolean closed;
 
@@ -111,8 +114,13 @@ final class SecondaryRole implements Resource.RoleState {
         problem = null;
         LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + d + ").");
         events.accept(HastEvent.of(HastEvent.CONNECT, name));
-        String why = new ReplicaSession(name, c, replica(), codec, hello.codecs()).serve();
+        ReplicaSession replicaSession = new ReplicaSession(name, c, replica(), codec, hello.codecs());
+        serving = replicaSession;
+        String why = replicaSession.serve();
         synchronized (this) {
+            if (serving == replicaSession) {
+                serving = null;
+            }
             if (session == c) {
                 session = null;
             }
@@ -189,6 +197,12 @@ final class SecondaryRole implements Resource.RoleState {
     @Override
     public Statistics statistics() {
         return counters.snapshot(codec);
+    }
+
+    @Override
+    public Queues queues() {
+        ReplicaSession s = serving;
+        return s == null ? Queues.EMPTY : s.queues();
     }
 
     @Override

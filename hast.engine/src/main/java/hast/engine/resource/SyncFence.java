@@ -1,20 +1,20 @@
 package hast.engine.resource;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps synchronisation and client writes out of each other's way, extent by extent: a
  * synchronisation chunk reads the primary's data and sends it, and a client write landing in
  * between would be overwritten on the secondary by the older data. Client writes may overlap
  * each other freely; they only wait for the extent being synchronised, and it waits for them.
+ * A verification holds extents the same way, so an extent may be held by two such claims at once.
  */
 final class SyncFence {
     private final int extentShift;
     private final Map<Integer, Integer> writers = new HashMap<>();
-    private final Set<Integer> syncing = new HashSet<>();
+    /** Claims on each held extent: the synchroniser's and a verification's may overlap. */
+    private final Map<Integer, Integer> syncing = new HashMap<>();
 
     SyncFence(long extentsize) {
         this.extentShift = Long.numberOfTrailingZeros(extentsize);
@@ -50,23 +50,31 @@ final class SyncFence {
 
     private boolean anySyncing(int first, int last) {
         for (int e = first; e <= last; e++) {
-            if (syncing.contains(e)) {
+            if (syncing.containsKey(e)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Claims an extent for synchronisation once no client write is in it; new writes wait. */
+    /**
+     * Claims an extent for synchronisation once no client write is in it; new writes wait.
+     * Interrupted, it gives the claim up again.
+     */
     synchronized void enterSync(int extent) throws InterruptedException {
-        syncing.add(extent);
-        while (writers.containsKey(extent)) {
-            wait();
+        syncing.merge(extent, 1, Integer::sum);
+        try {
+            while (writers.containsKey(extent)) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            exitSync(extent);
+            throw e;
         }
     }
 
     synchronized void exitSync(int extent) {
-        syncing.remove(extent);
+        syncing.computeIfPresent(extent, (k, n) -> n == 1 ? null : n - 1);
         notifyAll();
     }
 }

@@ -1,5 +1,6 @@
 package hast.shell.client;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -19,24 +20,38 @@ import hast.api.control.NodeAdmin;
 import hast.shell.control.ControlProtocol;
 import hast.shell.ctl.Hastctl;
 
+import sun.misc.Signal;
+
 /**
  * The command-line hastctl, run on a plain class path without a framework so that it answers
- * at once. create, dump and help run here, on the local providers; role, list, status and reload
- * are sent to hastd's control socket and run there.
+ * at once. create, dump and help run here, on the local providers; role, list, status, events,
+ * verify and reload are sent to hastd's control socket and run there, and what they print comes
+ * back as they print it. {@code events} ends with status 0 when interrupted (SIGINT) or when
+ * hastd closes the connection.
  */
 public final class HastctlClient {
     private final NodeAdmin admin;
     private final Hastctl local;
+    /** The connection of the command under way, for {@link #hangUp()}. */
+    private volatile SocketChannel connection;
+    private volatile boolean hungUp;
 
     HastctlClient(NodeAdmin admin) {
         this.admin = admin;
-        this.local = new Hastctl(Optional::empty, admin, Hastctl.DEFAULT_CONFIG);
+        this.local = new Hastctl(Optional::empty, (resources, sink) -> {
+            throw new IllegalStateException("events are followed inside hastd only");
+        }, admin, Hastctl.DEFAULT_CONFIG);
     }
 
     public static void main(String[] args) {
         int status;
         try {
-            status = new HastctlClient(findAdmin()).run(List.of(args), System.out, System.err);
+            HastctlClient client = new HastctlClient(findAdmin());
+            if (Hastctl.subcommand(List.of(args)).filter("events"::equals).isPresent()) {
+                // Interrupting is how events ends: hang up, and the command ends well.
+                Signal.handle(new Signal("INT"), s -> client.hangUp());
+            }
+            status = client.run(List.of(args), System.out, System.err);
         } catch (HastException e) {
             System.err.println(e.getMessage());
             status = e.status();
@@ -63,20 +78,55 @@ public final class HastctlClient {
         if (config.isEmpty()) {
             return local.run(args, out, err);
         }
+        boolean follows = Hastctl.subcommand(args).filter("events"::equals).isPresent();
         try {
-            ControlProtocol.Reply reply = ask(admin.controlAddress(config.get()), args);
+            ControlProtocol.Reply reply = ask(admin.controlAddress(config.get()), args, (stream, bytes) -> {
+                PrintStream to = stream == ControlProtocol.Stream.OUT ? out : err;
+                to.write(bytes, 0, bytes.length);
+                to.flush();
+            });
             out.write(reply.out(), 0, reply.out().length);
             out.flush();
             err.write(reply.err(), 0, reply.err().length);
             err.flush();
             return reply.status();
+        } catch (HungUp e) {
+            return Sysexits.EX_OK;
         } catch (HastException e) {
+            if (follows && e.getCause() instanceof EOFException) {
+                // hastd stopped (or restarts): the events it could send have been printed.
+                err.println("hastctl: hastd closed the connection.");
+                return Sysexits.EX_OK;
+            }
             err.println(e.getMessage());
             return e.status();
         }
     }
 
-    private static ControlProtocol.Reply ask(HastAddress control, List<String> args) throws HastException {
+    /** Ends a running {@code events}: the connection is closed, and run returns 0. */
+    void hangUp() {
+        hungUp = true;
+        SocketChannel ch = connection;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // Closed either way.
+            }
+        }
+    }
+
+    /** The connection was closed by {@link #hangUp()}, as asked. */
+    private static final class HungUp extends HastException {
+        private static final long serialVersionUID = 1L;
+
+        HungUp() {
+            super(Sysexits.EX_OK, "interrupted");
+        }
+    }
+
+    private ControlProtocol.Reply ask(HastAddress control, List<String> args, ControlProtocol.ChunkSink sink)
+            throws HastException {
         ByteBuffer request;
         try {
             request = ControlProtocol.request(args);
@@ -88,6 +138,10 @@ public final class HastctlClient {
                     + ": only Unix-domain control sockets (uds:///path) are supported.");
         }
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            connection = ch;
+            if (hungUp) {
+                throw new HungUp();
+            }
             try {
                 ch.connect(UnixDomainSocketAddress.of(control.path()));
             } catch (IOException e) {
@@ -100,8 +154,11 @@ public final class HastctlClient {
                 throw new HastException(Sysexits.EX_UNAVAILABLE, "Unable to send command to hastd via " + control
                         + ": " + e.getMessage(), e);
             }
-            return ControlProtocol.readReply(ch);
+            return ControlProtocol.readReply(ch, sink);
         } catch (IOException e) {
+            if (hungUp) {
+                throw new HungUp();
+            }
             throw new HastException(Sysexits.EX_UNAVAILABLE, "Cannot receive reply from hastd via " + control
                     + ": " + e.getMessage(), e);
         }

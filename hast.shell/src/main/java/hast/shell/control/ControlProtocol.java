@@ -1,5 +1,6 @@
 package hast.shell.control;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,13 +8,16 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Frames of the control socket: one request and one reply per connection.
+ * Frames of the control socket: one request and one reply per connection. Output the command
+ * flushes while it runs (events, progress) travels ahead of the reply in chunks, as it comes.
  *
  * <pre>
  * request: "HCTL" u8 version  u32 argc  (u32 length, UTF-8 bytes) x argc
+ * chunk:   "HCTO" (standard output) or "HCTE" (standard error)  u8 version  u32 length, bytes
  * reply:   "HCTR" u8 version  i32 exit status  u32 length, stdout bytes  u32 length, stderr bytes
  * </pre>
  * Integers are big-endian. A request is at most {@value #MAX_REQUEST} bytes in all, so a client
@@ -27,6 +31,19 @@ public final class ControlProtocol {
     private static final int HEADER = 9;
     private static final byte[] REQUEST_MAGIC = {'H', 'C', 'T', 'L'};
     private static final byte[] REPLY_MAGIC = {'H', 'C', 'T', 'R'};
+    private static final byte[] OUT_MAGIC = {'H', 'C', 'T', 'O'};
+    private static final byte[] ERR_MAGIC = {'H', 'C', 'T', 'E'};
+
+    /** Which of the command's outputs a chunk belongs to. */
+    public enum Stream {
+        OUT, ERR
+    }
+
+    /** Receives chunks of output as they arrive, before the reply. */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void chunk(Stream stream, byte[] bytes) throws IOException;
+    }
 
     /** Bytes that break the protocol; the message says how. */
     public static final class MalformedException extends IOException {
@@ -104,11 +121,37 @@ public final class ControlProtocol {
         writeFully(ch, buf.flip());
     }
 
+    /** Sends output the command flushed, ahead of its reply. */
+    public static void writeChunk(WritableByteChannel ch, Stream stream, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(HEADER + bytes.length).put(stream == Stream.OUT ? OUT_MAGIC : ERR_MAGIC)
+                .put((byte) VERSION).putInt(bytes.length).put(bytes);
+        writeFully(ch, buf.flip());
+    }
+
+    /** Reads the chunks and the reply, gathering every chunk into the reply's output. */
     public static Reply readReply(ReadableByteChannel ch) throws IOException {
-        ByteBuffer header = readExactly(ch, HEADER);
-        checkMagic(header, REPLY_MAGIC, "reply");
-        int status = header.getInt();
-        return new Reply(status, replyBlock(ch, "output"), replyBlock(ch, "error output"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Reply last = readReply(ch, (stream, bytes) -> (stream == Stream.OUT ? out : err).write(bytes));
+        out.write(last.out());
+        err.write(last.err());
+        return new Reply(last.status(), out.toByteArray(), err.toByteArray());
+    }
+
+    /** Reads the chunks, handing each to {@code sink} as it arrives, then the reply. */
+    public static Reply readReply(ReadableByteChannel ch, ChunkSink sink) throws IOException {
+        while (true) {
+            ByteBuffer header = readExactly(ch, HEADER);
+            byte[] magic = new byte[REPLY_MAGIC.length];
+            header.get(magic);
+            Stream stream = Arrays.equals(magic, OUT_MAGIC) ? Stream.OUT : Arrays.equals(magic, ERR_MAGIC) ? Stream.ERR : null;
+            checkMagic(header.rewind(), stream == null ? REPLY_MAGIC : magic, "reply");
+            if (stream == null) {
+                int status = header.getInt();
+                return new Reply(status, replyBlock(ch, "output"), replyBlock(ch, "error output"));
+            }
+            sink.chunk(stream, replyBlock(ch, stream == Stream.OUT ? "output" : "error output", header.getInt()));
+        }
     }
 
     public static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
@@ -118,7 +161,11 @@ public final class ControlProtocol {
     }
 
     private static byte[] replyBlock(ReadableByteChannel ch, String what) throws IOException {
-        long length = Integer.toUnsignedLong(readExactly(ch, 4).getInt());
+        return replyBlock(ch, what, readExactly(ch, 4).getInt());
+    }
+
+    private static byte[] replyBlock(ReadableByteChannel ch, String what, int announced) throws IOException {
+        long length = Integer.toUnsignedLong(announced);
         if (length > MAX_REPLY_BLOCK) {
             throw new MalformedException("reply announces " + length + " bytes of " + what
                     + " (at most " + MAX_REPLY_BLOCK + " expected)");

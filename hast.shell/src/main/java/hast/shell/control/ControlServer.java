@@ -1,33 +1,29 @@
 package hast.shell.control;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.control.NodeAdmin;
+import hast.shell.ctl.EventFeed;
 import hast.shell.ctl.Hastctl;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -35,40 +31,47 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * hastd's control socket: each connection carries one hastctl command line, which runs here and
- * is answered with its output and exit status. A client that does not send a whole request in
- * time, or does not take its answer, is dropped, so it holds a worker for a bounded time only.
+ * is answered with its output and exit status. Only the socket's owner and root are served. A
+ * client that does not send a whole request in time, or does not take its answer, is dropped, so
+ * it holds a worker for a bounded time only; commands that run long (events, verify) move to
+ * threads of their own, so that they never keep the workers from other clients.
  */
 @Component(immediate = true)
 public final class ControlServer {
     private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final int WORKERS = 4;
     /** Connections waiting for a worker; beyond this, new ones are told to try again. */
     private static final int BACKLOG = 16;
+    /** events and verify running at once; beyond this, new ones are told to try again. */
+    static final int LONG_RUNNING = 16;
+    private static final List<String> RUN_LONG = List.of("events", "verify");
     private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
 
     private final Hastctl hastctl;
     private final ControlSocket socket;
-    private final Duration timeout;
     private final ThreadPoolExecutor workers;
-    private final ScheduledExecutorService watchdog;
+    private final ThreadPoolExecutor longRunning;
+    private final Watchdog watchdog;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean stopping;
 
     @Activate
-    public ControlServer(@Reference HastNode node, @Reference NodeAdmin admin) throws IOException {
-        this(node, admin, DEFAULT_TIMEOUT);
+    public ControlServer(BundleContext context, @Reference HastNode node, @Reference NodeAdmin admin)
+            throws IOException {
+        this(node, admin, new WhiteboardFeed(context), DEFAULT_TIMEOUT);
     }
 
-    /** @param timeout how long a client may take to send its request, and to take its reply */
-    ControlServer(HastNode node, NodeAdmin admin, Duration timeout) throws IOException {
-        this.hastctl = new Hastctl(() -> Optional.of(node), admin, node.configPath());
-        this.timeout = timeout;
+    /** @param timeout how long a client may take to send its request, and to take each write */
+    public ControlServer(HastNode node, NodeAdmin admin, EventFeed events, Duration timeout) throws IOException {
+        this.hastctl = new Hastctl(() -> Optional.of(node), events, admin, node.configPath());
+        this.watchdog = new Watchdog(timeout);
         this.socket = ControlSocket.bind(node.controlAddress());
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(BACKLOG), daemonThreads("hastctl-request"));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemonThreads("hastctl-timeout"));
+        this.longRunning = new ThreadPoolExecutor(0, LONG_RUNNING, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemonThreads("hastctl-long"));
         this.acceptor = daemonThreads("hastctl-accept").newThread(this::acceptLoop);
         acceptor.start();
         LOG.info(() -> "Control socket listening on " + socket.address() + ".");
@@ -96,64 +99,59 @@ public final class ControlServer {
             try {
                 workers.execute(() -> serve(client));
             } catch (RejectedExecutionException busy) {
-                refuseBusy(client);
+                // A fresh connection's send buffer is empty, so this small reply cannot block the acceptor.
+                refuseBusy(new ControlSession(client, watchdog));
+                end(client);
             }
         }
     }
 
+    /** Checks the peer and reads the request; runs it here, or hands it to a thread of its own. */
     private void serve(SocketChannel client) {
-        try (client) {
-            ControlProtocol.Reply reply;
+        boolean handedOn = false;
+        try {
+            ControlSession session = new ControlSession(client, watchdog);
+            Optional<String> refusal = socket.refusal(client);
+            if (refusal.isPresent()) {
+                LOG.warning(() -> "Refused a control connection: " + refusal.get());
+                session.answer(ControlSession.failure(Sysexits.EX_NOPERM, refusal.get()));
+                return;
+            }
+            List<String> args;
             try {
-                List<String> args = withinTimeout(client, () -> ControlProtocol.readRequest(client));
-                reply = execute(args);
+                args = watchdog.within(client, () -> ControlProtocol.readRequest(client));
             } catch (ControlProtocol.MalformedException e) {
                 LOG.warning(() -> "Refused a control request: " + e.getMessage());
-                reply = failure(Sysexits.EX_SOFTWARE, "hastd: malformed control request: " + e.getMessage());
+                session.answer(ControlSession.failure(Sysexits.EX_SOFTWARE, "hastd: malformed control request: "
+                        + e.getMessage()));
+                return;
             }
-            ControlProtocol.Reply answer = reply;
-            withinTimeout(client, () -> {
-                ControlProtocol.writeReply(client, answer);
-                return null;
-            });
+            if (Hastctl.subcommand(args).filter(RUN_LONG::contains).isPresent()) {
+                try {
+                    longRunning.execute(() -> runLong(session, client, args));
+                    handedOn = true;
+                } catch (RejectedExecutionException busy) {
+                    refuseBusy(session);
+                }
+                return;
+            }
+            session.run(hastctl, args);
         } catch (IOException e) {
             LOG.fine(() -> "Control connection dropped: " + e);
         } finally {
-            clients.remove(client);
-        }
-    }
-
-    private ControlProtocol.Reply execute(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int status = hastctl.run(args, o, e);
-            return new ControlProtocol.Reply(status, out.toByteArray(), err.toByteArray());
-        } catch (RuntimeException e) {
-            // A bug behind the command: the client hears of it instead of seeing the connection drop.
-            LOG.log(Level.SEVERE, "hastctl " + String.join(" ", args) + " failed", e);
-            return failure(Sysexits.EX_SOFTWARE, "hastd: internal error running the command: " + e);
-        }
-    }
-
-    /** Runs one blocking exchange, closing the connection (which ends the exchange) when it takes too long. */
-    private <T> T withinTimeout(SocketChannel client, Exchange<T> exchange) throws IOException {
-        ScheduledFuture<?> alarm;
-        try {
-            alarm = watchdog.schedule(() -> closeQuietly(client), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopped) {
-            throw new IOException("the control socket is closing");
-        }
-        try {
-            return exchange.run();
-        } catch (IOException e) {
-            if (alarm.isDone() && !alarm.isCancelled()) {
-                throw new IOException("client took longer than " + timeout.toMillis() + " ms", e);
+            if (!handedOn) {
+                end(client);
             }
-            throw e;
+        }
+    }
+
+    private void runLong(ControlSession session, SocketChannel client, List<String> args) {
+        try {
+            session.run(hastctl, args);
+        } catch (IOException e) {
+            LOG.fine(() -> "Control connection dropped: " + e);
         } finally {
-            alarm.cancel(false);
+            end(client);
         }
     }
 
@@ -168,31 +166,21 @@ public final class ControlServer {
         }
     }
 
-    private void refuseBusy(SocketChannel client) {
+    private void refuseBusy(ControlSession session) {
         if (!stopping) {
             LOG.warning(() -> "Too many control connections at once; one was refused.");
-            // A fresh connection's send buffer is empty, so this small write cannot block the acceptor.
             try {
-                ControlProtocol.writeReply(client, failure(Sysexits.EX_TEMPFAIL,
+                session.answer(ControlSession.failure(Sysexits.EX_TEMPFAIL,
                         "hastd: too many hastctl requests at once; try again."));
             } catch (IOException e) {
                 LOG.fine(() -> "Busy reply not delivered: " + e);
             }
         }
+    }
+
+    private void end(SocketChannel client) {
         clients.remove(client);
-        closeQuietly(client);
-    }
-
-    private static ControlProtocol.Reply failure(int status, String message) {
-        return new ControlProtocol.Reply(status, new byte[0], (message + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void closeQuietly(SocketChannel client) {
-        try {
-            client.close();
-        } catch (IOException e) {
-            LOG.fine(() -> "Closing a control connection failed: " + e);
-        }
+        Watchdog.closeQuietly(client);
     }
 
     private static ThreadFactory daemonThreads(String name) {
@@ -205,8 +193,9 @@ public final class ControlServer {
     }
 
     /**
-     * Stops listening, removes the socket file and closes open connections. A command already
-     * running is not cut short (a role change finishes), but its reply is lost.
+     * Stops listening, removes the socket file and closes open connections, which ends the
+     * commands that follow events. A command already running is not cut short (a role change
+     * finishes), but its reply is lost.
      */
     @Deactivate
     public void deactivate() {
@@ -217,12 +206,8 @@ public final class ControlServer {
             LOG.warning(() -> "Control socket " + socket.address() + " not removed: " + e.getMessage());
         }
         workers.shutdown();
-        watchdog.shutdownNow();
-        clients.forEach(ControlServer::closeQuietly);
-    }
-
-    @FunctionalInterface
-    private interface Exchange<T> {
-        T run() throws IOException;
+        longRunning.shutdown();
+        watchdog.close();
+        clients.forEach(Watchdog::closeQuietly);
     }
 }

@@ -10,13 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Optional;
 import java.util.Set;
 
 import hast.api.HastAddress;
 
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
 /**
  * The listening end of the control socket. Whoever can connect can switch roles and so drive the
- * disks, which is why the file is the owner's only. A file left behind by a daemon that died is
+ * disks, which is why the file is the owner's only, and why each connection's peer is checked
+ * too (a mode changed by hand, or a descriptor handed on, would otherwise let anyone in): only
+ * the socket file's owner and root may talk to it. A file left behind by a daemon that died is
  * replaced; a socket that still answers, or a file that is no socket, is left alone.
  */
 final class ControlSocket implements Closeable {
@@ -26,6 +33,8 @@ final class ControlSocket implements Closeable {
     private final HastAddress address;
     private final Path file;
     private final ServerSocketChannel channel;
+    /** Who created the socket file: the daemon's user. */
+    private UserPrincipal owner;
 
     private ControlSocket(HastAddress address, Path file, ServerSocketChannel channel) {
         this.address = address;
@@ -54,6 +63,7 @@ final class ControlSocket implements Closeable {
         ControlSocket socket = new ControlSocket(address, file, channel);
         try {
             Files.setPosixFilePermissions(file, OWNER_ONLY);
+            socket.owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException e) {
             socket.close();
             throw new IOException("Unable to make control socket " + address + " private (mode 0600): "
@@ -93,6 +103,22 @@ final class ControlSocket implements Closeable {
     /** Waits for the next client; fails with an {@link java.nio.channels.AsynchronousCloseException} once closed. */
     SocketChannel accept() throws IOException {
         return channel.accept();
+    }
+
+    /**
+     * Why {@code client} may not use the socket, or empty when it may: its peer is the socket's
+     * owner or root.
+     *
+     * @throws IOException when the peer's credentials cannot be read
+     */
+    Optional<String> refusal(SocketChannel client) throws IOException {
+        UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        UserPrincipal user = peer.user();
+        if (user.equals(owner) || user.getName().equals("root")) {
+            return Optional.empty();
+        }
+        return Optional.of("hastd: the control socket " + address + " is for its owner (" + owner.getName()
+                + ") and root only; user " + user.getName() + " may not use it.");
     }
 
     /** Stops listening and removes the socket file. */

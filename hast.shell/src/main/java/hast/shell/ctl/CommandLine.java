@@ -20,10 +20,15 @@ import hast.api.Sysexits;
  * @param options    the flags that take a value, with the last value given
  * @param debug      how often {@code -d} was given
  * @param help       whether help was asked for ({@code -h}, {@code --help} or the {@code help} subcommand)
+ * @param json       {@code --json}: output for scripts
  * @param operands   what follows the options
  */
-record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, List<String> operands) {
-    static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "reload", "help");
+record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
+        List<String> operands) {
+    static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "verify",
+            "reload", "help");
+    /** The subcommands with a {@code --json} form. */
+    private static final List<String> JSON = List.of("list", "status", "dump", "events");
     /** Flags with a value: every subcommand takes -c, create also -e, -k and -m. */
     private static final String ALL_VALUED = "cekm";
 
@@ -33,6 +38,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         List<String> operands = new ArrayList<>();
         int debug = 0;
         boolean help = false;
+        boolean json = false;
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -49,6 +55,8 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                 optionsEnded = true;
             } else if (arg.equals("--help")) {
                 help = true;
+            } else if (arg.equals("--json")) {
+                json = true;
             } else if (arg.startsWith("--")) {
                 throw usage("unknown option " + arg);
             } else {
@@ -82,7 +90,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             subcommand = "help";
         }
         CommandLine line = new CommandLine(subcommand, Map.copyOf(options), debug,
-                help || subcommand.equals("help"), List.copyOf(operands));
+                help || subcommand.equals("help"), json, List.copyOf(operands));
         line.check();
         return line;
     }
@@ -96,6 +104,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
     private void check() throws HastException {
         if (!subcommand.equals("create") && options.keySet().stream().anyMatch(f -> f != 'c')) {
             throw usage("options -e, -k and -m belong to 'create'");
+        }
+        if (json && !JSON.contains(subcommand)) {
+            throw usage("option --json belongs to 'list', 'status', 'dump' and 'events'");
         }
         if (help) {
             String topic = helpTopic();
@@ -120,13 +131,18 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                     throw usage(e.getMessage());
                 }
             }
+            case "verify" -> {
+                if (operands.isEmpty()) {
+                    throw usage("verify needs at least one resource name");
+                }
+            }
             case "reload" -> {
                 if (!operands.isEmpty()) {
                     throw usage("reload takes no operands");
                 }
             }
             default -> {
-                // list, status and dump take any names, or none for all.
+                // list, status, dump and events take any names, or none for all.
             }
         }
     }

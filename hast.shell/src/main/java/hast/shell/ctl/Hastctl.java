@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import hast.api.HastException;
@@ -12,6 +15,9 @@ import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.control.NodeAdmin;
 import hast.api.control.ResourceInfo;
+import hast.api.control.Verification;
+import hast.api.control.VerifyProgress;
+import hast.api.event.HastEvent;
 
 /**
  * hastctl itself: one command line in, output and an exit status out. The Gogo commands, the
@@ -23,29 +29,43 @@ public final class Hastctl {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/hast.conf");
     /** EHAST_NOENTRY: hastd's per-resource error for a name it does not know. */
     static final int EHAST_NOENTRY = 1;
-    private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "reload");
+    private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "events", "verify", "reload");
+    /** Events not yet written beyond which new ones are dropped (and counted) rather than held. */
+    static final int EVENT_BACKLOG = 1024;
+    /** Put after the events when the caller has gone; never delivered by the feed. */
+    private static final HastEvent HUNG_UP = HastEvent.of("hung-up", "");
 
     private final Supplier<Optional<HastNode>> node;
+    private final EventFeed events;
     private final NodeAdmin admin;
     private final Path defaultConfig;
 
     /**
      * @param node          the running daemon, when there is one at the moment of a call
+     * @param events        the daemon's events (used only while {@code node} has a daemon)
      * @param admin         create, dump and configuration look-ups
      * @param defaultConfig the configuration used when {@code -c} is not given
      */
-    public Hastctl(Supplier<Optional<HastNode>> node, NodeAdmin admin, Path defaultConfig) {
+    public Hastctl(Supplier<Optional<HastNode>> node, EventFeed events, NodeAdmin admin, Path defaultConfig) {
         this.node = node;
+        this.events = events;
         this.admin = admin;
         this.defaultConfig = defaultConfig;
     }
 
+    /** Runs a command line whose caller never hangs up: it runs until it ends or is interrupted. */
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Hangup.NEVER);
+    }
+
     /**
-     * Runs one command line (subcommand first, or options first).
+     * Runs one command line (subcommand first, or options first). Output that must reach the
+     * caller at once (events, verify's progress) is flushed; the rest is not.
      *
+     * @param hangup tells {@code events} when to stop
      * @return the exit status, as the reference's hastctl would exit
      */
-    public int run(List<String> args, PrintStream out, PrintStream err) {
+    public int run(List<String> args, PrintStream out, PrintStream err, Hangup hangup) {
         try {
             CommandLine cmd = CommandLine.parse(args);
             if (cmd.help()) {
@@ -57,12 +77,24 @@ public final class Hastctl {
                 case "dump" -> dump(cmd, out, err);
                 case "role" -> role(cmd, err);
                 case "list", "status" -> show(cmd, out);
+                case "events" -> events(cmd, out, err, hangup);
+                case "verify" -> verify(cmd, out, err);
                 case "reload" -> reload();
                 default -> throw new IllegalStateException("Subcommand '" + cmd.subcommand() + "' has no handler");
             };
         } catch (HastException e) {
             err.println(e.getMessage());
             return e.status();
+        }
+    }
+
+    /** The subcommand of a command line, if it is a valid one (help excepted). */
+    public static Optional<String> subcommand(List<String> args) {
+        try {
+            CommandLine cmd = CommandLine.parse(args);
+            return cmd.help() ? Optional.empty() : Optional.of(cmd.subcommand());
+        } catch (HastException usageError) {
+            return Optional.empty();
         }
     }
 
@@ -112,16 +144,24 @@ public final class Hastctl {
         // Unlike list and status, dump reads 'all' only when it stands alone, as the reference does.
         boolean all = cmd.operands().isEmpty() || cmd.operands().equals(List.of("all"));
         FirstFailure status = new FirstFailure(err);
+        JsonOutput json = new JsonOutput();
         for (String name : all ? known : cmd.operands()) {
             if (!known.contains(name)) {
                 status.report(unknownResource(name));
                 continue;
             }
             try {
-                Output.dump(out, admin.dump(config, name));
+                if (cmd.json()) {
+                    json.dump(admin.dump(config, name));
+                } else {
+                    Output.dump(out, admin.dump(config, name));
+                }
             } catch (HastException e) {
                 status.report(e);
             }
+        }
+        if (cmd.json()) {
+            out.println(json.document());
         }
         return status.exitStatus();
     }
@@ -159,26 +199,110 @@ public final class Hastctl {
         HastNode daemon = daemon();
         boolean table = cmd.subcommand().equals("status");
         List<String> names = daemonNames(daemon, cmd.operands());
-        if (table && !names.isEmpty()) {
+        JsonOutput json = new JsonOutput();
+        if (table && !names.isEmpty() && !cmd.json()) {
             out.println(Output.STATUS_HEADER);
         }
         int status = Sysexits.EX_OK;
         for (String name : names) {
             Optional<ResourceInfo> r = daemon.resource(name);
             if (r.isEmpty()) {
-                if (table) {
+                if (cmd.json()) {
+                    json.error(name, EHAST_NOENTRY);
+                } else if (table) {
                     Output.statusError(out, name, EHAST_NOENTRY);
                 } else {
                     Output.listError(out, name, EHAST_NOENTRY);
                 }
                 status = status == Sysexits.EX_OK ? EHAST_NOENTRY : status;
+            } else if (cmd.json()) {
+                if (table) {
+                    json.status(r.get());
+                } else {
+                    json.list(r.get());
+                }
             } else if (table) {
                 Output.statusRow(out, r.get());
             } else {
                 Output.list(out, r.get());
             }
         }
+        if (cmd.json()) {
+            out.println(json.document());
+        }
         return status;
+    }
+
+    /**
+     * Follows events until the caller hangs up or the thread is interrupted, one line each,
+     * flushed at once. Events arriving faster than they can be written queue up to a point,
+     * then are dropped and counted on standard error.
+     */
+    private int events(CommandLine cmd, PrintStream out, PrintStream err, Hangup hangup) throws HastException {
+        HastNode daemon = daemon();
+        boolean all = cmd.operands().isEmpty() || cmd.operands().get(0).equals("all");
+        FirstFailure unknown = new FirstFailure(err);
+        for (String name : all ? List.<String>of() : cmd.operands()) {
+            if (daemon.resource(name).isEmpty()) {
+                unknown.report(EHAST_NOENTRY, "Unknown resource " + name + ".");
+            }
+        }
+        if (unknown.exitStatus() != Sysexits.EX_OK) {
+            return unknown.exitStatus();
+        }
+        BlockingQueue<HastEvent> queue = new LinkedBlockingQueue<>();
+        AtomicLong dropped = new AtomicLong();
+        try (EventFeed.Subscription s = events.follow(all ? List.of() : cmd.operands(), e -> {
+            if (queue.size() < EVENT_BACKLOG) {
+                queue.add(e);
+            } else {
+                dropped.incrementAndGet();
+            }
+        })) {
+            hangup.onHangup(() -> queue.add(HUNG_UP));
+            if (cmd.debug() >= 1) {
+                err.println("Following events of " + (all ? "all resources" : String.join(", ", cmd.operands()))
+                        + "; interrupt to stop.");
+                err.flush();
+            }
+            for (HastEvent e = queue.take(); e != HUNG_UP; e = queue.take()) {
+                long lost = dropped.getAndSet(0);
+                if (lost > 0) {
+                    err.println("hastctl: " + lost + " events dropped: they came faster than they could be written.");
+                    err.flush();
+                }
+                out.println(cmd.json() ? JsonOutput.event(e) : Output.event(e));
+                out.flush();
+                if (out.checkError()) {
+                    break;  // nobody reads any more
+                }
+            }
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+        }
+        return Sysexits.EX_OK;
+    }
+
+    /** Exit status: the first failure's, else 1 when some extent differed, else 0. */
+    private int verify(CommandLine cmd, PrintStream out, PrintStream err) throws HastException {
+        HastNode daemon = daemon();
+        FirstFailure status = new FirstFailure(err);
+        boolean differences = false;
+        for (String name : cmd.operands()) {
+            VerifyProgress progress = cmd.debug() >= 1 ? (done, extents) -> Output.verifyProgress(err, name, done, extents)
+                    : (done, extents) -> { };
+            try {
+                Verification v = daemon.verify(name, progress);
+                Output.verification(out, name, v);
+                differences |= !v.differing().isEmpty();
+            } catch (HastException e) {
+                status.report(e);
+            }
+        }
+        if (status.exitStatus() != Sysexits.EX_OK) {
+            return status.exitStatus();
+        }
+        return differences ? 1 : Sysexits.EX_OK;
     }
 
     private int reload() throws HastException {

@@ -1,15 +1,26 @@
 package hast.shell.ctl;
 
 import java.io.PrintStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 import hast.api.control.MetadataInfo;
+import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
+import hast.api.control.Verification;
+import hast.api.event.HastEvent;
 
-/** The reference's output formats of dump, status and list, with our few extra list lines. */
+/**
+ * The reference's output formats of dump, status and list, with our few extra list lines, and
+ * the text forms of our events and verify.
+ */
 final class Output {
     static final String STATUS_HEADER = "Name\tStatus\t Role\t\tComponents";
+    /** Event times: UTC, to the millisecond, always as wide. */
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private Output() {
     }
@@ -70,7 +81,7 @@ final class Output {
         if (r.sync() != null) {
             out.println("  synchronization: " + progress(r.sync()));
         }
-        statistics(out, r.statistics());
+        statistics(out, r.statistics(), r.queues());
     }
 
     private static String progress(SyncProgress p) {
@@ -79,7 +90,7 @@ final class Output {
                 + (left < 0 ? "time left unknown" : String.format("%d:%02d:%02d left", left / 3600, left / 60 % 60, left % 60));
     }
 
-    private static void statistics(PrintStream out, Statistics s) {
+    private static void statistics(PrintStream out, Statistics s, Queues q) {
         out.println("  statistics:");
         out.println("    reads: " + s.reads());
         out.println("    writes: " + s.writes());
@@ -88,11 +99,42 @@ final class Output {
         out.println("    activemap updates: " + s.activemapUpdates());
         out.println("    local errors: read: " + s.readErrors() + ", write: " + s.writeErrors() + ", delete: "
                 + s.deleteErrors() + ", flush: " + s.flushErrors());
-        // hastd's worker queues have no counterpart in this engine; the reference prints values
-        // hastd does not send as 0, and scripts that parse list expect the line.
-        out.println("    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0");
+        out.println("    queues: local: " + q.local() + ", send: " + q.send() + ", recv: " + q.recv() + ", done: "
+                + q.done() + ", idle: " + q.idle());
         out.println("    data sent: " + s.dataBytes() + " bytes, " + s.wireBytes() + " on the wire");
         out.println("    compression fallbacks: " + s.compressionFallbacks());
         out.println("    checksum failures: " + s.checksumFailures());
+        out.println("    remote errors: " + s.remoteErrors());
+    }
+
+    /** One event: time, resource, event and its details, separated by spaces. */
+    static String event(HastEvent e) {
+        StringBuilder line = new StringBuilder(time(e)).append(' ').append(e.resource()).append(' ').append(e.type());
+        e.details().forEach(d -> line.append(' ').append(d));
+        return line.toString();
+    }
+
+    static String time(HastEvent e) {
+        return TIME.format(e.time());
+    }
+
+    /** The differing extents as data offsets (as clients address the device), then a summary. */
+    static void verification(PrintStream out, String name, Verification v) {
+        for (long e : v.differing()) {
+            out.println(name + ": differs at offset " + e * v.extentsize() + ", length " + v.extentLength(e)
+                    + " (extent " + e + ")");
+        }
+        long compared = v.extents() - v.skipped();
+        out.println(name + ": " + v.extents() + " extents, " + compared + " compared, " + v.differing().size()
+                + " differing, " + v.skipped() + " skipped as dirty"
+                + (v.differing().isEmpty() ? "." : "; the differing extents are marked dirty and being synchronised."));
+    }
+
+    /** With -d: a line each time another tenth of the extents is done. */
+    static void verifyProgress(PrintStream err, String name, long done, long extents) {
+        if (done * 10 / extents != (done - 1) * 10 / extents) {
+            err.println("[" + name + "] " + done * 100 / extents + "% verified (" + done + " of " + extents + " extents)");
+            err.flush();
+        }
     }
 }

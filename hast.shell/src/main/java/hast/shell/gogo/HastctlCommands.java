@@ -10,11 +10,14 @@ import java.util.Optional;
 import hast.api.HastException;
 import hast.api.control.HastNode;
 import hast.api.control.NodeAdmin;
+import hast.shell.control.WhiteboardFeed;
+import hast.shell.ctl.EventFeed;
 import hast.shell.ctl.Hastctl;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -25,17 +28,24 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * hastctl in the Gogo shell ({@code hastctl:status}, {@code hastctl:role primary all}, ...): the
  * same implementation as the command-line client, run inside the daemon, where {@code -c}
  * defaults to the configuration file the daemon runs with. A command that fails throws, so that
- * Gogo shows the message.
+ * Gogo shows the message. {@code hastctl:events} runs until interrupted (Ctrl-C).
  */
 @Component(service = Object.class)
-@GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "reload", "help"})
+@GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "verify", "reload",
+    "help"})
 public final class HastctlCommands {
     private final NodeAdmin admin;
+    private final EventFeed events;
     private volatile HastNode node;
 
     @Activate
-    public HastctlCommands(@Reference NodeAdmin admin) {
+    public HastctlCommands(BundleContext context, @Reference NodeAdmin admin) {
+        this(admin, new WhiteboardFeed(context));
+    }
+
+    HastctlCommands(NodeAdmin admin, EventFeed events) {
         this.admin = admin;
+        this.events = events;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -63,19 +73,32 @@ public final class HastctlCommands {
     }
 
     @Descriptor("show everything about resources")
-    public void list(CommandSession session, @Descriptor("[all | name ...]") String... args) throws HastException {
+    public void list(CommandSession session, @Descriptor("[--json] [all | name ...]") String... args)
+            throws HastException {
         run(session, "list", args);
     }
 
     @Descriptor("show one line per resource")
-    public void status(CommandSession session, @Descriptor("[all | name ...]") String... args) throws HastException {
+    public void status(CommandSession session, @Descriptor("[--json] [all | name ...]") String... args)
+            throws HastException {
         run(session, "status", args);
     }
 
     @Descriptor("print the metadata stored on resources' local providers")
-    public void dump(CommandSession session, @Descriptor("[-c config] [all | name ...]") String... args)
+    public void dump(CommandSession session, @Descriptor("[-c config] [--json] [all | name ...]") String... args)
             throws HastException {
         run(session, "dump", args);
+    }
+
+    @Descriptor("follow resource events until interrupted")
+    public void events(CommandSession session, @Descriptor("[-d] [--json] [all | name ...]") String... args)
+            throws HastException {
+        run(session, "events", args);
+    }
+
+    @Descriptor("compare both nodes' copies of primary resources and repair differences")
+    public void verify(CommandSession session, @Descriptor("[-d] name ...") String... args) throws HastException {
+        run(session, "verify", args);
     }
 
     @Descriptor("re-read the configuration file")
@@ -90,7 +113,7 @@ public final class HastctlCommands {
 
     private void run(CommandSession session, String subcommand, String... args) throws HastException {
         HastNode daemon = node;
-        Hastctl hastctl = new Hastctl(() -> Optional.ofNullable(daemon), admin,
+        Hastctl hastctl = new Hastctl(() -> Optional.ofNullable(daemon), events, admin,
                 daemon == null ? Hastctl.DEFAULT_CONFIG : daemon.configPath());
         List<String> line = new ArrayList<>(args.length + 1);
         line.add(subcommand);

@@ -47,7 +47,7 @@ class HastctlClientTest {
         conf = dir.resolve("hast.conf");
         Files.writeString(conf, "uds://" + socket + "\n");
         daemon = new TestNode(socket);
-        server = new ControlServer(daemon, daemon);
+        server = new ControlServer(daemon, daemon, daemon, ControlServer.DEFAULT_TIMEOUT);
         client = new HastctlClient(HastctlClient.findAdmin());
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
+import java.io.File;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -22,7 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
+import hast.api.event.HastEvent;
 import hast.shell.ctl.TestNode;
 
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +52,7 @@ class ControlServerTest {
 
     private TestNode start(Duration timeout) throws IOException {
         TestNode node = new TestNode(socket());
-        server = new ControlServer(node, node, timeout);
+        server = new ControlServer(node, node, node, timeout);
         return node;
     }
 
@@ -216,6 +223,124 @@ class ControlServerTest {
         assertEquals("hastd: internal error running the command: java.lang.IllegalStateException: engine bug\n", text(r.err()));
         node.failWith(null);
         assertEquals(0, request(List.of("status")).status());
+    }
+
+    @Test
+    void eventsStreamAsTheyComeAndEndWhenTheClientHangsUp() throws Exception {
+        TestNode node = start(PATIENT);
+        BlockingQueue<String> chunks = new LinkedBlockingQueue<>();
+        SocketChannel ch = connect();
+        ControlProtocol.writeFully(ch, ControlProtocol.request(List.of("events", "-d", "shared")));
+        Thread reader = new Thread(() -> {
+            try {
+                ControlProtocol.readReply(ch, (stream, bytes) -> chunks.add(stream + " " + text(bytes)));
+            } catch (IOException closedByTheTest) {
+                chunks.add("closed");
+            }
+        });
+        reader.start();
+        assertEquals("ERR Following events of shared; interrupt to stop.\n", chunks.poll(20, TimeUnit.SECONDS));
+        node.publish(new HastEvent("role", "shared", List.of("init", "primary"), java.time.Instant.EPOCH));
+        assertEquals("OUT 1970-01-01T00:00:00.000Z shared role init primary\n", chunks.poll(20, TimeUnit.SECONDS),
+                "the line arrives while the command goes on");
+        ch.close();
+        awaitTrue("the command to end once its client is gone", node.followers::isEmpty);
+        reader.join();
+        assertEquals(0, request(List.of("status")).status());
+    }
+
+    @Test
+    void followersDoNotHoldTheWorkersFromOtherClients() throws Exception {
+        TestNode node = start(PATIENT);
+        List<SocketChannel> followers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                SocketChannel ch = connect();
+                ControlProtocol.writeFully(ch, ControlProtocol.request(List.of("events")));
+                followers.add(ch);
+            }
+            awaitTrue("six followers", () -> node.followers.size() == 6);
+            assertTimeoutPreemptively(TEST_LIMIT, () -> assertEquals(0, request(List.of("status")).status()));
+        } finally {
+            for (SocketChannel ch : followers) {
+                ch.close();
+            }
+        }
+        awaitTrue("every follower to end", node.followers::isEmpty);
+    }
+
+    @Test
+    void theOwnersOwnConnectionsPassTheCredentialCheck() throws IOException {
+        start(PATIENT);
+        assertEquals("root", Files.getOwner(socket()).getName(), "these tests run as root, the socket's owner");
+        assertEquals(0, request(List.of("status")).status());
+    }
+
+    /**
+     * A client of another user, with the socket's mode opened up (as a careless chmod would):
+     * the peer's credentials still keep it out. The client runs as nobody through setpriv, from a
+     * copy of its class path that nobody can read.
+     */
+    @Test
+    void aPeerThatIsNeitherTheOwnerNorRootIsRefused() throws Exception {
+        start(PATIENT);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path conf = Files.writeString(dir.resolve("hast.conf"), "uds://" + socket() + "\n");
+        Path classes = Files.createDirectories(dir.resolve("classpath"));
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path from = Path.of(entry);
+            if (entry.contains("hast") && Files.exists(from)) {
+                Path to = classes.resolve(String.valueOf(n++));
+                copyReadable(from, to);
+                entries.add(to.toString());
+            }
+        }
+        Path jvm = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", jvm.toString(),
+                "-cp", String.join(File.pathSeparator, entries), "hast.shell.client.HastctlClient",
+                "status", "-c", conf.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(TEST_LIMIT.toSeconds(), TimeUnit.SECONDS), "the client as nobody ended");
+        String output = text(p.getInputStream().readAllBytes());
+        assertEquals(77, p.exitValue(), output);
+        assertEquals("hastd: the control socket uds://" + socket() + " is for its owner (root) and root only; user "
+                + "nobody may not use it.\n", output);
+        assertEquals(0, request(List.of("status")).status(), "the owner still gets in");
+    }
+
+    private static void copyReadable(Path from, Path to) throws IOException {
+        if (Files.isDirectory(from)) {
+            try (Stream<Path> tree = Files.walk(from)) {
+                for (Path f : (Iterable<Path>) tree::iterator) {
+                    Path target = to.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(f, target);
+                    }
+                }
+            }
+        } else {
+            Files.copy(from, to);
+        }
+        try (Stream<Path> tree = Files.walk(to)) {
+            for (Path f : (Iterable<Path>) tree::iterator) {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x"
+                        : "rw-r--r--"));
+            }
+        }
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TEST_LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
     }
 
     private void assertRefused(String problem, byte[] bytes) throws IOException {

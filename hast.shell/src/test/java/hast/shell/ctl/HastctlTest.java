@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Output formats (golden), per-resource errors and exit statuses of hastctl's subcommands. */
 class HastctlTest {
     private final TestNode node = new TestNode();
-    private final Hastctl daemon = new Hastctl(() -> Optional.of(node), node, Path.of("/etc/hast.conf"));
-    private final Hastctl noDaemon = new Hastctl(Optional::empty, node, Path.of("/etc/hast.conf"));
+    private final Hastctl daemon = new Hastctl(() -> Optional.of(node), node, node, Path.of("/etc/hast.conf"));
+    private final Hastctl noDaemon = new Hastctl(Optional::empty, node, node, Path.of("/etc/hast.conf"));
 
     record Run(int status, String out, String err) {
     }
@@ -118,10 +118,11 @@ class HastctlTest {
                     flushes: 4
                     activemap updates: 5
                     local errors: read: 1, write: 2, delete: 0, flush: 0
-                    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
+                    queues: local: 3, send: 1, recv: 7, done: 2, idle: 60
                     data sent: 90112 bytes, 30034 on the wire
                     compression fallbacks: 2
                     checksum failures: 1
+                    remote errors: 6
                 idle:
                   role: init
                   provname: idle
@@ -144,6 +145,7 @@ class HastctlTest {
                     data sent: 0 bytes, 0 on the wire
                     compression fallbacks: 0
                     checksum failures: 0
+                    remote errors: 0
                 backup:
                   role: secondary
                   provname: bk0
@@ -163,10 +165,11 @@ class HastctlTest {
                     flushes: 1
                     activemap updates: 0
                     local errors: read: 0, write: 0, delete: 0, flush: 0
-                    queues: local: 0, send: 0, recv: 0, done: 0, idle: 0
+                    queues: local: 1, send: 0, recv: 0, done: 0, idle: 0
                     data sent: 0 bytes, 0 on the wire
                     compression fallbacks: 0
                     checksum failures: 0
+                    remote errors: 0
                 """, r.out());
         assertEquals(r, run(daemon, "list", "all"));
     }

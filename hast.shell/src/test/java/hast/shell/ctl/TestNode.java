@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import hast.api.HastAddress;
 import hast.api.HastException;
@@ -14,16 +15,24 @@ import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.control.MetadataInfo;
 import hast.api.control.NodeAdmin;
+import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
+import hast.api.control.Verification;
+import hast.api.control.VerifyProgress;
+import hast.api.event.HastEvent;
 
 /**
  * A node holding fixed resources, for the output-format and argument tests of hastctl (the
  * system tests run hastctl against the real daemon). Resources: {@code shared} (primary, with
- * every optional line), {@code idle} (init, none of them) and {@code backup} (secondary).
+ * every optional line; a verification finds extents 2 and 7 of 8 differing, 1 skipped),
+ * {@code idle} (init, none of them) and {@code backup} (secondary). Events published here reach
+ * the subscriptions that want them, in the publishing thread.
  */
-public final class TestNode implements HastNode, NodeAdmin {
+public final class TestNode implements HastNode, NodeAdmin, EventFeed {
+    /** The subscriptions open now, with the resources they asked for. */
+    public final List<Map.Entry<List<String>, Consumer<HastEvent>>> followers = new CopyOnWriteArrayList<>();
     private final Map<String, ResourceInfo> resources = new LinkedHashMap<>();
     /** What was asked of the node, in order: "role NAME ROLE", "reload", "create CONFIG NAME E K M". */
     public final List<String> calls = new CopyOnWriteArrayList<>();
@@ -42,11 +51,13 @@ public final class TestNode implements HastNode, NodeAdmin {
         this.socket = socket;
         add(new ResourceInfo("shared", Role.PRIMARY, "shared", "/dev/sdb", 2097152, 64, "tcp://10.0.0.2:8457",
                 "tcp://10.0.0.1:0", "fullsync", "none", "hole", "degraded", 4194304, "tcp://127.0.0.1:10809",
-                new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0, 90112, 30034, 2, 1), new SyncProgress(8388608, 2097152, 1048576), "split-brain"));
+                new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0, 6, 90112, 30034, 2, 1), new Queues(3, 1, 7, 2, 60),
+                new SyncProgress(8388608, 2097152, 1048576), "split-brain"));
         add(new ResourceInfo("idle", Role.INIT, "idle", "/var/lib/hast/idle.img", 0, 0, "none", null, "memsync",
-                "none", "hole", null, 0, null, Statistics.ZERO, null, null));
+                "none", "hole", null, 0, null, Statistics.ZERO, Queues.EMPTY, null, null));
         add(new ResourceInfo("backup", Role.SECONDARY, "bk0", "/dev/sdc", 131072, 0, "tcp://10.0.0.1",
-                null, "async", "crc32", "lzf", "complete", 0, null, new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0), null, null));
+                null, "async", "crc32", "lzf", "complete", 0, null, new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                new Queues(1, 0, 0, 0, 0), null, null));
     }
 
     private void add(ResourceInfo r) {
@@ -106,8 +117,43 @@ public final class TestNode implements HastNode, NodeAdmin {
     }
 
     @Override
+    public Verification verify(String name, VerifyProgress progress) throws HastException {
+        ResourceInfo r = resources.get(name);
+        if (r == null) {
+            throw new HastException(1, "Unknown resource " + name + ".");
+        }
+        check(name);
+        if (r.role() != Role.PRIMARY) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] The resource is " + r.role().label()
+                    + " here; verify runs on the primary.");
+        }
+        calls.add("verify " + name);
+        for (int e = 1; e <= 8; e++) {
+            progress.compared(e, 8);
+        }
+        return new Verification(8, 2097152, 8 * 2097152 - 4096, List.of(2L, 7L), 1);
+    }
+
+    @Override
     public void reload() {
         calls.add("reload");
+    }
+
+    @Override
+    public Subscription follow(List<String> names, Consumer<HastEvent> sink) {
+        Map.Entry<List<String>, Consumer<HastEvent>> follower = Map.entry(List.copyOf(names), sink);
+        followers.add(follower);
+        calls.add("follow " + names);
+        return () -> followers.remove(follower);
+    }
+
+    /** Delivers {@code event} to the subscriptions that want it. */
+    public void publish(HastEvent event) {
+        for (Map.Entry<List<String>, Consumer<HastEvent>> f : followers) {
+            if (f.getKey().isEmpty() || f.getKey().contains(event.resource())) {
+                f.getValue().accept(event);
+            }
+        }
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Command-line errors (exit 64 with the usage on standard error) and help (exit 0 on standard output). */
 class UsageTest {
     private final TestNode node = new TestNode();
-    private final Hastctl hastctl = new Hastctl(() -> Optional.of(node), node, Path.of("/etc/hast.conf"));
+    private final Hastctl hastctl = new Hastctl(() -> Optional.of(node), node, node, Path.of("/etc/hast.conf"));
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
@@ -38,6 +38,13 @@ class UsageTest {
             role Primary all           | Invalid role 'Primary'
             reload extra               | reload takes no operands
             help frobnicate            | no help on 'frobnicate': unknown subcommand
+            verify                     | verify needs at least one resource name
+            verify -d                  | verify needs at least one resource name
+            role --json primary all    | option --json belongs to 'list', 'status', 'dump' and 'events'
+            verify --json shared       | option --json belongs to
+            create --json shared       | option --json belongs to
+            events -e 1M               | unknown option -e for 'events'
+            events --follow            | unknown option --follow
             """)
     void usageErrorsExit64WithTheProblemAndTheUsage(String line, String problem) {
         Run r = HastctlTest.run(hastctl, line.isEmpty() ? new String[0] : line.split(" "));
@@ -49,14 +56,16 @@ class UsageTest {
     }
 
     @Test
-    void usageIsTheReferencesWithOurSubcommandsAdded() {
+    void usageIsTheReferencesWithJsonAndOurSubcommandsAdded() {
         assertEquals("""
                 usage: hastctl create [-d] [-c config] [-e extentsize] [-k keepdirty]
                 \t\t[-m mediasize] name ...
                        hastctl role [-d] [-c config] <init | primary | secondary> all | name ...
-                       hastctl list [-d] [-c config] [all | name ...]
-                       hastctl status [-d] [-c config] [all | name ...]
-                       hastctl dump [-d] [-c config] [all | name ...]
+                       hastctl list [-d] [-c config] [--json] [all | name ...]
+                       hastctl status [-d] [-c config] [--json] [all | name ...]
+                       hastctl dump [-d] [-c config] [--json] [all | name ...]
+                       hastctl events [-d] [-c config] [--json] [all | name ...]
+                       hastctl verify [-d] [-c config] name ...
                        hastctl reload [-d] [-c config]
                        hastctl help [subcommand]""", Help.USAGE);
     }
@@ -74,10 +83,10 @@ class UsageTest {
         assertEquals(0, help.status());
         assertEquals("", help.err());
         assertTrue(help.out().startsWith(Help.USAGE + "\n\n"), help.out());
-        for (String sub : List.of("create", "role", "list", "status", "dump", "reload", "help")) {
+        for (String sub : List.of("create", "role", "list", "status", "dump", "events", "verify", "reload", "help")) {
             assertTrue(help.out().contains("\n  " + sub + " "), sub);
         }
-        for (String option : List.of("-c config", "-d ", "-h, --help")) {
+        for (String option : List.of("-c config", "-d ", "-h, --help", "--json")) {
             assertTrue(help.out().contains("\n  " + option), option);
         }
         assertTrue(help.out().contains("Exit status"));
@@ -86,8 +95,10 @@ class UsageTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"create, -e extentsize", "role, secondary", "list, synchronisation", "status, degraded",
-        "dump, metadata", "reload, configuration"})
+    @CsvSource({"create, -e extentsize", "role, secondary", "list, synchronisation", "list, queue depths",
+        "list, --json", "status, degraded", "status, --json", "dump, metadata", "dump, --json", "events, split-brain",
+        "events, --json", "events, interrupted", "verify, checksum", "verify, marked dirty", "verify, Exit status",
+        "reload, configuration"})
     void eachSubcommandHasItsOwnHelp(String sub, String mentioned) {
         Run dashH = HastctlTest.run(hastctl, sub, "-h");
         assertEquals(0, dashH.status());

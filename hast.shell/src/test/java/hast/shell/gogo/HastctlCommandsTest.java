@@ -21,7 +21,7 @@ class HastctlCommandsTest {
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private final CommandSession session = session(new PrintStream(console, true, StandardCharsets.UTF_8));
     private final TestNode node = new TestNode();
-    private final HastctlCommands commands = new HastctlCommands(node);
+    private final HastctlCommands commands = new HastctlCommands(node, node);
 
     /** A session that only has a console, which is all the commands use. */
     private static CommandSession session(PrintStream console) {

@@ -1,0 +1,135 @@
+package hast.shell.ctl;
+
+import hast.api.control.MetadataInfo;
+import hast.api.control.Queues;
+import hast.api.control.ResourceInfo;
+import hast.api.control.Statistics;
+import hast.api.control.SyncProgress;
+import hast.api.event.HastEvent;
+
+/**
+ * The {@code --json} forms of list, status, dump and events. list, status and dump write one
+ * document, {@code {"resources":[...]}}, each element with the fields of the text form under
+ * the same names (spaces as underscores), numbers as numbers; an optional field the text form
+ * leaves out is {@code null} here, so that every element has every field. A name the daemon
+ * does not know is {@code {"name":...,"error":1}}. events writes one object per line.
+ */
+final class JsonOutput {
+    private final JsonWriter json = new JsonWriter().beginObject().name("resources").beginArray();
+
+    void dump(MetadataInfo md) {
+        json.beginObject()
+                .field("name", md.resource())
+                .field("datasize", md.datasize())
+                .field("extentsize", md.extentsize())
+                .field("keepdirty", md.keepdirty())
+                .field("localoff", md.localoff())
+                .name("resuid").unsigned(md.resuid())
+                .name("localcnt").unsigned(md.localcnt())
+                .name("remotecnt").unsigned(md.remotecnt())
+                .field("prevrole", md.prevrole().label())
+                .endObject();
+    }
+
+    void status(ResourceInfo r) {
+        json.beginObject()
+                .field("name", r.name())
+                .field("status", r.status())
+                .field("role", r.role().label())
+                .field("localpath", r.localpath())
+                .field("remoteaddr", r.remoteaddr())
+                .endObject();
+    }
+
+    void error(String name, int error) {
+        json.beginObject().field("name", name).field("error", error).endObject();
+    }
+
+    void list(ResourceInfo r) {
+        json.beginObject()
+                .field("name", r.name())
+                .field("role", r.role().label())
+                .field("provname", r.provname())
+                .field("localpath", r.localpath())
+                .field("extentsize", r.extentsize())
+                .field("keepdirty", r.keepdirty())
+                .field("remoteaddr", r.remoteaddr())
+                .field("sourceaddr", r.sourceaddr())
+                .field("replication", r.replication())
+                .field("checksum", r.checksum())
+                .field("compression", r.compression())
+                .field("status", r.status())
+                .field("exportaddr", r.exportaddr())
+                .field("problem", r.problem())
+                .field("dirty", r.dirty());
+        json.name("synchronization");
+        synchronization(r.sync());
+        statistics(r.statistics(), r.queues());
+        json.endObject();
+    }
+
+    private void synchronization(SyncProgress p) {
+        if (p == null) {
+            json.nullValue();
+            return;
+        }
+        json.beginObject()
+                .field("total", p.total())
+                .field("done", p.done())
+                .field("percent", p.percent())
+                .field("bytes_per_second", p.bytesPerSecond())
+                .name("seconds_left");
+        if (p.secondsLeft() < 0) {
+            json.nullValue();
+        } else {
+            json.value(p.secondsLeft());
+        }
+        json.endObject();
+    }
+
+    private void statistics(Statistics s, Queues q) {
+        json.name("statistics").beginObject()
+                .field("reads", s.reads())
+                .field("writes", s.writes())
+                .field("deletes", s.deletes())
+                .field("flushes", s.flushes())
+                .field("activemap_updates", s.activemapUpdates())
+                .name("local_errors").beginObject()
+                .field("read", s.readErrors())
+                .field("write", s.writeErrors())
+                .field("delete", s.deleteErrors())
+                .field("flush", s.flushErrors())
+                .endObject()
+                .name("queues").beginObject()
+                .field("local", q.local())
+                .field("send", q.send())
+                .field("recv", q.recv())
+                .field("done", q.done())
+                .field("idle", q.idle())
+                .endObject()
+                .name("data_sent").beginObject()
+                .field("bytes", s.dataBytes())
+                .field("on_the_wire", s.wireBytes())
+                .endObject()
+                .field("compression_fallbacks", s.compressionFallbacks())
+                .field("checksum_failures", s.checksumFailures())
+                .field("remote_errors", s.remoteErrors())
+                .endObject();
+    }
+
+    /** The document, on one line. */
+    String document() {
+        return json.endArray().endObject().toString();
+    }
+
+    /** One event as a line of JSON: time (ISO-8601, UTC), resource, event, details. */
+    static String event(HastEvent e) {
+        JsonWriter line = new JsonWriter().beginObject()
+                .field("time", Output.time(e))
+                .field("resource", e.resource())
+                .field("event", e.type())
+                .name("details").beginArray();
+        e.details().forEach(line::value);
+        return line.endArray().endObject().toString();
+    }
+}
