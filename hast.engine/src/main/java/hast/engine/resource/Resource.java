@@ -101,15 +101,15 @@ final class Resource {
     }
 
     /**
-     * Takes a reloaded configuration. A change of what the role holds open (provider path or
-     * name, export address, the peer's address, source or timeout) restarts the role; anything
+     * Takes a reloaded configuration. A change of what the role holds open (provider path, name or
+     * direct I/O, export address, the peer's address, source or timeout) restarts the role; anything
      * else (replication mode, metaflush...) applies to new requests, with the connection kept.
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
         boolean restart = state != null && (!next.local().equals(config.local())
                 || !next.provname().equals(config.provname()) || !next.export().equals(config.export())
                 || !next.remote().equals(config.remote()) || !java.util.Objects.equals(next.source(), config.source())
-                || next.timeout() != config.timeout());
+                || next.timeout() != config.timeout() || next.direct() != config.direct());
         Role current = role;
         if (restart) {
             LOG.info(() -> "[" + next.name() + "] Resource configuration was modified, restarting it.");
