@@ -50,7 +50,7 @@ class DaemonIT {
     void helpAndBadUsage() throws Exception {
         Node n = node(basicConfig());
         Node.Result help = hastd(n, "-h").expect(0);
-        assertTrue(help.out().startsWith("usage: hastd [-dFh] [-c config] [-P pidfile]"), help.out());
+        assertTrue(help.out().startsWith("usage: hastd [-dFh] [-c config] [-P pidfile] [-u user]"), help.out());
         Node.Result bad = hastd(n, "-F", "-x").expect(64);
         assertTrue(bad.err().contains("unknown option -x"), bad.err());
     }
