@@ -19,12 +19,20 @@ import hast.api.Role;
  * @param status      {@code complete}, {@code degraded}, or {@code null} when the resource is idle (init)
  * @param dirty       bytes in dirty extents
  * @param exportaddr  the NBD export address while primary, else {@code null}
+ * @param device      the kernel block device serving the resource (/dev/hast/&lt;provname&gt;) while
+ *                    primary and attached, else {@code null}
  * @param statistics  request counters
  * @param sync        progress of the synchronisation under way, or {@code null}
  * @param problem     what keeps the pair apart and needs an operator (e.g. {@code split-brain}), or {@code null}
  */
 public record ResourceInfo(String name, Role role, String provname, String localpath, long extentsize,
         int keepdirty, String remoteaddr, String sourceaddr, String replication, String checksum,
-        String compression, String status, long dirty, String exportaddr, Statistics statistics,
+        String compression, String status, long dirty, String exportaddr, String device, Statistics statistics,
         SyncProgress sync, String problem) {
+
+    /** The same information with {@code device} as the kernel device. */
+    public ResourceInfo withDevice(String device) {
+        return new ResourceInfo(name, role, provname, localpath, extentsize, keepdirty, remoteaddr, sourceaddr,
+                replication, checksum, compression, status, dirty, exportaddr, device, statistics, sync, problem);
+    }
 }

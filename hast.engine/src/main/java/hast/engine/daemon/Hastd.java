@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import hast.api.HastException;
 import hast.api.Sysexits;
 import hast.api.control.HastNode;
+import hast.api.device.DeviceNode;
 import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
 import hast.api.transport.Transport;
@@ -63,6 +64,17 @@ public final class Hastd {
     private final List<Map.Entry<Map<String, Object>, HastEventListener>> listeners = new CopyOnWriteArrayList<>();
 
     private final Plugins plugins = new Plugins();
+    /** What hastctl is shown: the resources with the kernel devices other bundles attached for them. */
+    private final AttachedDevices node = new AttachedDevices();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDeviceNode(DeviceNode device, Map<String, Object> properties) {
+        node.added(device, properties);
+    }
+
+    void unbindDeviceNode(DeviceNode device, Map<String, Object> properties) {
+        node.removed(device, properties);
+    }
 
     /** Replication listens on TCP: the daemon starts only once a TCP transport is there. */
     @Reference(target = "(" + Transport.SCHEME + "=tcp)")
@@ -121,7 +133,8 @@ public final class Hastd {
             } catch (IOException e) {
                 throw new HastException(Sysexits.EX_OSERR, "Unable to listen: " + e.getMessage(), e);
             }
-            this.registration = context.registerService(HastNode.class, manager, new Hashtable<>());
+            node.over(manager);
+            this.registration = context.registerService(HastNode.class, node, new Hashtable<>());
         } catch (HastException e) {
             if (handler != null) {
                 LOG.severe(e.getMessage());

@@ -16,6 +16,7 @@ import jnr.ffi.byref.LongLongByReference;
 public final class Descriptor implements Closeable {
     private static final int LOCK_EX = 2;
     private static final int LOCK_NB = 4;
+    private static final int SOCK_STREAM = 1;
 
     private final String path;
     private final int fd;
@@ -38,9 +39,34 @@ public final class Descriptor implements Closeable {
         return new Descriptor(path, fd);
     }
 
-    /** Takes ownership of {@code fd}, e.g. a socket made through {@link LibC#socket}. */
-    static Descriptor of(String name, int fd) {
+    /**
+     * socket(2) of {@code domain} and SOCK_STREAM, close-on-exec.
+     *
+     * @param name how messages name the socket (its peer)
+     */
+    public static Descriptor socket(String name, int domain) throws IOException {
+        int fd = Posix.libc().socket(domain, SOCK_STREAM | Posix.O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw Posix.error("socket", name, Posix.errno());
+        }
         return new Descriptor(name, fd);
+    }
+
+    /** connect(2) to a socket address as the C structure's bytes. */
+    public void connect(byte[] address) throws IOException {
+        call("connect", () -> Posix.libc().connect(fd, address, address.length));
+    }
+
+    /** setsockopt(2) of an int option. */
+    public void setOption(int level, int option, int value) throws IOException {
+        int[] v = {value};
+        call("setsockopt", () -> Posix.libc().setsockopt(fd, level, option, v, 4));
+    }
+
+    /** setsockopt(2) of a struct timeval option (SO_RCVTIMEO). */
+    public void setTimeout(int level, int option, long millis) throws IOException {
+        long[] timeval = {millis / 1000, millis % 1000 * 1000};
+        call("setsockopt", () -> Posix.libc().setsockopt(fd, level, option, timeval, 16));
     }
 
     public String path() {

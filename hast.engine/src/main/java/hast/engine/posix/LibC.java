@@ -52,7 +52,11 @@ public interface LibC {
 
     int connect(int fd, @In byte[] address, int length);
 
+    /** setsockopt with a struct timeval (two longs: seconds, microseconds). */
     int setsockopt(int fd, int level, int option, @In long[] value, int length);
+
+    /** setsockopt with an int. */
+    int setsockopt(int fd, int level, int option, @In int[] value, int length);
 
     int shutdown(int fd, int how);
 

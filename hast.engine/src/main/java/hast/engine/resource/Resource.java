@@ -174,7 +174,7 @@ final class Resource {
         String export = role == Role.PRIMARY ? c.export().toString() : null;
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
-                c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export,
+                c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,
                 s == null ? Statistics.ZERO : s.statistics(), s == null ? null : s.sync(),
                 s == null ? null : s.problem());
     }

@@ -7,7 +7,10 @@ import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
 
-/** The reference's output formats of dump, status and list, with our few extra list lines. */
+/**
+ * The reference's output formats of dump, status and list, with our few extra list lines
+ * (exportaddr, device, problem, synchronization).
+ */
 final class Output {
     static final String STATUS_HEADER = "Name\tStatus\t Role\t\tComponents";
 
@@ -57,6 +60,9 @@ final class Output {
         }
         if (r.exportaddr() != null) {
             out.println("  exportaddr: " + r.exportaddr());
+        }
+        if (r.device() != null) {
+            out.println("  device: " + r.device());
         }
         if (r.problem() != null) {
             out.println("  problem: " + r.problem());
