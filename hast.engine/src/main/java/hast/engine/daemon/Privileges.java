@@ -30,7 +30,7 @@ final class Privileges {
      * {@code hast} when it exists. Root, or the account the daemon already runs as, is none.
      *
      * @throws HastException with {@link Sysexits#EX_CONFIG} when a named account does not exist,
-     *                       or when the daemon is not root and is asked to become someone else
+     *                       or when the daemon is not root and is named someone else to become
      */
     static Optional<Account> target(String flag, String configured) throws HastException {
         String name = flag != null ? flag : configured;
@@ -48,6 +48,10 @@ final class Privileges {
             return Optional.empty();
         }
         if (euid != 0) {
+            if (name == null) {
+                // Started unprivileged already: there is nothing to drop, as there is no hast to become.
+                return Optional.empty();
+            }
             throw new HastException(Sysexits.EX_CONFIG, "Unable to drop privileges to " + a.name()
                     + ": hastd runs as uid " + euid + ", not as root.");
         }
