@@ -19,7 +19,8 @@ interface DataPath extends Closeable {
          * cores): pread and pwrite cost the same through FileChannel as through JNR (2.3 us per
          * 4 KiB read, 50 us per 1 MiB read, writes within the run-to-run noise), and so does
          * fdatasync; the JDK also copies heap buffers through its own cached direct buffers.
-         * fio through a whole primary shows no difference either (README's benchmark table).
+         * Through a whole fullsync primary (run/bench/disk-bench.sh, fio on the attached device)
+         * the two differ less than two runs of either one do.
          */
         JDK,
         /** pread, pwrite and fdatasync through JNR-FFI: kept to measure against (-Dhast.local.io=native). */
