@@ -85,9 +85,14 @@ final class Node implements AutoCloseable {
         return pb.start();
     }
 
-    /** Starts hastd in the foreground (its log goes to {@code <dir>/<name>.log}) and waits until it answers. */
+    /**
+     * Starts hastd in the foreground (its log goes to {@code <dir>/<name>.log}) and waits until it
+     * answers. It stays root unless {@code extraArgs} name a user with {@code -u}: whether this
+     * machine has a {@code hast} account must not change what a test does.
+     */
     Node start(String... extraArgs) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString()));
+        List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString(),
+                "-u", "root"));
         cmd.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))

@@ -19,6 +19,8 @@ import hast.api.Role;
  * @param status      {@code complete}, {@code degraded}, or {@code null} when the resource is idle (init)
  * @param dirty       bytes in dirty extents
  * @param exportaddr  the NBD export address while primary, else {@code null}
+ * @param device      the kernel block device serving the resource (/dev/hast/&lt;provname&gt;) while
+ *                    primary and attached, else {@code null}
  * @param statistics  request counters
  * @param queues      requests waiting or running in each stage now
  * @param sync        progress of the synchronisation under way, or {@code null}
@@ -26,6 +28,13 @@ import hast.api.Role;
  */
 public record ResourceInfo(String name, Role role, String provname, String localpath, long extentsize,
         int keepdirty, String remoteaddr, String sourceaddr, String replication, String checksum,
-        String compression, String status, long dirty, String exportaddr, Statistics statistics,
+        String compression, String status, long dirty, String exportaddr, String device, Statistics statistics,
         Queues queues, SyncProgress sync, String problem) {
+
+    /** The same information with {@code device} as the kernel device. */
+    public ResourceInfo withDevice(String device) {
+        return new ResourceInfo(name, role, provname, localpath, extentsize, keepdirty, remoteaddr, sourceaddr,
+                replication, checksum, compression, status, dirty, exportaddr, device, statistics, queues, sync,
+                problem);
+    }
 }

@@ -25,6 +25,7 @@ final class ConfigAssembler {
     static final Replication DEFAULT_REPLICATION = Replication.MEMSYNC;
     static final int DEFAULT_TIMEOUT = 20;
     static final boolean DEFAULT_METAFLUSH = true;
+    static final boolean DEFAULT_DIRECT = false;
 
     /** A {@code resource} block as written. */
     record ResourceBlock(String name, int line, Section block) {
@@ -62,7 +63,8 @@ final class ConfigAssembler {
             unique(locals, rc.local(), rc, block.line(), "local path");
             resources.add(rc);
         }
-        return new HastConfig(path, control, pidfile, listen(global, mine), resources);
+        String user = checks.text(first(mine, global, "user"), "user", SettingChecks.MAX_NAME).orElse(null);
+        return new HastConfig(path, control, pidfile, listen(global, mine), resources, user);
     }
 
     /**
@@ -124,7 +126,9 @@ final class ConfigAssembler {
                 first(on, res, "metaflush").or(() -> global.get("metaflush"))
                         .map(s -> s.value().equals("on")).orElse(DEFAULT_METAFLUSH),
                 address(first(on, res, "export").or(() -> nodeExport), "export", Accepts.TCP_OR_UDS)
-                        .orElse(DEFAULT_EXPORT));
+                        .orElse(DEFAULT_EXPORT),
+                first(on, res, "direct").or(() -> global.get("direct"))
+                        .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT));
     }
 
     private Optional<HastAddress> address(Optional<Section.Setting> setting, String keyword, Accepts accepts)

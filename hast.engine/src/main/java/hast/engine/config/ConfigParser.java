@@ -15,7 +15,7 @@ import hast.engine.config.Lexer.Token;
 
 /**
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
- * blocks with their own {@code on} sections) plus {@code export}. Syntax is checked here, against
+ * blocks with their own {@code on} sections) plus {@code export}, {@code direct} and {@code user}. Syntax is checked here, against
  * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
  * node.
  */
@@ -96,7 +96,8 @@ public final class ConfigParser {
         /** A setting, or a nested {@code on <node>} section where the level holds them. */
         private void statement(Section section, Level level) throws ConfigException {
             Token keyword = token;
-            if (keyword.kind() != Kind.KEYWORD) {
+            boolean unreserved = keyword.kind() == Kind.WORD && Lexer.UNRESERVED.contains(keyword.text());
+            if (keyword.kind() != Kind.KEYWORD && !unreserved) {
                 throw error(notAKeyword(keyword, level));
             }
             if (!level.allows(keyword.text())) {
@@ -125,9 +126,10 @@ public final class ConfigParser {
         private String settingValue(String keyword) throws ConfigException {
             return switch (keyword) {
                 case "replication" -> choice(keyword, "fullsync", "memsync", "async");
-                case "metaflush" -> choice(keyword, "on", "off");
+                case "metaflush", "direct" -> choice(keyword, "on", "off");
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
+                case "user" -> value("user name");
                 case "checksum", "compression" -> codecName(keyword);
                 default -> value(keyword + " value");
             };

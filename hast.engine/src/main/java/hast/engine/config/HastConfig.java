@@ -14,9 +14,11 @@ import hast.api.HastAddress;
  * @param pidfile   the pidfile path
  * @param listen    the addresses to accept replication connections on
  * @param resources the resources in file order
+ * @param user      the user hastd runs as once its sockets are open ({@code user}), or {@code null}
+ *                  when the file names none
  */
 public record HastConfig(Path file, HastAddress control, String pidfile, List<HastAddress> listen,
-        List<ResourceConfig> resources) {
+        List<ResourceConfig> resources, String user) {
 
     public HastConfig {
         listen = List.copyOf(listen);

@@ -12,6 +12,13 @@ final class Lexer {
             "compression", "timeout", "exec", "metaflush", "resource", "name", "local", "remote", "source", "on",
             "off", "fullsync", "memsync", "async", "none", "crc32", "sha256", "hole", "lzf", "export");
 
+    /**
+     * Keywords of ours that are not reserved: they read as keywords only where a setting starts,
+     * so a file written for FreeBSD that uses them as names (a resource called {@code user}, a
+     * path called {@code direct}) means what it meant there.
+     */
+    static final Set<String> UNRESERVED = Set.of("direct", "user");
+
     enum Kind { WORD, NUMBER, KEYWORD, OPEN, CLOSE, END }
 
     /** A token and the 1-based line it is on. */

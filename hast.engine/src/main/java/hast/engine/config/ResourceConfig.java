@@ -13,10 +13,12 @@ import hast.engine.codec.CodecChoice;
  * @param exec    the hook program, or the empty string for none
  * @param export  where the primary serves this resource over NBD, under the export name
  *                {@code provname}
+ * @param direct  the local component is read and written with direct I/O (O_DIRECT), past the
+ *                page cache
  */
 public record ResourceConfig(String name, String provname, String local, String remote, String source,
         Replication replication, String checksum, String compression, int timeout, String exec,
-        boolean metaflush, HastAddress export) {
+        boolean metaflush, HastAddress export, boolean direct) {
 
     public static final String NO_REMOTE = "none";
 

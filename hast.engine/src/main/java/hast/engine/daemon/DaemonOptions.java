@@ -7,17 +7,19 @@ import hast.api.HastException;
 import hast.api.Sysexits;
 
 /**
- * The hastd command line: {@code hastd [-dFh] [-c config] [-P pidfile]}.
+ * The hastd command line: {@code hastd [-dFh] [-c config] [-P pidfile] [-u user]}.
  *
  * @param config     the configuration file, made absolute so a reload finds it whatever the working directory
  * @param debug      how many times {@code -d} was given
  * @param foreground {@code -F}: stay attached to the terminal and log to stderr
  * @param pidfile    {@code -P}: overrides the configuration's pidfile; {@code null} when not given
  * @param help       {@code -h} or {@code --help}
+ * @param user       {@code -u}: the user to run as once the sockets are open (overrides 'user' in the
+ *                   configuration); {@code null} when not given
  */
-record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, boolean help) {
+record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, boolean help, String user) {
     static final String DEFAULT_CONFIG = "/etc/hast.conf";
-    static final String USAGE = "usage: hastd [-dFh] [-c config] [-P pidfile]";
+    static final String USAGE = "usage: hastd [-dFh] [-c config] [-P pidfile] [-u user]";
     static final String HELP = USAGE + "\n"
             + "\n"
             + "hastd keeps block devices replicated between two nodes (HAST). It reads its\n"
@@ -30,6 +32,8 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
             + "              on standard input, the OSGi (Gogo) console is offered there\n"
             + "  -P pidfile  write the process id here (overrides 'pidfile' in the configuration);\n"
             + "              in the background a pidfile is always written\n"
+            + "  -u user     once its sockets are open, run as this user (overrides 'user' in the\n"
+            + "              configuration; default: hast when that user exists; root: stay root)\n"
             + "  -h, --help  this text\n"
             + "\n"
             + "Signals: SIGHUP reloads the configuration, SIGTERM and SIGINT stop cleanly\n"
@@ -57,6 +61,7 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
     static DaemonOptions parse(List<String> args) throws HastException {
         String config = DEFAULT_CONFIG;
         String pidfile = null;
+        String user = null;
         int debug = 0;
         boolean foreground = false;
         boolean help = false;
@@ -75,19 +80,19 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
                     case 'd' -> debug++;
                     case 'F' -> foreground = true;
                     case 'h' -> help = true;
-                    case 'c', 'P' -> {
+                    case 'c', 'P', 'u' -> {
                         String value;
                         if (j + 1 < arg.length()) {
                             value = arg.substring(j + 1);
                         } else if (i + 1 < args.size()) {
                             value = args.get(++i);
                         } else {
-                            throw usage("option -" + flag + " needs a file name");
+                            throw usage("option -" + flag + (flag == 'u' ? " needs a user name" : " needs a file name"));
                         }
-                        if (flag == 'c') {
-                            config = value;
-                        } else {
-                            pidfile = value;
+                        switch (flag) {
+                            case 'c' -> config = value;
+                            case 'P' -> pidfile = value;
+                            default -> user = value;
                         }
                         j = arg.length();
                     }
@@ -96,7 +101,7 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
             }
         }
         return new DaemonOptions(Path.of(config).toAbsolutePath().normalize(), debug, foreground,
-                pidfile == null ? null : Path.of(pidfile).toAbsolutePath().normalize(), help);
+                pidfile == null ? null : Path.of(pidfile).toAbsolutePath().normalize(), help, user);
     }
 
     private static HastException usage(String problem) {

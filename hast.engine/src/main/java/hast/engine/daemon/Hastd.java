@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
@@ -15,6 +16,7 @@ import hast.api.Sysexits;
 import hast.api.codec.Checksum;
 import hast.api.codec.Compressor;
 import hast.api.control.HastNode;
+import hast.api.device.DeviceNode;
 import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
 import hast.api.transport.Transport;
@@ -22,6 +24,7 @@ import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
 import hast.engine.event.EventDispatcher;
+import hast.engine.posix.Account;
 import hast.engine.resource.ResourceManager;
 
 import org.osgi.framework.BundleContext;
@@ -37,14 +40,17 @@ import sun.misc.Signal;
 
 /**
  * hastd: reads the command line the launcher was started with, loads the configuration, takes
- * the pidfile and publishes this node's resources. It owns the process's exit status: the
- * launcher's own (117 on any framework stop) never reaches the operator.
+ * the pidfile and publishes this node's resources; once its sockets are open it drops to an
+ * unprivileged user ({@link Privileges}). It owns the process's exit status: the launcher's own
+ * (117 on any framework stop) never reaches the operator.
  */
 @Component(immediate = true)
 public final class Hastd {
     /** Service property of the bnd launcher's registration: the command-line arguments (String[]). */
     static final String LAUNCHER_ARGUMENTS = "launcher.arguments";
     private static final Logger LOG = Logger.getLogger(Hastd.class.getName());
+    /** How long the control socket (opened by hast.shell once HastNode is registered) may take to answer. */
+    private static final long CONTROL_SOCKET_MILLIS = 30_000;
     /** System property set by run/hastd in background mode: a file to write our pid into once started. */
     static final String READY_FILE = "hastd.ready";
 
@@ -60,6 +66,17 @@ public final class Hastd {
     private final List<Map.Entry<Map<String, Object>, HastEventListener>> listeners = new CopyOnWriteArrayList<>();
 
     private final Plugins plugins = new Plugins();
+    /** What hastctl is shown: the resources with the kernel devices other bundles attached for them. */
+    private final AttachedDevices node = new AttachedDevices();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDeviceNode(DeviceNode device, Map<String, Object> properties) {
+        node.added(device, properties);
+    }
+
+    void unbindDeviceNode(DeviceNode device, Map<String, Object> properties) {
+        node.removed(device, properties);
+    }
 
     /** Replication listens on TCP: the daemon starts only once a TCP transport is there. */
     @Reference(target = "(" + Transport.SCHEME + "=tcp)")
@@ -109,6 +126,8 @@ public final class Hastd {
     @Activate
     void activate(BundleContext context) {
         DaemonOptions options = null;
+        Optional<Account> account = Optional.empty();
+        HastConfig config = null;
         Handler handler = null;
         PidFile pid = null;
         try {
@@ -120,12 +139,13 @@ public final class Hastd {
             }
             handler = LogSetup.install(options.debug());
             ConfigParser parser = new ConfigParser(NodeIdentity.fromEnvironment());
-            HastConfig config = parser.parse(options.config());
+            config = parser.parse(options.config());
             if (options.pidfile() != null || !options.foreground()) {
                 pid = PidFile.acquire(options.pidfile() != null ? options.pidfile()
                         : java.nio.file.Path.of(config.pidfile()));
             }
             refuseLiveControlSocket(config);
+            account = Privileges.target(options.user(), config.user());
             this.events = new EventDispatcher(() -> listeners);
             this.manager = new ResourceManager(config, parser, new ServicePublisher(context), plugins, events);
             try {
@@ -133,7 +153,8 @@ public final class Hastd {
             } catch (IOException e) {
                 throw new HastException(Sysexits.EX_OSERR, "Unable to listen: " + e.getMessage(), e);
             }
-            this.registration = context.registerService(HastNode.class, manager, new Hashtable<>());
+            node.over(manager);
+            this.registration = context.registerService(HastNode.class, node, new Hashtable<>());
         } catch (HastException e) {
             if (handler != null) {
                 LOG.severe(e.getMessage());
@@ -150,7 +171,58 @@ public final class Hastd {
         Signal.handle(new Signal("INT"), s -> stop("Termination signal received, exiting."));
         Signal.handle(new Signal("HUP"), s -> reload());
         LOG.info("Started successfully, running protocol version 2.");
+        HastConfig started = config;
+        Optional<Account> user = account;
+        // Not in this thread: the control socket opens in another bundle's component, which SCR
+        // may activate only once this activation has returned.
+        Thread settle = new Thread(() -> settle(started, user), "hastd-settle");
+        settle.setDaemon(true);
+        settle.start();
+    }
+
+    /**
+     * Once the control socket answers, every socket of the daemon is open: drops privileges,
+     * then tells the launcher the daemon serves. A failed drop stops the daemon rather than
+     * leaving it running as root against the operator's wish.
+     */
+    private void settle(HastConfig config, Optional<Account> account) {
+        if (!awaitControlSocket(config)) {
+            LOG.warning(() -> "Control socket " + config.control() + " did not answer within " + CONTROL_SOCKET_MILLIS
+                    + " ms.");
+        }
+        if (account.isPresent()) {
+            try {
+                Privileges.drop(account.get());
+            } catch (HastException e) {
+                LOG.severe(e.getMessage());
+                if (stopping.compareAndSet(false, true)) {
+                    shutdown();
+                    throw exit(e.status());
+                }
+                return;
+            }
+        }
         announceReady();
+    }
+
+    private static boolean awaitControlSocket(HastConfig config) {
+        long deadline = System.nanoTime() + CONTROL_SOCKET_MILLIS * 1_000_000;
+        java.net.UnixDomainSocketAddress socket = java.net.UnixDomainSocketAddress.of(config.control().path());
+        while (System.nanoTime() < deadline) {
+            try (java.nio.channels.SocketChannel probe =
+                    java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                probe.connect(socket);
+                return true;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,70 +1,103 @@
 package hast.engine.local;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 import hast.api.storage.LocalProvider;
+import hast.engine.posix.Descriptor;
+import hast.engine.posix.Posix;
 
 /**
- * A local provider on a regular file or a block device, through the JDK: positional reads and
- * writes are pread/pwrite and {@code force(false)} is fdatasync. A read-write provider is locked
- * against other processes for as long as it is open.
+ * A local provider on a regular file or a block device. Each call goes where it was measured or
+ * where only one side can do it:
+ * <ul>
+ * <li>reads, writes, durable writes and flushes: {@link DataPath} ({@link DataPath.Calls#JDK} by
+ * default: FileChannel's pread, pwrite and fdatasync cost what JNR's do);
+ * <li>JNR-FFI, because the JDK has no way to make them: the exclusive claim of a block device
+ * (O_EXCL, what mount and mkfs use) and the flock of a file, its size (BLKGETSIZE64) and logical
+ * block size (BLKSSZGET), and releasing space (fallocate, BLKDISCARD, BLKZEROOUT).
+ * </ul>
+ * A read-write provider stays claimed or locked against other processes for as long as it is open.
  */
 public final class FileProvider implements LocalProvider {
-    /**
-     * Sector size of every provider for now: regular files have 512 as in the reference; reading a
-     * block device's logical sector size (BLKSSZGET) needs an ioctl, which needs native calls.
-     */
+    /** Sector size of regular files, as in the reference. */
     static final int FILE_SECTOR_SIZE = 512;
+    /** ioctls of {@code <linux/fs.h>}. */
+    private static final long BLKSSZGET = 0x1268;
+    private static final long BLKDISCARD = 0x1277;
+    private static final long BLKZEROOUT = 0x127f;
+    private static final long BLKGETSIZE64 = 0x80081272L;
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+    private static final int FALLOC_FL_PUNCH_HOLE = 2;
     private static final int S_IFMT = 0170000;
     private static final int S_IFBLK = 0060000;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
-    private final Path path;
-    private final FileChannel channel;
-    /** Held while open read-write; null when read-only. */
-    private final FileLock lock;
-    private final boolean readOnly;
     /**
-     * The same file opened O_DSYNC, for {@link #writeDurably}: the kernel then writes back and
-     * flushes only the range written, where fdatasync would write back every dirty data page.
-     * Opened on first use; guarded by {@code this}.
+     * How to open a provider.
+     *
+     * @param readOnly for {@code hastctl dump}: no claim, no lock, no writes
+     * @param direct   direct I/O (O_DIRECT, {@code direct on} in hast.conf): no page cache
      */
-    private FileChannel dsync;
+    public record Options(boolean readOnly, boolean direct) {
+    }
 
-    private FileProvider(Path path, FileChannel channel, FileLock lock) {
+    private final Path path;
+    private final boolean blockDevice;
+    /** The claimed (block device) or locked (file) descriptor, for the calls the JDK lacks. */
+    private final Descriptor control;
+    private final DataPath data;
+    private final int sectorSize;
+    /** A block device's size, read once; -1 for files, whose size is asked each time. */
+    private final long deviceSize;
+    private final boolean readOnly;
+
+    private FileProvider(Path path, boolean blockDevice, Descriptor control, DataPath data, int sectorSize,
+            long deviceSize, boolean readOnly) {
         this.path = path;
-        this.channel = channel;
-        this.lock = lock;
-        this.readOnly = lock == null;
+        this.blockDevice = blockDevice;
+        this.control = control;
+        this.data = data;
+        this.sectorSize = sectorSize;
+        this.deviceSize = deviceSize;
+        this.readOnly = readOnly;
+    }
+
+    /** Opens {@code path} with buffered I/O; see {@link #open(Path, Options)}. */
+    public static FileProvider open(Path path, boolean readOnly) throws IOException {
+        return open(path, new Options(readOnly, false));
     }
 
     /**
      * Opens {@code path}, following symbolic links (such as /dev/disk/by-id names).
      *
-     * @throws IOException naming the path when it is missing, not a file or block device, a block
-     *                     device whose size cannot be read, or in use by another process (read-write only)
+     * @throws IOException naming the path when it is missing, not a file or block device, busy (a
+     *                     block device claimed by another program, a file locked by another
+     *                     process), a block device whose size cannot be read, or a file system
+     *                     without direct I/O when {@code direct} is asked for
      */
-    public static FileProvider open(Path path, boolean readOnly) throws IOException {
+    public static FileProvider open(Path path, Options options) throws IOException {
         boolean blockDevice = checkKind(path);
-        FileChannel channel = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Descriptor control = claim(path, blockDevice, options.readOnly());
         try {
-            if (blockDevice && channel.size() <= 0) {
-                throw new IOException("Unable to determine the size of block device " + path);
+            long deviceSize = -1;
+            int sectorSize = FILE_SECTOR_SIZE;
+            if (blockDevice) {
+                deviceSize = control.ioctlLong(BLKGETSIZE64, "BLKGETSIZE64");
+                sectorSize = control.ioctlInt(BLKSSZGET, "BLKSSZGET");
+                if (deviceSize <= 0) {
+                    throw new IOException("Unable to determine the size of block device " + path
+                            + " (BLKGETSIZE64 gives " + deviceSize + ")");
+                }
             }
-            return new FileProvider(path, channel, readOnly ? null : lockExclusively(path, channel));
+            DataPath data = dataPath(path, options, sectorSize);
+            return new FileProvider(path, blockDevice, control, data, sectorSize, deviceSize, options.readOnly());
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            control.close();
             throw e;
         }
     }
@@ -83,34 +116,54 @@ public final class FileProvider implements LocalProvider {
         if (attrs.isDirectory()) {
             throw new IOException(path + " is a directory, not a regular file or block device");
         }
-        if (!isBlockDevice(path)) {
+        if (!(Files.getAttribute(path, "unix:mode") instanceof Integer mode && (mode & S_IFMT) == S_IFBLK)) {
             throw new IOException(path + " is neither a regular file nor a block device");
         }
         return true;
     }
 
-    private static boolean isBlockDevice(Path path) {
-        try {
-            return Files.getAttribute(path, "unix:mode") instanceof Integer mode && (mode & S_IFMT) == S_IFBLK;
-        } catch (IOException | UnsupportedOperationException e) {
-            // Without unix attributes the kind cannot be told: only regular files are accepted then.
-            return false;
+    /**
+     * The descriptor that holds the provider against other processes: a block device opened O_EXCL
+     * (the kernel then refuses other exclusive opens, such as mount's, and refuses ours while it
+     * is mounted), a file flock'ed as the reference does. A reader holds nothing.
+     */
+    private static Descriptor claim(Path path, boolean blockDevice, boolean readOnly) throws IOException {
+        if (readOnly) {
+            return Descriptor.open(path.toString(), Posix.O_RDONLY);
         }
-    }
-
-    /** An exclusive lock against other processes; HAST's flock(LOCK_EX|LOCK_NB) on the provider. */
-    private static FileLock lockExclusively(Path path, FileChannel channel) throws IOException {
-        FileLock lock;
+        Descriptor d;
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            // Held by this very process, e.g. a resource opened twice.
-            lock = null;
+            d = Descriptor.open(path.toString(), Posix.O_RDWR | (blockDevice ? Posix.O_EXCL : 0));
+        } catch (Posix.ErrnoException e) {
+            if (e.errno() == Posix.EBUSY) {
+                throw new IOException(path + " is busy: another program holds it exclusively (mounted, or used"
+                        + " by another hastd, device mapper or md)");
+            }
+            throw e;
         }
-        if (lock == null) {
+        if (!blockDevice && !d.tryLock()) {
+            d.close();
             throw new IOException(path + " is in use by another process");
         }
-        return lock;
+        return d;
+    }
+
+    private static DataPath dataPath(Path path, Options options, int sectorSize) throws IOException {
+        DataPath.Calls calls = DataPath.Calls.configured();
+        String p = path.toString();
+        if (!options.direct()) {
+            return calls.open(p, options.readOnly(), false);
+        }
+        // The JDK asks direct I/O to be aligned on the file system's block size (f_frsize), a
+        // multiple of what the kernel needs (the logical block size); one rule serves both paths.
+        int alignment = Math.max(sectorSize, (int) Files.getFileStore(path).getBlockSize());
+        DataPath buffered = calls.open(p, options.readOnly(), false);
+        try {
+            return new DirectDataPath(calls.open(p, options.readOnly(), true), buffered, alignment);
+        } catch (IOException e) {
+            buffered.close();
+            throw new IOException(path + " does not take direct I/O (O_DIRECT): " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -120,97 +173,125 @@ public final class FileProvider implements LocalProvider {
 
     @Override
     public long size() throws IOException {
-        return channel.size();
+        return blockDevice ? deviceSize : Files.size(path);
     }
 
     @Override
     public int sectorSize() {
-        return FILE_SECTOR_SIZE;
+        return sectorSize;
     }
 
     @Override
     public void read(ByteBuffer dst, long offset) throws IOException {
-        long pos = offset;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, pos);
-            if (n < 0) {
-                throw new EOFException("Short read from " + path + " at offset " + pos);
-            }
-            pos += n;
-        }
+        data.read(dst, offset);
     }
 
     @Override
     public void write(ByteBuffer src, long offset) throws IOException {
-        if (readOnly) {
-            throw new IOException(path + " is open read-only");
-        }
-        long pos = offset;
-        while (src.hasRemaining()) {
-            pos += channel.write(src, pos);
-        }
+        checkWritable();
+        data.write(src, offset);
     }
 
     @Override
     public void flush() throws IOException {
-        channel.force(false);
+        data.flush();
     }
 
     @Override
     public void writeDurably(ByteBuffer src, long offset) throws IOException {
-        if (readOnly) {
-            throw new IOException(path + " is open read-only");
-        }
-        FileChannel c = dsyncChannel();
-        long pos = offset;
-        while (src.hasRemaining()) {
-            pos += c.write(src, pos);
-        }
+        checkWritable();
+        data.writeDurably(src, offset);
     }
 
-    private synchronized FileChannel dsyncChannel() throws IOException {
-        if (dsync == null) {
-            dsync = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
-        }
-        return dsync;
-    }
-
+    /**
+     * Releases the range: a file gets a hole punched (fallocate), a block device the same through
+     * its fallocate, which the kernel turns into a zeroing discard. Both read back as zeros, which
+     * a plain BLKDISCARD does not promise; the two copies of a resource must hold the same bytes.
+     */
     @Override
     public void delete(long offset, long length) throws IOException {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("Invalid range to delete on " + path + ": offset " + offset
                     + ", length " + length);
         }
-        release(offset, length);
+        checkWritable();
+        if (length == 0) {
+            return;
+        }
+        if (blockDevice) {
+            releaseSectors(offset, length);
+        } else {
+            punchHole(offset, length);
+        }
+    }
+
+    private void punchHole(long offset, long length) throws IOException {
+        try {
+            control.fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length);
+        } catch (Posix.ErrnoException e) {
+            if (e.errno() != Posix.EOPNOTSUPP) {
+                throw e;
+            }
+            // A file system without holes (e.g. some FUSE ones): zeros are what the range must read.
+            writeZeroes(offset, length);
+        }
     }
 
     /**
-     * Makes a range read back as zeros. For now by writing zeros: punching holes in a file or
-     * discarding device blocks needs native calls (fallocate, BLKDISCARD) that the JDK lacks.
+     * A block device releases whole logical blocks only; the partial ones at either end are
+     * written with zeros.
      */
-    private void release(long offset, long length) throws IOException {
+    private void releaseSectors(long offset, long length) throws IOException {
+        long end = offset + length;
+        long first = (offset + sectorSize - 1) / sectorSize * sectorSize;
+        long last = end / sectorSize * sectorSize;
+        if (first >= last) {
+            writeZeroes(offset, length);
+            return;
+        }
+        writeZeroes(offset, first - offset);
+        writeZeroes(last, end - last);
+        try {
+            control.fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, first, last - first);
+        } catch (Posix.ErrnoException e) {
+            if (e.errno() != Posix.EOPNOTSUPP) {
+                throw e;
+            }
+            // The device cannot zero while unmapping: discard to release the space where it can,
+            // then zero, since what a discarded block reads back is up to the device.
+            try {
+                control.ioctlRange(BLKDISCARD, "BLKDISCARD", first, last - first);
+            } catch (Posix.ErrnoException unsupported) {
+                if (unsupported.errno() != Posix.EOPNOTSUPP) {
+                    throw unsupported;
+                }
+            }
+            control.ioctlRange(BLKZEROOUT, "BLKZEROOUT", first, last - first);
+        }
+    }
+
+    private void writeZeroes(long offset, long length) throws IOException {
         for (long done = 0; done < length; ) {
             ByteBuffer zeroes = ZEROES.duplicate();
             zeroes.limit((int) Math.min(zeroes.capacity(), length - done));
             int n = zeroes.remaining();
-            write(zeroes, offset + done);
+            data.write(zeroes, offset + done);
             done += n;
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        if (readOnly) {
+            throw new IOException(path + " is open read-only");
         }
     }
 
     @Override
     public void close() throws IOException {
         try {
-            if (lock != null && lock.isValid()) {
-                lock.release();
-            }
+            data.close();
         } finally {
-            synchronized (this) {
-                if (dsync != null) {
-                    dsync.close();
-                }
-            }
-            channel.close();
+            control.close();
         }
     }
 

@@ -32,7 +32,7 @@ final class LocalComponent implements AutoCloseable {
     static LocalComponent open(ResourceConfig config) throws HastException {
         LocalProvider provider;
         try {
-            provider = FileProvider.open(Path.of(config.local()), false);
+            provider = FileProvider.open(Path.of(config.local()), new FileProvider.Options(false, config.direct()));
         } catch (IOException e) {
             throw new HastException(Sysexits.EX_NOINPUT,
                     "[" + config.name() + "] Unable to open local provider: " + e.getMessage(), e);

@@ -115,15 +115,15 @@ final class Resource {
     }
 
     /**
-     * Takes a reloaded configuration. A change of what the role holds open (provider path or
-     * name, export address, the peer's address, source or timeout) restarts the role; anything
+     * Takes a reloaded configuration. A change of what the role holds open (provider path, name or
+     * direct I/O, export address, the peer's address, source or timeout) restarts the role; anything
      * else (replication mode, metaflush...) applies to new requests, with the connection kept.
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
         boolean restart = state != null && (!next.local().equals(config.local())
                 || !next.provname().equals(config.provname()) || !next.export().equals(config.export())
                 || !next.remote().equals(config.remote()) || !java.util.Objects.equals(next.source(), config.source())
-                || next.timeout() != config.timeout());
+                || next.timeout() != config.timeout() || next.direct() != config.direct());
         Role current = role;
         if (restart) {
             LOG.info(() -> "[" + next.name() + "] Resource configuration was modified, restarting it.");
@@ -209,7 +209,7 @@ final class Resource {
         String export = role == Role.PRIMARY ? c.export().toString() : null;
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
-                c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export,
+                c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,
                 s == null ? Statistics.ZERO : s.statistics(), s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
                 s == null ? null : s.problem());

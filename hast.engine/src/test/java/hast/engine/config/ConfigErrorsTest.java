@@ -52,6 +52,11 @@ class ConfigErrorsTest {
             keyword as a provider name     | resource r {\\n name local }                    | 2 | expected name value, found 'local' (it is a reserved word)
             bad replication                | replication sometimes                            | 1 | invalid replication 'sometimes' (expected fullsync, memsync, async)
             bad metaflush                  | metaflush yes                                    | 1 | invalid metaflush 'yes' (expected on, off)
+            bad direct                     | resource r {\\n direct always }                 | 2 | invalid direct 'always' (expected on, off)
+            user without a name            | user {                                           | 1 | expected user name, found '{'
+            digits as a user               | user 1000                                        | 1 | expected user name, found '1000' (a value of digits only is read as a number)
+            user in a resource             | resource r {\\n user hast }                     | 2 | unexpected 'user' in a resource block (allowed only in the global section or a global 'on <node>' section)
+            direct in a global node section | on alpha {\\n direct on }                      | 2 | unexpected 'direct' in a global 'on <node>' section (allowed only in the global section or a resource block or a resource's 'on <node>' section)
             timeout not a number           | timeout soon                                     | 1 | timeout needs a number of seconds, not 'soon'
             zero timeout                   | \\ntimeout 0                                     | 2 | Negative or zero timeout.
             negative timeout               | resource r {\\n timeout -5 }                    | 2 | Negative or zero timeout.

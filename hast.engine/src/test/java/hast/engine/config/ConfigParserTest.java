@@ -53,6 +53,8 @@ class ConfigParserTest {
         assertTrue(r.metaflush());
         assertEquals(HastAddress.parse("tcp://127.0.0.1:10809"), r.export());
         assertTrue(r.hasRemote());
+        assertFalse(r.direct(), "buffered I/O unless direct is asked for");
+        assertNull(c.user(), "no user named: hastd decides (hast when it exists)");
     }
 
     @Test
@@ -166,6 +168,39 @@ class ConfigParserTest {
         assertTrue(parse("metaflush off\n" + resource("metaflush on", "")).resources().get(0).metaflush());
         assertFalse(parse("metaflush on\n" + resource("metaflush on", "metaflush off")).resources().get(0).metaflush());
         assertTrue(parse(resource("metaflush off", "metaflush on")).resources().get(0).metaflush());
+    }
+
+    @Test
+    void directPrecedenceIsResourceNodeResourceGlobal() throws Exception {
+        assertTrue(parse("direct on\n" + resource("", "")).resources().get(0).direct());
+        assertFalse(parse("direct on\n" + resource("direct off", "")).resources().get(0).direct());
+        assertTrue(parse("direct off\n" + resource("direct off", "direct on")).resources().get(0).direct());
+        assertFalse(parse(resource("direct on", "direct off")).resources().get(0).direct());
+    }
+
+    @Test
+    void userOfThisNodesSectionWinsOverTheGlobalOne() throws Exception {
+        assertEquals("hast", parse("user hast\n" + resource("", "")).user());
+        assertEquals("storage", parse("user hast\non alpha { user storage }\non beta { user other }\n"
+                + resource("", "")).user());
+    }
+
+    /**
+     * direct and user are not reserved words: a file written for FreeBSD that uses them as names
+     * (a resource, a provider, a path, a node) reads as it did there.
+     */
+    @Test
+    void ourKeywordsRemainUsableAsNamesAndValues() throws Exception {
+        HastConfig c = new ConfigParser(NodeIdentity.named("user")).parse(String.join("\n",
+                "resource direct {",
+                "  name user",
+                "  on user { local direct remote none }",
+                "}",
+                "resource user { name u on user { local /dev/user remote none } }", ""), "hast.conf");
+        assertEquals(List.of("direct", "user"), c.resources().stream().map(ResourceConfig::name).toList());
+        assertEquals("user", c.resource("direct").orElseThrow().provname());
+        assertEquals("direct", c.resource("direct").orElseThrow().local());
+        assertFalse(c.resource("direct").orElseThrow().direct());
     }
 
     @Test
@@ -304,11 +339,11 @@ class ConfigParserTest {
         assertEquals(List.of("shared", "logs"), a.resources().stream().map(ResourceConfig::name).toList());
         assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
-                "/usr/local/libexec/hast-hook.sh", true, HastAddress.parse("tcp://127.0.0.1:10809")),
+                "/usr/local/libexec/hast-hook.sh", true, HastAddress.parse("tcp://127.0.0.1:10809"), false),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
-                HastAddress.parse("uds:///run/hast/logs.nbd")), a.resource("logs").orElseThrow());
+                HastAddress.parse("uds:///run/hast/logs.nbd"), false), a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");
         assertEquals(HastAddress.parse("uds:///run/hast/hastctl"), b.control());

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every keyword written at every level: where the reference's placement table (plus export at
- * all four levels) allows it, the value must reach the resolved configuration; elsewhere the
+ * Every keyword written at every level: where the reference's placement table (plus ours:
+ * export at all four levels, direct where metaflush goes, user where pidfile goes) allows it, the value must reach the resolved configuration; elsewhere the
  * parser must refuse it on its line.
  */
 class KeywordPlacementTest {
@@ -38,6 +38,8 @@ class KeywordPlacementTest {
             remote      | 10.0.0.7                | resource-node
             source      | 10.0.0.1                | resource-node
             export      | tcp://127.0.0.1:9999    | global global-node resource resource-node
+            direct      | on                      | global resource resource-node
+            user        | hast                    | global global-node
             """)
     void keywordIsAcceptedExactlyWhereTheTableAllowsIt(String keyword, String value, String allowedIn)
             throws Exception {
@@ -110,6 +112,8 @@ class KeywordPlacementTest {
             case "remote" -> r.remote();
             case "source" -> r.source();
             case "export" -> r.export().toString();
+            case "direct" -> r.direct() ? "on" : "off";
+            case "user" -> config.user();
             default -> throw new IllegalArgumentException(keyword);
         };
     }

@@ -24,6 +24,15 @@ class DaemonOptionsTest {
         assertFalse(o.foreground());
         assertNull(o.pidfile());
         assertFalse(o.help());
+        assertNull(o.user(), "no -u: the configuration or the default decides");
+    }
+
+    @Test
+    void userFlagTakesANameAttachedOrNot() throws Exception {
+        assertEquals("hast", DaemonOptions.parse(List.of("-u", "hast")).user());
+        assertEquals("storage", DaemonOptions.parse(List.of("-Fustorage")).user());
+        HastException e = assertThrows(HastException.class, () -> DaemonOptions.parse(List.of("-u")));
+        assertTrue(e.getMessage().startsWith("hastd: option -u needs a user name"), e.getMessage());
     }
 
     @Test

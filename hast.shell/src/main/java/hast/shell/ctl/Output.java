@@ -13,8 +13,9 @@ import hast.api.control.Verification;
 import hast.api.event.HastEvent;
 
 /**
- * The reference's output formats of dump, status and list, with our few extra list lines, and
- * the text forms of our events and verify.
+ * The reference's output formats of dump, status and list, with our few extra list lines
+ * (exportaddr, device, problem, synchronization, codecs, queues), and the text forms of our
+ * events and verify.
  */
 final class Output {
     static final String STATUS_HEADER = "Name\tStatus\t Role\t\tComponents";
@@ -71,6 +72,9 @@ final class Output {
         }
         if (r.exportaddr() != null) {
             out.println("  exportaddr: " + r.exportaddr());
+        }
+        if (r.device() != null) {
+            out.println("  device: " + r.device());
         }
         if (r.problem() != null) {
             out.println("  problem: " + r.problem());

@@ -108,6 +108,7 @@ class HastctlTest {
                   compression: hole
                   status: degraded
                   exportaddr: tcp://127.0.0.1:10809
+                  device: /dev/hast/shared
                   problem: split-brain
                   dirty: 4194304 (4.0MB)
                   synchronization: 25% done, 1.0MB/s, 0:00:06 left

@@ -51,13 +51,13 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
         this.socket = socket;
         add(new ResourceInfo("shared", Role.PRIMARY, "shared", "/dev/sdb", 2097152, 64, "tcp://10.0.0.2:8457",
                 "tcp://10.0.0.1:0", "fullsync", "none", "hole", "degraded", 4194304, "tcp://127.0.0.1:10809",
-                new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0, 6, 90112, 30034, 2, 1), new Queues(3, 1, 7, 2, 60),
-                new SyncProgress(8388608, 2097152, 1048576), "split-brain"));
+                "/dev/hast/shared", new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0, 6, 90112, 30034, 2, 1),
+                new Queues(3, 1, 7, 2, 60), new SyncProgress(8388608, 2097152, 1048576), "split-brain"));
         add(new ResourceInfo("idle", Role.INIT, "idle", "/var/lib/hast/idle.img", 0, 0, "none", null, "memsync",
-                "none", "hole", null, 0, null, Statistics.ZERO, Queues.EMPTY, null, null));
+                "none", "hole", null, 0, null, null, Statistics.ZERO, Queues.EMPTY, null, null));
         add(new ResourceInfo("backup", Role.SECONDARY, "bk0", "/dev/sdc", 131072, 0, "tcp://10.0.0.1",
-                null, "async", "crc32", "lzf", "complete", 0, null, new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-                new Queues(1, 0, 0, 0, 0), null, null));
+                null, "async", "crc32", "lzf", "complete", 0, null, null,
+                new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new Queues(1, 0, 0, 0, 0), null, null));
     }
 
     private void add(ResourceInfo r) {

@@ -1,0 +1,38 @@
+package hast.api.device;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import hast.api.HastAddress;
+import hast.api.transport.Connection;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Linux's NBD client, the kernel's nbd driver, driven through its ioctls: it turns a negotiated
+ * NBD connection into a block device such as /dev/nbd0. The engine provides it (the native calls
+ * live there); the caller negotiates the export over the connection and picks the device.
+ */
+@ProviderType
+public interface KernelNbd {
+
+    /**
+     * A stream connection to an NBD server whose socket the kernel can take over: the caller
+     * negotiates on it (fixed newstyle, up to {@code NBD_OPT_GO}), then {@link #attach}es it.
+     */
+    Connection connect(HastAddress server) throws IOException;
+
+    /**
+     * Hands {@code connection}, one {@link #connect} returned and negotiated, to {@code device},
+     * which serves it from then on: {@code NBD_SET_BLKSIZE}, {@code NBD_SET_SIZE_BLOCKS},
+     * {@code NBD_SET_FLAGS}, {@code NBD_SET_SOCK}, then {@code NBD_DO_IT} in a thread of its own.
+     *
+     * @param size      the export's size in bytes
+     * @param blockSize the device's block size: a power of two from 512 to the page size
+     * @param flags     the export's transmission flags, as the server sent them
+     * @return what detaches the device again ({@code NBD_DISCONNECT}, {@code NBD_CLEAR_SOCK})
+     *         and closes the connection
+     */
+    Closeable attach(Connection connection, Path device, long size, int blockSize, int flags) throws IOException;
+}

@@ -1,0 +1,105 @@
+package hast.engine.daemon;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import hast.api.HastException;
+import hast.api.Sysexits;
+import hast.engine.posix.Account;
+import hast.engine.posix.Posix;
+
+/**
+ * hastd's privilege drop (the reference's drop_privs, without jail and capsicum): once its
+ * sockets are open, the daemon takes the groups, group and user of an unprivileged account, then
+ * checks that it cannot take root back. Linux keeps what is already open usable: listening
+ * sockets, the control socket, open providers. Unlike the reference, the account keeps its
+ * supplementary groups (e.g. {@code disk}): every role change reopens its provider here, which
+ * the account must be allowed to do.
+ */
+final class Privileges {
+    /** The account the reference drops to, used when neither -u nor hast.conf names one. */
+    static final String DEFAULT_USER = "hast";
+    private static final Logger LOG = Logger.getLogger(Privileges.class.getName());
+
+    private Privileges() {
+    }
+
+    /**
+     * The account to become, if any: the one {@code -u} names, else hast.conf's {@code user}, else
+     * {@code hast} when it exists. Root, or the account the daemon already runs as, is none.
+     *
+     * @throws HastException with {@link Sysexits#EX_CONFIG} when a named account does not exist,
+     *                       or when the daemon is not root and is named someone else to become
+     */
+    static Optional<Account> target(String flag, String configured) throws HastException {
+        String name = flag != null ? flag : configured;
+        Optional<Account> account = Account.lookup(name != null ? name : DEFAULT_USER);
+        if (account.isEmpty()) {
+            if (name != null) {
+                throw new HastException(Sysexits.EX_CONFIG, "Unable to drop privileges: user " + name + " does not exist.");
+            }
+            LOG.info("User " + DEFAULT_USER + " does not exist: hastd keeps the privileges it was started with.");
+            return Optional.empty();
+        }
+        int euid = effectiveUid();
+        Account a = account.get();
+        if (a.uid() == 0 || a.uid() == euid) {
+            return Optional.empty();
+        }
+        if (euid != 0) {
+            if (name == null) {
+                // Started unprivileged already: there is nothing to drop, as there is no hast to become.
+                return Optional.empty();
+            }
+            throw new HastException(Sysexits.EX_CONFIG, "Unable to drop privileges to " + a.name()
+                    + ": hastd runs as uid " + euid + ", not as root.");
+        }
+        return account;
+    }
+
+    /**
+     * Becomes {@code account}: setgroups, setgid, setuid (glibc applies each to every thread),
+     * then checks that real, effective and saved ids are all the account's and that root cannot
+     * be regained.
+     *
+     * @throws HastException with {@link Sysexits#EX_OSERR} when a step fails or the check does not hold
+     */
+    static void drop(Account account) throws HastException {
+        if (Posix.libc().setgroups(account.groups().length, account.groups()) != 0) {
+            throw failure(account, "setgroups");
+        }
+        if (Posix.libc().setgid(account.gid()) != 0) {
+            throw failure(account, "setgid");
+        }
+        if (Posix.libc().setuid(account.uid()) != 0) {
+            throw failure(account, "setuid");
+        }
+        int[] r = new int[1];
+        int[] e = new int[1];
+        int[] s = new int[1];
+        Posix.libc().getresuid(r, e, s);
+        boolean uids = r[0] == account.uid() && e[0] == account.uid() && s[0] == account.uid();
+        Posix.libc().getresgid(r, e, s);
+        boolean gids = r[0] == account.gid() && e[0] == account.gid() && s[0] == account.gid();
+        if (!uids || !gids || Posix.libc().setuid(0) == 0) {
+            throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account
+                    + ": the process could still regain them.");
+        }
+        LOG.info(() -> "Privileges successfully dropped to " + account.name() + " (uid " + account.uid() + ", groups "
+                + Arrays.toString(account.groups()) + ").");
+    }
+
+    private static int effectiveUid() {
+        int[] r = new int[1];
+        int[] e = new int[1];
+        int[] s = new int[1];
+        Posix.libc().getresuid(r, e, s);
+        return e[0];
+    }
+
+    private static HastException failure(Account account, String call) {
+        return new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name() + ": " + call
+                + ": " + Posix.describe(Posix.errno()) + ".");
+    }
+}

@@ -1,0 +1,118 @@
+package hast.engine.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import hast.api.HastException;
+import hast.api.Sysexits;
+import hast.engine.local.FileProvider;
+import hast.engine.posix.Account;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The drop itself runs in a child JVM (it cannot be undone): as root, it becomes {@code nobody},
+ * keeps what it had open, and can open only what nobody may.
+ */
+class PrivilegesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNamedUserThatDoesNotExistIsAConfigurationError() {
+        HastException e = assertThrows(HastException.class, () -> Privileges.target("no-such-user-here", null));
+        assertEquals(Sysexits.EX_CONFIG, e.status());
+        assertEquals("Unable to drop privileges: user no-such-user-here does not exist.", e.getMessage());
+        HastException configured = assertThrows(HastException.class, () -> Privileges.target(null, "no-such-user-here"));
+        assertEquals(e.getMessage(), configured.getMessage());
+    }
+
+    @Test
+    void theFlagWinsOverTheFileAndRootMeansStayingRoot() throws Exception {
+        assertEquals("nobody", Privileges.target("nobody", "root").orElseThrow().name());
+        assertTrue(Privileges.target("root", "nobody").isEmpty());
+        assertEquals(Account.lookup(Privileges.DEFAULT_USER).map(Account::name), Privileges.target(null, null)
+                .map(Account::name), "hast by default when it exists, nothing otherwise");
+    }
+
+    @Test
+    void afterTheDropOnlyWhatTheUserMayOpenOpensAndRootCannotBeRegained() throws Exception {
+        Account nobody = Account.lookup("nobody").orElseThrow();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path rootOnly = disk("root-only.img");
+        Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rw-------"));
+        Path owned = disk("owned.img");
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(owned, users.lookupPrincipalByName("nobody"));
+
+        List<String> out = runAsChild(Probe.class, rootOnly.toString(), owned.toString());
+        assertEquals("held: 42", out.get(0), "what was open before the drop stays usable: " + out);
+        assertEquals("Uid:\t" + nobody.uid() + "\t" + nobody.uid() + "\t" + nobody.uid() + "\t" + nobody.uid(),
+                out.get(1), "real, effective, saved and file-system uid");
+        assertEquals("Gid:\t" + nobody.gid() + "\t" + nobody.gid() + "\t" + nobody.gid() + "\t" + nobody.gid(),
+                out.get(2));
+        assertEquals("root-only: " + rootOnly + ": open: Permission denied", out.get(3));
+        assertEquals("owned: 1048576", out.get(4));
+        assertEquals("setuid(0): -1", out.get(5));
+    }
+
+    private Path disk(String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        return p;
+    }
+
+    private static List<String> runAsChild(Class<?> main, String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child did not finish");
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> !l.contains(" INFO") && !l.startsWith("INFO:") && !l.contains("Privileges ")).toList();
+    }
+
+    /** In the child: opens a provider as root, drops to nobody, then reports what it can still do. */
+    static final class Probe {
+        public static void main(String[] args) throws Exception {
+            try (FileProvider held = FileProvider.open(Path.of(args[0]), false)) {
+                Privileges.drop(Privileges.target("nobody", null).orElseThrow());
+                held.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 4096);
+                java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(1);
+                held.read(back, 4096);
+                System.out.println("held: " + back.get(0));
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("Uid:") || line.startsWith("Gid:")) {
+                        System.out.println(line);
+                    }
+                }
+                try (FileProvider again = FileProvider.open(Path.of(args[0]), false)) {
+                    System.out.println("root-only: opened");
+                } catch (IOException e) {
+                    System.out.println("root-only: " + e.getMessage());
+                }
+                try (FileProvider mine = FileProvider.open(Path.of(args[1]), false)) {
+                    System.out.println("owned: " + mine.size());
+                }
+                System.out.println("setuid(0): " + hast.engine.posix.Posix.libc().setuid(0));
+            }
+        }
+    }
+}
