@@ -224,6 +224,25 @@ class TwoNodeIT {
     }
 
     @Test
+    void theFirstPairingOfTwoFreshNodesCopiesEverything() throws Exception {
+        // hastctl create leaves data alone: a fresh secondary's disk may hold anything.
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("beta.img").toFile(), "rw")) {
+            byte[] garbage = new byte[MIB];
+            Arrays.fill(garbage, (byte) 0xee);
+            for (long at = 8192; at + MIB <= f.length(); at += MIB) {
+                f.seek(at);
+                f.write(garbage);
+            }
+        }
+        // The secondary first, so that the primary's very first handshake meets it.
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        awaitInSync();
+        assertTrue(beta.logText().contains("connected (FULL_FROM_PRIMARY)"), beta.logText());
+        assertDataEqual();
+    }
+
+    @Test
     void overlappingWritesInFlightTogetherLeaveBothCopiesEqual() throws Exception {
         pair();
         // 32 writes in flight over 1 MiB, 4 to 256 KiB each (the large ones run on the pool's threads):

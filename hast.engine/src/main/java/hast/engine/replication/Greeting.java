@@ -14,19 +14,18 @@ public final class Greeting {
     /**
      * What the primary says of its copy.
      *
-     * @param virgin     the primary has never been paired (its resuid was 0 until now)
      * @param maxRequest largest request it will send; the secondary refuses to pair if it cannot take it
      * @param codecs     what the primary can decode (the secondary's read replies)
      */
     public record Hello(String resource, long resuid, long localcnt, long remotecnt, long datasize, int extentsize,
-            boolean virgin, int maxRequest, CodecSet codecs) {
+            int maxRequest, CodecSet codecs) {
 
         public ByteBuffer encode() {
             byte[] name = resource.getBytes(StandardCharsets.UTF_8);
             ByteBuffer set = codecs.encode();
-            return ByteBuffer.allocate(2 + name.length + 8 * 4 + 4 + 1 + 4 + set.remaining()).putShort((short) name.length)
+            return ByteBuffer.allocate(2 + name.length + 8 * 4 + 4 + 4 + set.remaining()).putShort((short) name.length)
                     .put(name).putLong(resuid).putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize)
-                    .put((byte) (virgin ? 1 : 0)).putInt(maxRequest).put(set).flip();
+                    .putInt(maxRequest).put(set).flip();
         }
 
         public static Hello decode(ByteBuffer b) throws ProtocolException {
@@ -34,7 +33,7 @@ public final class Greeting {
                 byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
                 b.get(name);
                 return new Hello(new String(name, StandardCharsets.UTF_8), b.getLong(), b.getLong(), b.getLong(),
-                        b.getLong(), b.getInt(), b.get() != 0, b.getInt(), CodecSet.decode(b));
+                        b.getLong(), b.getInt(), b.getInt(), CodecSet.decode(b));
             } catch (RuntimeException e) {
                 throw new ProtocolException("malformed HELLO: " + e);
             }

@@ -4,10 +4,14 @@ package hast.engine.replication;
  * What the secondary decides when a primary connects, from the two nodes' resource ids and
  * modification counters (the reference's table). L is a node's own counter, R its record of the
  * other's.
+ *
+ * <p>One deviation: the reference copies nothing when both nodes were just created, trusting
+ * their providers to hold the same bytes. Fresh disks rarely do (and a fresh primary's first
+ * connection attempt may fail and change the answer, so the same pair was synchronised or not by
+ * timing); here the first pairing always copies everything, which a hole-compressed zeroed disk
+ * makes cheap.
  */
 public enum SyncDecision {
-    /** Both nodes never paired: nothing to copy beyond what the primary marked dirty. */
-    VIRGIN,
     /** The secondary is new (or was re-created): copy everything from the primary. */
     FULL_FROM_PRIMARY,
     /** Copy the extents either side marked dirty, from the primary. */
@@ -24,11 +28,10 @@ public enum SyncDecision {
     /**
      * @param sResuid secondary's resource id (0: never paired)
      * @param pResuid primary's resource id
-     * @param pVirgin the primary has never been paired either
      */
-    public static SyncDecision decide(long sResuid, long sL, long sR, long pResuid, long pL, long pR, boolean pVirgin) {
+    public static SyncDecision decide(long sResuid, long sL, long sR, long pResuid, long pL, long pR) {
         if (sResuid == 0) {
-            return pVirgin ? VIRGIN : FULL_FROM_PRIMARY;
+            return FULL_FROM_PRIMARY;
         }
         if (sResuid != pResuid) {
             return UID_MISMATCH;

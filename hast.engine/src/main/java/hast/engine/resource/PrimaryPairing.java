@@ -27,7 +27,6 @@ final class PrimaryPairing implements RemoteLink.Pairing {
     /** The secondary's localcnt and remotecnt as of the last handshake (0 before any). */
     private long peerLocalcnt;
     private long peerRemotecnt;
-    private boolean virgin;
     private volatile String problem;
     /** This copy is the out-of-date one: dirty extents come from the secondary until synchronised. */
     private volatile boolean fromSecondary;
@@ -44,8 +43,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
     @Override
     public synchronized Greeting.Hello hello(CodecSet decodable) throws IOException {
         var md = local.metadata();
-        virgin = md.resuid() == 0;
-        if (virgin) {
+        if (md.resuid() == 0) {
             long resuid;
             do {
                 resuid = RANDOM.nextLong();
@@ -54,7 +52,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
             md = local.metadata();
         }
         return new Greeting.Hello(resource, md.resuid(), md.localcnt(), md.remotecnt(), md.datasize(), md.extentsize(),
-                virgin, PrimaryDevice.MAX_REQUEST, decodable);
+                PrimaryDevice.MAX_REQUEST, decodable);
     }
 
     @Override

@@ -86,7 +86,7 @@ final class SecondaryRole implements Resource.RoleState {
             return;
         }
         SyncDecision d = SyncDecision.decide(md.resuid(), md.localcnt(), md.remotecnt(), hello.resuid(),
-                hello.localcnt(), hello.remotecnt(), hello.virgin());
+                hello.localcnt(), hello.remotecnt());
         if (d == SyncDecision.UID_MISMATCH) {
             ReplicationListener.refuse(c, "Resource unique ID mismatch (primary=" + Long.toUnsignedString(hello.resuid())
                     + ", secondary=" + Long.toUnsignedString(md.resuid()) + ").", false);

@@ -116,7 +116,7 @@ class FrameTest {
     @Test
     void greetingsRoundTripAndRefuseGarbage() throws IOException {
         CodecSet codecs = new CodecSet(Set.of("none", "hole", "lzf"), Set.of("none", "sha256"));
-        Greeting.Hello h = new Greeting.Hello("r0", -5, 3, 2, 1 << 30, 1 << 21, true, 1 << 20, codecs);
+        Greeting.Hello h = new Greeting.Hello("r0", -5, 3, 2, 1 << 30, 1 << 21, 1 << 20, codecs);
         assertEquals(h, Greeting.Hello.decode(h.encode()));
         Greeting.Welcome w = new Greeting.Welcome(SyncDecision.DIRTY_FROM_PRIMARY, false, 9, 1, 2, 1 << 30, 1 << 21,
                 new byte[] {1, 0, 2}, CodecSet.PLAIN);

@@ -21,16 +21,16 @@ class SyncDecisionTest {
         "4, 4, FULL_FROM_PRIMARY",     // impossible
     })
     void theNineCombinations(long pL, long pR, SyncDecision expected) {
-        assertEquals(expected, SyncDecision.decide(77, 3, 3, 77, pL, pR, false));
+        assertEquals(expected, SyncDecision.decide(77, 3, 3, 77, pL, pR));
     }
 
     @ParameterizedTest
     @CsvSource({
-        "0, 77, true, VIRGIN",              // both new: nothing to copy
-        "0, 77, false, FULL_FROM_PRIMARY",  // a re-created secondary: copy everything
-        "78, 77, false, UID_MISMATCH",      // another pairing's disk
+        "0, 0, FULL_FROM_PRIMARY",     // both new: the first pairing copies everything (the reference copies nothing)
+        "0, 77, FULL_FROM_PRIMARY",    // a re-created secondary: copy everything
+        "78, 77, UID_MISMATCH",        // another pairing's disk
     })
-    void resourceIds(long sResuid, long pResuid, boolean pVirgin, SyncDecision expected) {
-        assertEquals(expected, SyncDecision.decide(sResuid, 3, 3, pResuid, 3, 3, pVirgin));
+    void resourceIds(long sResuid, long pResuid, SyncDecision expected) {
+        assertEquals(expected, SyncDecision.decide(sResuid, 3, 3, pResuid, 3, 3));
     }
 }
