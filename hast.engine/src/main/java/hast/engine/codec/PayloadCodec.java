@@ -34,6 +34,8 @@ public final class PayloadCodec {
     private static final int LARGEST = 1 << 20;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(LARGEST).asReadOnlyBuffer();
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** Bytes a compressor tries first on a large payload, to learn whether the whole is worth a pass. */
+    static final int SAMPLE = 8192;
 
     /** The configured checksum cannot be applied; sending the data unverified is not an option. */
     public static final class ChecksumUnavailableException extends IOException {
@@ -173,6 +175,12 @@ public final class PayloadCodec {
         if (fallback != null) {
             fallback = null;
             LOG.info(() -> "[" + resource + "] compression " + compression + " is available again.");
+        }
+        if (data.remaining() > 2 * SAMPLE && compressor.compress(data.duplicate().limit(data.position() + SAMPLE)) == null) {
+            // Data that does not compress costs a compressor a full pass (lzf manages some 100 MB/s
+            // on random bytes, ten times slower than the wire): a sample that the compressor itself
+            // declines stands for the rest.
+            return null;
         }
         return compressor.compress(data);
     }

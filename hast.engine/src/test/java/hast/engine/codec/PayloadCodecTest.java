@@ -170,4 +170,28 @@ class PayloadCodecTest {
         assertThrows(java.net.ProtocolException.class, () -> CodecSet.decode(ByteBuffer.wrap(new byte[] {0, 1, 9})));
         assertThrows(java.net.ProtocolException.class, () -> CodecSet.decode(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xff})));
     }
+
+    @Test
+    void aLargePayloadWhoseSampleDoesNotCompressIsSentAsItIsWithoutAFullPass() throws Exception {
+        compression = "lzf";
+        int[] calls = {0};
+        codecs.addCompressor("lzf", new hast.api.codec.Compressor() {
+            @Override
+            public ByteBuffer compress(ByteBuffer src) {
+                calls[0]++;
+                assertTrue(src.remaining() <= PayloadCodec.SAMPLE, "only the sample is tried: " + src.remaining());
+                return lzf.compress(src);
+            }
+
+            @Override
+            public ByteBuffer decompress(ByteBuffer src, int originalLength) throws IOException {
+                return lzf.decompress(src, originalLength);
+            }
+        });
+        assertFalse(codec.encode(random(1 << 20), EVERYTHING).encoded(), "random data goes as it is");
+        assertEquals(1, calls[0]);
+        codecs.addCompressor("lzf", lzf);
+        PayloadCodec.Encoded text = codec.encode(text(1 << 20), EVERYTHING);
+        assertTrue(text.encoded() && text.payload().remaining() < (1 << 20) / 4, "text still compresses in full");
+    }
 }
