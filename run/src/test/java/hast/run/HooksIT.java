@@ -93,6 +93,13 @@ class HooksIT {
         awaitHooks(beta, "connect r0", "connect r0");
         awaitComplete(alpha);
 
+        // Our own events: a verification of the clean pair, then a reload.
+        ctl(alpha, "verify", "r0").expect(0);
+        Node.awaitTrue("verify-done r0 0 <extents compared> from the exec hook",
+                () -> lines(dir.resolve("hook-alpha.txt")).anyMatch(l -> l.matches("verify-done r0 0 6[34]")));
+        ctl(alpha, "reload").expect(0);
+        awaitHooks(alpha, "reload r0");
+
         // A lost secondary, then both sides writing alone: split-brain.
         beta.crash();
         awaitHooks(alpha, "disconnect r0", "disconnect r0");

@@ -9,9 +9,10 @@ import java.util.Objects;
  *
  * @param type     the event name as hooks see it: {@code role}, {@code connect}, {@code disconnect},
  *                 {@code syncstart}, {@code syncdone}, {@code syncintr}, {@code split-brain}, or one
- *                 of our own documented in the manual
+ *                 of our own: {@code reload}, {@code verify-done}
  * @param resource the resource name
- * @param details  further hook arguments in order (for {@code role}: old role, new role)
+ * @param details  further hook arguments in order (for {@code role}: old role, new role; for
+ *                 {@code verify-done}: differing extents, extents compared)
  * @param time     when it happened
  * @param exec     the resource's {@code exec} program from hast.conf as it was when the event was
  *                 raised, or the empty string when none is configured; it travels with the event so
@@ -26,6 +27,10 @@ public record HastEvent(String type, String resource, List<String> details, Inst
     public static final String SYNCDONE = "syncdone";
     public static final String SYNCINTR = "syncintr";
     public static final String SPLIT_BRAIN = "split-brain";
+    /** Ours: the configuration was re-read and the resource is in the new one. @since 1.2 */
+    public static final String RELOAD = "reload";
+    /** Ours: {@code hastctl verify} finished comparing both copies. @since 1.2 */
+    public static final String VERIFY_DONE = "verify-done";
 
     public HastEvent {
         Objects.requireNonNull(type, "type");

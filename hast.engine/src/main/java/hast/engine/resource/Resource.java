@@ -136,6 +136,11 @@ final class Resource {
         }
     }
 
+    /** Tells hooks that this resource is in the configuration just reloaded. */
+    synchronized void reloaded() {
+        events.accept(HastEvent.of(HastEvent.RELOAD, config.name()));
+    }
+
     /**
      * Compares both copies; runs without holding this resource, so that list and status answer
      * meanwhile (a role change ends it with an error).
@@ -153,7 +158,10 @@ final class Resource {
             throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] The resource is " + r.label()
                     + " here; verify runs on the primary.");
         }
-        return primary.verify(progress);
+        Verification v = primary.verify(progress);
+        events.accept(HastEvent.of(HastEvent.VERIFY_DONE, name, Integer.toString(v.differing().size()),
+                Long.toString(v.extents() - v.skipped())));
+        return v;
     }
 
     /** Releases the current role without raising a role event (daemon shutdown). */

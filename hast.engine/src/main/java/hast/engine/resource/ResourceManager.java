@@ -157,6 +157,7 @@ public final class ResourceManager implements HastNode {
         resources.putAll(kept);
         config = next;
         LOG.info("Configuration reloaded successfully.");
+        resources.values().forEach(Resource::reloaded);
     }
 
     /** Releases every resource (daemon stop): in-flight I/O finishes, activemaps and metadata are flushed. */

@@ -113,8 +113,9 @@ final class Help {
                     "",
                     "Follows the events of the named resources (default: all) as hastd raises them, one line",
                     "each: time (UTC), resource, event and its details. Events: role (old and new role),",
-                    "connect, disconnect, syncstart, syncdone, syncintr, split-brain. Runs until interrupted",
-                    "(Ctrl-C, SIGINT) or until hastd stops, then exits 0.",
+                    "connect, disconnect, syncstart, syncdone, syncintr, split-brain, and ours: reload and",
+                    "verify-done (extents that differed, extents compared). Runs until interrupted (Ctrl-C,",
+                    "SIGINT) or until hastd stops, then exits 0.",
                     "  -d      say on standard error once the events are followed (a script can wait for",
                     "          that line before it acts)",
                     "  --json  one JSON object per line: {\"time\", \"resource\", \"event\", \"details\": [...]}");
