@@ -7,13 +7,15 @@
 #   hast-jdk   a HAST primary (fullsync, secondary on a second loop device) on that loop device,
 #              attached the same way; its reads, writes and flushes through the JDK (default),
 #   hast-jnr   the same with -Dhast.local.io=native: reads, writes and flushes through JNR-FFI,
-#   hast-direct the default calls with 'direct on' (O_DIRECT on the provider).
+#   hast-direct the default calls with 'direct on' (O_DIRECT on the provider),
+#   hast-k1024 the default calls with 'hastctl create -k 1024': enough extents kept dirty that
+#              random writes over the device seldom wait for an activemap write.
 # Prints one table: IOPS for 4 KiB random writes at queue depth 1 and 32, MiB/s for 1 MiB
 # sequential writes at queue depth 4, each with its ratio to the bare loop device.
 #
 # Usage:  run/bench/disk-bench.sh      (as root, after mvn -q -DskipTests package; needs fio,
 #         losetup, nbdfuse (libnbd-bin), fuse3, nbdkit, jq)
-# Env:    SIZE_MB=1024 RUNTIME=10 RAMP=2 DIR=/tmp/hast-disk-bench TARGETS="loop nbdkit hast-jdk hast-jnr hast-direct"
+# Env:    SIZE_MB=1024 RUNTIME=10 RAMP=2 DIR=/tmp/hast-disk-bench TARGETS="loop nbdkit hast-jdk hast-jnr hast-direct hast-k1024"
 #         HAST_JAR / HASTCTL_LIB (the launchers' jars, e.g. of a -Dhast.target build)
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -21,7 +23,7 @@ SIZE_MB=${SIZE_MB:-1024}
 RUNTIME=${RUNTIME:-10}
 RAMP=${RAMP:-2}
 DIR=${DIR:-/tmp/hast-disk-bench}
-TARGETS=${TARGETS:-loop nbdkit hast-jdk hast-jnr hast-direct}
+TARGETS=${TARGETS:-loop nbdkit hast-jdk hast-jnr hast-direct hast-k1024}
 for c in fio losetup nbdfuse fusermount3 nbdkit jq; do
     command -v $c >/dev/null || { echo "missing $c" >&2; exit 69; }
 done
@@ -85,8 +87,8 @@ measure() {   # name device
     done
 }
 
-hast_pair() {   # name, extra hastd JVM options, extra resource settings -> $device, the primary attached
-    local name=$1 jvm=$2 settings=$3
+hast_pair() {   # name, extra hastd JVM options, extra resource settings[, hastctl create options] -> $device, the primary attached
+    local name=$1 jvm=$2 settings=$3 create=${4:-}
     local pa pb na nb
     pa=$(port); pb=$(port); na=$(port); nb=$(port)
     cat >"$DIR/$name.conf" <<CONF
@@ -100,7 +102,7 @@ resource r0 {
 }
 CONF
     for n in alpha beta; do
-        HAST_NODE=$n "$here/hastctl" create -c "$DIR/$name.conf" r0 >/dev/null
+        HAST_NODE=$n "$here/hastctl" create -c "$DIR/$name.conf" $create r0 >/dev/null
         HAST_NODE=$n HASTD_JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmx512m -XX:MaxDirectMemorySize=512m -Xss512k -Djdk.nio.maxCachedBufferSize=262144 $jvm" \
             "$here/hastd" -F -u root -c "$DIR/$name.conf" >>"$DIR/$name-$n.log" 2>&1 &
         undo+=("kill -TERM $! 2>/dev/null; wait $! 2>/dev/null")
@@ -132,6 +134,7 @@ for target in $TARGETS; do
         hast-jdk) hast_pair hast-jdk "" ""; measure hast-jdk "$device"; detach_last 4 ;;
         hast-jnr) hast_pair hast-jnr "-Dhast.local.io=native" ""; measure hast-jnr "$device"; detach_last 4 ;;
         hast-direct) hast_pair hast-direct "" "direct on"; measure hast-direct "$device"; detach_last 4 ;;
+        hast-k1024) hast_pair hast-k1024 "" "" "-k 1024"; measure hast-k1024 "$device"; detach_last 4 ;;
         *) echo "unknown target $target" >&2; exit 64 ;;
     esac
 done
