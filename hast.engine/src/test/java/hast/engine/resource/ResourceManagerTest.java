@@ -120,14 +120,15 @@ class ResourceManagerTest {
     }
 
     @Test
-    void eventsCarryTheResourcesExecProgramAndAReloadedOneAppliesToLaterEvents() throws Exception {
+    void eventsCarryTheResourcesExecProgramAndAReloadRaisesReloadWithTheNewOneForEachResource() throws Exception {
         manager.setRole("r0", Role.PRIMARY);
         Files.writeString(conf, "exec /hooks/global\n"
                 + config("r0", "r1").replace("resource r1 {", "resource r1 { exec /hooks/r1"));
         manager.reload();
         manager.setRole("r0", Role.INIT);
         manager.setRole("r1", Role.SECONDARY);
-        assertEquals(List.of("r0:role:", "r0:role:/hooks/global", "r1:role:/hooks/r1"),
+        assertEquals(List.of("r0:role:", "r0:reload:/hooks/global", "r1:reload:/hooks/r1", "r0:role:/hooks/global",
+                "r1:role:/hooks/r1"),
                 events.stream().map(e -> e.resource() + ":" + e.type() + ":" + e.exec()).toList());
     }
 
