@@ -56,13 +56,11 @@ final class PrimaryDevice implements HastDevice {
     private final Counters counters;
     private final Runnable resync;
     private final ThreadPoolExecutor io;
-    /** Requests admitted and not finished on both components. */
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final InFlight inFlight = new InFlight();
     /** Requests done with the local provider that still wait for the secondary. */
     private final AtomicInteger pastLocal = new AtomicInteger();
     /** Requests acknowledged to the client while the secondary has not answered them yet. */
     private final AtomicInteger acknowledgedEarly = new AtomicInteger();
-    private volatile boolean closed;
 
     /**
      * @param link    the secondary, or {@code null} when none is configured ({@code remote none})
@@ -295,7 +293,7 @@ final class PrimaryDevice implements HastDevice {
                 } catch (IOException e) {
                     r.errors().increment();
                     r.ack().completeExceptionally(e);
-                    finished();
+                    inFlight.leave();
                     return;
                 }
                 perform(r);
@@ -303,7 +301,7 @@ final class PrimaryDevice implements HastDevice {
         } catch (RejectedExecutionException e) {
             // Lost a race with close(): the request never started.
             unstarted.run();
-            finished();
+            inFlight.leave();
             r.ack().completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
         }
     }
@@ -329,7 +327,7 @@ final class PrimaryDevice implements HastDevice {
             try {
                 r.finish().run(replicated);
             } finally {
-                finished();
+                inFlight.leave();
             }
         }, this::beforeAck);
         if (link == null) {
@@ -385,11 +383,10 @@ final class PrimaryDevice implements HastDevice {
 
     /** Counts a request in, or fails it when the device is closing. */
     private boolean enter(CompletableFuture<Void> done) {
-        if (closed) {
+        if (!inFlight.enter()) {
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
             return false;
         }
-        inFlight.incrementAndGet();
         return true;
     }
 
@@ -406,12 +403,12 @@ final class PrimaryDevice implements HastDevice {
                 } catch (IOException | RuntimeException e) {
                     done.completeExceptionally(e);
                 } finally {
-                    finished();
+                    inFlight.leave();
                 }
             });
         } catch (RejectedExecutionException e) {
             // Lost a race with close(): the request never started.
-            finished();
+            inFlight.leave();
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
         }
         return done;
@@ -422,16 +419,8 @@ final class PrimaryDevice implements HastDevice {
         int past = pastLocal.get();
         long sent = link == null ? 0 : link.pending();
         long unsent = link == null ? 0 : link.queued();
-        return new Queues(Math.max(0, inFlight.get() - past), unsent, Math.max(0, sent - unsent),
+        return new Queues(Math.max(0, inFlight.count() - past), unsent, Math.max(0, sent - unsent),
                 acknowledgedEarly.get(), IO_THREADS - io.getActiveCount());
-    }
-
-    private void finished() {
-        if (inFlight.decrementAndGet() == 0) {
-            synchronized (inFlight) {
-                inFlight.notifyAll();
-            }
-        }
     }
 
     /**
@@ -441,20 +430,11 @@ final class PrimaryDevice implements HastDevice {
      * @return whether every request finished before the deadline
      */
     boolean close(long timeoutMillis) throws InterruptedException {
-        closed = true;
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        synchronized (inFlight) {
-            while (inFlight.get() > 0) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
-                }
-                inFlight.wait(left);
-            }
-        }
+        inFlight.closeAndDrain(deadline);
         io.shutdown();
         return io.awaitTermination(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
-                && inFlight.get() == 0;
+                && inFlight.count() == 0;
     }
 
     @FunctionalInterface
