@@ -42,26 +42,14 @@ class FilesystemFailoverIT {
 
     @Test
     void aMountedFilesystemSurvivesTheKillOfItsPrimary() throws Exception {
-        int portAlpha = Node.freePort();
-        int portBeta = Node.freePort();
-        int nbdAlpha = Node.freePort();
-        int nbdBeta = Node.freePort();
+        PairConf pair = new PairConf(dir);
+        int nbdAlpha = pair.nbdAlpha;
+        int nbdBeta = pair.nbdBeta;
         // Backing devices outlive the daemons, which outlive what is attached to their exports.
         try (BlockStack disks = new BlockStack(dir)) {
             Path diskAlpha = disks.loop(backing("alpha.img"));
             Path diskBeta = disks.loop(backing("beta.img"));
-            Path conf = dir.resolve("hast.conf");
-            Files.writeString(conf, String.join("\n",
-                    "replication fullsync",
-                    "timeout 5",
-                    "on alpha { control uds://" + dir.resolve("alpha.ctl") + " listen tcp4://127.0.0.1:" + portAlpha
-                            + " export tcp://127.0.0.1:" + nbdAlpha + " }",
-                    "on beta { control uds://" + dir.resolve("beta.ctl") + " listen tcp4://127.0.0.1:" + portBeta
-                            + " export tcp://127.0.0.1:" + nbdBeta + " }",
-                    "resource r0 {",
-                    "  on alpha { local " + diskAlpha + " remote tcp4://127.0.0.1:" + portBeta + " }",
-                    "  on beta { local " + diskBeta + " remote tcp4://127.0.0.1:" + portAlpha + " }",
-                    "}", ""));
+            Path conf = pair.write(diskAlpha, diskBeta, pair.listenBeta, "replication fullsync", "timeout 5");
             try (Node alpha = new Node("alpha", dir, conf); Node beta = new Node("beta", dir, conf);
                  BlockStack stack = new BlockStack(dir)) {
                 for (Node n : List.of(alpha, beta)) {

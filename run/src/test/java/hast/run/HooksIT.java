@@ -61,22 +61,11 @@ class HooksIT {
     @Test
     void theExecProgramSeesEveryEventOfATwoNodeLifeWithItsArguments() throws Exception {
         Path hook = script("hook.sh", "printf '%s\\n' \"$*\" >> " + dir + "/hook-$HAST_NODE.txt\n");
-        int portAlpha = Node.freePort();
-        int portBeta = Node.freePort();
-        proxy = new StallingProxy(portBeta);
-        int nbdAlpha = Node.freePort();
-        int nbdBeta = Node.freePort();
-        Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
-                "exec " + hook,
-                "timeout 5",
-                "on alpha { control uds://" + dir.resolve("alpha.ctl") + " listen tcp4://127.0.0.1:" + portAlpha
-                        + " export tcp://127.0.0.1:" + nbdAlpha + " }",
-                "on beta { control uds://" + dir.resolve("beta.ctl") + " listen tcp4://127.0.0.1:" + portBeta
-                        + " export tcp://127.0.0.1:" + nbdBeta + " }",
-                "resource r0 {",
-                "  on alpha { local " + dir.resolve("alpha.img") + " remote tcp4://127.0.0.1:" + proxy.port() + " }",
-                "  on beta { local " + dir.resolve("beta.img") + " remote tcp4://127.0.0.1:" + portAlpha + " }",
-                "}", ""));
+        PairConf pair = new PairConf(dir);
+        proxy = new StallingProxy(pair.listenBeta);
+        int nbdAlpha = pair.nbdAlpha;
+        int nbdBeta = pair.nbdBeta;
+        Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), proxy.port(), "exec " + hook, "timeout 5");
         Node alpha = node("alpha", conf);
         Node beta = node("beta", conf);
 

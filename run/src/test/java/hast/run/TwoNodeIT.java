@@ -50,27 +50,18 @@ class TwoNodeIT {
      */
     private void configure(String replication, boolean viaProxy, String... globals) throws Exception {
         dir = Files.createDirectories(root.resolve(replication + (viaProxy ? "-proxy" : "")));
-        int portAlpha = Node.freePort();
-        int portBeta = Node.freePort();
-        int alphaToBeta = portBeta;
+        PairConf pair = new PairConf(dir);
+        int alphaToBeta = pair.listenBeta;
         if (viaProxy) {
-            proxy = new StallingProxy(portBeta);
+            proxy = new StallingProxy(pair.listenBeta);
             alphaToBeta = proxy.port();
         }
-        nbdAlpha = Node.freePort();
-        nbdBeta = Node.freePort();
-        Path conf = dir.resolve("hast.conf");
-        Files.writeString(conf, String.join("\n", globals) + "\n" + String.join("\n",
-                "replication " + replication,
-                "timeout 5",
-                "on alpha { control uds://" + dir.resolve("alpha.ctl") + " listen tcp4://127.0.0.1:" + portAlpha
-                        + " export tcp://127.0.0.1:" + nbdAlpha + " }",
-                "on beta { control uds://" + dir.resolve("beta.ctl") + " listen tcp4://127.0.0.1:" + portBeta
-                        + " export tcp://127.0.0.1:" + nbdBeta + " }",
-                "resource r0 {",
-                "  on alpha { local " + dir.resolve("alpha.img") + " remote tcp4://127.0.0.1:" + alphaToBeta + " }",
-                "  on beta { local " + dir.resolve("beta.img") + " remote tcp4://127.0.0.1:" + portAlpha + " }",
-                "}", ""));
+        nbdAlpha = pair.nbdAlpha;
+        nbdBeta = pair.nbdBeta;
+        List<String> settings = new ArrayList<>(List.of(globals));
+        settings.addAll(List.of("replication " + replication, "timeout 5"));
+        Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), alphaToBeta,
+                settings.toArray(String[]::new));
         alpha = new Node("alpha", dir, conf);
         beta = new Node("beta", dir, conf);
         for (Node n : List.of(alpha, beta)) {

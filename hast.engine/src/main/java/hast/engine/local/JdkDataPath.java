@@ -62,15 +62,15 @@ final class JdkDataPath implements DataPath {
 
     @Override
     public void write(ByteBuffer src, long offset) throws IOException {
-        long pos = offset;
-        while (src.hasRemaining()) {
-            pos += channel.write(src, pos);
-        }
+        writeFully(channel, src, offset);
     }
 
     @Override
     public void writeDurably(ByteBuffer src, long offset) throws IOException {
-        FileChannel c = dsyncChannel();
+        writeFully(dsyncChannel(), src, offset);
+    }
+
+    private static void writeFully(FileChannel c, ByteBuffer src, long offset) throws IOException {
         long pos = offset;
         while (src.hasRemaining()) {
             pos += c.write(src, pos);
