@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * Which extents of a primary resource may differ between the two nodes.
  *
- * <p>An extent is dirty in memory while writes to it are in flight, and while it waits for
- * synchronisation. On disk, the image is the dirty extents plus the {@code keepdirty} most
+ * <p>An extent is dirty in memory while writes to it are in flight, while it waits for
+ * synchronisation, and after both nodes stored its last write until a flush of both made that
+ * write durable: a disk's cache may still hold it, and a power cut would lose it on one side. On disk, the image is the dirty extents plus the {@code keepdirty} most
  * recently written ones: keeping hot extents marked spares a bitmap write per request, at the
  * price of copying them again after a crash. The callers decide when to write the image; every
  * method that changes it says whether the disk copy is now stale.
@@ -25,6 +26,12 @@ public final class ActiveMap {
     private final BitSet memmap = new BitSet();
     private final BitSet syncmap = new BitSet();
     private final BitSet diskmap = new BitSet();
+    /** Extents whose writes both nodes stored, and which wait for a flush of both. */
+    private final BitSet unflushed = new BitSet();
+    /** Per extent: the flush epoch in which its last write finished (valid while unflushed). */
+    private final long[] writtenIn;
+    /** Writes finishing now belong to this epoch; a flush begun in it covers them. */
+    private long epoch = 1;
     private final LinkedHashMap<Integer, Boolean> keepdirty;
 
     /**
@@ -48,6 +55,7 @@ public final class ActiveMap {
         }
         this.mapsize = mapsize;
         this.inflight = new int[extents];
+        this.writtenIn = new long[extents];
         this.keepdirty = new LinkedHashMap<>(keepdirty * 2, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -82,21 +90,73 @@ public final class ActiveMap {
 
     /**
      * A request started with {@link #writeStart} has finished. Extents with nothing left in
-     * flight and nothing to synchronise become clean in memory.
+     * flight and nothing to synchronise wait for the next flush of both nodes (see
+     * {@link #flushBegins}); they stay dirty until then.
      *
-     * @return true when the on-disk image should be written to record extents that became clean
+     * @return false: the image changes only once a flush makes extents clean
      */
     public boolean writeComplete(long offset, long length) {
-        boolean stale = false;
         for (int e = first(offset); e <= last(offset, length); e++) {
             if (inflight[e] <= 0) {
                 throw new IllegalStateException("writeComplete without writeStart for extent " + e);
             }
             if (--inflight[e] == 0 && !syncmap.get(e)) {
+                unflushed.set(e);
+                writtenIn[e] = epoch;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A flush of both nodes begins: it will cover the writes finished so far.
+     *
+     * @return the epoch to hand to {@link #flushed} once both flushes succeeded
+     */
+    public long flushBegins() {
+        return epoch++;
+    }
+
+    /** Whether some extent waits for a flush of both nodes. */
+    public boolean hasUnflushed() {
+        return !unflushed.isEmpty();
+    }
+
+    /**
+     * Both nodes flushed, in a flush begun in epoch {@code covered}: extents whose last write
+     * finished by then are durable on both and become clean, unless written or marked since.
+     *
+     * @return true when the on-disk image should be written to record extents that became clean
+     */
+    public boolean flushed(long covered) {
+        boolean stale = false;
+        for (int e = unflushed.nextSetBit(0); e >= 0; e = unflushed.nextSetBit(e + 1)) {
+            if (writtenIn[e] > covered) {
+                continue;
+            }
+            unflushed.clear(e);
+            if (inflight[e] == 0 && !syncmap.get(e)) {
                 memmap.clear(e);
                 stale |= diskmap.get(e) && !keepdirty.containsKey(e);
             }
         }
+        return stale;
+    }
+
+    /**
+     * The secondary is gone before a flush made its copy of some writes durable: it may have lost
+     * them (a power cut), so their extents wait for synchronisation.
+     *
+     * @return true when the on-disk image must be written
+     */
+    public boolean unflushedForSync() {
+        boolean stale = false;
+        for (int e = unflushed.nextSetBit(0); e >= 0; e = unflushed.nextSetBit(e + 1)) {
+            syncmap.set(e);
+            memmap.set(e);
+            stale |= !diskmap.get(e);
+        }
+        unflushed.clear();
         return stale;
     }
 
@@ -165,8 +225,9 @@ public final class ActiveMap {
         }
         syncmap.clear(e);
         if (inflight[e] == 0) {
-            memmap.clear(e);
-            return diskmap.get(e) && !keepdirty.containsKey(e);
+            // The copy is in the secondary's cache, as a client's write would be: a flush makes it clean.
+            unflushed.set(e);
+            writtenIn[e] = epoch;
         }
         return false;
     }
@@ -195,7 +256,7 @@ public final class ActiveMap {
         diskmap.clear();
     }
 
-    /** Bytes in extents dirty in memory (in flight or waiting for synchronisation). */
+    /** Bytes in extents dirty in memory (in flight, waiting for synchronisation or for a flush). */
     public long dirtyBytes() {
         return (long) memmap.cardinality() * extentsize;
     }

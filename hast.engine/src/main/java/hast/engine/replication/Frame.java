@@ -61,6 +61,8 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     public static final int FLAG_SYNC = 2;
     /** WRITE request or READ reply: the payload is an encoding block (see {@code PayloadCodec}). */
     public static final int FLAG_ENCODED = 4;
+    /** WRITE and DELETE flag: the client asked for FUA, so the secondary makes the data durable before it answers. */
+    public static final int FLAG_FUA = 8;
 
     public static Frame request(Type type, int flags, long seq, long offset, long length, ByteBuffer payload) {
         return new Frame(type, flags, seq, offset, length, 0, payload);

@@ -132,6 +132,17 @@ public final class RemoteLink implements AutoCloseable {
         return paused;
     }
 
+    /**
+     * Ends the current connection, failing its pending requests, and reconnects later: the
+     * secondary answered in a way that makes replicating on unsafe.
+     */
+    public void drop(String why) {
+        Session c = connection;
+        if (c != null) {
+            disconnect(c, why);
+        }
+    }
+
     /** Requests sent (or being sent) and not answered yet, synchronisation chunks included. */
     public int pending() {
         return pending.size();

@@ -241,6 +241,9 @@ public final class ReplicaSession {
             }
             default -> throw new IllegalStateException(f.type().toString());
         }
+        if ((f.flags() & Frame.FLAG_FUA) != 0) {
+            p.flush();
+        }
         return null;
     }
 }

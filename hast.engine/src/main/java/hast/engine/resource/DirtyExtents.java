@@ -68,9 +68,7 @@ final class DirtyExtents {
 
     /**
      * Ends a request. Unless both nodes stored it, its extents are kept for synchronisation:
-     * the remote copy may lack it. Extents that become clean are recorded on disk lazily, with
-     * the next image written for another reason: the disk may show an extent dirty that is clean
-     * (it is copied again after a crash), never the reverse.
+     * the remote copy may lack it. Otherwise they wait for a flush of both nodes ({@link #flushed}).
      */
     void end(long offset, long length, boolean replicated) {
         synchronized (map) {
@@ -80,6 +78,46 @@ final class DirtyExtents {
             }
             changed |= map.writeComplete(offset, length);
             if (changed) {
+                ++changes;
+            }
+        }
+    }
+
+    /** A flush of both nodes begins; see {@link ActiveMap#flushBegins()}. */
+    long flushBegins() {
+        synchronized (map) {
+            return map.flushBegins();
+        }
+    }
+
+    /** Whether some extent waits for a flush of both nodes to become clean. */
+    boolean hasUnflushed() {
+        synchronized (map) {
+            return map.hasUnflushed();
+        }
+    }
+
+    /**
+     * Both nodes completed a flush begun in {@code epoch}: extents written before it become clean.
+     * That is recorded on disk lazily, with the next image written for another reason: the disk
+     * may show an extent dirty that is clean (it is copied again after a crash), never the reverse.
+     */
+    void flushed(long epoch) {
+        synchronized (map) {
+            if (map.flushed(epoch)) {
+                ++changes;
+            }
+        }
+    }
+
+    /**
+     * The secondary went away: what it stored but did not flush may be lost with its power, so
+     * those extents are copied again. They are marked on disk already (unflushed extents stay in
+     * every image), hence no image write here.
+     */
+    void peerLost() {
+        synchronized (map) {
+            if (map.unflushedForSync()) {
                 ++changes;
             }
         }

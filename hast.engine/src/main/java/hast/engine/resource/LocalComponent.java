@@ -7,7 +7,6 @@ import hast.api.HastException;
 import hast.api.Sysexits;
 import hast.api.storage.LocalProvider;
 import hast.engine.config.ResourceConfig;
-import hast.engine.local.FileProvider;
 import hast.engine.metadata.Metadata;
 import hast.engine.metadata.MetadataStore;
 import hast.engine.metadata.ProviderLayout;
@@ -29,10 +28,10 @@ final class LocalComponent implements AutoCloseable {
         this.layout = layout;
     }
 
-    static LocalComponent open(ResourceConfig config) throws HastException {
+    static LocalComponent open(ResourceConfig config, Replication opener) throws HastException {
         LocalProvider provider;
         try {
-            provider = FileProvider.open(Path.of(config.local()), new FileProvider.Options(false, config.direct()));
+            provider = opener.open(Path.of(config.local()), config.direct());
         } catch (IOException e) {
             throw new HastException(Sysexits.EX_NOINPUT,
                     "[" + config.name() + "] Unable to open local provider: " + e.getMessage(), e);

@@ -154,7 +154,7 @@ final class PrimaryDevice implements HastDevice {
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
         int length = src.remaining();
         checkRange(offset, length);
-        return modify(Frame.Type.WRITE, offset, length, src, counters.writeErrors, () -> {
+        return modify(Frame.Type.WRITE, offset, length, src, fua, counters.writeErrors, () -> {
             provider.write(src, localoff + offset);
             if (fua) {
                 provider.flush();
@@ -165,16 +165,34 @@ final class PrimaryDevice implements HastDevice {
 
     @Override
     public CompletionStage<Void> flush() {
-        return replicate(Frame.Type.FLUSH, counters.flushErrors, () -> {
+        return flushBoth(counters.flushes);
+    }
+
+    /**
+     * Flushes both nodes' caches. Once both succeeded, the writes finished before it are durable
+     * on both and their extents become clean; a secondary that fails its flush is dropped (see
+     * {@link #perform}), so that its extents are copied again.
+     *
+     * @param count the counter of successful flushes ({@code null}: an engine's own flush, not counted)
+     */
+    CompletionStage<Void> flushBoth(LongAdder count) {
+        long epoch = dirty.flushBegins();
+        return replicate(Frame.Type.FLUSH, counters.flushErrors, replicated -> {
+            if (replicated) {
+                dirty.flushed(epoch);
+            }
+        }, () -> {
             provider.flush();
-            counters.flushes.increment();
+            if (count != null) {
+                count.increment();
+            }
         });
     }
 
     @Override
     public CompletionStage<Void> trim(long offset, long length) {
         checkRange(offset, length);
-        return modify(Frame.Type.DELETE, offset, length, null, counters.deleteErrors, () -> {
+        return modify(Frame.Type.DELETE, offset, length, null, false, counters.deleteErrors, () -> {
             provider.delete(localoff + offset, length);
             counters.deletes.increment();
         });
@@ -187,7 +205,7 @@ final class PrimaryDevice implements HastDevice {
             return trim(offset, length).thenCompose(v -> fua ? flush() : CompletableFuture.completedFuture(null));
         }
         // The secondary is told to discard: its provider reads discarded ranges back as zeros too.
-        return modify(Frame.Type.DELETE, offset, length, null, counters.writeErrors, () -> {
+        return modify(Frame.Type.DELETE, offset, length, null, fua, counters.writeErrors, () -> {
             for (long done = 0; done < length; ) {
                 ByteBuffer zeroes = ZEROES.duplicate().limit((int) Math.min(MAX_REQUEST, length - done));
                 provider.write(zeroes, localoff + offset + done);
@@ -210,7 +228,7 @@ final class PrimaryDevice implements HastDevice {
      * socket). One that must wait, for a mark, a synchronisation or an overlapping write, goes on
      * waiting in the pool from the step it could not pass.
      */
-    private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload,
+    private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload, boolean fua,
             LongAdder errors, IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         if (!enter(ack)) {
@@ -223,7 +241,8 @@ final class PrimaryDevice implements HastDevice {
                 resync.run();
             }
         };
-        Request request = new Request(type, offset, length, payload, errors, local, finish, ack, true);
+        Request request = new Request(type, fua ? Frame.FLAG_FUA : 0, offset, length, payload, errors, local, finish,
+                ack, true);
         Runnable unstarted = () -> finish.run(false);
         if (length > INLINE_MAX || !fence.tryEnterWrite(offset, length)) {
             dispatch(request, () -> {
@@ -273,10 +292,11 @@ final class PrimaryDevice implements HastDevice {
         }
     }
 
-    private CompletionStage<Void> replicate(Frame.Type type, LongAdder errors, IoAction local) {
+    private CompletionStage<Void> replicate(Frame.Type type, LongAdder errors, WriteProgressTracker.Finish finish,
+            IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         if (enter(ack)) {
-            dispatch(new Request(type, 0, 0, null, errors, local, replicated -> { }, ack, false), () -> { }, () -> { });
+            dispatch(new Request(type, 0, 0, 0, null, errors, local, finish, ack, false), () -> { }, () -> { });
         }
         return ack;
     }
@@ -329,16 +349,25 @@ final class PrimaryDevice implements HastDevice {
             } finally {
                 inFlight.leave();
             }
-        }, this::beforeAck);
+        }, trace);
         if (link == null) {
             tracker.remoteDone(false);
         } else {
-            RemoteLink.Pending p = link.send(r.type(), m.wantsReceipt() ? Frame.FLAG_RECEIPT : 0, r.offset(), r.length(),
-                    r.payload() == null ? null : r.payload().duplicate());
-            p.received().thenRun(tracker::remoteReceived);
+            // Only a write's data can be "received": a flush is done when it is done, in every mode.
+            boolean receipt = m.wantsReceipt() && r.type() == Frame.Type.WRITE;
+            RemoteLink.Pending p = link.send(r.type(), r.flags() | (receipt ? Frame.FLAG_RECEIPT : 0), r.offset(),
+                    r.length(), r.payload() == null ? null : r.payload().duplicate());
+            if (receipt) {
+                p.received().thenRun(tracker::remoteReceived);
+            }
             p.done().whenComplete((reply, failure) -> {
                 if (reply != null && reply.error() != 0) {
                     counters.remoteErrors.increment();
+                    if (r.type() == Frame.Type.FLUSH) {
+                        // Its cache may hold writes it will never store: replicating on would make
+                        // them look durable. Dropped, it gets every unflushed extent copied again.
+                        link.drop("the secondary failed to flush (errno " + reply.error() + ")");
+                    }
                 }
                 tracker.remoteDone(failure == null && reply.error() == 0);
             });
@@ -363,16 +392,34 @@ final class PrimaryDevice implements HastDevice {
      *
      * @param ordered whether it holds its range in {@link WriteOrder} (every modifying request)
      */
-    private record Request(Frame.Type type, long offset, long length, ByteBuffer payload, LongAdder errors,
+    private record Request(Frame.Type type, int flags, long offset, long length, ByteBuffer payload, LongAdder errors,
             IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered) {
     }
 
-    /** The first write acknowledged while the secondary is away marks this copy as moved on. */
-    private void beforeAck() throws IOException {
-        if (link == null || !link.connected()) {
-            pairing.writtenWhileApart();
+    /**
+     * What a request stored here and not on the secondary leaves in the generation counters: a
+     * write acknowledged while the secondary is away, or that it failed to store, marks this copy
+     * as moved on before the client hears of it; one acknowledged early (async, memsync) as soon
+     * as the secondary's failure is known. So a later split-brain is seen, never silently merged.
+     */
+    private final WriteProgressTracker.Trace trace = new WriteProgressTracker.Trace() {
+        @Override
+        public void beforeAck(boolean remoteFailed) throws IOException {
+            if (remoteFailed || link == null || !link.connected()) {
+                pairing.writtenWhileApart();
+            }
         }
-    }
+
+        @Override
+        public void missed() {
+            try {
+                pairing.writtenWhileApart();
+            } catch (IOException e) {
+                LOG.warning(() -> "[" + resource + "] Unable to record that the secondary missed a write: "
+                        + e.getMessage());
+            }
+        }
+    };
 
     private void checkRange(long offset, long length) {
         if (offset < 0 || length < 0 || offset > datasize - length) {

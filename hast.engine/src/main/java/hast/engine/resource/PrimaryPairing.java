@@ -68,6 +68,8 @@ final class PrimaryPairing implements RemoteLink.Pairing {
                     + "): synchronising from it; reads of extents not yet copied are served by it.");
         }
         fromSecondary = w.decision().fromSecondary();
+        // Left from the last connection (a reply that raced its end): that secondary may have lost them.
+        dirty.peerLost();
         peerLocalcnt = w.localcnt();
         peerRemotecnt = w.remotecnt();
         if (w.fresh() && md.localcnt() == 0) {
@@ -95,6 +97,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
 
     @Override
     public void disconnected() {
+        dirty.peerLost();
         events.accept(HastEvent.of(HastEvent.DISCONNECT, resource));
     }
 

@@ -44,11 +44,14 @@ final class PrimaryRole implements Resource.RoleState {
     private final PayloadCodec codec;
     /** Compares both copies; {@code null} without a secondary. */
     private final Verifier verifier;
+    /** Flushes both nodes now and then, so that written extents become clean; {@code null} without a secondary. */
+    private final CacheFlusher flusher;
 
     private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
             DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer,
-            PrimaryPairing pairing, PayloadCodec codec, Verifier verifier) {
+            PrimaryPairing pairing, PayloadCodec codec, Verifier verifier, CacheFlusher flusher) {
         this.verifier = verifier;
+        this.flusher = flusher;
         this.pairing = pairing;
         this.codec = codec;
         this.local = local;
@@ -66,7 +69,7 @@ final class PrimaryRole implements Resource.RoleState {
      */
     static PrimaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
             DevicePublisher publisher, Consumer<HastEvent> events) throws HastException {
-        LocalComponent local = LocalComponent.open(config);
+        LocalComponent local = LocalComponent.open(config, replication);
         try {
             Metadata md = local.metadata();
             if (md.resuid() == 0) {
@@ -97,8 +100,11 @@ final class PrimaryRole implements Resource.RoleState {
             PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
                     () -> sync[0].request());
+            CacheFlusher flusher = null;
             if (link != null) {
                 link.start();
+                flusher = new CacheFlusher(config.name(), dirty, link, device, Duration.ofSeconds(config.timeout()));
+                flusher.start();
             }
             DevicePublisher.Publication publication;
             try {
@@ -108,13 +114,15 @@ final class PrimaryRole implements Resource.RoleState {
                         HastDevice.EXPORT, config.export().toString()));
             } catch (RuntimeException e) {
                 if (link != null) {
+                    flusher.close();
                     sync[0].close();
                     link.close();
                 }
                 throw e;
             }
             LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
-            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing, codec, verifier);
+            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing, codec, verifier,
+                    flusher);
         } catch (IOException e) {
             local.close();
             throw new HastException(Sysexits.EX_IOERR,
@@ -188,6 +196,9 @@ final class PrimaryRole implements Resource.RoleState {
     public void close() {
         String name = local.resource();
         publication.withdraw();
+        if (flusher != null) {
+            flusher.close();
+        }
         try {
             if (!device.close(DRAIN_MILLIS)) {
                 LOG.warning(() -> "[" + name + "] Requests still running after " + DRAIN_MILLIS + " ms; closing anyway.");

@@ -1,11 +1,15 @@
 package hast.engine.resource;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.function.Function;
 
 import hast.api.HastAddress;
 import hast.api.replication.ReplicationMode;
+import hast.api.storage.LocalProvider;
 import hast.api.transport.Transport;
 import hast.engine.codec.Codecs;
+import hast.engine.local.FileProvider;
 
 /** The plugins a resource replicates with, as found on the whiteboard when it needs them. */
 public interface Replication {
@@ -18,4 +22,12 @@ public interface Replication {
 
     /** The compressors and checksums registered now, with the built-in ones. */
     Codecs codecs();
+
+    /**
+     * Opens a resource's local component for a role. Files and block devices by default; the
+     * engine's fault tests put a disk that fails, stalls or loses its cache here.
+     */
+    default LocalProvider open(Path local, boolean direct) throws IOException {
+        return FileProvider.open(local, new FileProvider.Options(false, direct));
+    }
 }

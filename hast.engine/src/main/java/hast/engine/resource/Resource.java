@@ -105,7 +105,7 @@ final class Resource {
         role = Role.INIT;
         state = switch (next) {
             case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events);
-            case SECONDARY -> SecondaryRole.start(config, this::config, replication.codecs(), events);
+            case SECONDARY -> SecondaryRole.start(config, this::config, replication, events);
             case INIT -> null;
         };
         role = next;

@@ -12,7 +12,6 @@ import hast.api.event.HastEvent;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.activemap.ActiveMapStore;
-import hast.engine.codec.Codecs;
 import hast.engine.codec.PayloadCodec;
 import hast.engine.config.ResourceConfig;
 import hast.engine.metadata.Metadata;
@@ -52,10 +51,10 @@ final class SecondaryRole implements Resource.RoleState {
     }
 
     /** @param current the resource's configuration as reloads change it: read replies take its current codecs */
-    static SecondaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Codecs codecs,
+    static SecondaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
             Consumer<HastEvent> events) throws HastException {
-        return new SecondaryRole(LocalComponent.open(config), config.metaflush(), config.timeout(), events,
-                new PayloadCodec(config.name(), codecs, () -> current.get().codecs()));
+        return new SecondaryRole(LocalComponent.open(config, replication), config.metaflush(), config.timeout(), events,
+                new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs()));
     }
 
     /** Handshake with a primary, then serve it until the connection ends. */

@@ -17,15 +17,19 @@ final class WriteProgressTracker {
         void run(boolean replicated);
     }
 
-    /** Runs before a success is reported (e.g. to record that the secondary missed the write). */
-    interface BeforeAck {
-        void run() throws IOException;
+    /** Records, in the generation counters, what the secondary missed. */
+    interface Trace {
+        /** Runs before a success is reported; {@code remoteFailed}: the secondary is known not to have stored it. */
+        void beforeAck(boolean remoteFailed) throws IOException;
+
+        /** Both components are done: the local one stored the request, the secondary did not. */
+        void missed();
     }
 
     private final ReplicationMode mode;
     private final CompletableFuture<Void> ack;
     private final Finish finish;
-    private final BeforeAck beforeAck;
+    private final Trace trace;
     private boolean localDone;
     private boolean localOk;
     private IOException localError;
@@ -35,11 +39,11 @@ final class WriteProgressTracker {
     private boolean acked;
     private boolean finished;
 
-    WriteProgressTracker(ReplicationMode mode, CompletableFuture<Void> ack, Finish finish, BeforeAck beforeAck) {
+    WriteProgressTracker(ReplicationMode mode, CompletableFuture<Void> ack, Finish finish, Trace trace) {
         this.mode = mode;
         this.ack = ack;
         this.finish = finish;
-        this.beforeAck = beforeAck;
+        this.trace = trace;
     }
 
     void localDone(IOException error) {
@@ -71,6 +75,7 @@ final class WriteProgressTracker {
         boolean both;
         boolean ok;
         boolean replicated;
+        boolean remoteFailed;
         synchronized (this) {
             answer = !acked && mode.acknowledge(new WriteProgress(localDone, localOk, remoteReceived, remoteDone, remoteOk));
             if (answer) {
@@ -79,13 +84,14 @@ final class WriteProgressTracker {
             both = localDone && remoteDone;
             ok = localOk;
             replicated = localOk && remoteOk;
+            remoteFailed = remoteDone && !remoteOk;
         }
         if (answer) {
             if (!ok) {
                 ack.completeExceptionally(localError);
             } else {
                 try {
-                    beforeAck.run();
+                    trace.beforeAck(remoteFailed);
                     ack.complete(null);
                 } catch (IOException e) {
                     ack.completeExceptionally(e);
@@ -93,6 +99,9 @@ final class WriteProgressTracker {
             }
         }
         if (both && finishOnce()) {
+            if (ok && !replicated) {
+                trace.missed();
+            }
             finish.run(replicated);
         }
     }

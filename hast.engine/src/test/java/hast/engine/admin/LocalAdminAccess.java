@@ -17,6 +17,17 @@ public final class LocalAdminAccess {
         return ADMIN.create(conf, resource, extentsize, keepdirty, 0);
     }
 
+    /** {@code hastctl create} as node {@code node} of a configuration naming several. */
+    public static MetadataInfo create(Path conf, String node, String resource, long extentsize, long keepdirty)
+            throws HastException {
+        return new LocalAdmin(NodeIdentity.named(node)).create(conf, resource, extentsize, keepdirty, 0);
+    }
+
+    /** {@code hastctl dump} as node {@code node}. */
+    public static MetadataInfo dump(Path conf, String node, String resource) throws HastException {
+        return new LocalAdmin(NodeIdentity.named(node)).dump(conf, resource);
+    }
+
     public static MetadataInfo dump(Path conf, String resource) throws HastException {
         return ADMIN.dump(conf, resource);
     }

@@ -24,9 +24,23 @@ class WriteProgressTrackerTest {
     private final CompletableFuture<Void> ack = new CompletableFuture<>();
     private final List<Boolean> finished = new ArrayList<>();
     private int apartAcks;
+    /** What the trace saw, in order: "ack" (remote known failed: "ack-failed"), "missed". */
+    private final List<String> traced = new ArrayList<>();
+    private final WriteProgressTracker.Trace trace = new WriteProgressTracker.Trace() {
+        @Override
+        public void beforeAck(boolean remoteFailed) {
+            apartAcks++;
+            traced.add(remoteFailed ? "ack-failed" : "ack");
+        }
+
+        @Override
+        public void missed() {
+            traced.add("missed");
+        }
+    };
 
     private WriteProgressTracker tracker(ReplicationMode mode) {
-        return new WriteProgressTracker(mode, ack, finished::add, () -> apartAcks++);
+        return new WriteProgressTracker(mode, ack, finished::add, trace);
     }
 
     @Test
@@ -78,7 +92,7 @@ class WriteProgressTrackerTest {
         assertEquals(List.of(false), finished, "an error reply from the secondary keeps the extent dirty");
         finished.clear();
         CompletableFuture<Void> other = new CompletableFuture<>();
-        WriteProgressTracker localFailed = new WriteProgressTracker(new FullSync(), other, finished::add, () -> { });
+        WriteProgressTracker localFailed = new WriteProgressTracker(new FullSync(), other, finished::add, trace);
         localFailed.remoteDone(true);
         localFailed.localDone(new IOException("EIO"));
         assertTrue(other.isCompletedExceptionally());
@@ -92,5 +106,30 @@ class WriteProgressTrackerTest {
         t.remoteDone(false);
         t.remoteReceived();
         assertEquals(1, apartAcks);
+    }
+
+    @Test
+    void aWriteTheSecondaryFailedIsTracedBeforeTheFullsyncAnswer() {
+        WriteProgressTracker t = tracker(new FullSync());
+        t.localDone(null);
+        t.remoteDone(false);
+        assertEquals(List.of("ack-failed", "missed"), traced, "the counters move before the client hears of it");
+    }
+
+    @Test
+    void anAsyncWriteTheSecondaryLaterFailsIsTracedWhenThatIsKnown() {
+        WriteProgressTracker t = tracker(new Async());
+        t.localDone(null);
+        assertEquals(List.of("ack"), traced);
+        t.remoteDone(false);
+        assertEquals(List.of("ack", "missed"), traced);
+    }
+
+    @Test
+    void aFailedLocalWriteLeavesNoTrace() {
+        WriteProgressTracker t = tracker(new FullSync());
+        t.remoteDone(true);
+        t.localDone(new IOException("EIO"));
+        assertEquals(List.of(), traced, "nothing was stored here that the secondary lacks");
     }
 }

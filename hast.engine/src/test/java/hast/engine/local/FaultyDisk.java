@@ -1,0 +1,199 @@
+package hast.engine.local;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+import hast.api.storage.LocalProvider;
+
+/**
+ * A disk that fails, stalls or loses power on command, in front of a real provider.
+ *
+ * <p>With a volatile cache, writes and trims stay in memory until a flush, as in a disk's write
+ * cache: {@link #powerCut()} drops them, so that only what was flushed (or written durably)
+ * survives. Reads see the cache, as they would on a real disk. The real provider below holds
+ * exactly what a power cut would leave.
+ */
+public final class FaultyDisk extends ForwardingProvider {
+    /** What may be made to fail. */
+    public enum Op {
+        READ, WRITE, FLUSH, DELETE
+    }
+
+    /** A write or trim ({@code data == null}) still in the volatile cache. */
+    private record Cached(long offset, long length, byte[] data) {
+        boolean overlaps(long off, long len) {
+            return offset < off + len && off < offset + length;
+        }
+    }
+
+    private final boolean volatileCache;
+    private final Set<Op> failing = EnumSet.noneOf(Op.class);
+    private final List<Cached> cache = new ArrayList<>();
+    private volatile CountDownLatch stall;
+    private volatile boolean dead;
+    private volatile int flushes;
+
+    public FaultyDisk(LocalProvider target, boolean volatileCache) {
+        super(target);
+        this.volatileCache = volatileCache;
+    }
+
+    /** Makes {@code op} fail with EIO from now on ({@code on}), or succeed again. */
+    public synchronized void fail(Op op, boolean on) {
+        if (on) {
+            failing.add(op);
+        } else {
+            failing.remove(op);
+        }
+    }
+
+    /** Every later request waits until {@link #thaw()}, as on a disk that stopped answering. */
+    public void freeze() {
+        stall = new CountDownLatch(1);
+    }
+
+    public void thaw() {
+        CountDownLatch s = stall;
+        stall = null;
+        if (s != null) {
+            s.countDown();
+        }
+    }
+
+    /**
+     * The power goes: what is still in the cache is lost, the provider below is closed (releasing
+     * its lock, so that the node can "boot" on the same file), and every later call fails.
+     */
+    public void powerCut() throws IOException {
+        synchronized (this) {
+            dead = true;
+            cache.clear();
+        }
+        thaw();
+        target.close();
+    }
+
+    /** Completed flushes, so that a test can wait for one. */
+    public int flushes() {
+        return flushes;
+    }
+
+    /** Bytes written or trimmed and not flushed yet. */
+    public synchronized long unflushed() {
+        return cache.stream().mapToLong(Cached::length).sum();
+    }
+
+    private void enter(Op op) throws IOException {
+        CountDownLatch s = stall;
+        if (s != null) {
+            try {
+                s.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        synchronized (this) {
+            if (dead) {
+                throw new IOException("Input/output error (the disk has no power)");
+            }
+            if (failing.contains(op)) {
+                throw new IOException("Input/output error (injected " + op.name().toLowerCase() + " error)");
+            }
+        }
+    }
+
+    @Override
+    public void read(ByteBuffer dst, long offset) throws IOException {
+        enter(Op.READ);
+        int start = dst.position();
+        int length = dst.remaining();
+        // Under the lock, so that a flush cannot move bytes from the cache to the disk in between.
+        synchronized (this) {
+            target.read(dst, offset);
+            for (Cached c : cache) {
+                if (!c.overlaps(offset, length)) {
+                    continue;
+                }
+                long from = Math.max(offset, c.offset());
+                long to = Math.min(offset + length, c.offset() + c.length());
+                for (long p = from; p < to; p++) {
+                    dst.put(start + (int) (p - offset), c.data() == null ? 0 : c.data()[(int) (p - c.offset())]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src, long offset) throws IOException {
+        enter(Op.WRITE);
+        if (!volatileCache) {
+            target.write(src, offset);
+            return;
+        }
+        byte[] data = new byte[src.remaining()];
+        src.get(data);
+        synchronized (this) {
+            cache.add(new Cached(offset, data.length, data));
+        }
+    }
+
+    @Override
+    public void writeDurably(ByteBuffer src, long offset) throws IOException {
+        enter(Op.WRITE);
+        // What the cache holds of this range is older: it must not land over the durable bytes later.
+        destage(offset, src.remaining());
+        target.writeDurably(src, offset);
+    }
+
+    @Override
+    public void delete(long offset, long length) throws IOException {
+        enter(Op.DELETE);
+        if (!volatileCache) {
+            target.delete(offset, length);
+            return;
+        }
+        synchronized (this) {
+            cache.add(new Cached(offset, length, null));
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        enter(Op.FLUSH);
+        destage(0, Long.MAX_VALUE);
+        target.flush();
+        flushes++;
+    }
+
+    /** Writes the cached requests overlapping a range to the disk below, in the order they came. */
+    private synchronized void destage(long offset, long length) throws IOException {
+        for (var it = cache.iterator(); it.hasNext(); ) {
+            Cached c = it.next();
+            if (!c.overlaps(offset, length)) {
+                continue;
+            }
+            if (c.data() == null) {
+                target.delete(c.offset(), c.length());
+            } else {
+                target.write(ByteBuffer.wrap(c.data()), c.offset());
+            }
+            it.remove();
+        }
+        if (length != Long.MAX_VALUE) {
+            target.flush();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!dead) {
+            target.close();
+        }
+    }
+}

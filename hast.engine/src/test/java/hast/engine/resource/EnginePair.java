@@ -1,0 +1,250 @@
+package hast.engine.resource;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import hast.api.HastAddress;
+import hast.api.HastException;
+import hast.api.Role;
+import hast.api.control.MetadataInfo;
+import hast.api.control.ResourceInfo;
+import hast.api.device.HastDevice;
+import hast.api.event.HastEvent;
+import hast.api.replication.ReplicationMode;
+import hast.api.storage.LocalProvider;
+import hast.api.transport.Transport;
+import hast.engine.admin.LocalAdminAccess;
+import hast.engine.codec.Codecs;
+import hast.engine.config.ConfigParser;
+import hast.engine.config.NodeIdentity;
+import hast.engine.local.FaultyDisk;
+import hast.engine.local.FileProvider;
+import hast.engine.replication.Async;
+import hast.engine.replication.FullSync;
+import hast.engine.replication.MemSync;
+import hast.engine.transport.TcpTransport;
+
+/**
+ * Two engines in one JVM, "alpha" and "beta", sharing one resource r0 over real loopback
+ * sockets: each node's disk is a {@link FaultyDisk} (failing, stalling or losing power on
+ * command) and each direction of the link goes through a {@link LinkRelay} that a test can cut.
+ * What the whole-daemon tests prove in minutes, this proves in seconds.
+ */
+final class EnginePair implements AutoCloseable {
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final String RESOURCE = "r0";
+    static final int EXTENT = 1 << 20;
+    static final long SIZE = 16L << 20;
+
+    private static final Transport TCP = new TcpTransport();
+    private static final Codecs CODECS = new Codecs();
+
+    final Path conf;
+    final Engine alpha;
+    final Engine beta;
+    /** What alpha connects to to reach beta, and the reverse. */
+    final LinkRelay toBeta;
+    final LinkRelay toAlpha;
+
+    /**
+     * @param replication   fullsync, memsync or async
+     * @param volatileCache whether the disks keep writes in a cache that a power cut drops
+     */
+    EnginePair(Path dir, String replication, boolean volatileCache) throws IOException, HastException {
+        int listenAlpha = freePort();
+        int listenBeta = freePort();
+        toBeta = new LinkRelay(listenBeta);
+        toAlpha = new LinkRelay(listenAlpha);
+        alpha = new Engine("alpha", dir.resolve("alpha.img"), volatileCache);
+        beta = new Engine("beta", dir.resolve("beta.img"), volatileCache);
+        conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
+                "replication " + replication,
+                "timeout 1",
+                "on alpha { control uds://" + dir.resolve("alpha.ctl") + " listen tcp4://127.0.0.1:" + listenAlpha
+                        + " export uds://" + dir.resolve("alpha.nbd") + " }",
+                "on beta { control uds://" + dir.resolve("beta.ctl") + " listen tcp4://127.0.0.1:" + listenBeta
+                        + " export uds://" + dir.resolve("beta.nbd") + " }",
+                "resource " + RESOURCE + " {",
+                "  on alpha { local " + alpha.img + " remote tcp4://127.0.0.1:" + toBeta.port() + " }",
+                "  on beta { local " + beta.img + " remote tcp4://127.0.0.1:" + toAlpha.port() + " }",
+                "}", ""));
+        for (Engine e : List.of(alpha, beta)) {
+            try (RandomAccessFile f = new RandomAccessFile(e.img.toFile(), "rw")) {
+                f.setLength(SIZE + (1 << 20));
+            }
+            LocalAdminAccess.create(conf, e.name, RESOURCE, EXTENT, 4);
+            e.metadata = LocalAdminAccess.dump(conf, e.name, RESOURCE);
+            e.boot();
+        }
+    }
+
+    /** One node: its disk, its engine, and the device it publishes while primary. */
+    final class Engine {
+        final String name;
+        final Path img;
+        private final boolean volatileCache;
+        final List<HastEvent> events = new CopyOnWriteArrayList<>();
+        private MetadataInfo metadata;
+        private volatile FaultyDisk disk;
+        private ResourceManager manager;
+        private volatile HastDevice device;
+
+        Engine(String name, Path img, boolean volatileCache) {
+            this.name = name;
+            this.img = img;
+            this.volatileCache = volatileCache;
+        }
+
+        /** Starts the engine on the disk as it is (after a power cut: what was durable), in init. */
+        void boot() throws IOException, HastException {
+            ConfigParser parser = new ConfigParser(NodeIdentity.named(name));
+            manager = new ResourceManager(parser.parse(conf), parser, (d, props) -> {
+                device = d;
+                return () -> device = null;
+            }, new Replication() {
+                @Override
+                public Function<HastAddress, Transport> transports() {
+                    return a -> a.scheme() == HastAddress.Scheme.UDS ? null : TCP;
+                }
+
+                @Override
+                public ReplicationMode mode(String mode) {
+                    return switch (mode) {
+                        case "async" -> new Async();
+                        case "memsync" -> new MemSync();
+                        default -> new FullSync();
+                    };
+                }
+
+                @Override
+                public Codecs codecs() {
+                    return CODECS;
+                }
+
+                @Override
+                public LocalProvider open(Path local, boolean direct) throws IOException {
+                    disk = new FaultyDisk(FileProvider.open(local, false), volatileCache);
+                    return disk;
+                }
+            }, events::add);
+            manager.listen();
+        }
+
+        FaultyDisk disk() {
+            return disk;
+        }
+
+        void role(Role role) throws HastException {
+            manager.setRole(RESOURCE, role);
+        }
+
+        ResourceInfo info() {
+            return manager.resource(RESOURCE).orElseThrow();
+        }
+
+        HastDevice device() {
+            HastDevice d = device;
+            if (d == null) {
+                throw new AssertionError(name + " publishes no device: it is not primary");
+            }
+            return d;
+        }
+
+        CompletableFuture<Void> write(long offset, byte[] data, boolean fua) {
+            return device().write(offset, ByteBuffer.wrap(data), fua).toCompletableFuture();
+        }
+
+        CompletableFuture<Void> flush() {
+            return device().flush().toCompletableFuture();
+        }
+
+        byte[] read(long offset, int length) throws Exception {
+            ByteBuffer b = ByteBuffer.allocate(length);
+            device().read(offset, b).toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            return b.array();
+        }
+
+        /** The whole data area as this node's disk holds it now (its cache included). */
+        byte[] data() throws IOException {
+            ByteBuffer b = ByteBuffer.allocate((int) metadata.datasize());
+            disk.read(b, metadata.localoff());
+            return b.array();
+        }
+
+        /** The data area as it is durable: what a power cut would leave. */
+        byte[] durableData() throws IOException {
+            byte[] b = new byte[(int) metadata.datasize()];
+            try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "r")) {
+                f.seek(metadata.localoff());
+                f.readFully(b);
+            }
+            return b;
+        }
+
+        /** Metadata as on disk now (counters after the last change). */
+        MetadataInfo metadataOnDisk() throws HastException {
+            return LocalAdminAccess.dump(conf, name, RESOURCE);
+        }
+
+        /**
+         * The node loses power: the disk drops its cache and goes dark, then the engine stops as a
+         * killed process would leave its peer (its sockets close). Call {@link #boot()} to restart.
+         */
+        void powerCut() throws IOException {
+            disk.powerCut();
+            manager.close();
+        }
+
+        /** A clean stop, as SIGTERM does. */
+        void stop() {
+            manager.close();
+        }
+    }
+
+    /** Waits until both nodes agree the pair is complete and the primary has nothing dirty. */
+    void awaitClean(Engine primary, Engine secondary) throws InterruptedException {
+        await(primary.name + " complete with no dirty extent", () -> {
+            ResourceInfo p = primary.info();
+            return "complete".equals(p.status()) && p.dirty() == 0 && p.sync() == null
+                    && "complete".equals(secondary.info().status());
+        });
+    }
+
+    /** Polls {@code condition} until it holds, failing with {@code what} at the deadline. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Engine e : List.of(alpha, beta)) {
+            if (e.manager != null) {
+                e.manager.close();
+            }
+        }
+        toAlpha.close();
+        toBeta.close();
+    }
+}

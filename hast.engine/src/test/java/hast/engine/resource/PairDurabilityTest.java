@@ -1,0 +1,183 @@
+package hast.engine.resource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import hast.api.Role;
+import hast.api.event.HastEvent;
+import hast.engine.local.FaultyDisk;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What each mode promises when a disk's cache, a disk or a flush fails, on two engines in one
+ * JVM whose disks keep writes in a volatile cache until a flush (see {@link EnginePair}).
+ */
+class PairDurabilityTest {
+    private static final int EXTENT = EnginePair.EXTENT;
+
+    @TempDir
+    Path dir;
+    private EnginePair pair;
+    private final Random random = new Random(11);
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    /** alpha primary, beta secondary, connected and clean. */
+    private void start(String mode) throws Exception {
+        pair = new EnginePair(dir, mode, true);
+        pair.beta.role(Role.SECONDARY);
+        pair.alpha.role(Role.PRIMARY);
+        pair.awaitClean(pair.alpha, pair.beta);
+    }
+
+    private byte[] block(int size) {
+        byte[] b = new byte[size];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static void get(java.util.concurrent.CompletableFuture<Void> f) throws Exception {
+        f.get(EnginePair.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The data areas of both nodes, as each disk holds them now. */
+    private void assertCopiesEqual() throws Exception {
+        byte[] a = pair.alpha.data();
+        byte[] b = pair.beta.data();
+        if (!Arrays.equals(a, b)) {
+            int at = Arrays.mismatch(a, b);
+            throw new AssertionError("the copies differ from byte " + at + " (extent " + at / EXTENT
+                    + ") while the pair reports complete with no dirty extent");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "memsync", "async"})
+    void aSecondaryThatLosesPowerBeforeAFlushGetsItsUnflushedExtentsAgain(String mode) throws Exception {
+        start(mode);
+        // Written and answered; neither node flushed, so the secondary holds the data in its cache only.
+        for (int e = 0; e < 3; e++) {
+            get(pair.alpha.write((long) e * EXTENT, block(64 * 1024), false));
+        }
+        pair.await("the secondary to have stored the writes", () -> answered(pair.alpha));
+        pair.beta.powerCut();
+        pair.beta.boot();
+        pair.beta.role(Role.SECONDARY);
+        pair.awaitClean(pair.alpha, pair.beta);
+        assertCopiesEqual();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "memsync"})
+    void aPrimaryThatLosesPowerLeavesItsUnflushedExtentsMarkedForTheNextSync(String mode) throws Exception {
+        start(mode);
+        // More extents than keepdirty (4): the list cannot be what keeps the early ones marked.
+        for (int e = 0; e < 10; e++) {
+            get(pair.alpha.write((long) e * EXTENT, block(64 * 1024), false));
+        }
+        pair.alpha.powerCut();
+        pair.beta.role(Role.PRIMARY);
+        pair.alpha.boot();
+        pair.alpha.role(Role.SECONDARY);
+        pair.awaitClean(pair.beta, pair.alpha);
+        assertCopiesEqual();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "memsync", "async"})
+    void aFuaWriteIsDurableOnTheSecondaryWhenAnswered(String mode) throws Exception {
+        start(mode);
+        byte[] data = block(64 * 1024);
+        get(pair.alpha.write(5L * EXTENT, data, true));
+        pair.await("the secondary to have answered", () -> answered(pair.alpha));
+        byte[] durable = Arrays.copyOfRange(pair.beta.durableData(), 5 * EXTENT, 5 * EXTENT + data.length);
+        assertArrayEquals(data, durable, "the secondary flushed before it answered the FUA write");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "memsync"})
+    void aFlushTheSecondaryFailsFailsTheClientOrDegradesThePair(String mode) throws Exception {
+        start(mode);
+        byte[] data = block(64 * 1024);
+        get(pair.alpha.write(2L * EXTENT, data, false));
+        pair.beta.disk().fail(FaultyDisk.Op.FLUSH, true);
+        int disconnects = count(pair.alpha, HastEvent.DISCONNECT);
+        boolean flushed;
+        try {
+            get(pair.alpha.flush());
+            flushed = true;
+        } catch (ExecutionException e) {
+            flushed = false;
+        }
+        if (flushed) {
+            assertTrue(count(pair.alpha, HastEvent.DISCONNECT) > disconnects,
+                    "a FLUSH answered with success although the secondary's failed, and the pair was not degraded");
+        }
+        assertTrue(pair.alpha.info().dirty() >= EXTENT, "the written extent stays dirty");
+        pair.beta.disk().fail(FaultyDisk.Op.FLUSH, false);
+        pair.awaitClean(pair.alpha, pair.beta);
+        assertArrayEquals(pair.alpha.durableData(), pair.beta.durableData(),
+                "once clean again, both disks hold the same durable data");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "memsync", "async"})
+    void aWriteTheSecondaryFailedRaisesLocalcntBeforeTheSplitBrainCanHide(String mode) throws Exception {
+        start(mode);
+        long before = pair.alpha.metadataOnDisk().localcnt();
+        pair.beta.disk().fail(FaultyDisk.Op.WRITE, true);
+        get(pair.alpha.write(7L * EXTENT, block(4096), false));
+        pair.await("the secondary's error reply", () -> pair.alpha.info().statistics().remoteErrors() > 0
+                || answered(pair.alpha));
+        pair.await("localcnt to record that this copy moved on",
+                () -> metadataLocalcnt(pair.alpha) > before);
+        pair.beta.disk().fail(FaultyDisk.Op.WRITE, false);
+        pair.awaitClean(pair.alpha, pair.beta);
+        assertCopiesEqual();
+    }
+
+    /** Whether the secondary has answered every request sent to it. */
+    private static boolean answered(EnginePair.Engine primary) {
+        var q = primary.info().queues();
+        return q.send() == 0 && q.recv() == 0 && q.done() == 0;
+    }
+
+    private static long metadataLocalcnt(EnginePair.Engine e) {
+        try {
+            return e.metadataOnDisk().localcnt();
+        } catch (Exception x) {
+            throw new AssertionError(x);
+        }
+    }
+
+    private static int count(EnginePair.Engine e, String type) {
+        return (int) e.events.stream().filter(ev -> ev.type().equals(type)).count();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "memsync", "async"})
+    void writtenExtentsBecomeCleanWithoutAClientFlush(String mode) throws Exception {
+        start(mode);
+        get(pair.alpha.write(0, block(4096), false));
+        pair.awaitClean(pair.alpha, pair.beta);
+        assertEquals(0, pair.beta.disk().unflushed(), "the engine flushed the secondary before the extent became clean");
+        assertEquals(0, pair.alpha.disk().unflushed(), "and its own disk");
+        assertCopiesEqual();
+    }
+}
