@@ -190,9 +190,14 @@ public final class FaultyDisk extends ForwardingProvider {
         }
     }
 
+    /**
+     * A process closing its disk keeps the cache: the data stays in the machine's (the page
+     * cache, the drive's) and the next open sees it. Only a power cut loses it.
+     */
     @Override
     public void close() throws IOException {
         if (!dead) {
+            destage(0, Long.MAX_VALUE);
             target.close();
         }
     }
