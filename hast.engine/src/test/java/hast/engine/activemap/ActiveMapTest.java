@@ -14,6 +14,11 @@ class ActiveMapTest {
     /** 16 extents of 1 MiB, a 2-byte image padded to 8, keepdirty 2. */
     private final ActiveMap map = new ActiveMap(16 * EXT, EXT, 8, 2);
 
+    /** Both nodes flush: what was written before becomes durable on both; returns whether the image should be written. */
+    private boolean flushBoth() {
+        return map.flushed(map.flushBegins());
+    }
+
     @Test
     void aFirstWriteNeedsTheMarkOnDiskARepeatDoesNot() {
         assertTrue(map.writeStart(0, 4096));
@@ -26,7 +31,9 @@ class ActiveMapTest {
     void keptDirtyExtentsStayMarkedOnDiskAfterTheirWritesComplete() {
         map.writeStart(0, 4096);
         map.bitmap();
-        assertFalse(map.writeComplete(0, 4096), "extent 0 is in the keepdirty list: no write needed");
+        assertFalse(map.writeComplete(0, 4096));
+        assertEquals(EXT, map.dirtyBytes(), "dirty until a flush of both nodes");
+        assertFalse(flushBoth(), "extent 0 is in the keepdirty list: no write needed");
         assertEquals(0, map.dirtyBytes());
         assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, map.bitmap());
     }
@@ -37,6 +44,7 @@ class ActiveMapTest {
             map.writeStart(e * EXT, 4096);
             map.writeComplete(e * EXT, 4096);
         }
+        flushBoth();
         // keepdirty 2: extent 0 fell out of the list and is no longer part of the image.
         assertArrayEquals(new byte[] {6, 0, 0, 0, 0, 0, 0, 0}, map.bitmap());
     }
@@ -48,7 +56,8 @@ class ActiveMapTest {
         map.writeStart(EXT, 4096);
         map.writeStart(2 * EXT, 4096);
         map.bitmap();
-        assertTrue(map.writeComplete(0, 4096), "extent 0 was evicted and is marked on disk: clean it");
+        assertFalse(map.writeComplete(0, 4096), "written, not yet flushed: it stays marked");
+        assertTrue(flushBoth(), "extent 0 was evicted and is marked on disk: clean it");
     }
 
     @Test
@@ -67,8 +76,10 @@ class ActiveMapTest {
         assertEquals(3, map.nextSyncExtent(0));
         map.bitmap();
         map.syncComplete(3);
-        assertEquals(0, map.dirtyBytes());
         assertEquals(-1, map.nextSyncExtent(0));
+        assertEquals(EXT, map.dirtyBytes(), "the copy sits in the secondary's cache until a flush");
+        flushBoth();
+        assertEquals(0, map.dirtyBytes());
     }
 
     @Test
@@ -123,6 +134,7 @@ class ActiveMapTest {
         map.writeComplete(EXT, 512);
         map.writeStart(2 * EXT, 512);
         map.writeComplete(2 * EXT, 512);
+        flushBoth();
         map.bitmap(); // extent 0 was evicted: the image cleans it
         assertTrue(map.writeStart(0, 512));
     }
@@ -134,6 +146,7 @@ class ActiveMapTest {
         map.writeComplete(0, 512);
         assertEquals(EXT, map.dirtyBytes());
         map.writeComplete(1024, 512);
+        flushBoth();
         assertEquals(0, map.dirtyBytes());
     }
 
@@ -153,6 +166,7 @@ class ActiveMapTest {
         assertFalse(map.syncComplete(0), "the write in flight keeps it marked");
         assertEquals(EXT, map.dirtyBytes());
         map.writeComplete(0, 512);
+        flushBoth();
         assertEquals(0, map.dirtyBytes());
         assertEquals(-1, map.nextSyncExtent(0));
     }
@@ -160,8 +174,48 @@ class ActiveMapTest {
     @Test
     void aSyncedExtentMarkedOnDiskAsksForACleaningWrite() {
         map.loadFrom(new byte[] {0, 1, 0, 0, 0, 0, 0, 0});
-        assertTrue(map.syncComplete(8));
+        assertFalse(map.syncComplete(8), "copied, not yet flushed on the secondary");
+        assertTrue(flushBoth());
         assertArrayEquals(new byte[8], map.bitmap());
+    }
+
+    @Test
+    void aFlushCoversOnlyTheWritesFinishedBeforeItBegan() {
+        map.writeStart(0, 512);
+        map.writeStart(EXT, 512);
+        map.writeComplete(0, 512);
+        long epoch = map.flushBegins();
+        map.writeComplete(EXT, 512);
+        map.flushed(epoch);
+        assertEquals(EXT, map.dirtyBytes(), "extent 1 finished after the flush began: it may not be durable");
+        assertTrue(map.hasUnflushed());
+        flushBoth();
+        assertFalse(map.hasUnflushed());
+        assertEquals(0, map.dirtyBytes());
+    }
+
+    @Test
+    void anExtentWrittenAgainDuringAFlushStaysDirty() {
+        map.writeStart(0, 512);
+        map.writeComplete(0, 512);
+        long epoch = map.flushBegins();
+        map.writeStart(0, 512);
+        map.flushed(epoch);
+        assertEquals(EXT, map.dirtyBytes(), "a write is in flight");
+        map.writeComplete(0, 512);
+        assertEquals(EXT, map.dirtyBytes(), "and it finished after that flush began");
+    }
+
+    @Test
+    void unflushedExtentsWaitForSyncWhenTheSecondaryIsLost() {
+        map.writeStart(2 * EXT, 512);
+        map.writeComplete(2 * EXT, 512);
+        map.bitmap();
+        assertFalse(map.unflushedForSync(), "already marked on disk");
+        assertEquals(2, map.nextSyncExtent(0));
+        assertFalse(map.hasUnflushed());
+        flushBoth();
+        assertEquals(EXT, map.dirtyBytes(), "a later flush does not clean what must be copied");
     }
 
     @Test
