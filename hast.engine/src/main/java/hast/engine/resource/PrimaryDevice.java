@@ -124,7 +124,8 @@ final class PrimaryDevice implements HastDevice {
                 provider.read(dst, localoff + offset);
             } catch (IOException e) {
                 counters.readErrors.increment();
-                if (link == null || !link.connected()) {
+                if (link == null || !link.connected() || dirty.needsSync(offset, dst.remaining())) {
+                    // Not there, or its copy of the range is older than this one: an error, not stale data.
                     throw e;
                 }
                 LOG.warning(() -> "[" + resource + "] Local request failed (" + e.getMessage() + "), trying remote node.");

@@ -176,6 +176,29 @@ class PairDurabilityTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"fullsync", "async"})
+    void aLocalReadErrorIsServedByTheSecondaryOnlyWhereItsCopyIsCurrent(String mode) throws Exception {
+        start(mode);
+        byte[] current = block(4096);
+        get(pair.alpha.write(3L * EXTENT, current, false));
+        pair.alpha.disk().fail(FaultyDisk.Op.READ, true);
+        assertArrayEquals(current, pair.alpha.read(3L * EXTENT, 4096), "served by the secondary");
+        // The secondary fails to store the next write (and every synchronisation of it): its copy is older.
+        pair.beta.disk().fail(FaultyDisk.Op.WRITE, true);
+        byte[] newer = block(4096);
+        get(pair.alpha.write(3L * EXTENT, newer, false));
+        pair.await("the secondary's error reply", () -> answered(pair.alpha));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> pair.alpha.read(3L * EXTENT, 4096), "the secondary's older copy is no answer");
+        assertTrue(e.getCause().getMessage().contains("injected read error"), e.getCause().toString());
+        pair.alpha.disk().fail(FaultyDisk.Op.READ, false);
+        assertArrayEquals(newer, pair.alpha.read(3L * EXTENT, 4096));
+        pair.beta.disk().fail(FaultyDisk.Op.WRITE, false);
+        pair.awaitClean(pair.alpha, pair.beta);
+        assertCopiesEqual();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void writtenExtentsBecomeCleanWithoutAClientFlush(String mode) throws Exception {
         start(mode);
