@@ -144,6 +144,11 @@ final class EnginePair implements AutoCloseable {
             return disk;
         }
 
+        /** Where the data area starts on this node's disk (after metadata and activemap). */
+        long localoff() {
+            return metadata.localoff();
+        }
+
         void role(Role role) throws HastException {
             manager.setRole(RESOURCE, role);
         }
