@@ -55,6 +55,7 @@ public final class ReplicaSession {
     private volatile int waiting;
     /** Answers buffered and not yet written back (written by the session's thread only). */
     private volatile int unsent;
+    private volatile boolean stopping;
 
     /** @param peer what the primary announced it decodes in its HELLO */
     public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer) {
@@ -66,14 +67,20 @@ public final class ReplicaSession {
         this.writer = new FrameWriter(connection);
     }
 
-    /** Serves until the connection ends; returns the reason. */
+    /**
+     * Serves until the connection ends, or until {@link #stop()}; returns the reason. A burst read
+     * is always carried out to its end, even when its answers can no longer be sent: memsync may
+     * have acknowledged its writes to the client already (RECEIVED), and the primary keeps the
+     * extents of what it got no answer for dirty, so finishing costs nothing and abandoning could
+     * lose an acknowledged write.
+     */
     public String serve() {
         FrameReader reader = new FrameReader(connection, true);
         Runnable announce = this::announce;
         codec.watch(announce);
         boolean first = true;
         try {
-            while (true) {
+            while (!stopping) {
                 // The answers to a burst go out together, before waiting for more work.
                 writer.flush();
                 unsent = 0;
@@ -88,17 +95,12 @@ public final class ReplicaSession {
                     replica.firstRequest();
                     first = false;
                 }
-                waiting = burst.size();
-                acknowledgeReceipt(burst, writer);
-                for (Frame f : burst) {
-                    Frame reply = answer(f);
-                    waiting--;
-                    if (reply != null) {
-                        writer.append(reply);
-                        unsent++;
-                    }
+                IOException ended = carryOut(burst);
+                if (ended != null) {
+                    throw ended;
                 }
             }
+            return "the session was superseded";
         } catch (IOException e) {
             return e.getMessage();
         } finally {
@@ -109,6 +111,53 @@ public final class ReplicaSession {
                 // Ending anyway.
             }
         }
+    }
+
+    /**
+     * Ends the session: nothing more is read, the burst under way is carried out (see
+     * {@link #serve()}), and its answers go nowhere. Returns at once; the serving thread ends
+     * when its burst is done.
+     */
+    public void stop() {
+        stopping = true;
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // Closing anyway.
+        }
+    }
+
+    /**
+     * Carries out every request of a burst in order and buffers their answers; returns why the
+     * session must end after it (the answers could not be sent, a frame made no sense), or null.
+     */
+    private IOException carryOut(List<Frame> burst) {
+        IOException ended = null;
+        waiting = burst.size();
+        try {
+            acknowledgeReceipt(burst, writer);
+        } catch (IOException e) {
+            ended = e;
+        }
+        for (Frame f : burst) {
+            Frame reply;
+            try {
+                reply = answer(f);
+            } catch (ProtocolException e) {
+                ended = ended == null ? e : ended;
+                reply = null;
+            }
+            waiting--;
+            if (reply != null && ended == null) {
+                try {
+                    writer.append(reply);
+                    unsent++;
+                } catch (IOException e) {
+                    ended = e;
+                }
+            }
+        }
+        return ended;
     }
 
     /** The secondary's share of {@link Queues}: requests waiting for the disk, answers waiting for the wire. */
