@@ -49,6 +49,7 @@ public final class ReplicaSession {
     private final String resource;
     private final PayloadCodec codec;
     private final FrameWriter writer;
+    private final WriteDeadline writes;
     /** What the primary decodes: read replies use nothing else. */
     private volatile CodecSet peer;
     /** Requests of the current burst not carried out yet (written by the session's thread only). */
@@ -57,9 +58,15 @@ public final class ReplicaSession {
     private volatile int unsent;
     private volatile boolean stopping;
 
-    /** @param peer what the primary announced it decodes in its HELLO */
-    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer) {
+    /**
+     * @param peer   what the primary announced it decodes in its HELLO
+     * @param writes ends the session when an answer cannot be written for the timeout (a primary
+     *               that stopped reading blocks the write, where no read timeout applies)
+     */
+    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer,
+            WriteDeadline writes) {
         this.resource = resource;
+        this.writes = writes;
         this.connection = connection;
         this.replica = replica;
         this.codec = codec;
@@ -78,6 +85,7 @@ public final class ReplicaSession {
         FrameReader reader = new FrameReader(connection, true);
         Runnable announce = this::announce;
         codec.watch(announce);
+        writes.watch(writer, this::stop);
         boolean first = true;
         try {
             while (!stopping) {
@@ -105,6 +113,7 @@ public final class ReplicaSession {
             return e.getMessage();
         } finally {
             codec.ignore(announce);
+            writes.forget(writer);
             try {
                 connection.close();
             } catch (IOException ignored) {

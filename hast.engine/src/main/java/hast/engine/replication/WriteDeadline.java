@@ -8,11 +8,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /**
- * Gives up on connections whose writes stay blocked: a peer that stops reading (or reads a
- * few bytes a second) fills the socket buffers, and then a write blocks for as long as the peer
- * likes, holding its {@link FrameWriter} and everyone queued behind it, the thread that would
- * notice unanswered requests included. A thread of its own, which never writes, notices instead
- * and runs the connection's drop action (which closes the socket, failing the blocked write).
+ * Gives up on connections whose writes stay blocked: a peer that stops reading (or reads a few
+ * bytes a second) fills the socket buffers, and then a write blocks for as long as the peer likes,
+ * where no read timeout applies, holding its {@link FrameWriter} and everyone queued behind it.
+ * A thread of its own, which never writes, notices and runs the connection's drop action (which
+ * closes the socket, failing the blocked write). The primary's link and the secondary's sessions
+ * each have one.
  *
  * <p>A single write of a frame buffer (at most 256 KiB, or one maximal request) taking longer than
  * the deadline means the link carries less than that per deadline: too little to replicate on.
@@ -52,7 +53,7 @@ public final class WriteDeadline implements AutoCloseable {
             for (Map.Entry<FrameWriter, Runnable> e : watched.entrySet()) {
                 long stalled = e.getKey().writingFor();
                 if (stalled > deadline.toNanos() && watched.remove(e.getKey(), e.getValue())) {
-                    LOG.warning(() -> "[" + resource + "] A write to the secondary has been blocked for "
+                    LOG.warning(() -> "[" + resource + "] A write to the peer has been blocked for "
                             + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms; giving up on the connection.");
                     e.getValue().run();
                 }

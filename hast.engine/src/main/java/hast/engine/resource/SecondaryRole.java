@@ -24,6 +24,7 @@ import hast.engine.replication.Greeting;
 import hast.engine.replication.ReplicaSession;
 import hast.engine.replication.ReplicationListener;
 import hast.engine.replication.SyncDecision;
+import hast.engine.replication.WriteDeadline;
 
 /**
  * What a secondary holds: its local component, locked, and at most one primary's connection.
@@ -63,6 +64,7 @@ final class SecondaryRole implements Resource.RoleState {
      * metadata, write it and answer WELCOME with counters the other may have changed.
      */
     private final ReentrantLock handshake = new ReentrantLock();
+    private final WriteDeadline writes;
     /** The session serving the primary, or {@code null}; guarded by this. */
     private Attachment current;
     private volatile String problem;
@@ -76,6 +78,8 @@ final class SecondaryRole implements Resource.RoleState {
         this.store = new ActiveMapStore(local.provider(), local.layout(), metaflush);
         this.events = events;
         this.codec = codec;
+        this.writes = new WriteDeadline(local.resource(), this.timeout);
+        writes.start();
     }
 
     /** @param current the resource's configuration as reloads change it: read replies take its current codecs */
@@ -171,7 +175,7 @@ final class SecondaryRole implements Resource.RoleState {
         }
         byte[] bitmap = d.full() ? new byte[0] : store.read();
         Metadata now = local.metadata();
-        Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs()));
+        Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs(), writes));
         synchronized (this) {
             if (closed) {
                 // The role changed while this handshake read the disk: the provider is about to go.
@@ -350,6 +354,7 @@ final class SecondaryRole implements Resource.RoleState {
                 handshake.unlock();
             }
         }
+        writes.close();
         local.close();
     }
 }

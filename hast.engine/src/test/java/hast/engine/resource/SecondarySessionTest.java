@@ -177,9 +177,37 @@ class SecondarySessionTest {
                 || secondAnswer != null && secondAnswer.type() == Frame.Type.WELCOME, "one of them was welcomed");
     }
 
-    /** A raw connection to beta that has said HELLO as a primary of resuid {@code resuid}. */
+    /**
+     * A primary that stops reading the secondary's answers (or a path that stopped carrying them)
+     * blocks the session in a socket write, where no read timeout applies: the secondary must
+     * still give up on it within a few timeouts rather than claim the pair complete forever.
+     */
+    @Test
+    void aSecondaryGivesUpOnAPrimaryThatStopsReadingItsAnswers() throws Exception {
+        pair = new EnginePair(dir, "fullsync", false);
+        pair.beta.role(Role.SECONDARY);
+        var md = pair.beta.metadataOnDisk();
+        // Straight to beta's listener: a relay in between would buffer the answers.
+        Connection primary = hello(pair.toBeta.target(), 111, md);
+        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        pair.await("beta to count the primary connected", () -> "complete".equals(pair.beta.info().status()));
+        int disconnects = count(pair.beta, HastEvent.DISCONNECT);
+        // Far more answers than the socket buffers hold, and none of them read.
+        for (int i = 0; i < 64; i++) {
+            Frame.request(Frame.Type.READ, 0, i + 1, 0, PrimaryDevice.MAX_REQUEST, null).write(primary);
+        }
+        EnginePair.await("beta to give up on the primary that reads nothing", Duration.ofSeconds(5),
+                () -> count(pair.beta, HastEvent.DISCONNECT) > disconnects);
+        assertEquals("degraded", pair.beta.info().status());
+    }
+
+    /** A raw connection to beta (through the relay) that has said HELLO as a primary of resuid {@code resuid}. */
     private Connection hello(long resuid, hast.api.control.MetadataInfo md) throws IOException {
-        Connection c = new TcpTransport().connect(HastAddress.parse("tcp4://127.0.0.1:" + pair.toBeta.port()), null,
+        return hello(pair.toBeta.port(), resuid, md);
+    }
+
+    private Connection hello(int port, long resuid, hast.api.control.MetadataInfo md) throws IOException {
+        Connection c = new TcpTransport().connect(HastAddress.parse("tcp4://127.0.0.1:" + port), null,
                 Duration.ofSeconds(5));
         raw.add(c);
         Greeting.Hello h = new Greeting.Hello(EnginePair.RESOURCE, resuid, 0, 0, md.datasize(), md.extentsize(),
