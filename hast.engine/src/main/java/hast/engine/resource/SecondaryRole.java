@@ -125,21 +125,12 @@ final class SecondaryRole implements Resource.RoleState {
     /** Holding {@link #handshake}: the checks and the WELCOME; the session to serve, or null when refused. */
     private Attachment handshake(Connection c, Greeting.Hello hello, long deadline) throws IOException {
         String name = local.resource();
-        Attachment previous;
-        synchronized (this) {
-            if (closed) {
-                ReplicationListener.refuse(c, "Resource is changing role.", false);
-                return null;
-            }
-            previous = current;
-        }
-        if (previous != null && !retire(previous, deadline)) {
-            LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: the session it replaces"
-                    + " is still carrying out requests (the disk is slow to answer).");
-            ReplicationListener.refuse(c, "The previous connection's requests are still being carried out; try again.",
-                    false);
+        if (closed) {
+            ReplicationListener.refuse(c, "Resource is changing role.", false);
             return null;
         }
+        // Sessions never change the metadata: the checks need not wait for the one serving, and a
+        // HELLO they refuse leaves it alone.
         Metadata md = local.metadata();
         if (hello.datasize() != md.datasize() || hello.extentsize() != md.extentsize()) {
             ReplicationListener.refuse(c, "Data size differs between nodes (local=" + md.datasize() + ", remote="
@@ -167,6 +158,17 @@ final class SecondaryRole implements Resource.RoleState {
             problem = "split-brain";
             events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
             ReplicationListener.refuse(c, "Split-brain condition!", true);
+            return null;
+        }
+        Attachment previous;
+        synchronized (this) {
+            previous = current;
+        }
+        if (previous != null && !retire(previous, deadline)) {
+            LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: the session it replaces"
+                    + " is still carrying out requests (the disk is slow to answer).");
+            ReplicationListener.refuse(c, "The previous connection's requests are still being carried out; try again.",
+                    false);
             return null;
         }
         boolean fresh = md.resuid() == 0;

@@ -201,6 +201,19 @@ class SecondarySessionTest {
         assertEquals("degraded", pair.beta.info().status());
     }
 
+    /** A HELLO the secondary refuses (another pairing's resuid) must not cost the primary it serves its connection. */
+    @Test
+    void aRefusedHelloLeavesTheServingSessionAlone() throws Exception {
+        start("fullsync");
+        int disconnects = count(pair.alpha, HastEvent.DISCONNECT);
+        var md = pair.beta.metadataOnDisk();
+        Frame refusal = answer(hello(md.resuid() + 1, md));
+        assertEquals(Frame.Type.REFUSE, refusal.type());
+        assertEquals("complete", pair.beta.info().status(), "beta still serves alpha");
+        get(pair.alpha.write(0, block(), false));
+        assertEquals(disconnects, count(pair.alpha, HastEvent.DISCONNECT), "alpha kept its connection");
+    }
+
     /** A raw connection to beta (through the relay) that has said HELLO as a primary of resuid {@code resuid}. */
     private Connection hello(long resuid, hast.api.control.MetadataInfo md) throws IOException {
         return hello(pair.toBeta.port(), resuid, md);
