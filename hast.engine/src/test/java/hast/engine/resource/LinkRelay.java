@@ -12,17 +12,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The network between two engines of one test: a loopback TCP relay to one node's listener.
  * {@link #cut()} stops forwarding without closing anything, as a dead switch port does (the
- * peers see silence, not a reset); {@link #trickle(int)} forwards a few bytes at a time, as a
- * congested or half-dead path does (the peers' writes block once the socket buffers fill);
- * {@link #reset()} closes every connection; {@link #heal()} drops what was cut and relays again.
+ * peers see silence, not a reset); {@link #reset()} closes every connection; {@link #heal()}
+ * drops what was cut and relays again.
  */
 final class LinkRelay implements AutoCloseable {
     private final ServerSocket server;
     private volatile int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
-    /** Bytes per second forwarded in each direction of each connection; 0: as fast as they come. */
-    private volatile int trickle;
 
     LinkRelay(int target) throws IOException {
         this.target = target;
@@ -50,11 +47,6 @@ final class LinkRelay implements AutoCloseable {
         cut = true;
     }
 
-    /** Forwards at most {@code bytesPerSecond} in each direction from now on (0: no limit). */
-    void trickle(int bytesPerSecond) {
-        trickle = bytesPerSecond;
-    }
-
     /** Closes every relayed connection: both peers see a reset or an end of stream. */
     void reset() {
         for (Socket s : sockets) {
@@ -71,7 +63,6 @@ final class LinkRelay implements AutoCloseable {
     void heal() {
         reset();
         cut = false;
-        trickle = 0;
     }
 
     private void accept() {
@@ -99,17 +90,12 @@ final class LinkRelay implements AutoCloseable {
             byte[] buf = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
-                while ((n = in.read(buf, 0, chunk(buf.length))) > 0) {
+                while ((n = in.read(buf)) > 0) {
                     while (cut && !from.isClosed()) {
                         // A cut link forwards nothing and tells nobody; heal() or reset() ends the wait.
                         Thread.sleep(5);
                     }
                     out.write(buf, 0, n);
-                    int rate = trickle;
-                    if (rate > 0) {
-                        // The simulated path's pace: what it forwarded must take its time.
-                        Thread.sleep(n * 1000L / rate);
-                    }
                 }
             } catch (IOException | InterruptedException e) {
                 // The other side went away, or the relay reset the connection.
@@ -124,12 +110,6 @@ final class LinkRelay implements AutoCloseable {
         }, "relay " + from.getPort() + "->" + to.getPort());
         t.setDaemon(true);
         t.start();
-    }
-
-    /** How much to take from a sender at once: a trickling path holds about a tenth of a second's worth. */
-    private int chunk(int max) {
-        int rate = trickle;
-        return rate == 0 ? max : Math.max(1, Math.min(max, rate / 10));
     }
 
     @Override
