@@ -36,15 +36,19 @@ final class SecondaryRole implements Resource.RoleState {
     /** How long a role change waits for the session's burst, as a primary waits for its requests. */
     private static final long DRAIN_MILLIS = 60_000;
 
-    /** A primary's connection past its handshake, and the end of the thread that serves it. */
+    /** A primary's connection past its handshake, the WELCOME it is due, and the end of the thread that serves it. */
     private static final class Attachment {
         final Connection connection;
         final ReplicaSession session;
+        final Frame welcome;
+        final SyncDecision decision;
         final CountDownLatch ended = new CountDownLatch(1);
 
-        Attachment(Connection connection, ReplicaSession session) {
+        Attachment(Connection connection, ReplicaSession session, Frame welcome, SyncDecision decision) {
             this.connection = connection;
             this.session = session;
+            this.welcome = welcome;
+            this.decision = decision;
         }
     }
 
@@ -122,7 +126,13 @@ final class SecondaryRole implements Resource.RoleState {
         }
     }
 
-    /** Holding {@link #handshake}: the checks and the WELCOME; the session to serve, or null when refused. */
+    /**
+     * Holding {@link #handshake}: the checks, and the session that will serve the primary, made
+     * current; null when refused. The WELCOME goes out after, without the lock: a primary that
+     * does not read it must not keep the next connection or a role change waiting (either one
+     * stops this session, which fails the write).
+     */
+
     private Attachment handshake(Connection c, Greeting.Hello hello, long deadline) throws IOException {
         String name = local.resource();
         if (closed) {
@@ -177,7 +187,10 @@ final class SecondaryRole implements Resource.RoleState {
         }
         byte[] bitmap = d.full() ? new byte[0] : store.read();
         Metadata now = local.metadata();
-        Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs(), writes));
+        Frame welcome = Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(),
+                now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode());
+        Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs(), writes),
+                welcome, d);
         synchronized (this) {
             if (closed) {
                 // The role changed while this handshake read the disk: the provider is about to go.
@@ -186,17 +199,6 @@ final class SecondaryRole implements Resource.RoleState {
             }
             current = mine;
         }
-        try {
-            Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(), now.localcnt(),
-                    now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode()).write(c);
-            c.setReadTimeout(timeout);
-        } catch (IOException | RuntimeException e) {
-            end(mine);
-            throw e;
-        }
-        problem = null;
-        LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + d + ").");
-        events.accept(HastEvent.of(HastEvent.CONNECT, name));
         return mine;
     }
 
@@ -211,9 +213,17 @@ final class SecondaryRole implements Resource.RoleState {
         }
     }
 
-    private void serve(Attachment mine) {
+    /** Welcomes the primary and serves it until the connection ends. */
+    private void serve(Attachment mine) throws IOException {
+        String name = local.resource();
+        Connection c = mine.connection;
         String why;
         try {
+            mine.welcome.write(c);
+            c.setReadTimeout(timeout);
+            problem = null;
+            LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + mine.decision + ").");
+            events.accept(HastEvent.of(HastEvent.CONNECT, name));
             why = mine.session.serve();
         } finally {
             end(mine);
