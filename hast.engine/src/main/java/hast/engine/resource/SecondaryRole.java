@@ -217,19 +217,19 @@ final class SecondaryRole implements Resource.RoleState {
     private void serve(Attachment mine) throws IOException {
         String name = local.resource();
         Connection c = mine.connection;
-        String why;
         try {
             mine.welcome.write(c);
             c.setReadTimeout(timeout);
             problem = null;
             LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + mine.decision + ").");
             events.accept(HastEvent.of(HastEvent.CONNECT, name));
-            why = mine.session.serve();
+            String why = mine.session.serve();
+            LOG.info(() -> "[" + name + "] Primary " + c.peer() + " disconnected (" + why + ").");
+            // Before the next session may start: hooks see this disconnect before its connect.
+            events.accept(HastEvent.of(HastEvent.DISCONNECT, name));
         } finally {
             end(mine);
         }
-        LOG.info(() -> "[" + local.resource() + "] Primary " + mine.connection.peer() + " disconnected (" + why + ").");
-        events.accept(HastEvent.of(HastEvent.DISCONNECT, local.resource()));
     }
 
     /** The session's thread is done with the provider: whoever waits for it may go on. */
