@@ -26,6 +26,7 @@ public final class ReplicaSession {
     private static final int EIO = 5;
     private static final int EINVAL = 22;
     private static final int EBADMSG = RemoteLink.EBADMSG;
+    private static final String STOPPED = "session stopped: a new connection, a role change or a blocked answer";
 
     /** What the session needs of the secondary's local component. */
     public interface Replica {
@@ -108,9 +109,10 @@ public final class ReplicaSession {
                     throw ended;
                 }
             }
-            return "the session was superseded";
+            return STOPPED;
         } catch (IOException e) {
-            return e.getMessage();
+            // Once stopped, the failure is only the closed connection's echo.
+            return stopping ? STOPPED : String.valueOf(e.getMessage());
         } finally {
             codec.ignore(announce);
             writes.forget(writer);
