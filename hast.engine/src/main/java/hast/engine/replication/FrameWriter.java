@@ -22,6 +22,8 @@ public final class FrameWriter {
     private final ReentrantLock writing = new ReentrantLock();
     /** Guarded by {@code writing}. */
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+    /** When the write to the connection under way began ({@link System#nanoTime()}), or 0 when none is. */
+    private volatile long writingSince;
 
     public FrameWriter(Connection connection) {
         this.connection = connection;
@@ -48,6 +50,37 @@ public final class FrameWriter {
     }
 
     /**
+     * Sends a frame unless another sender holds the connection, without waiting for it: for a
+     * frame that matters only when nothing else is being written (a keepalive).
+     *
+     * @return false when the frame was not sent
+     */
+    public boolean trySend(Frame f) throws IOException {
+        if (!writing.tryLock()) {
+            return false;
+        }
+        try {
+            queue.add(f);
+            for (Frame next = queue.poll(); next != null; next = queue.poll()) {
+                append(next);
+            }
+            flush();
+            return true;
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * How long the write to the connection under way has been going on, in nanoseconds; 0 when
+     * none is. A peer that stopped reading makes it grow without end.
+     */
+    public long writingFor() {
+        long since = writingSince;
+        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
+    }
+
+    /**
      * Buffers a frame without writing it yet, for a single writer that answers a burst of requests
      * and then calls {@link #flush()}.
      */
@@ -67,7 +100,7 @@ public final class FrameWriter {
             } else {
                 // Too large to stage: the header goes first, then the payload from its own buffer.
                 flush();
-                connection.writeFully(f.payload().duplicate());
+                write(f.payload().duplicate());
             }
         } finally {
             writing.unlock();
@@ -85,12 +118,25 @@ public final class FrameWriter {
         try {
             out.flip();
             try {
-                connection.writeFully(out);
+                write(out);
             } finally {
                 out.clear();
             }
         } finally {
             writing.unlock();
+        }
+    }
+
+    /** Holding {@code writing}: writes all of {@code b}, timed for {@link #writingFor()}. */
+    private void write(ByteBuffer b) throws IOException {
+        if (!b.hasRemaining()) {
+            return;
+        }
+        writingSince = System.nanoTime();
+        try {
+            connection.writeFully(b);
+        } finally {
+            writingSince = 0;
         }
     }
 }

@@ -25,7 +25,9 @@ import hast.engine.codec.PayloadCodec;
  * sends requests and matches replies by sequence number. A peer that stays silent for
  * {@code timeout} (keepalives are answered, so an idle link is never silent that long), or a
  * request unanswered for that long, ends the connection: pending requests then fail, and their
- * extents stay dirty for the next synchronisation.
+ * extents stay dirty for the next synchronisation. So does a write to the socket that blocks that
+ * long (see {@link WriteDeadline}); and the guard never waits for a sender to finish, so that a
+ * peer that stops reading cannot keep it from enforcing the timeout.
  *
  * <p>Data goes encoded as the resource's codecs say, with what the secondary announced it can
  * decode. When the configured checksum is missing here or there, replication pauses (the link is
@@ -94,6 +96,7 @@ public final class RemoteLink implements AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final Thread guard;
+    private final WriteDeadline writes;
     private volatile Session connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
@@ -111,6 +114,7 @@ public final class RemoteLink implements AutoCloseable {
         this.codec = codec;
         this.guard = new Thread(this::guard, "hast-guard " + resource);
         guard.setDaemon(true);
+        this.writes = new WriteDeadline(resource, timeout);
     }
 
     /**
@@ -119,6 +123,7 @@ public final class RemoteLink implements AutoCloseable {
      */
     public void start() {
         codec.watch(codecsChanged);
+        writes.start();
         connect();
         guard.start();
     }
@@ -220,17 +225,19 @@ public final class RemoteLink implements AutoCloseable {
                     pause(c, blocked);
                     continue;
                 }
-                if (System.nanoTime() - lastSendNanos > TimeUnit.MILLISECONDS.toNanos(keepalive)) {
-                    try {
-                        c.writer.send(Frame.request(Frame.Type.KEEPALIVE, 0, 0, 0, 0, null));
-                        lastSendNanos = System.nanoTime();
-                    } catch (IOException e) {
-                        disconnect(c, "Unable to send keepalive: " + e.getMessage());
-                    }
-                }
                 long oldest = pending.values().stream().mapToLong(Pending::sentNanos).min().orElse(Long.MAX_VALUE);
                 if (oldest != Long.MAX_VALUE && System.nanoTime() - oldest > timeout.toNanos()) {
                     disconnect(c, "No reply for " + timeout.toSeconds() + " s");
+                } else if (System.nanoTime() - lastSendNanos > TimeUnit.MILLISECONDS.toNanos(keepalive)) {
+                    // Never waiting for a sender: one blocked by a peer that does not read would hold
+                    // the guard too. A link busy writing is not idle anyway.
+                    try {
+                        if (c.writer.trySend(Frame.request(Frame.Type.KEEPALIVE, 0, 0, 0, 0, null))) {
+                            lastSendNanos = System.nanoTime();
+                        }
+                    } catch (IOException e) {
+                        disconnect(c, "Unable to send keepalive: " + e.getMessage());
+                    }
                 }
             }
             synchronized (this) {
@@ -284,7 +291,16 @@ public final class RemoteLink implements AutoCloseable {
         }
         lastSendNanos = System.nanoTime();
         Session session = new Session(c, welcome.codecs());
-        connection = session;
+        synchronized (this) {
+            if (closed) {
+                // The role changed during the handshake: this link must not come alive again.
+                close(c);
+                return;
+            }
+            writes.watch(session.writer, () -> disconnect(session,
+                    "a write to the secondary blocked for more than " + timeout.toSeconds() + " s"));
+            connection = session;
+        }
         Thread receiver = new Thread(() -> receive(session), "hast-recv " + resource);
         receiver.setDaemon(true);
         receiver.start();
@@ -386,6 +402,7 @@ public final class RemoteLink implements AutoCloseable {
             connection = null;
             notifyAll();
         }
+        writes.forget(c.writer);
         close(c.connection);
         IOException gone = new IOException("Disconnected from " + remote + ": " + why);
         for (Long n : pending.keySet()) {
@@ -421,6 +438,7 @@ public final class RemoteLink implements AutoCloseable {
         if (c != null) {
             disconnect(c, "role changed");
         }
+        writes.close();
         try {
             guard.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

@@ -26,6 +26,7 @@ public final class ReplicaSession {
     private static final int EIO = 5;
     private static final int EINVAL = 22;
     private static final int EBADMSG = RemoteLink.EBADMSG;
+    private static final String STOPPED = "session stopped: a new connection, a role change or a blocked answer";
 
     /** What the session needs of the secondary's local component. */
     public interface Replica {
@@ -49,16 +50,24 @@ public final class ReplicaSession {
     private final String resource;
     private final PayloadCodec codec;
     private final FrameWriter writer;
+    private final WriteDeadline writes;
     /** What the primary decodes: read replies use nothing else. */
     private volatile CodecSet peer;
     /** Requests of the current burst not carried out yet (written by the session's thread only). */
     private volatile int waiting;
     /** Answers buffered and not yet written back (written by the session's thread only). */
     private volatile int unsent;
+    private volatile boolean stopping;
 
-    /** @param peer what the primary announced it decodes in its HELLO */
-    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer) {
+    /**
+     * @param peer   what the primary announced it decodes in its HELLO
+     * @param writes ends the session when an answer cannot be written for the timeout (a primary
+     *               that stopped reading blocks the write, where no read timeout applies)
+     */
+    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer,
+            WriteDeadline writes) {
         this.resource = resource;
+        this.writes = writes;
         this.connection = connection;
         this.replica = replica;
         this.codec = codec;
@@ -66,14 +75,21 @@ public final class ReplicaSession {
         this.writer = new FrameWriter(connection);
     }
 
-    /** Serves until the connection ends; returns the reason. */
+    /**
+     * Serves until the connection ends, or until {@link #stop()}; returns the reason. A burst read
+     * is always carried out to its end, even when its answers can no longer be sent: memsync may
+     * have acknowledged its writes to the client already (RECEIVED), and the primary keeps the
+     * extents of what it got no answer for dirty, so finishing costs nothing and abandoning could
+     * lose an acknowledged write.
+     */
     public String serve() {
         FrameReader reader = new FrameReader(connection, true);
         Runnable announce = this::announce;
         codec.watch(announce);
+        writes.watch(writer, this::stop);
         boolean first = true;
         try {
-            while (true) {
+            while (!stopping) {
                 // The answers to a burst go out together, before waiting for more work.
                 writer.flush();
                 unsent = 0;
@@ -88,27 +104,71 @@ public final class ReplicaSession {
                     replica.firstRequest();
                     first = false;
                 }
-                waiting = burst.size();
-                acknowledgeReceipt(burst, writer);
-                for (Frame f : burst) {
-                    Frame reply = answer(f);
-                    waiting--;
-                    if (reply != null) {
-                        writer.append(reply);
-                        unsent++;
-                    }
+                IOException ended = carryOut(burst);
+                if (ended != null) {
+                    throw ended;
                 }
             }
+            return STOPPED;
         } catch (IOException e) {
-            return e.getMessage();
+            // Once stopped, the failure is only the closed connection's echo.
+            return stopping ? STOPPED : String.valueOf(e.getMessage());
         } finally {
             codec.ignore(announce);
+            writes.forget(writer);
             try {
                 connection.close();
             } catch (IOException ignored) {
                 // Ending anyway.
             }
         }
+    }
+
+    /**
+     * Ends the session: nothing more is read, the burst under way is carried out (see
+     * {@link #serve()}), and its answers go nowhere. Returns at once; the serving thread ends
+     * when its burst is done.
+     */
+    public void stop() {
+        stopping = true;
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // Closing anyway.
+        }
+    }
+
+    /**
+     * Carries out every request of a burst in order and buffers their answers; returns why the
+     * session must end after it (the answers could not be sent, a frame made no sense), or null.
+     */
+    private IOException carryOut(List<Frame> burst) {
+        IOException ended = null;
+        waiting = burst.size();
+        try {
+            acknowledgeReceipt(burst, writer);
+        } catch (IOException e) {
+            ended = e;
+        }
+        for (Frame f : burst) {
+            Frame reply;
+            try {
+                reply = answer(f);
+            } catch (ProtocolException e) {
+                ended = ended == null ? e : ended;
+                reply = null;
+            }
+            waiting--;
+            if (reply != null && ended == null) {
+                try {
+                    writer.append(reply);
+                    unsent++;
+                } catch (IOException e) {
+                    ended = e;
+                }
+            }
+        }
+        return ended;
     }
 
     /** The secondary's share of {@link Queues}: requests waiting for the disk, answers waiting for the wire. */

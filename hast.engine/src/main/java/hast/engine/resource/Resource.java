@@ -34,7 +34,12 @@ final class Resource {
      * are raised by role threads that a role change (holding this object's lock) may be waiting for.
      */
     private volatile String exec;
-    private ResourceConfig config;
+    /**
+     * Written under this object's lock; volatile because role threads read it (a primary's guard
+     * checks the configured codecs on every tick) while a role change holding the lock may be
+     * waiting for those very threads to end.
+     */
+    private volatile ResourceConfig config;
     private Role role = Role.INIT;
     /** What the current role holds open; {@code null} in init. */
     private RoleState state;
@@ -82,7 +87,7 @@ final class Resource {
         return config.name();
     }
 
-    synchronized ResourceConfig config() {
+    ResourceConfig config() {
         return config;
     }
 

@@ -1,6 +1,10 @@
 package hast.engine.resource;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -20,6 +24,7 @@ import hast.engine.replication.Greeting;
 import hast.engine.replication.ReplicaSession;
 import hast.engine.replication.ReplicationListener;
 import hast.engine.replication.SyncDecision;
+import hast.engine.replication.WriteDeadline;
 
 /**
  * What a secondary holds: its local component, locked, and at most one primary's connection.
@@ -28,26 +33,57 @@ import hast.engine.replication.SyncDecision;
  */
 final class SecondaryRole implements Resource.RoleState {
     private static final Logger LOG = Logger.getLogger(SecondaryRole.class.getName());
+    /** How long a role change waits for the session's burst, as a primary waits for its requests. */
+    private static final long DRAIN_MILLIS = 60_000;
+
+    /** A primary's connection past its handshake, the WELCOME it is due, and the end of the thread that serves it. */
+    private static final class Attachment {
+        final Connection connection;
+        final ReplicaSession session;
+        final Frame welcome;
+        final SyncDecision decision;
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        Attachment(Connection connection, ReplicaSession session, Frame welcome, SyncDecision decision) {
+            this.connection = connection;
+            this.session = session;
+            this.welcome = welcome;
+            this.decision = decision;
+        }
+    }
 
     private final LocalComponent local;
     private final ActiveMapStore store;
     private final Consumer<HastEvent> events;
     private final Counters counters = new Counters();
     private final PayloadCodec codec;
-    private final java.time.Duration timeout;
-    private Connection session;
-    /** The primary's requests being served, or {@code null}. */
-    private volatile ReplicaSession serving;
+    private final Duration timeout;
+    /**
+     * How long a new connection waits for the handshake under way or the session it replaces:
+     * half the timeout, so that a refusal reaches the primary before its handshake gives up.
+     */
+    private final Duration handover;
+    /**
+     * One handshake at a time, from its checks to the session it starts: two would each read the
+     * metadata, write it and answer WELCOME with counters the other may have changed.
+     */
+    private final ReentrantLock handshake = new ReentrantLock();
+    private final WriteDeadline writes;
+    /** The session serving the primary, or {@code null}; guarded by this. */
+    private Attachment current;
     private volatile String problem;
     private volatile boolean closed;
 
     private SecondaryRole(LocalComponent local, boolean metaflush, int timeout, Consumer<HastEvent> events,
             PayloadCodec codec) {
         this.local = local;
-        this.timeout = java.time.Duration.ofSeconds(timeout);
+        this.timeout = Duration.ofSeconds(timeout);
+        this.handover = Duration.ofMillis(Math.max(100, this.timeout.toMillis() / 2));
         this.store = new ActiveMapStore(local.provider(), local.layout(), metaflush);
         this.events = events;
         this.codec = codec;
+        this.writes = new WriteDeadline(local.resource(), this.timeout);
+        writes.start();
     }
 
     /** @param current the resource's configuration as reloads change it: read replies take its current codecs */
@@ -57,39 +93,72 @@ final class SecondaryRole implements Resource.RoleState {
                 new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs()));
     }
 
-    /** Handshake with a primary, then serve it until the connection ends. */
+    /**
+     * Handshake with a primary, then serve it until the connection ends. A new connection replaces
+     * the session serving (the primary reconnected), but only once that session's thread is done:
+     * a request of the old connection still on its way to the disk could otherwise land after a
+     * newer write to the same block. When it is not done within {@link #handover}, the primary is
+     * refused and tries again later.
+     */
     void attach(Connection c, Greeting.Hello hello) throws IOException {
-        String name = local.resource();
-        Metadata md;
-        synchronized (this) {
-            if (closed) {
-                ReplicationListener.refuse(c, "Resource is changing role.", false);
+        long deadline = System.nanoTime() + handover.toNanos();
+        Attachment mine;
+        try {
+            if (!handshake.tryLock(handover.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warning(() -> "[" + local.resource() + "] Connection from " + c.peer()
+                        + " refused: another handshake is still under way.");
+                ReplicationListener.refuse(c, "Another connection from the primary is being set up; try again.",
+                        false);
                 return;
             }
-            if (session != null) {
-                // A new connection from the primary supersedes the old one (it reconnected).
-                session.close();
-            }
-            session = c;
-            md = local.metadata();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ReplicationListener.refuse(c, "Resource is changing role.", false);
+            return;
         }
+        try {
+            mine = handshake(c, hello, deadline);
+        } finally {
+            handshake.unlock();
+        }
+        if (mine != null) {
+            serve(mine);
+        }
+    }
+
+    /**
+     * Holding {@link #handshake}: the checks, and the session that will serve the primary, made
+     * current; null when refused. The WELCOME goes out after, without the lock: a primary that
+     * does not read it must not keep the next connection or a role change waiting (either one
+     * stops this session, which fails the write).
+     */
+
+    private Attachment handshake(Connection c, Greeting.Hello hello, long deadline) throws IOException {
+        String name = local.resource();
+        if (closed) {
+            ReplicationListener.refuse(c, "Resource is changing role.", false);
+            return null;
+        }
+        // Sessions never change the metadata: the checks need not wait for the one serving, and a
+        // HELLO they refuse leaves it alone.
+        Metadata md = local.metadata();
         if (hello.datasize() != md.datasize() || hello.extentsize() != md.extentsize()) {
             ReplicationListener.refuse(c, "Data size differs between nodes (local=" + md.datasize() + ", remote="
                     + hello.datasize() + ").", false);
-            return;
+            return null;
         }
         if (hello.maxRequest() > PrimaryDevice.MAX_REQUEST) {
             // Both sides must agree on the largest request, or large writes would fail one by one.
             ReplicationListener.refuse(c, "Maximum request size differs (primary=" + hello.maxRequest()
                     + ", secondary=" + PrimaryDevice.MAX_REQUEST + ").", false);
-            return;
+            return null;
         }
         SyncDecision d = SyncDecision.decide(md.resuid(), md.localcnt(), md.remotecnt(), hello.resuid(),
                 hello.localcnt(), hello.remotecnt());
         if (d == SyncDecision.UID_MISMATCH) {
             ReplicationListener.refuse(c, "Resource unique ID mismatch (primary=" + Long.toUnsignedString(hello.resuid())
                     + ", secondary=" + Long.toUnsignedString(md.resuid()) + ").", false);
-            return;
+            return null;
         }
         if (d == SyncDecision.SPLIT_BRAIN) {
             LOG.severe(() -> "[" + name + "] Split-brain detected (primary localcnt=" + hello.localcnt() + " remotecnt="
@@ -99,7 +168,18 @@ final class SecondaryRole implements Resource.RoleState {
             problem = "split-brain";
             events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
             ReplicationListener.refuse(c, "Split-brain condition!", true);
-            return;
+            return null;
+        }
+        Attachment previous;
+        synchronized (this) {
+            previous = current;
+        }
+        if (previous != null && !retire(previous, deadline)) {
+            LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: the session it replaces"
+                    + " is still carrying out requests (the disk is slow to answer).");
+            ReplicationListener.refuse(c, "The previous connection's requests are still being carried out; try again.",
+                    false);
+            return null;
         }
         boolean fresh = md.resuid() == 0;
         if (fresh) {
@@ -107,25 +187,59 @@ final class SecondaryRole implements Resource.RoleState {
         }
         byte[] bitmap = d.full() ? new byte[0] : store.read();
         Metadata now = local.metadata();
-        Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(), now.localcnt(),
-                now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode()).write(c);
-        c.setReadTimeout(timeout);
-        problem = null;
-        LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + d + ").");
-        events.accept(HastEvent.of(HastEvent.CONNECT, name));
-        ReplicaSession replicaSession = new ReplicaSession(name, c, replica(), codec, hello.codecs());
-        serving = replicaSession;
-        String why = replicaSession.serve();
+        Frame welcome = Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(),
+                now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode());
+        Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs(), writes),
+                welcome, d);
         synchronized (this) {
-            if (serving == replicaSession) {
-                serving = null;
+            if (closed) {
+                // The role changed while this handshake read the disk: the provider is about to go.
+                ReplicationListener.refuse(c, "Resource is changing role.", false);
+                return null;
             }
-            if (session == c) {
-                session = null;
+            current = mine;
+        }
+        return mine;
+    }
+
+    /** Stops a session that a new connection replaces and waits for its thread; false at the deadline. */
+    private static boolean retire(Attachment previous, long deadline) {
+        previous.session.stop();
+        try {
+            return previous.ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Welcomes the primary and serves it until the connection ends. */
+    private void serve(Attachment mine) throws IOException {
+        String name = local.resource();
+        Connection c = mine.connection;
+        try {
+            mine.welcome.write(c);
+            c.setReadTimeout(timeout);
+            problem = null;
+            LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + mine.decision + ").");
+            events.accept(HastEvent.of(HastEvent.CONNECT, name));
+            String why = mine.session.serve();
+            LOG.info(() -> "[" + name + "] Primary " + c.peer() + " disconnected (" + why + ").");
+            // Before the next session may start: hooks see this disconnect before its connect.
+            events.accept(HastEvent.of(HastEvent.DISCONNECT, name));
+        } finally {
+            end(mine);
+        }
+    }
+
+    /** The session's thread is done with the provider: whoever waits for it may go on. */
+    private void end(Attachment a) {
+        synchronized (this) {
+            if (current == a) {
+                current = null;
             }
         }
-        LOG.info(() -> "[" + name + "] Primary " + c.peer() + " disconnected (" + why + ").");
-        events.accept(HastEvent.of(HastEvent.DISCONNECT, name));
+        a.ended.countDown();
     }
 
     private ReplicaSession.Replica replica() {
@@ -190,7 +304,7 @@ final class SecondaryRole implements Resource.RoleState {
 
     @Override
     public synchronized String status() {
-        return session != null ? "complete" : "degraded";
+        return current != null ? "complete" : "degraded";
     }
 
     @Override
@@ -200,8 +314,11 @@ final class SecondaryRole implements Resource.RoleState {
 
     @Override
     public Queues queues() {
-        ReplicaSession s = serving;
-        return s == null ? Queues.EMPTY : s.queues();
+        Attachment a;
+        synchronized (this) {
+            a = current;
+        }
+        return a == null ? Queues.EMPTY : a.session.queues();
     }
 
     @Override
@@ -209,20 +326,47 @@ final class SecondaryRole implements Resource.RoleState {
         return problem != null ? problem : codec.fallback();
     }
 
+    /**
+     * Leaves the role: no new primary is accepted, a handshake under way finishes (it may be
+     * writing metadata), and the session's burst is carried out before the provider closes. memsync
+     * told the client of those writes once they were RECEIVED here: when this node is promoted
+     * next, they must be on its disk.
+     */
     @Override
     public void close() {
-        Connection c;
         synchronized (this) {
             closed = true;
-            c = session;
         }
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // Ending anyway.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        boolean locked = false;
+        try {
+            locked = handshake.tryLock(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            if (!locked) {
+                LOG.severe(() -> "[" + local.resource() + "] A handshake is still under way after " + DRAIN_MILLIS
+                        + " ms; closing the provider anyway.");
+            }
+            Attachment a;
+            synchronized (this) {
+                a = current;
+            }
+            if (a != null) {
+                a.session.stop();
+                if (!a.ended.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.severe(() -> "[" + local.resource() + "] The primary's last requests are still being carried out"
+                            + " after " + DRAIN_MILLIS + " ms (the disk does not answer); closing the provider anyway:"
+                            + " writes already acknowledged as received may be missing from this copy.");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.severe(() -> "[" + local.resource() + "] Interrupted while waiting for the primary's last requests;"
+                    + " closing the provider anyway.");
+        } finally {
+            if (locked) {
+                handshake.unlock();
             }
         }
+        writes.close();
         local.close();
     }
 }

@@ -31,11 +31,52 @@ public final class FaultyDisk extends ForwardingProvider {
         }
     }
 
+    /**
+     * Holds up one request: the first of its kind touching its range waits in the disk until
+     * {@link #release()}, while every other request goes through. What a stalled disk does to one
+     * request of a queue, so that a test can let later requests overtake it.
+     */
+    public static final class Trap {
+        private final Op op;
+        private final long offset;
+        private final long length;
+        private final CountDownLatch caught = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final CountDownLatch finished = new CountDownLatch(1);
+
+        private Trap(Op op, long offset, long length) {
+            this.op = op;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        private boolean matches(Op o, long off, long len) {
+            return o == op && offset < off + len && off < offset + length;
+        }
+
+        /** Whether a request is held (or was, and was released). */
+        public boolean caught() {
+            return caught.getCount() == 0;
+        }
+
+        /** Lets the held request (or the next one, if none came yet) go on to the disk. */
+        public void release() {
+            released.countDown();
+        }
+
+        /** Whether the held request was carried out (or failed) after its release. */
+        public boolean finished() {
+            return finished.getCount() == 0;
+        }
+    }
+
     private final boolean volatileCache;
+    private final List<Trap> traps = new ArrayList<>();
     private final Set<Op> failing = EnumSet.noneOf(Op.class);
     private final List<Cached> cache = new ArrayList<>();
     private volatile CountDownLatch stall;
     private volatile boolean dead;
+    private volatile boolean closed;
     private volatile int flushes;
 
     public FaultyDisk(LocalProvider target, boolean volatileCache) {
@@ -50,6 +91,16 @@ public final class FaultyDisk extends ForwardingProvider {
         } else {
             failing.remove(op);
         }
+    }
+
+    /**
+     * Holds up the first later request of kind {@code op} touching {@code [offset, offset + length)}
+     * of the provider (metadata included) until the trap is released.
+     */
+    public synchronized Trap trap(Op op, long offset, long length) {
+        Trap t = new Trap(op, offset, length);
+        traps.add(t);
+        return t;
     }
 
     /** Every later request waits until {@link #thaw()}, as on a disk that stopped answering. */
@@ -88,7 +139,45 @@ public final class FaultyDisk extends ForwardingProvider {
         return cache.stream().mapToLong(Cached::length).sum();
     }
 
-    private void enter(Op op) throws IOException {
+    /** Waits while the disk is frozen or a trap holds the request; fails it as the disk says. */
+    private Trap enter(Op op, long offset, long length) throws IOException {
+        Trap trap = null;
+        synchronized (this) {
+            for (var it = traps.iterator(); it.hasNext(); ) {
+                Trap t = it.next();
+                if (t.matches(op, offset, length)) {
+                    it.remove();
+                    trap = t;
+                    break;
+                }
+            }
+        }
+        if (trap != null) {
+            trap.caught.countDown();
+            try {
+                trap.released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                trap.finished.countDown();
+                throw new IOException("interrupted", e);
+            }
+        }
+        try {
+            stallAndCheck(op);
+        } catch (IOException | RuntimeException e) {
+            finished(trap);
+            throw e;
+        }
+        return trap;
+    }
+
+    private static void finished(Trap trap) {
+        if (trap != null) {
+            trap.finished.countDown();
+        }
+    }
+
+    private void stallAndCheck(Op op) throws IOException {
         CountDownLatch s = stall;
         if (s != null) {
             try {
@@ -110,9 +199,17 @@ public final class FaultyDisk extends ForwardingProvider {
 
     @Override
     public void read(ByteBuffer dst, long offset) throws IOException {
-        enter(Op.READ);
         int start = dst.position();
         int length = dst.remaining();
+        Trap trap = enter(Op.READ, offset, length);
+        try {
+            readThrough(dst, offset, start, length);
+        } finally {
+            finished(trap);
+        }
+    }
+
+    private void readThrough(ByteBuffer dst, long offset, int start, int length) throws IOException {
         // Under the lock, so that a flush cannot move bytes from the cache to the disk in between.
         synchronized (this) {
             target.read(dst, offset);
@@ -131,7 +228,15 @@ public final class FaultyDisk extends ForwardingProvider {
 
     @Override
     public void write(ByteBuffer src, long offset) throws IOException {
-        enter(Op.WRITE);
+        Trap trap = enter(Op.WRITE, offset, src.remaining());
+        try {
+            cacheOrWrite(src, offset);
+        } finally {
+            finished(trap);
+        }
+    }
+
+    private void cacheOrWrite(ByteBuffer src, long offset) throws IOException {
         if (!volatileCache) {
             target.write(src, offset);
             return;
@@ -145,30 +250,42 @@ public final class FaultyDisk extends ForwardingProvider {
 
     @Override
     public void writeDurably(ByteBuffer src, long offset) throws IOException {
-        enter(Op.WRITE);
-        // What the cache holds of this range is older: it must not land over the durable bytes later.
-        destage(offset, src.remaining());
-        target.writeDurably(src, offset);
+        Trap trap = enter(Op.WRITE, offset, src.remaining());
+        try {
+            // What the cache holds of this range is older: it must not land over the durable bytes later.
+            destage(offset, src.remaining());
+            target.writeDurably(src, offset);
+        } finally {
+            finished(trap);
+        }
     }
 
     @Override
     public void delete(long offset, long length) throws IOException {
-        enter(Op.DELETE);
-        if (!volatileCache) {
-            target.delete(offset, length);
-            return;
-        }
-        synchronized (this) {
-            cache.add(new Cached(offset, length, null));
+        Trap trap = enter(Op.DELETE, offset, length);
+        try {
+            if (!volatileCache) {
+                target.delete(offset, length);
+                return;
+            }
+            synchronized (this) {
+                cache.add(new Cached(offset, length, null));
+            }
+        } finally {
+            finished(trap);
         }
     }
 
     @Override
     public void flush() throws IOException {
-        enter(Op.FLUSH);
-        destage(0, Long.MAX_VALUE);
-        target.flush();
-        flushes++;
+        Trap trap = enter(Op.FLUSH, 0, Long.MAX_VALUE);
+        try {
+            destage(0, Long.MAX_VALUE);
+            target.flush();
+            flushes++;
+        } finally {
+            finished(trap);
+        }
     }
 
     /** Writes the cached requests overlapping a range to the disk below, in the order they came. */
@@ -190,12 +307,18 @@ public final class FaultyDisk extends ForwardingProvider {
         }
     }
 
+    /** Whether the node closed this disk (a role change, a stop). */
+    public boolean closed() {
+        return closed;
+    }
+
     /**
      * A process closing its disk keeps the cache: the data stays in the machine's (the page
      * cache, the drive's) and the next open sees it. Only a power cut loses it.
      */
     @Override
     public void close() throws IOException {
+        closed = true;
         if (!dead) {
             destage(0, Long.MAX_VALUE);
             target.close();

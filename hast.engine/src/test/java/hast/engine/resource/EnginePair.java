@@ -144,6 +144,11 @@ final class EnginePair implements AutoCloseable {
             return disk;
         }
 
+        /** Where the data area starts on this node's disk (after metadata and activemap). */
+        long localoff() {
+            return metadata.localoff();
+        }
+
         void role(Role role) throws HastException {
             manager.setRole(RESOURCE, role);
         }
@@ -222,10 +227,15 @@ final class EnginePair implements AutoCloseable {
 
     /** Polls {@code condition} until it holds, failing with {@code what} at the deadline. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        await(what, DEADLINE, condition);
+    }
+
+    /** Polls {@code condition} until it holds, failing with {@code what} after {@code within}. */
+    static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out after " + within.toMillis() + " ms waiting for " + what);
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class LinkRelay implements AutoCloseable {
     private final ServerSocket server;
-    private final int target;
+    private volatile int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
 
@@ -31,6 +31,16 @@ final class LinkRelay implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** The port new connections are relayed to. */
+    int target() {
+        return target;
+    }
+
+    /** Relays new connections to {@code port} from now on (the peer moved); those relayed stay as they are. */
+    void target(int port) {
+        target = port;
     }
 
     void cut() {
