@@ -22,6 +22,24 @@ public final class MetadataCodec {
     private MetadataCodec() {
     }
 
+    /** The prevrole's code on disk: fixed here, so that the API's enum may grow or be reordered. */
+    private static int roleCode(Role role) {
+        return switch (role) {
+            case INIT -> 0;
+            case PRIMARY -> 1;
+            case SECONDARY -> 2;
+        };
+    }
+
+    private static Role role(int code) {
+        return switch (code) {
+            case 0 -> Role.INIT;
+            case 1 -> Role.PRIMARY;
+            case 2 -> Role.SECONDARY;
+            default -> null;
+        };
+    }
+
     public static ByteBuffer encode(Metadata md) {
         byte[] name = md.resource().getBytes(StandardCharsets.UTF_8);
         if (name.length == 0 || name.length > MAX_NAME) {
@@ -31,7 +49,7 @@ public final class MetadataCodec {
         b.put(MAGIC).putShort((short) FORMAT)
                 .putLong(md.datasize()).putInt(md.extentsize()).putInt(md.keepdirty()).putLong(md.localoff())
                 .putLong(md.resuid()).putLong(md.localcnt()).putLong(md.remotecnt())
-                .put((byte) md.prevrole().ordinal())
+                .put((byte) roleCode(md.prevrole()))
                 .putShort((short) name.length).put(name);
         b.putInt(CRC_OFFSET, crc(b.array()));
         return b.clear();
@@ -76,7 +94,8 @@ public final class MetadataCodec {
         long remotecnt = in.getLong();
         int role = in.get();
         int nameLength = Short.toUnsignedInt(in.getShort());
-        if (role < 0 || role >= Role.values().length) {
+        Role prevrole = role(role);
+        if (prevrole == null) {
             throw inconsistent(provider, "unknown prevrole " + role);
         }
         if (nameLength == 0 || nameLength > MAX_NAME) {
@@ -85,7 +104,7 @@ public final class MetadataCodec {
         byte[] name = new byte[nameLength];
         in.get(name);
         Metadata md = new Metadata(new String(name, StandardCharsets.UTF_8), datasize, extentsize, keepdirty, localoff,
-                resuid, localcnt, remotecnt, Role.values()[role]);
+                resuid, localcnt, remotecnt, prevrole);
         checkLayout(md, provider);
         return md;
     }

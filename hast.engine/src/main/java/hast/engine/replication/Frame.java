@@ -32,26 +32,38 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     /** Largest payload of a data request or reply: the largest request (the reference's MAXPHYS). */
     public static final int MAX_REQUEST_PAYLOAD = 1 << 20;
 
-    /** Requests from the primary, answers from the secondary. */
+    /**
+     * Requests from the primary, answers from the secondary. Each has its code on the wire, fixed
+     * here rather than taken from the declaration order, so that adding or reordering a type
+     * never changes what an older peer reads.
+     */
     public enum Type {
-        HELLO, WELCOME, REFUSE, WRITE, DELETE, FLUSH, READ, KEEPALIVE, REPLY, RECEIVED,
+        HELLO(1), WELCOME(2), REFUSE(3), WRITE(4), DELETE(5), FLUSH(6), READ(7), KEEPALIVE(8), REPLY(9), RECEIVED(10),
         /** Either side: the codecs it can decode now (a codec bundle came or went). */
-        CODECS,
+        CODECS(11),
         /**
          * The primary: digest this range of your copy with the checksum the payload names
          * (US-ASCII); the REPLY carries the digest as it is, never encoded.
          */
-        DIGEST;
+        DIGEST(12);
+
+        private final int code;
+
+        Type(int code) {
+            this.code = code;
+        }
 
         static Type of(int code) throws ProtocolException {
-            if (code < 1 || code > values().length) {
-                throw new ProtocolException("unknown frame type " + code);
+            for (Type t : values()) {
+                if (t.code == code) {
+                    return t;
+                }
             }
-            return values()[code - 1];
+            throw new ProtocolException("unknown frame type " + code);
         }
 
         int code() {
-            return ordinal() + 1;
+            return code;
         }
     }
 

@@ -52,7 +52,7 @@ public final class Greeting {
 
         public ByteBuffer encode() {
             ByteBuffer set = codecs.encode();
-            return ByteBuffer.allocate(2 + 8 * 4 + 4 + 4 + bitmap.length + set.remaining()).put((byte) decision.ordinal())
+            return ByteBuffer.allocate(2 + 8 * 4 + 4 + 4 + bitmap.length + set.remaining()).put((byte) decision.code())
                     .put((byte) (fresh ? 1 : 0)).putLong(resuid)
                     .putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize).putInt(bitmap.length)
                     .put(bitmap).put(set).flip();
@@ -61,10 +61,10 @@ public final class Greeting {
         public static Welcome decode(ByteBuffer b) throws ProtocolException {
             try {
                 int d = b.get();
-                if (d < 0 || d >= SyncDecision.values().length) {
+                SyncDecision decision = SyncDecision.of(d);
+                if (decision == null) {
                     throw new ProtocolException("unknown synchronisation decision " + d);
                 }
-                SyncDecision decision = SyncDecision.values()[d];
                 boolean fresh = b.get() != 0;
                 long resuid = b.getLong();
                 long l = b.getLong();

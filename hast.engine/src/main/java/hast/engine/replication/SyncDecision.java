@@ -13,17 +13,38 @@ package hast.engine.replication;
  */
 public enum SyncDecision {
     /** The secondary is new (or was re-created): copy everything from the primary. */
-    FULL_FROM_PRIMARY,
+    FULL_FROM_PRIMARY(0),
     /** Copy the extents either side marked dirty, from the primary. */
-    DIRTY_FROM_PRIMARY,
+    DIRTY_FROM_PRIMARY(1),
     /** The primary is behind: copy the dirty extents from the secondary. */
-    DIRTY_FROM_SECONDARY,
+    DIRTY_FROM_SECONDARY(2),
     /** Counters that cannot happen: copy everything, from the secondary. */
-    FULL_FROM_SECONDARY,
+    FULL_FROM_SECONDARY(3),
     /** Both were written while apart. */
-    SPLIT_BRAIN,
+    SPLIT_BRAIN(4),
     /** The two providers belong to different pairings. */
-    UID_MISMATCH;
+    UID_MISMATCH(5);
+
+    /** The decision's code in a WELCOME, fixed rather than the declaration order. */
+    private final int code;
+
+    SyncDecision(int code) {
+        this.code = code;
+    }
+
+    int code() {
+        return code;
+    }
+
+    /** The decision a WELCOME names, or {@code null} for a code this node does not know. */
+    static SyncDecision of(int code) {
+        for (SyncDecision d : values()) {
+            if (d.code == code) {
+                return d;
+            }
+        }
+        return null;
+    }
 
     /**
      * @param sResuid secondary's resource id (0: never paired)

@@ -24,6 +24,25 @@ import hast.engine.codec.CodecSet;
 import org.junit.jupiter.api.Test;
 
 class FrameTest {
+    /** The codes on the wire are a format: changing one breaks every peer of an older version. */
+    @Test
+    void frameTypesAndDecisionsKeepTheirWireCodes() throws Exception {
+        String[] types = {"HELLO", "WELCOME", "REFUSE", "WRITE", "DELETE", "FLUSH", "READ", "KEEPALIVE", "REPLY",
+            "RECEIVED", "CODECS", "DIGEST"};
+        for (int i = 0; i < types.length; i++) {
+            assertEquals(Frame.Type.valueOf(types[i]), Frame.Type.of(i + 1));
+            assertEquals(i + 1, Frame.Type.valueOf(types[i]).code());
+        }
+        assertThrows(ProtocolException.class, () -> Frame.Type.of(0));
+        assertThrows(ProtocolException.class, () -> Frame.Type.of(types.length + 1));
+        String[] decisions = {"FULL_FROM_PRIMARY", "DIRTY_FROM_PRIMARY", "DIRTY_FROM_SECONDARY", "FULL_FROM_SECONDARY",
+            "SPLIT_BRAIN", "UID_MISMATCH"};
+        for (int i = 0; i < decisions.length; i++) {
+            assertEquals(SyncDecision.valueOf(decisions[i]), SyncDecision.of(i));
+        }
+        assertEquals(null, SyncDecision.of(decisions.length));
+    }
+
 
     /** A connection over bytes in memory. */
     private static final class Bytes implements Connection {

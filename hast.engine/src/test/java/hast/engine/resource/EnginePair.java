@@ -241,10 +241,22 @@ final class EnginePair implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768 and up): a node that loses power closes its
+     * listener, and an outgoing connection of the other node must not take the port before it
+     * boots again.
+     */
     private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 100; tries++) {
+            int port = 20000 + random.nextInt(12000);
+            try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // Another one.
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     @Override

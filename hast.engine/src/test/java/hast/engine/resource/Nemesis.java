@@ -80,7 +80,8 @@ final class Nemesis {
     Nemesis(long seed) {
         this.seed = seed;
         this.random = new Random(seed);
-        this.mode = MODES[random.nextInt(MODES.length)];
+        // Consecutive seeds take the modes in turn, so that a short run covers all three.
+        this.mode = MODES[(int) Math.floorMod(seed, (long) MODES.length)];
         for (int i = 0; i < BLOCKS; i++) {
             blocks[i] = new Block();
         }

@@ -75,7 +75,7 @@ class PairDurabilityTest {
         for (int e = 0; e < 3; e++) {
             get(pair.alpha.write((long) e * EXTENT, block(64 * 1024), false));
         }
-        pair.await("the secondary to have stored the writes", () -> answered(pair.alpha));
+        EnginePair.await("the secondary to have stored the writes", () -> answered(pair.alpha));
         pair.beta.powerCut();
         pair.beta.boot();
         pair.beta.role(Role.SECONDARY);
@@ -110,7 +110,7 @@ class PairDurabilityTest {
         start(mode);
         byte[] data = block(64 * 1024);
         get(pair.alpha.write(5L * EXTENT, data, true));
-        pair.await("the secondary to have answered", () -> answered(pair.alpha));
+        EnginePair.await("the secondary to have answered", () -> answered(pair.alpha));
         byte[] durable = Arrays.copyOfRange(pair.beta.durableData(), 5 * EXTENT, 5 * EXTENT + data.length);
         assertArrayEquals(data, durable, "the secondary flushed before it answered the FUA write");
     }
@@ -148,9 +148,9 @@ class PairDurabilityTest {
         long before = pair.alpha.metadataOnDisk().localcnt();
         pair.beta.disk().fail(FaultyDisk.Op.WRITE, true);
         get(pair.alpha.write(7L * EXTENT, block(4096), false));
-        pair.await("the secondary's error reply", () -> pair.alpha.info().statistics().remoteErrors() > 0
+        EnginePair.await("the secondary's error reply", () -> pair.alpha.info().statistics().remoteErrors() > 0
                 || answered(pair.alpha));
-        pair.await("localcnt to record that this copy moved on",
+        EnginePair.await("localcnt to record that this copy moved on",
                 () -> metadataLocalcnt(pair.alpha) > before);
         pair.beta.disk().fail(FaultyDisk.Op.WRITE, false);
         pair.awaitClean(pair.alpha, pair.beta);
@@ -187,7 +187,7 @@ class PairDurabilityTest {
         pair.beta.disk().fail(FaultyDisk.Op.WRITE, true);
         byte[] newer = block(4096);
         get(pair.alpha.write(3L * EXTENT, newer, false));
-        pair.await("the secondary's error reply", () -> answered(pair.alpha));
+        EnginePair.await("the secondary's error reply", () -> answered(pair.alpha));
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> pair.alpha.read(3L * EXTENT, 4096), "the secondary's older copy is no answer");
         assertTrue(e.getCause().getMessage().contains("injected read error"), e.getCause().toString());

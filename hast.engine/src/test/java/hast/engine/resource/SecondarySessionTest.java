@@ -93,16 +93,16 @@ class SecondarySessionTest {
         EnginePair.await("beta's disk to hold the first write", held::caught);
         // fullsync: answered once alpha gave up on beta (the timeout), with the extent left dirty.
         get(first);
-        pair.await("alpha to connect to beta again or be turned away",
+        EnginePair.await("alpha to connect to beta again or be turned away",
                 () -> count(pair.alpha, HastEvent.CONNECT) > connects || pair.alpha.info().problem() != null);
         byte[] newer = block();
         get(pair.alpha.write(at, newer, false));
-        pair.await("alpha to be clean again, or to be kept waiting by beta", () -> {
+        EnginePair.await("alpha to be clean again, or to be kept waiting by beta", () -> {
             var p = pair.alpha.info();
             return p.problem() != null || "complete".equals(p.status()) && p.dirty() == 0 && p.sync() == null;
         });
         held.release();
-        pair.await("the held write to reach beta's disk", held::finished);
+        EnginePair.await("the held write to reach beta's disk", held::finished);
         pair.awaitClean(pair.alpha, pair.beta);
         assertArrayEquals(newer, Arrays.copyOfRange(pair.alpha.data(), (int) at, (int) at + BLOCK));
         byte[] kept = Arrays.copyOfRange(pair.beta.data(), (int) at, (int) at + BLOCK);
@@ -134,7 +134,7 @@ class SecondarySessionTest {
             }
         }, "promote beta");
         promotion.start();
-        pair.await("the promotion to wait for beta's session, or to close the disk under it",
+        EnginePair.await("the promotion to wait for beta's session, or to close the disk under it",
                 () -> disk.closed() || promotion.getState() == Thread.State.TIMED_WAITING
                         || promotion.getState() == Thread.State.WAITING);
         disk.thaw();
@@ -164,7 +164,7 @@ class SecondarySessionTest {
         Connection second = hello(222, md);
         Frame secondAnswer = answer(second);
         metadata.release();
-        pair.await("the first HELLO's metadata write", metadata::finished);
+        EnginePair.await("the first HELLO's metadata write", metadata::finished);
         Frame firstAnswer = answer(first);
         long kept = pair.beta.metadataOnDisk().resuid();
         for (Frame f : new Frame[] {firstAnswer, secondAnswer}) {
@@ -190,7 +190,7 @@ class SecondarySessionTest {
         // Straight to beta's listener: a relay in between would buffer the answers.
         Connection primary = hello(pair.toBeta.target(), 111, md);
         assertEquals(Frame.Type.WELCOME, answer(primary).type());
-        pair.await("beta to count the primary connected", () -> "complete".equals(pair.beta.info().status()));
+        EnginePair.await("beta to count the primary connected", () -> "complete".equals(pair.beta.info().status()));
         int disconnects = count(pair.beta, HastEvent.DISCONNECT);
         // Far more answers than the socket buffers hold, and none of them read.
         for (int i = 0; i < 64; i++) {
