@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 import hast.api.control.Queues;
 import hast.api.device.HastDevice;
@@ -30,7 +28,6 @@ import hast.engine.replication.RemoteLink;
  * synchronisation must copy.
  */
 final class PrimaryDevice implements HastDevice {
-    private static final Logger LOG = Logger.getLogger(PrimaryDevice.class.getName());
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
     static final int MAX_REQUEST = Frame.MAX_REQUEST_PAYLOAD;
     /**
@@ -57,6 +54,7 @@ final class PrimaryDevice implements HastDevice {
     private final Runnable resync;
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
+    private final PrimaryReads reads;
     /** Requests done with the local provider that still wait for the secondary. */
     private final AtomicInteger pastLocal = new AtomicInteger();
     /** Requests acknowledged to the client while the secondary has not answered them yet. */
@@ -82,6 +80,7 @@ final class PrimaryDevice implements HastDevice {
         this.pairing = pairing;
         this.counters = counters;
         this.resync = resync;
+        this.reads = new PrimaryReads(resource, provider, localoff, dirty, link, pairing, counters);
         AtomicInteger n = new AtomicInteger();
         this.io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "hast-io " + resource + " #" + n.incrementAndGet());
@@ -108,47 +107,7 @@ final class PrimaryDevice implements HastDevice {
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
-        return submit(() -> {
-            int start = dst.position();
-            if (pairing.syncFromSecondary() && dirty.needsSync(offset, dst.remaining())) {
-                // This copy is behind and the extent is not copied yet: only the secondary has it.
-                if (link == null || !link.connected()) {
-                    counters.readErrors.increment();
-                    throw new IOException("extent not yet synchronised from the secondary, which is not connected");
-                }
-                dst.put(remoteRead(offset, dst.remaining()));
-                counters.reads.increment();
-                return;
-            }
-            try {
-                provider.read(dst, localoff + offset);
-            } catch (IOException e) {
-                counters.readErrors.increment();
-                if (link == null || !link.connected() || dirty.needsSync(offset, dst.remaining())) {
-                    // Not there, or its copy of the range is older than this one: an error, not stale data.
-                    throw e;
-                }
-                LOG.warning(() -> "[" + resource + "] Local request failed (" + e.getMessage() + "), trying remote node.");
-                dst.position(start);
-                dst.put(remoteRead(offset, dst.remaining()));
-            }
-            counters.reads.increment();
-        });
-    }
-
-    private ByteBuffer remoteRead(long offset, int length) throws IOException {
-        try {
-            Frame reply = link.send(Frame.Type.READ, 0, offset, length, null).done().get();
-            if (reply.error() != 0 || reply.payloadSize() != length) {
-                throw new IOException("remote read at " + offset + " failed (errno " + reply.error() + ")");
-            }
-            return reply.payload();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IOException("remote read at " + offset + " failed: " + e.getCause().getMessage(), e.getCause());
-        }
+        return submit(() -> reads.read(offset, dst));
     }
 
     @Override
@@ -350,7 +309,7 @@ final class PrimaryDevice implements HastDevice {
             } finally {
                 inFlight.leave();
             }
-        }, trace);
+        }, pairing);
         if (link == null) {
             tracker.remoteDone(false);
         } else {
@@ -396,31 +355,6 @@ final class PrimaryDevice implements HastDevice {
     private record Request(Frame.Type type, int flags, long offset, long length, ByteBuffer payload, LongAdder errors,
             IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered) {
     }
-
-    /**
-     * What a request stored here and not on the secondary leaves in the generation counters: a
-     * write acknowledged while the secondary is away, or that it failed to store, marks this copy
-     * as moved on before the client hears of it; one acknowledged early (async, memsync) as soon
-     * as the secondary's failure is known. So a later split-brain is seen, never silently merged.
-     */
-    private final WriteProgressTracker.Trace trace = new WriteProgressTracker.Trace() {
-        @Override
-        public void beforeAck(boolean remoteFailed) throws IOException {
-            if (remoteFailed || link == null || !link.connected()) {
-                pairing.writtenWhileApart();
-            }
-        }
-
-        @Override
-        public void missed() {
-            try {
-                pairing.writtenWhileApart();
-            } catch (IOException e) {
-                LOG.warning(() -> "[" + resource + "] Unable to record that the secondary missed a write: "
-                        + e.getMessage());
-            }
-        }
-    };
 
     private void checkRange(long offset, long length) {
         if (offset < 0 || length < 0 || offset > datasize - length) {

@@ -14,8 +14,13 @@ import hast.engine.replication.RemoteLink;
  * The primary's generation bookkeeping (resuid, localcnt, remotecnt) and what a handshake
  * changes: these counters are how a later connection tells which copy is newer, or that both
  * were written apart (split-brain).
+ *
+ * <p>As a request's {@link WriteProgressTracker.Trace}, it records what the secondary missed: a
+ * write acknowledged while the secondary is away, or that it failed to store, marks this copy as
+ * moved on before the client hears of it; one acknowledged early (async, memsync) as soon as the
+ * secondary's failure is known. So a later split-brain is seen, never silently merged.
  */
-final class PrimaryPairing implements RemoteLink.Pairing {
+final class PrimaryPairing implements RemoteLink.Pairing, WriteProgressTracker.Trace {
     private static final Logger LOG = Logger.getLogger(PrimaryPairing.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -30,6 +35,8 @@ final class PrimaryPairing implements RemoteLink.Pairing {
     private volatile String problem;
     /** This copy is the out-of-date one: dirty extents come from the secondary until synchronised. */
     private volatile boolean fromSecondary;
+    /** Between {@link #connected} and {@link #disconnected}: the secondary receives every request. */
+    private volatile boolean linked;
 
     PrimaryPairing(String resource, LocalComponent local, DirtyExtents dirty, Consumer<HastEvent> events,
             Runnable onConnect) {
@@ -80,6 +87,8 @@ final class PrimaryPairing implements RemoteLink.Pairing {
         } else {
             dirty.merge(w.bitmap());
         }
+        // From here a request either reaches the secondary or fails there, which traces it.
+        linked = true;
         return true;
     }
 
@@ -90,6 +99,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
 
     @Override
     public void connected() {
+        linked = true;
         problem = null;
         events.accept(HastEvent.of(HastEvent.CONNECT, resource));
         onConnect.run();
@@ -97,6 +107,7 @@ final class PrimaryPairing implements RemoteLink.Pairing {
 
     @Override
     public void disconnected() {
+        linked = false;
         dirty.peerLost();
         events.accept(HastEvent.of(HastEvent.DISCONNECT, resource));
     }
@@ -120,6 +131,22 @@ final class PrimaryPairing implements RemoteLink.Pairing {
             long next = md.localcnt() + 1;
             LOG.info(() -> "[" + resource + "] Increasing localcnt to " + next + ".");
             local.writeMetadata(md.withCounters(next, md.remotecnt()));
+        }
+    }
+
+    @Override
+    public void beforeAck(boolean remoteFailed) throws IOException {
+        if (remoteFailed || !linked) {
+            writtenWhileApart();
+        }
+    }
+
+    @Override
+    public void missed() {
+        try {
+            writtenWhileApart();
+        } catch (IOException e) {
+            LOG.warning(() -> "[" + resource + "] Unable to record that the secondary missed a write: " + e.getMessage());
         }
     }
 
