@@ -293,7 +293,11 @@ case $command in
     slow) node_arg "${1:-}"; [ $# -eq 2 ] || die "slow: RATE or off"; slow "$1" "$2" ;;
     disk-start) node_arg "${1:-}"; [ $# -ge 2 ] || die "disk-start: no IMAGE"; disk_start "$@" ;;
     disk-fault) node_arg "${1:-}"; [ $# -eq 3 ] || die "disk-fault: NODE OP on|off"
-        switch "$(nodedir "$1")/fail-$(trigger_of "$2")" "$3" ;;
+        switch "$(nodedir "$1")/fail-$(trigger_of "$2")" "$3"
+        # The host's page cache would answer reads the disk is meant to fail: drop what it holds.
+        if [ "$(trigger_of "$2")" = read ] && [ "$3" = on ]; then
+            dd if="$(nodedir "$1")/fuse/disk" iflag=nocache count=0 status=none
+        fi ;;
     disk-stall) node_arg "${1:-}"; [ $# -eq 2 ] || die "disk-stall: NODE on|off"
         switch "$(nodedir "$1")/stall" "$2" ;;
     disk-stop) node_arg "${1:-}"; disk_stop "$1" ;;
