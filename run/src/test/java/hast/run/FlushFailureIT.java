@@ -20,16 +20,17 @@ class FlushFailureIT {
 
     @Test
     void aFlushTheSecondaryFailsIsNotReportedAsDurableOnThePair() throws Exception {
-        try (LabPair pair = new LabPair(dir, "fullsync")) {
+        try (LabPair pair = new LabPair(dir, "fullsync"); WriteLog log = new WriteLog(pair, dir)) {
             Node alpha = pair.alpha;
             Node beta = pair.beta;
             pair.pair();
-            WriteLog log = new WriteLog(pair, dir);
-            log.mustWrite(alpha, 2L * MIB, 64 * 1024, true);
+            log.mustWrite(alpha, 2L * MIB, 64 * 1024);
+            log.mustFlush(alpha);
             pair.awaitComplete(alpha);
 
             pair.lab.diskFault(beta, "flush", true);
-            boolean durable = log.write(alpha, 5L * MIB, 64 * 1024, true);
+            log.mustWrite(alpha, 5L * MIB, 64 * 1024);
+            boolean durable = log.flush(alpha);
             String list = pair.list(alpha);
             assertTrue(!durable || list.contains("  status: degraded") && pair.dirty(alpha) >= MIB,
                     "the client's FLUSH succeeded although the secondary's disk failed it, and the primary "

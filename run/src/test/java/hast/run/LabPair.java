@@ -97,6 +97,11 @@ final class LabPair implements AutoCloseable {
         return dir.resolve(node + ".nbd");
     }
 
+    /** The Unix socket of a node's NBD export. */
+    Path export(Node n) {
+        return export(n.name);
+    }
+
     /** The NBD URL of a node's export, for qemu-io and nbdcopy. */
     String url(Node n) {
         return "nbd+unix:///r0?socket=" + export(n.name);

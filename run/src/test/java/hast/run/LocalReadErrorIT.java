@@ -20,13 +20,13 @@ class LocalReadErrorIT {
 
     @Test
     void readsTheLocalDiskFailsAreServedCorrectlyFromTheSecondary() throws Exception {
-        try (LabPair pair = new LabPair(dir, "fullsync")) {
+        try (LabPair pair = new LabPair(dir, "fullsync"); WriteLog log = new WriteLog(pair, dir)) {
             Node alpha = pair.alpha;
             pair.pair();
-            WriteLog log = new WriteLog(pair, dir);
             for (int extent = 0; extent < 8; extent++) {
-                log.mustWrite(alpha, extent * 7L * MIB + 12_345, 200_000, true);
+                log.mustWrite(alpha, extent * 7L * MIB + 12_345, 200_000);
             }
+            log.mustFlush(alpha);
             pair.awaitComplete(alpha);
 
             pair.lab.diskFault(alpha, "read", true);

@@ -22,24 +22,25 @@ class PartitionIT {
     @ParameterizedTest
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void aSilentPartitionDegradesThePairAndHealingCopiesOnlyWhatChanged(String replication) throws Exception {
-        try (LabPair pair = new LabPair(dir, replication)) {
+        try (LabPair pair = new LabPair(dir, replication); WriteLog log = new WriteLog(pair, dir)) {
             Node alpha = pair.alpha;
             Node beta = pair.beta;
             pair.pair();
-            WriteLog log = new WriteLog(pair, dir);
             for (int extent = 0; extent < 8; extent++) {
-                log.mustWrite(alpha, extent * (long) MIB + 4096, 64 * 1024, true);
+                log.mustWrite(alpha, extent * (long) MIB + 4096, 64 * 1024);
             }
+            log.mustFlush(alpha);
             pair.awaitComplete(alpha);
 
             pair.lab.cut(beta, "both", "drop");
-            // Four extents change while the link is down, some more than once, with and without a
-            // flush; the first write may wait for the secondary until the timeout.
+            // Four extents change while the link is down, each twice, a FLUSH between the rounds;
+            // the first write may wait for the secondary until the timeout.
             long[] extents = {3, 20, 21, 40};
             for (int round = 0; round < 2; round++) {
                 for (long extent : extents) {
-                    log.mustWrite(alpha, extent * MIB + round * 128 * 1024, 128 * 1024, round == 1);
+                    log.mustWrite(alpha, extent * MIB + round * 128 * 1024, 128 * 1024);
                 }
+                log.mustFlush(alpha);
             }
             pair.awaitDegraded(alpha);
             assertEquals(extents.length * (long) MIB, pair.dirty(alpha),

@@ -8,23 +8,47 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
 /**
  * The client's side of a fault scenario: every write it attempted through an NBD export, with
- * fresh data, its sequence number and checksum, and whether the server acknowledged it. That is
- * the only truth a client has; after a failover it reads everything back and holds the pair to it.
- *
- * <p>qemu-io writes each one. By default it flushes before it exits, so its exit status 0 means
- * the write and a flush after it completed; {@code -t unsafe} leaves the flush out, so 0 then
- * means only that the write itself was acknowledged.
+ * fresh data, its sequence number and checksum, whether the server acknowledged it and whether a
+ * FLUSH acknowledged afterwards on the same connection covered it. That is the only truth a client
+ * has; after a failover it reads everything back and holds the pair to it.
  */
-final class WriteLog {
-    /** One attempted write; {@code flushed} when a completed flush followed it. */
-    record Write(int seq, long offset, int length, long crc, boolean acknowledged, boolean flushed) {
+final class WriteLog implements AutoCloseable {
+    /** One attempted write. */
+    static final class Write {
+        final int seq;
+        final long offset;
+        final int length;
+        final long crc;
+        final boolean acknowledged;
+        private final Node via;
+        private boolean flushed;
+
+        Write(int seq, Node via, long offset, int length, long crc, boolean acknowledged) {
+            this.seq = seq;
+            this.via = via;
+            this.offset = offset;
+            this.length = length;
+            this.crc = crc;
+            this.acknowledged = acknowledged;
+        }
+
+        boolean acknowledged() {
+            return acknowledged;
+        }
+
+        boolean flushed() {
+            return flushed;
+        }
+
         boolean overlaps(Write w) {
             return offset < w.offset + w.length && w.offset < offset + length;
         }
@@ -39,6 +63,7 @@ final class WriteLog {
     private final LabPair pair;
     private final Path dir;
     private final List<Write> writes = new ArrayList<>();
+    private final Map<Node, NbdSession> sessions = new HashMap<>();
     private final Random random = new Random();
 
     WriteLog(LabPair pair, Path dir) {
@@ -47,34 +72,72 @@ final class WriteLog {
     }
 
     /** Writes fresh data at {@code offset} through {@code via}'s export; true if acknowledged. */
-    boolean write(Node via, long offset, int length, boolean flush) throws IOException, InterruptedException {
-        int seq = writes.size() + 1;
+    boolean write(Node via, long offset, int length) throws IOException {
         byte[] data = new byte[length];
         random.nextBytes(data);
         CRC32 crc = new CRC32();
         crc.update(data);
-        Path block = Files.write(dir.resolve("write-" + seq + ".bin"), data);
-        List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
-        if (!flush) {
-            cmd.addAll(List.of("-t", "unsafe"));
+        int error;
+        try {
+            error = session(via).write(offset, data);
+        } catch (IOException e) {
+            lost(via);
+            error = -1;
         }
-        cmd.addAll(List.of("-c", "write -s " + block + " " + offset + " " + length));
-        if (flush) {
-            cmd.addAll(List.of("-c", "flush"));
+        writes.add(new Write(writes.size() + 1, via, offset, length, crc.getValue(), error == 0));
+        return error == 0;
+    }
+
+    /**
+     * Sends a FLUSH through {@code via}'s connection; when it succeeds, every write acknowledged on
+     * that connection before it is durable as far as the client is concerned.
+     */
+    boolean flush(Node via) throws IOException {
+        int error;
+        try {
+            error = session(via).flush();
+        } catch (IOException e) {
+            lost(via);
+            error = -1;
         }
-        cmd.add(pair.url(via));
-        Node.Result r = pair.client(cmd);
-        // qemu-io reports a failed command on standard error, also where its exit status does not.
-        boolean acknowledged = r.exit() == 0 && !r.out().contains("error") && !r.err().contains("error");
-        writes.add(new Write(seq, offset, length, crc.getValue(), acknowledged, acknowledged && flush));
-        Files.delete(block);
-        return acknowledged;
+        if (error == 0) {
+            writes.stream().filter(w -> w.via == via && w.acknowledged).forEach(w -> w.flushed = true);
+        }
+        return error == 0;
     }
 
     /** Writes and fails the test unless the write is acknowledged. */
-    void mustWrite(Node via, long offset, int length, boolean flush) throws IOException, InterruptedException {
-        assertTrue(write(via, offset, length, flush), "write at " + offset + " through " + via.name
-                + " not acknowledged");
+    void mustWrite(Node via, long offset, int length) throws IOException {
+        assertTrue(write(via, offset, length), "write at " + offset + " through " + via.name + " not acknowledged");
+    }
+
+    void mustFlush(Node via) throws IOException {
+        assertTrue(flush(via), "FLUSH through " + via.name + " failed");
+    }
+
+    private NbdSession session(Node via) throws IOException {
+        NbdSession s = sessions.get(via);
+        if (s == null) {
+            s = new NbdSession(pair.export(via), "r0");
+            sessions.put(via, s);
+        }
+        return s;
+    }
+
+    /** A connection that broke (its server died) is dropped; the next write opens a new one. */
+    private void lost(Node via) throws IOException {
+        NbdSession s = sessions.remove(via);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (NbdSession s : sessions.values()) {
+            s.close();
+        }
+        sessions.clear();
     }
 
     /**
@@ -90,16 +153,16 @@ final class WriteLog {
         try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "r")) {
             for (int i = 0; i < writes.size(); i++) {
                 Write w = writes.get(i);
-                if (!w.acknowledged() || !which.test(w) || replaced(i)) {
+                if (!w.acknowledged || !which.test(w) || replaced(i)) {
                     continue;
                 }
-                byte[] data = new byte[w.length()];
-                f.seek(w.offset());
+                byte[] data = new byte[w.length];
+                f.seek(w.offset);
                 f.readFully(data);
                 CRC32 crc = new CRC32();
                 crc.update(data);
                 checked++;
-                if (crc.getValue() != w.crc()) {
+                if (crc.getValue() != w.crc) {
                     lost.add(w);
                 }
             }
