@@ -158,7 +158,7 @@ disk_attach() {
     local i
     for ((i = 0; i < 300; i++)); do
         [ -s "$d/fuse.pid" ] && [ -e "$d/fuse/disk" ] && return 0
-        kill -0 $! 2>/dev/null || die "nbdfuse of node $1 exited: $(tail -3 "$d/nbdfuse.log")"
+        alive $! || die "nbdfuse of node $1 exited: $(tail -3 "$d/nbdfuse.log")"
         sleep 0.05
     done
     die "nbdfuse of node $1 did not mount within 15 s"
@@ -175,13 +175,21 @@ disk_detach() {
     kill_pidfile "$d/fuse.pid" TERM
 }
 
+# A process that has exited but was not reaped yet (its parent may be an init that never reaps)
+# counts as gone.
+alive() {
+    local state
+    state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
 kill_pidfile() {
     local pid
     [ -s "$1" ] || return 0
     pid=$(cat "$1")
     kill "-$2" "$pid" 2>/dev/null || true
     for ((i = 0; i < 200; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        alive "$pid" || break
         sleep 0.05
     done
     kill -KILL "$pid" 2>/dev/null || true

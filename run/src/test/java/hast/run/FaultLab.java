@@ -127,6 +127,7 @@ final class FaultLab implements AutoCloseable {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "lab", ".out");
         Path err = Files.createTempFile(dir, "lab", ".err");
+        long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
         if (!p.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
@@ -134,6 +135,7 @@ final class FaultLab implements AutoCloseable {
             throw new AssertionError(cmd + " did not finish within " + Node.DEADLINE);
         }
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
+        System.out.printf("[lab %s] lab.sh %s took %.1f s%n", id, subcommand, (System.nanoTime() - start) / 1e9);
         if (p.exitValue() != 0) {
             throw new AssertionError(cmd + " exited " + p.exitValue() + ":\n" + stdout
                     + Files.readString(err, StandardCharsets.UTF_8));

@@ -28,6 +28,7 @@ final class LabPair implements AutoCloseable {
     private static final int PORT = 8457;
 
     final FaultLab lab;
+    private final long born = System.nanoTime();
     final Node alpha;
     final Node beta;
     private final Path dir;
@@ -69,6 +70,7 @@ final class LabPair implements AutoCloseable {
             } catch (ExecutionException e) {
                 throw new AssertionError("beta did not start", e.getCause());
             }
+            phase("both daemons up");
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             lab.close();
             throw e;
@@ -107,6 +109,11 @@ final class LabPair implements AutoCloseable {
         return "nbd+unix:///r0?socket=" + export(n.name);
     }
 
+    /** Where a scenario spends its time, for the CI budget: seconds since the lab was made. */
+    void phase(String what) {
+        System.out.printf("[lab %s] %6.1f s %s%n", lab.id, (System.nanoTime() - born) / 1e9, what);
+    }
+
     /** alpha primary, beta secondary, both complete. */
     void pair() throws Exception {
         ctl(beta, "role", "secondary", "r0").expect(0);
@@ -119,10 +126,12 @@ final class LabPair implements AutoCloseable {
             String l = list(primary);
             return l.contains("  status: complete") && l.contains("  dirty: 0 (0B)");
         });
+        phase("complete, according to " + primary.name);
     }
 
     void awaitDegraded(Node primary) throws InterruptedException {
         Node.awaitTrue(primary.name + " degraded", () -> list(primary).contains("  status: degraded"));
+        phase(primary.name + " degraded");
     }
 
     String list(Node n) {
@@ -170,6 +179,7 @@ final class LabPair implements AutoCloseable {
     void assertCopiesEqual() throws Exception {
         assertEquals(0, alpha.stop(), alpha.logText());
         assertEquals(0, beta.stop(), beta.logText());
+        phase("both stopped");
         byte[] a = dataArea(alpha);
         byte[] b = dataArea(beta);
         int first = Arrays.mismatch(a, b);

@@ -106,13 +106,16 @@ final class Node implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         environment(pb);
         pb.environment().putAll(env);
+        long logged = Files.exists(log()) ? Files.size(log()) : 0;
         daemon = pb.start();
         awaitTrue("hastd " + name + " answering on its control socket", () -> {
             if (!daemon.isAlive()) {
                 throw new AssertionError("hastd " + name + " exited with " + daemon.exitValue() + ":\n" + logText());
             }
             try {
-                return hastctl("status", "-c", conf.toString()).exit == 0;
+                // Each hastctl is a JVM of its own: asking before the daemon has logged a word would
+                // only take CPU from the daemon's own start (a lab starts two on two cores).
+                return Files.size(log()) > logged && hastctl("status", "-c", conf.toString()).exit == 0;
             } catch (IOException | InterruptedException e) {
                 throw new AssertionError(e);
             }

@@ -168,6 +168,7 @@ final class WriteLog implements AutoCloseable {
             }
         }
         Files.delete(copy);
+        pair.phase(checked + " writes read back through " + via.name);
         assertTrue(checked > 0, "no acknowledged write to check");
         assertEquals(List.of(), lost, checked + " acknowledged writes read back through " + via.name
                 + "; these are lost");
