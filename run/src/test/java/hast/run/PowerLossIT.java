@@ -44,6 +44,7 @@ class PowerLossIT {
             pair.lab.powerOn(beta);
             pair.ctl(beta, "role", "secondary", "r0").expect(0);
             pair.awaitComplete(alpha);
+            pair.phase("the rejoin resynchronised " + pair.lastSynchronized(alpha) + " bytes");
             log.assertPresent(alpha, w -> true);
             pair.ctl(alpha, "role", "init", "r0").expect(0);
             pair.ctl(beta, "role", "primary", "r0").expect(0);
