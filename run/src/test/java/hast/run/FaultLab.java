@@ -30,6 +30,8 @@ final class FaultLab implements AutoCloseable {
         this.dir = dir;
         this.id = Long.toString(ProcessHandle.current().pid() % 1_000_000, 36) + LABS.incrementAndGet();
         try {
+            // A lab of this id can only be left over from a dead JVM that had this pid.
+            lab("down");
             lab("up");
         } catch (AssertionError e) {
             lab("down");

@@ -18,13 +18,13 @@ import java.util.regex.Pattern;
 
 /**
  * Two nodes of a {@link FaultLab}, alpha on site a and beta on site b, sharing one resource r0 on
- * 64 MiB disks with 1 MiB extents; the checks a fault scenario makes of the pair as a whole.
+ * 32 MiB disks with 1 MiB extents; the checks a fault scenario makes of the pair as a whole.
  * Control sockets and NBD exports are Unix sockets in the lab's folder, so that hastctl and NBD
  * clients run from the test's own namespace while the daemons live in theirs.
  */
 final class LabPair implements AutoCloseable {
     static final int MIB = 1 << 20;
-    static final long DISK = 64L * MIB;
+    static final long DISK = 32L * MIB;
     private static final int PORT = 8457;
 
     final FaultLab lab;
@@ -167,7 +167,8 @@ final class LabPair implements AutoCloseable {
     /** The primary compares every extent with the secondary's copy and must find them equal. */
     void assertVerified(Node primary) throws Exception {
         Node.Result r = ctl(primary, "verify", "r0");
-        assertEquals("r0: 64 extents, 64 compared, 0 differing, 0 skipped as dirty.\n", r.out(),
+        long extents = DISK / MIB;
+        assertEquals("r0: " + extents + " extents, " + extents + " compared, 0 differing, 0 skipped as dirty.\n", r.out(),
                 "hastctl verify on " + primary.name + ":\n" + r.err());
         r.expect(0);
     }

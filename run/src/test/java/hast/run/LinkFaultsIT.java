@@ -27,7 +27,7 @@ class LinkFaultsIT {
             pair.pair();
             // What beta receives from alpha is answered with resets; what beta sends still arrives.
             pair.lab.cut(beta, "in", "reset");
-            for (long extent : new long[] {7, 8, 50}) {
+            for (long extent : new long[] {7, 8, 30}) {
                 log.mustWrite(alpha, extent * MIB, BLOCK);
             }
             log.mustFlush(alpha);

@@ -24,7 +24,7 @@ class LocalReadErrorIT {
             Node alpha = pair.alpha;
             pair.pair();
             for (int extent = 0; extent < 8; extent++) {
-                log.mustWrite(alpha, extent * 7L * MIB + 12_345, 200_000);
+                log.mustWrite(alpha, extent * 4L * MIB + 12_345, 200_000);
             }
             log.mustFlush(alpha);
             pair.awaitComplete(alpha);

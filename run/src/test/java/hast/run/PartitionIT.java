@@ -35,7 +35,7 @@ class PartitionIT {
             pair.lab.cut(beta, "both", "drop");
             // Four extents change while the link is down, each twice, a FLUSH between the rounds;
             // the first write may wait for the secondary until the timeout.
-            long[] extents = {3, 20, 21, 40};
+            long[] extents = {3, 20, 21, 30};
             for (int round = 0; round < 2; round++) {
                 for (long extent : extents) {
                     log.mustWrite(alpha, extent * MIB + round * 128 * 1024, 128 * 1024);

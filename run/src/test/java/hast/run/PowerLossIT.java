@@ -35,7 +35,7 @@ class PowerLossIT {
                 log.mustWrite(alpha, extent * (long) MIB, BLOCK);
             }
             pair.lab.powerCut(beta);
-            for (int extent = 30; extent < 34; extent++) {
+            for (int extent = 26; extent < 30; extent++) {
                 log.mustWrite(alpha, extent * (long) MIB, BLOCK);
             }
             log.mustFlush(alpha);
