@@ -172,7 +172,7 @@ disk_detach() {
     if grep -q " $d/fuse " /proc/self/mounts; then
         fusermount3 -u -z "$d/fuse" 2>/dev/null || umount -l "$d/fuse" 2>/dev/null || true
     fi
-    kill_pidfile "$d/fuse.pid" TERM
+    kill_pidfile "$d/fuse.pid" TERM nbdfuse
 }
 
 # A process that has exited but was not reaped yet (its parent may be an init that never reaps)
@@ -183,10 +183,16 @@ alive() {
     [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
+# Signals the process a pidfile names, if it still is that program: a pidfile left behind by an
+# interrupted run may name a pid the system has since given to something else.
 kill_pidfile() {
     local pid
     [ -s "$1" ] || return 0
     pid=$(cat "$1")
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$3" ]; then
+        rm -f "$1"
+        return 0
+    fi
     kill "-$2" "$pid" 2>/dev/null || true
     for ((i = 0; i < 200; i++)); do
         alive "$pid" || break
@@ -252,7 +258,7 @@ disk_stop() {
     # A clean stop writes the volatile cache through first, as a shutdown does.
     [ -e "$d/fuse/disk" ] && sync -d "$d/fuse/disk" 2>/dev/null || true
     disk_detach "$1"
-    kill_pidfile "$d/kit.pid" TERM
+    kill_pidfile "$d/kit.pid" TERM nbdkit
 }
 
 power_cut() {
@@ -264,7 +270,7 @@ power_cut() {
     [ $# -gt 0 ] && kill -STOP "$@" 2>/dev/null || true
     heal "$node"
     cut "$node" both drop
-    kill_pidfile "$d/kit.pid" KILL
+    kill_pidfile "$d/kit.pid" KILL nbdkit
     [ $# -gt 0 ] && kill -KILL "$@" 2>/dev/null || true
     disk_detach "$node"
 }
@@ -290,7 +296,7 @@ case $command in
         for n in a b; do
             if [ -d "$(nodedir $n)" ]; then
                 disk_detach $n
-                kill_pidfile "$(nodedir $n)/kit.pid" KILL
+                kill_pidfile "$(nodedir $n)/kit.pid" KILL nbdkit
             fi
         done
         net_down ;;
