@@ -27,12 +27,19 @@ final class Node implements AutoCloseable {
     final Path conf;
     /** Environment of the daemon beyond HAST_NODE and TMPDIR (e.g. HASTD_BUNDLES). */
     private final Map<String, String> env = new java.util.HashMap<>();
+    /** What hastd runs under, e.g. entering a network namespace of the fault lab. */
+    private final List<String> launcher;
     private Process daemon;
 
     Node(String name, Path dir, Path conf) {
+        this(name, dir, conf, List.of());
+    }
+
+    Node(String name, Path dir, Path conf, List<String> launcher) {
         this.name = name;
         this.dir = dir;
         this.conf = conf;
+        this.launcher = List.copyOf(launcher);
     }
 
     record Result(int exit, String out, String err) {
@@ -91,21 +98,24 @@ final class Node implements AutoCloseable {
      * machine has a {@code hast} account must not change what a test does.
      */
     Node start(String... extraArgs) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString(),
-                "-u", "root"));
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(RUN.resolve("hastd").toString(), "-F", "-c", conf.toString(), "-u", "root"));
         cmd.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         environment(pb);
         pb.environment().putAll(env);
+        long logged = Files.exists(log()) ? Files.size(log()) : 0;
         daemon = pb.start();
         awaitTrue("hastd " + name + " answering on its control socket", () -> {
             if (!daemon.isAlive()) {
                 throw new AssertionError("hastd " + name + " exited with " + daemon.exitValue() + ":\n" + logText());
             }
             try {
-                return hastctl("status", "-c", conf.toString()).exit == 0;
+                // Each hastctl is a JVM of its own: asking before the daemon has logged a word would
+                // only take CPU from the daemon's own start (a lab starts two on two cores).
+                return Files.size(log()) > logged && hastctl("status", "-c", conf.toString()).exit == 0;
             } catch (IOException | InterruptedException e) {
                 throw new AssertionError(e);
             }
@@ -140,10 +150,21 @@ final class Node implements AutoCloseable {
 
     /** Kills the daemon's JVM with SIGKILL, as a crash would (no flush, no cleanup). */
     void crash() throws InterruptedException {
-        ProcessHandle jvm = daemon.descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+        jvm().destroyForcibly();
+        reap();
+    }
+
+    /** The daemon's JVM, under the launcher script. */
+    ProcessHandle jvm() {
+        return daemon.descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
                 .findFirst().orElseThrow(() -> new AssertionError("no JVM under hastd " + name));
-        jvm.destroyForcibly();
-        daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Waits for a daemon something else has killed to be gone. */
+    void reap() throws InterruptedException {
+        if (!daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("hastd " + name + " still runs " + DEADLINE + " after it was killed");
+        }
         daemon = null;
     }
 
