@@ -34,7 +34,8 @@ echo "nemesis: $trials trials from seed $seed; engine log in $log" >&2
 status=0
 mvn -B -q -pl hast.engine -am test -Dtest=NemesisTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dnemesis.trials="$trials" -Dnemesis.seed="$seed" -DtrimStackTrace=true >"$log" 2>&1 || status=$?
-grep -E '^nemesis trial|^\||^faults injected' "$log" || true
+# The table also comes back inside the failure message: print each line once.
+grep -E '^nemesis trial|^\||^faults injected' "$log" | awk '!seen[$0]++' || true
 if [[ $status -ne 0 ]]; then
     grep -E 'trials failed|^seed [0-9]+' "$log" | head -20 >&2 || true
     echo "nemesis: FAILED (see $log)" >&2
