@@ -196,41 +196,28 @@ public final class Hastctl {
     }
 
     private int show(CommandLine cmd, PrintStream out) throws HastException {
+        ResourceReport report = report(cmd);
+        report.print(out);
+        return report.exitStatus();
+    }
+
+    /**
+     * What {@code list} or {@code status} reports, as an object (the console's result).
+     *
+     * @return empty when the line is not list or status, or asks for help instead
+     * @throws HastException a usage error, or no daemon here
+     */
+    public Optional<ResourceReport> report(List<String> args) throws HastException {
+        CommandLine cmd = CommandLine.parse(args);
+        if (cmd.help() || !List.of("list", "status").contains(cmd.subcommand())) {
+            return Optional.empty();
+        }
+        return Optional.of(report(cmd));
+    }
+
+    private ResourceReport report(CommandLine cmd) throws HastException {
         HastNode daemon = daemon();
-        boolean table = cmd.subcommand().equals("status");
-        List<String> names = daemonNames(daemon, cmd.operands());
-        JsonOutput json = new JsonOutput();
-        if (table && !names.isEmpty() && !cmd.json()) {
-            out.println(Output.STATUS_HEADER);
-        }
-        int status = Sysexits.EX_OK;
-        for (String name : names) {
-            Optional<ResourceInfo> r = daemon.resource(name);
-            if (r.isEmpty()) {
-                if (cmd.json()) {
-                    json.error(name, EHAST_NOENTRY);
-                } else if (table) {
-                    Output.statusError(out, name, EHAST_NOENTRY);
-                } else {
-                    Output.listError(out, name, EHAST_NOENTRY);
-                }
-                status = status == Sysexits.EX_OK ? EHAST_NOENTRY : status;
-            } else if (cmd.json()) {
-                if (table) {
-                    json.status(r.get());
-                } else {
-                    json.list(r.get());
-                }
-            } else if (table) {
-                Output.statusRow(out, r.get());
-            } else {
-                Output.list(out, r.get());
-            }
-        }
-        if (cmd.json()) {
-            out.println(json.document());
-        }
-        return status;
+        return new ResourceReport(cmd.subcommand(), cmd.json(), daemonNames(daemon, cmd.operands()), daemon::resource);
     }
 
     /**
