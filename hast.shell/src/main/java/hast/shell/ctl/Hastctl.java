@@ -88,6 +88,22 @@ public final class Hastctl {
         }
     }
 
+    /**
+     * The resources a command line may name, for completion: hastd's when it runs here, else
+     * those of the configuration; none when neither can be read.
+     */
+    public List<String> resourceNames() {
+        Optional<HastNode> daemon = node.get();
+        if (daemon.isPresent()) {
+            return daemon.get().resources().stream().map(ResourceInfo::name).toList();
+        }
+        try {
+            return admin.resourceNames(defaultConfig);
+        } catch (HastException unreadable) {
+            return List.of();
+        }
+    }
+
     /** The subcommand of a command line, if it is a valid one (help excepted). */
     public static Optional<String> subcommand(List<String> args) {
         try {
