@@ -26,6 +26,9 @@ public final class Completion {
 
     /** The first line of {@code hastctl <subcommand> -h}, without "usage: hastctl ". */
     public static String synopsis(String subcommand) {
+        if (subcommand.equals("help")) {
+            return "help [subcommand]";  // its help is the general one, which starts with create's usage
+        }
         String first = Help.of(subcommand).lines().findFirst().orElse("");
         return first.replaceFirst("^usage: hastctl ", "");
     }

@@ -40,5 +40,6 @@ class CompletionTest {
         assertEquals(List.of("-c", "-d", "-h", "--help", "--json"), Completion.options("dump"));
         assertEquals(List.of("-c", "-d", "-h", "--help", "-e", "-k", "-m"), Completion.options("create"));
         assertEquals("role [-d] [-c config] <init | primary | secondary> all | name ...", Completion.synopsis("role"));
+        assertEquals("help [subcommand]", Completion.synopsis("help"));
     }
 }
