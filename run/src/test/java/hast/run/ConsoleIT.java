@@ -118,6 +118,10 @@ class ConsoleIT {
         screen = awaitPrompt("a resource's field");
         String shown = screen.substring(screen.lastIndexOf(") localpath"));
         assertTrue(shown.contains(dir.resolve("disk0.img").toString()), shown);
+        enter("($r resource test) role");
+        screen = awaitPrompt("a resource's role");
+        assertTrue(Pattern.compile("(?m)^init$").matcher(screen.substring(screen.lastIndexOf(") role"))).find(),
+                "a role shows as hastctl writes it:\n" + screen);
     }
 
     @Test
