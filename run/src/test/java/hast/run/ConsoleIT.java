@@ -51,7 +51,8 @@ class ConsoleIT {
         node = new Node("solo", dir, conf);
         node.hastctl("create", "-c", conf.toString(), "test").expect(0);
         String hastd = Node.RUN.resolve("hastd") + " -F -c " + conf + " -u root -P " + dir.resolve("hastd.pid");
-        pane = TmuxPane.start(dir, Map.of("HAST_NODE", "solo", "TMPDIR", dir.toString()),
+        // HOME: the console's history goes there, not into the home of whoever runs the tests.
+        pane = TmuxPane.start(dir, Map.of("HAST_NODE", "solo", "TMPDIR", dir.toString(), "HOME", dir.toString()),
                 hastd + "; echo \"" + EXITED + "$?]\"");
         awaitPrompt("the first prompt");
     }
@@ -69,6 +70,11 @@ class ConsoleIT {
     void commandsRunAtThePromptAndARoleSetThereIsSeenByTheClient() throws Exception {
         enter("hastctl:status");
         assertTrue(Pattern.compile("(?m)^test\\s+-\\s+init\\s").matcher(awaitPrompt("status")).find());
+
+        pane.press("Up");
+        pane.await("the last line back from the history", s -> lastLineOf(s).startsWith("g! hastctl:status"));
+        pane.press("C-u");
+        assertTrue(Files.readString(dir.resolve(".gogo.history")).contains("hastctl:status"), "history file");
 
         enter("hastctl:role primary test");
         awaitPrompt("role");
