@@ -7,41 +7,55 @@ import org.jline.terminal.Terminal.Signal;
 import org.jline.terminal.Terminal.SignalHandler;
 
 /**
- * Ctrl-C at the console, while a command that streams runs, as that command's hang-up: it ends
- * the way the client's does, quietly, instead of Gogo interrupting the whole job and reporting
- * an InterruptedException. The shell's own handler is back once the command is over.
+ * Ctrl-C at the console while a hastctl command runs. Gogo's own handler would interrupt the
+ * command's thread, and an interrupt that lands in a disk read or write inside the engine closes
+ * that disk's channel under the resource. Instead, Ctrl-C is the command's hang-up: events ends at
+ * once and verify after the extent it is comparing, as when the client goes away, and the other
+ * subcommands, which are short and must not stop half-way, finish first. The shell's handler is
+ * back once the command is over.
  */
 final class ConsoleInterrupt implements Hangup, AutoCloseable {
     private final Terminal terminal;
-    private SignalHandler previous;
-    private volatile boolean pressed;
+    private final SignalHandler previous;
+    private boolean pressed;
+    private Runnable stop;
 
     /** @param terminal the console's JLine Terminal (typed Object by the caller, which must not link JLine) */
     ConsoleInterrupt(Object terminal) {
         this.terminal = (Terminal) terminal;
+        this.previous = this.terminal.handle(Signal.INT, signal -> onCtrlC());
     }
 
-    @Override
-    public synchronized void onHangup(Runnable stop) {
-        SignalHandler replaced = terminal.handle(Signal.INT, signal -> {
+    private void onCtrlC() {
+        Runnable s;
+        synchronized (this) {
             pressed = true;
-            stop.run();
-        });
-        if (previous == null) {
-            previous = replaced;
+            s = stop;
+        }
+        if (s != null) {
+            s.run();
         }
     }
 
-    /** Whether Ctrl-C ended the command (the terminal then shows ^C where the cursor was). */
-    boolean pressed() {
+    @Override
+    public void onHangup(Runnable stop) {
+        boolean already;
+        synchronized (this) {
+            this.stop = stop;
+            already = pressed;
+        }
+        if (already) {
+            stop.run();
+        }
+    }
+
+    /** Whether Ctrl-C was pressed (the terminal then shows ^C where the cursor was). */
+    synchronized boolean pressed() {
         return pressed;
     }
 
     @Override
-    public synchronized void close() {
-        if (previous != null) {
-            terminal.handle(Signal.INT, previous);
-            previous = null;
-        }
+    public void close() {
+        terminal.handle(Signal.INT, previous);
     }
 }

@@ -71,66 +71,56 @@ public final class HastctlCommands {
     // what the client's help tells.
 
     @Descriptor(Help.CREATE)
-    public Object create(@Descriptor(OPERANDS) String... args) throws HastException {
-        return run("create", args);
+    public Object create(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "create", args);
     }
 
     @Descriptor(Help.ROLE)
-    public Object role(@Descriptor(OPERANDS) String... args) throws HastException {
-        return run("role", args);
+    public Object role(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "role", args);
     }
 
     /** The resources as an object that prints as the client's text (tables for status). */
     @Descriptor(Help.LIST)
-    public Object list(@Descriptor(OPERANDS) String... args) throws HastException {
-        return show("list", args);
+    public Object list(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return show(session, "list", args);
     }
 
     @Descriptor(Help.STATUS)
-    public Object status(@Descriptor(OPERANDS) String... args) throws HastException {
-        return show("status", args);
+    public Object status(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return show(session, "status", args);
     }
 
     @Descriptor(Help.DUMP)
-    public Object dump(@Descriptor(OPERANDS) String... args) throws HastException {
-        return run("dump", args);
+    public Object dump(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "dump", args);
     }
 
     /** Streams until Ctrl-C, which ends the command, not the daemon. */
     @Descriptor(Help.EVENTS)
     public void events(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
-        Object terminal = session.get(TERMINAL);
-        if (terminal == null) {
-            run("events", args, Hangup.NEVER);  // only an interrupt of the job ends it
-            return;
-        }
-        try (ConsoleInterrupt ctrlC = new ConsoleInterrupt(terminal)) {
-            run("events", args, ctrlC);
-            if (ctrlC.pressed()) {
-                System.out.println();  // the prompt starts a line of its own, not after the echoed ^C
-            }
-        }
+        run(session, "events", args);
     }
 
     @Descriptor(Help.VERIFY)
-    public Object verify(@Descriptor(OPERANDS) String... args) throws HastException {
-        return run("verify", args);
+    public Object verify(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "verify", args);
     }
 
     @Descriptor(Help.RELOAD)
-    public Object reload(@Descriptor(OPERANDS) String... args) throws HastException {
-        return run("reload", args);
+    public Object reload(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "reload", args);
     }
 
     @Descriptor(Help.GENERAL)
-    public Object help(@Descriptor(OPERANDS) String... args) throws HastException {
-        return run("help", args);
+    public Object help(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "help", args);
     }
 
-    private Object show(String subcommand, String... args) throws HastException {
+    private Object show(CommandSession session, String subcommand, String... args) throws HastException {
         Optional<ResourceReport> report = hastctl().report(line(subcommand, args));
         if (report.isEmpty()) {
-            return run(subcommand, args);  // help
+            return run(session, subcommand, args);  // help
         }
         // The JSON document is text for scripts; the object would print as the same text anyway.
         return report.get().json() ? report.get().toString() : report.get();
@@ -144,8 +134,20 @@ public final class HastctlCommands {
      *
      * @return the output, or null when there is none
      */
-    private Object run(String subcommand, String... args) throws HastException {
-        return run(subcommand, args, Hangup.NEVER);
+    private Object run(CommandSession session, String subcommand, String... args) throws HastException {
+        Object terminal = session.get(TERMINAL);
+        if (terminal == null) {
+            return run(subcommand, args, Hangup.NEVER);  // no Ctrl-C without a terminal
+        }
+        try (ConsoleInterrupt ctrlC = new ConsoleInterrupt(terminal)) {
+            try {
+                return run(subcommand, args, ctrlC);
+            } finally {
+                if (ctrlC.pressed()) {
+                    System.out.println();  // what follows starts a line of its own, not after the echoed ^C
+                }
+            }
+        }
     }
 
     private Object run(String subcommand, String[] args, Hangup hangup) throws HastException {

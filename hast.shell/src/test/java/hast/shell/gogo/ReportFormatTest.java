@@ -1,5 +1,6 @@
 package hast.shell.gogo;
 
+import static hast.shell.gogo.HastctlCommandsTest.SESSION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -7,6 +8,7 @@ import hast.api.HastException;
 import hast.api.Role;
 import hast.shell.ctl.ResourceReport;
 import hast.shell.ctl.TestNode;
+
 
 import org.apache.felix.service.command.Converter;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ class ReportFormatTest {
         TestNode node = new TestNode();
         HastctlCommands commands = new HastctlCommands(node, node);
         commands.bindNode(node);
-        ResourceReport report = (ResourceReport) commands.status("idle");
+        ResourceReport report = (ResourceReport) commands.status(SESSION, "idle");
         assertEquals(report.toString(), format.format(report, Converter.INSPECT, null));
         assertEquals("status [idle]", format.format(report, Converter.LINE, null));
         assertEquals("idle (init)", format.format(report.resource("idle"), Converter.PART, null));
