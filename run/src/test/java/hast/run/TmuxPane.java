@@ -84,9 +84,22 @@ final class TmuxPane implements AutoCloseable {
         return out;
     }
 
-    /** Ends the tmux server and with it the pane's terminal. */
+    /**
+     * Kills what still runs in the pane, then ends the tmux server. Closing the terminal alone
+     * is not enough: hastd takes the hang-up for a reload and runs on without its console.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
+        try {
+            for (String pid : tmux("list-panes", "-a", "-F", "#{pane_pid}").strip().split("\n")) {
+                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(p -> {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                });
+            }
+        } catch (AssertionError | NumberFormatException serverGone) {
+            // Nothing left to kill.
+        }
         new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(Node.DEADLINE.toSeconds(),
                         TimeUnit.SECONDS);
