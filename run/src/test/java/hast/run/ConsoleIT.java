@@ -52,8 +52,14 @@ class ConsoleIT {
         node.hastctl("create", "-c", conf.toString(), "test").expect(0);
         String hastd = Node.RUN.resolve("hastd") + " -F -c " + conf + " -u root -P " + dir.resolve("hastd.pid");
         // HOME: the console's history goes there, not into the home of whoever runs the tests.
+        // Typed at an interactive shell with job control, as a person starts it: the daemon is a
+        // job in its own process group, which is what Ctrl-C and Ctrl-Z reach.
         pane = TmuxPane.start(dir, Map.of("HAST_NODE", "solo", "TMPDIR", dir.toString(), "HOME", dir.toString()),
-                hastd + "; echo \"" + EXITED + "$?]\"");
+                "bash --norc --noprofile -i");
+        pane.await("the shell's prompt", s -> s.endsWith("$") || s.endsWith("#"));
+        // Split, so that the echoed command line does not read as its output.
+        pane.type(hastd + "; echo \"[hastd exited with\" \"status $?]\"");
+        pane.press("Enter");
         awaitPrompt("the first prompt");
     }
 
@@ -142,6 +148,15 @@ class ConsoleIT {
 
         enter("hastctl:status");
         assertTrue(Pattern.compile("(?m)^test\\s+\\S+\\s+primary\\s").matcher(awaitPrompt("status")).find());
+        node.hastctl("status", "-c", conf.toString()).expect(0);
+    }
+
+    @Test
+    void ctrlZAtThePromptLeavesTheDaemonRunning() throws Exception {
+        pane.press("C-z");
+        enter("hastctl:status");
+        assertTrue(Pattern.compile("(?m)^test\\s+-\\s+init\\s").matcher(awaitPrompt("status after Ctrl-Z")).find());
+        assertTrue(jvm().orElseThrow().info().command().isPresent(), "the JVM runs");
         node.hastctl("status", "-c", conf.toString()).expect(0);
     }
 
