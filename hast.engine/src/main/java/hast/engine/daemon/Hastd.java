@@ -16,6 +16,7 @@ import hast.api.Sysexits;
 import hast.api.codec.Checksum;
 import hast.api.codec.Compressor;
 import hast.api.control.HastNode;
+import hast.api.control.LogConsole;
 import hast.api.device.DeviceNode;
 import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
@@ -118,6 +119,20 @@ public final class Hastd {
         plugins.removeChecksum(checksum);
     }
 
+    /** The console someone types at, while there is one: log lines go there (LogSetup). */
+    private volatile LogConsole console;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindLogConsole(LogConsole c) {
+        console = c;
+    }
+
+    void unbindLogConsole(LogConsole c) {
+        if (console == c) {
+            console = null;
+        }
+    }
+
     /** The launcher's registration: its properties carry the command line. */
     @Reference(service = Object.class, target = "(" + LAUNCHER_ARGUMENTS + "=*)")
     private Map<String, Object> launcher;
@@ -137,7 +152,7 @@ public final class Hastd {
                 System.out.flush();
                 exit(Sysexits.EX_OK);
             }
-            handler = LogSetup.install(options.debug());
+            handler = LogSetup.install(options.debug(), () -> console);
             ConfigParser parser = new ConfigParser(NodeIdentity.fromEnvironment());
             config = parser.parse(options.config());
             if (options.pidfile() != null || !options.foreground()) {

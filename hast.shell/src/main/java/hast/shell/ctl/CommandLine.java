@@ -95,6 +95,25 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         return line;
     }
 
+    /** The options {@code subcommand} accepts, as they are typed: what the console offers on Tab. */
+    static List<String> options(String subcommand) {
+        List<String> options = new ArrayList<>(List.of("-c", "-d", "-h", "--help"));
+        if (JSON.contains(subcommand)) {
+            options.add("--json");
+        }
+        if (subcommand.equals("create")) {
+            options.addAll(List.of("-e", "-k", "-m"));
+        }
+        return List.copyOf(options);
+    }
+
+    /** Whether {@code word} is an option of {@code subcommand} that takes the next word as its value. */
+    static boolean takesValue(String subcommand, String word) {
+        return word.length() >= 2 && word.charAt(0) == '-' && word.charAt(1) != '-'
+                && valued(subcommand).indexOf(word.charAt(word.length() - 1)) >= 0
+                && word.chars().skip(1).allMatch(c -> c == 'd' || valued(subcommand).indexOf(c) >= 0);
+    }
+
     /** Options given before the subcommand are only known to be valid once it is. */
     private static String valued(String subcommand) {
         return subcommand == null || subcommand.equals("create") ? ALL_VALUED : "c";

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -78,13 +79,29 @@ public final class Hastctl {
                 case "role" -> role(cmd, err);
                 case "list", "status" -> show(cmd, out);
                 case "events" -> events(cmd, out, err, hangup);
-                case "verify" -> verify(cmd, out, err);
+                case "verify" -> verify(cmd, out, err, hangup);
                 case "reload" -> reload();
                 default -> throw new IllegalStateException("Subcommand '" + cmd.subcommand() + "' has no handler");
             };
         } catch (HastException e) {
             err.println(e.getMessage());
             return e.status();
+        }
+    }
+
+    /**
+     * The resources a command line may name, for completion: hastd's when it runs here, else
+     * those of the configuration; none when neither can be read.
+     */
+    public List<String> resourceNames() {
+        Optional<HastNode> daemon = node.get();
+        if (daemon.isPresent()) {
+            return daemon.get().resources().stream().map(ResourceInfo::name).toList();
+        }
+        try {
+            return admin.resourceNames(defaultConfig);
+        } catch (HastException unreadable) {
+            return List.of();
         }
     }
 
@@ -196,41 +213,28 @@ public final class Hastctl {
     }
 
     private int show(CommandLine cmd, PrintStream out) throws HastException {
+        ResourceReport report = report(cmd);
+        report.print(out);
+        return report.exitStatus();
+    }
+
+    /**
+     * What {@code list} or {@code status} reports, as an object (the console's result).
+     *
+     * @return empty when the line is not list or status, or asks for help instead
+     * @throws HastException a usage error, or no daemon here
+     */
+    public Optional<ResourceReport> report(List<String> args) throws HastException {
+        CommandLine cmd = CommandLine.parse(args);
+        if (cmd.help() || !List.of("list", "status").contains(cmd.subcommand())) {
+            return Optional.empty();
+        }
+        return Optional.of(report(cmd));
+    }
+
+    private ResourceReport report(CommandLine cmd) throws HastException {
         HastNode daemon = daemon();
-        boolean table = cmd.subcommand().equals("status");
-        List<String> names = daemonNames(daemon, cmd.operands());
-        JsonOutput json = new JsonOutput();
-        if (table && !names.isEmpty() && !cmd.json()) {
-            out.println(Output.STATUS_HEADER);
-        }
-        int status = Sysexits.EX_OK;
-        for (String name : names) {
-            Optional<ResourceInfo> r = daemon.resource(name);
-            if (r.isEmpty()) {
-                if (cmd.json()) {
-                    json.error(name, EHAST_NOENTRY);
-                } else if (table) {
-                    Output.statusError(out, name, EHAST_NOENTRY);
-                } else {
-                    Output.listError(out, name, EHAST_NOENTRY);
-                }
-                status = status == Sysexits.EX_OK ? EHAST_NOENTRY : status;
-            } else if (cmd.json()) {
-                if (table) {
-                    json.status(r.get());
-                } else {
-                    json.list(r.get());
-                }
-            } else if (table) {
-                Output.statusRow(out, r.get());
-            } else {
-                Output.list(out, r.get());
-            }
-        }
-        if (cmd.json()) {
-            out.println(json.document());
-        }
-        return status;
+        return new ResourceReport(cmd.subcommand(), cmd.json(), daemonNames(daemon, cmd.operands()), daemon::resource);
     }
 
     /**
@@ -283,26 +287,55 @@ public final class Hastctl {
         return Sysexits.EX_OK;
     }
 
-    /** Exit status: the first failure's, else 1 when some extent differed, else 0. */
-    private int verify(CommandLine cmd, PrintStream out, PrintStream err) throws HastException {
+    /**
+     * Exit status: the first failure's, else 1 when some extent differed, else 0. A hang-up (the
+     * client gone, Ctrl-C in the console) stops it after the extent being compared: the only
+     * safe point, since an interrupt in the middle of a disk read would close the disk's channel.
+     */
+    private int verify(CommandLine cmd, PrintStream out, PrintStream err, Hangup hangup) throws HastException {
         HastNode daemon = daemon();
         FirstFailure status = new FirstFailure(err);
         boolean differences = false;
+        AtomicBoolean cancelled = new AtomicBoolean();
+        hangup.onHangup(() -> cancelled.set(true));
         for (String name : cmd.operands()) {
-            VerifyProgress progress = cmd.debug() >= 1 ? (done, extents) -> Output.verifyProgress(err, name, done, extents)
-                    : (done, extents) -> { };
+            VerifyProgress progress = (done, extents) -> {
+                if (cmd.debug() >= 1) {
+                    Output.verifyProgress(err, name, done, extents);
+                }
+                if (cancelled.get() && done < extents) {
+                    throw new Cancelled(done, extents);
+                }
+            };
             try {
                 Verification v = daemon.verify(name, progress);
                 Output.verification(out, name, v);
                 differences |= !v.differing().isEmpty();
             } catch (HastException e) {
                 status.report(e);
+            } catch (Cancelled c) {
+                status.report(Sysexits.EX_TEMPFAIL, "[" + name + "] Verification cancelled after " + c.done + " of "
+                        + c.extents + " extents.");
+                break;
             }
         }
         if (status.exitStatus() != Sysexits.EX_OK) {
             return status.exitStatus();
         }
         return differences ? 1 : Sysexits.EX_OK;
+    }
+
+    /** Thrown out of the verifier's progress call, which it lets through once the extent is done. */
+    private static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long done;
+        final long extents;
+
+        Cancelled(long done, long extents) {
+            super(null, null, false, false);
+            this.done = done;
+            this.extents = extents;
+        }
     }
 
     private int reload() throws HastException {

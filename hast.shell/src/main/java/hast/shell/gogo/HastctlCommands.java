@@ -12,7 +12,10 @@ import hast.api.control.HastNode;
 import hast.api.control.NodeAdmin;
 import hast.shell.control.WhiteboardFeed;
 import hast.shell.ctl.EventFeed;
+import hast.shell.ctl.Hangup;
 import hast.shell.ctl.Hastctl;
+import hast.shell.ctl.Help;
+import hast.shell.ctl.ResourceReport;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -28,12 +31,17 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * hastctl in the Gogo shell ({@code hastctl:status}, {@code hastctl:role primary all}, ...): the
  * same implementation as the command-line client, run inside the daemon, where {@code -c}
  * defaults to the configuration file the daemon runs with. A command that fails throws, so that
- * Gogo shows the message. {@code hastctl:events} runs until interrupted (Ctrl-C).
+ * Gogo shows the message. Results are objects Gogo prints, pipes and keeps in variables:
+ * {@link ResourceReport} for list and status, text for the others. {@code hastctl:events} runs
+ * until interrupted (Ctrl-C).
  */
-@Component(service = Object.class)
+@Component(service = HastctlCommands.class)
 @GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "verify", "reload",
     "help"})
 public final class HastctlCommands {
+    /** Set by Gogo in a session that has a terminal: its JLine Terminal. */
+    private static final String TERMINAL = ".terminal";
+    private static final String OPERANDS = "options and operands, as hastctl takes them";
     private final NodeAdmin admin;
     private final EventFeed events;
     private volatile HastNode node;
@@ -59,79 +67,124 @@ public final class HastctlCommands {
         }
     }
 
-    @Descriptor("initialise the metadata of resources' local providers")
-    public void create(CommandSession session,
-            @Descriptor("[-c config] [-e extentsize] [-k keepdirty] [-m mediasize] name ...") String... args)
-            throws HastException {
-        run(session, "create", args);
+    // Each description is the text of 'hastctl <subcommand> -h', so that 'help hastctl:role' tells
+    // what the client's help tells.
+
+    @Descriptor(Help.CREATE)
+    public Object create(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "create", args);
     }
 
-    @Descriptor("set the role of resources")
-    public void role(CommandSession session,
-            @Descriptor("[-d] <init | primary | secondary> all | name ...") String... args) throws HastException {
-        run(session, "role", args);
+    @Descriptor(Help.ROLE)
+    public Object role(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "role", args);
     }
 
-    @Descriptor("show everything about resources")
-    public void list(CommandSession session, @Descriptor("[--json] [all | name ...]") String... args)
-            throws HastException {
-        run(session, "list", args);
+    /** The resources as an object that prints as the client's text (tables for status). */
+    @Descriptor(Help.LIST)
+    public Object list(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return show(session, "list", args);
     }
 
-    @Descriptor("show one line per resource")
-    public void status(CommandSession session, @Descriptor("[--json] [all | name ...]") String... args)
-            throws HastException {
-        run(session, "status", args);
+    @Descriptor(Help.STATUS)
+    public Object status(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return show(session, "status", args);
     }
 
-    @Descriptor("print the metadata stored on resources' local providers")
-    public void dump(CommandSession session, @Descriptor("[-c config] [--json] [all | name ...]") String... args)
-            throws HastException {
-        run(session, "dump", args);
+    @Descriptor(Help.DUMP)
+    public Object dump(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "dump", args);
     }
 
-    @Descriptor("follow resource events until interrupted")
-    public void events(CommandSession session, @Descriptor("[-d] [--json] [all | name ...]") String... args)
-            throws HastException {
+    /** Streams until Ctrl-C, which ends the command, not the daemon. */
+    @Descriptor(Help.EVENTS)
+    public void events(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
         run(session, "events", args);
     }
 
-    @Descriptor("compare both nodes' copies of primary resources and repair differences")
-    public void verify(CommandSession session, @Descriptor("[-d] name ...") String... args) throws HastException {
-        run(session, "verify", args);
+    @Descriptor(Help.VERIFY)
+    public Object verify(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "verify", args);
     }
 
-    @Descriptor("re-read the configuration file")
-    public void reload(CommandSession session, @Descriptor("no operands") String... args) throws HastException {
-        run(session, "reload", args);
+    @Descriptor(Help.RELOAD)
+    public Object reload(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "reload", args);
     }
 
-    @Descriptor("explain hastctl or one of its subcommands")
-    public void help(CommandSession session, @Descriptor("[subcommand]") String... args) throws HastException {
-        run(session, "help", args);
+    @Descriptor(Help.GENERAL)
+    public Object help(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "help", args);
     }
 
-    private void run(CommandSession session, String subcommand, String... args) throws HastException {
-        HastNode daemon = node;
-        Hastctl hastctl = new Hastctl(() -> Optional.ofNullable(daemon), events, admin,
-                daemon == null ? Hastctl.DEFAULT_CONFIG : daemon.configPath());
-        List<String> line = new ArrayList<>(args.length + 1);
-        line.add(subcommand);
-        line.addAll(List.of(args));
-        PrintStream console = session.getConsole();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = hastctl.run(line, console, e);
+    private Object show(CommandSession session, String subcommand, String... args) throws HastException {
+        Optional<ResourceReport> report = hastctl().report(line(subcommand, args));
+        if (report.isEmpty()) {
+            return run(session, subcommand, args);  // help
         }
-        console.flush();
-        String message = err.toString(StandardCharsets.UTF_8).strip();
+        // The JSON document is text for scripts; the object would print as the same text anyway.
+        return report.get().json() ? report.get().toString() : report.get();
+    }
+
+    /**
+     * Runs a command line as the client does. What the client would print on standard output is
+     * returned as text, so that Gogo prints it, pipes it or keeps it in a variable; events and
+     * verify's progress cannot wait, so they print at once to the command's own streams (which
+     * Gogo points at the terminal or the next command of a pipe).
+     *
+     * @return the output, or null when there is none
+     */
+    private Object run(CommandSession session, String subcommand, String... args) throws HastException {
+        Object terminal = session.get(TERMINAL);
+        if (terminal == null) {
+            return run(subcommand, args, Hangup.NEVER);  // no Ctrl-C without a terminal
+        }
+        try (ConsoleInterrupt ctrlC = new ConsoleInterrupt(terminal)) {
+            try {
+                return run(subcommand, args, ctrlC);
+            } finally {
+                if (ctrlC.pressed()) {
+                    System.out.println();  // what follows starts a line of its own, not after the echoed ^C
+                }
+            }
+        }
+    }
+
+    private Object run(String subcommand, String[] args, Hangup hangup) throws HastException {
+        boolean streams = subcommand.equals("events") || subcommand.equals("verify");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        ByteArrayOutputStream messages = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
+                PrintStream err = new PrintStream(messages, true, StandardCharsets.UTF_8)) {
+            status = hastctl().run(line(subcommand, args), streams ? System.out : out, streams ? System.err : err,
+                    hangup);
+        }
+        System.out.flush();
+        System.err.flush();
+        String message = messages.toString(StandardCharsets.UTF_8).strip();
         if (status != 0) {
             throw new HastException(status, message.isEmpty()
                     ? "hastctl " + subcommand + " failed with exit status " + status : message);
         }
         if (!message.isEmpty()) {
-            console.println(message);
+            System.err.println(message);
         }
+        String output = text.toString(StandardCharsets.UTF_8);
+        return output.isEmpty() ? null : output.endsWith("\n") ? output.substring(0, output.length() - 1) : output;
+    }
+
+    /** hastctl as this daemon runs it: the configuration defaults to the daemon's own. */
+    Hastctl hastctl() {
+        HastNode daemon = node;
+        return new Hastctl(() -> Optional.ofNullable(daemon), events, admin,
+                daemon == null ? Hastctl.DEFAULT_CONFIG : daemon.configPath());
+    }
+
+    private static List<String> line(String subcommand, String... args) {
+        List<String> line = new ArrayList<>(args.length + 1);
+        line.add(subcommand);
+        line.addAll(List.of(args));
+        return line;
     }
 }

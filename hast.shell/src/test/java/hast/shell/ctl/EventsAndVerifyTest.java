@@ -154,4 +154,16 @@ class EventsAndVerifyTest {
         assertTrue(both.out().contains("shared: 8 extents"), both.out());
         assertEquals(69, HastctlTest.run(noDaemon, "verify", "shared").status());
     }
+
+    @Test
+    void aHangUpStopsVerifyAfterTheExtentBeingComparedAndSkipsTheRest() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = daemon.run(List.of("verify", "shared", "backup"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Runnable::run);  // the caller is gone at once
+        assertEquals(75, status);
+        assertEquals("[shared] Verification cancelled after 1 of 8 extents.\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("verify shared"), node.calls, "backup is not started");
+    }
 }
