@@ -1,14 +1,39 @@
 package hast.engine.replication;
 
+import java.io.IOException;
 import java.net.ProtocolException;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;
 
-/** The payloads of the handshake: the primary's HELLO and the secondary's WELCOME. */
+/** The handshake: the primary's HELLO, the secondary's WELCOME or REFUSE. */
 public final class Greeting {
     private Greeting() {
+    }
+
+    /**
+     * The primary's side, on a fresh connection: sends {@code hello} and reads the answer.
+     *
+     * @return the secondary's WELCOME, or {@code null} when it refused (the connection is closed
+     *         and {@code pairing} told why)
+     */
+    static Welcome exchange(Connection c, Duration timeout, Hello hello, Pairing pairing) throws IOException {
+        c.setReadTimeout(timeout);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c);
+        Frame answer = Frame.read(c);
+        if (answer.type() == Frame.Type.REFUSE) {
+            String message = answer.payload() == null ? "" : StandardCharsets.UTF_8.decode(answer.payload()).toString();
+            c.close();
+            pairing.refused(message, answer.flags() == 1);
+            return null;
+        }
+        if (answer.type() != Frame.Type.WELCOME || answer.payload() == null) {
+            throw new ProtocolException("expected WELCOME, got " + answer.type());
+        }
+        return Welcome.decode(answer.payload());
     }
 
     /**

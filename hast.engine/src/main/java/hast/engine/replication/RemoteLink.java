@@ -5,11 +5,8 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,26 +34,6 @@ public final class RemoteLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RemoteLink.class.getName());
     /** Pause between connection attempts. */
     public static final Duration RECONNECT = Duration.ofSeconds(2);
-
-    /** The primary's side of the handshake. */
-    public interface Pairing {
-        /**
-         * What to tell the secondary about this copy (a fresh resuid when never paired).
-         *
-         * @param decodable the codecs this node decodes, for the secondary's read replies
-         */
-        Greeting.Hello hello(CodecSet decodable) throws IOException;
-
-        /** The secondary accepted: adopt counters, merge its activemap; false refuses the pairing. */
-        boolean paired(Greeting.Welcome welcome) throws IOException;
-
-        void connected();
-
-        void disconnected();
-
-        /** The secondary refused; {@code splitBrain} when that is why. */
-        void refused(String message, boolean splitBrain);
-    }
 
     /** errno of a reply whose data arrived damaged (EBADMSG). */
     static final int EBADMSG = 74;
@@ -93,13 +70,14 @@ public final class RemoteLink implements AutoCloseable {
     private final Pairing pairing;
     private final PayloadCodec codec;
     private final Runnable codecsChanged = this::codecsChanged;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final AtomicLong seq = new AtomicLong();
+    private final AwaitingReply pending = new AwaitingReply();
     private final Thread guard;
     private final WriteDeadline writes;
     private volatile Session connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
+    /** Disconnections still failing their requests (guarded by this): no handshake until they are done. */
+    private int ending;
     /** Why replication is paused for want of a checksum, or {@code null}. */
     private volatile String paused;
 
@@ -194,12 +172,11 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     private Pending submit(Session c, Frame.Type type, int wireFlags, long offset, long length, ByteBuffer wire) {
-        long n = seq.incrementAndGet();
         Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>(), System.nanoTime(), offset, length);
-        pending.put(n, p);
+        long n = pending.add(p);
         if (connection != c) {
             // Lost a race with a disconnect that has already failed the others.
-            pending.remove(n);
+            pending.forget(n);
             return Pending.failed(new IOException("not connected to " + remote));
         }
         try {
@@ -225,7 +202,7 @@ public final class RemoteLink implements AutoCloseable {
                     pause(c, blocked);
                     continue;
                 }
-                long oldest = pending.values().stream().mapToLong(Pending::sentNanos).min().orElse(Long.MAX_VALUE);
+                long oldest = pending.oldestSent();
                 if (oldest != Long.MAX_VALUE && System.nanoTime() - oldest > timeout.toNanos()) {
                     disconnect(c, "No reply for " + timeout.toSeconds() + " s");
                 } else if (System.nanoTime() - lastSendNanos > TimeUnit.MILLISECONDS.toNanos(keepalive)) {
@@ -253,7 +230,28 @@ public final class RemoteLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until no disconnection is failing its requests. A handshake must carry the counters as
+     * the last session's failed requests left them: a write acknowledged that the secondary never
+     * stored raises localcnt, and a hello sent before that would let the secondary copy its older
+     * data over it.
+     */
+    private synchronized boolean settled() {
+        while (ending > 0 && !closed) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void connect() {
+        if (!settled()) {
+            return;
+        }
         Transport transport = transports.apply(remote);
         if (transport == null || !unblocked(codec.blocker(null))) {
             return;
@@ -267,20 +265,8 @@ public final class RemoteLink implements AutoCloseable {
             return;
         }
         try {
-            c.setReadTimeout(timeout);
-            Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, pairing.hello(codec.decodable()).encode()).write(c);
-            Frame answer = Frame.read(c);
-            if (answer.type() == Frame.Type.REFUSE) {
-                String message = answer.payload() == null ? "" : StandardCharsets.UTF_8.decode(answer.payload()).toString();
-                c.close();
-                pairing.refused(message, answer.flags() == 1);
-                return;
-            }
-            if (answer.type() != Frame.Type.WELCOME || answer.payload() == null) {
-                throw new ProtocolException("expected WELCOME, got " + answer.type());
-            }
-            welcome = Greeting.Welcome.decode(answer.payload());
-            if (!unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
+            welcome = Greeting.exchange(c, timeout, pairing.hello(codec.decodable()), pairing);
+            if (welcome == null || !unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
                 c.close();
                 return;
             }
@@ -316,7 +302,7 @@ public final class RemoteLink implements AutoCloseable {
                 switch (f.type()) {
                     case REPLY -> {
                         if (f.seq() != 0) {
-                            Pending p = pending.remove(f.seq());
+                            Pending p = pending.answered(f.seq());
                             if (p == null) {
                                 throw new ProtocolException("reply to unknown request " + f.seq());
                             }
@@ -329,7 +315,7 @@ public final class RemoteLink implements AutoCloseable {
                         LOG.fine(() -> "[" + resource + "] The secondary now decodes " + c.peer + ".");
                     }
                     case RECEIVED -> {
-                        Pending p = pending.get(f.seq());
+                        Pending p = pending.received(f.seq());
                         if (p != null) {
                             p.received().complete(null);
                         }
@@ -400,18 +386,23 @@ public final class RemoteLink implements AutoCloseable {
                 return;
             }
             connection = null;
-            notifyAll();
+            ending++;
         }
-        writes.forget(c.writer);
-        close(c.connection);
-        IOException gone = new IOException("Disconnected from " + remote + ": " + why);
-        for (Long n : pending.keySet()) {
-            Pending p = pending.remove(n);
-            if (p != null) {
-                p.received().completeExceptionally(gone);
-                p.done().completeExceptionally(gone);
+        try {
+            end(c, why);
+        } finally {
+            synchronized (this) {
+                ending--;
+                notifyAll();
             }
         }
+    }
+
+    /** Fails the session's pending requests (each leaves its trace) and tells the pairing. */
+    private void end(Session c, String why) {
+        writes.forget(c.writer);
+        close(c.connection);
+        pending.failAll(new IOException("Disconnected from " + remote + ": " + why));
         if (!closed) {
             LOG.warning(() -> "[" + resource + "] Disconnected from " + remote + " (" + why + ").");
         }

@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 import hast.api.event.HastEvent;
 import hast.engine.codec.CodecSet;
 import hast.engine.replication.Greeting;
-import hast.engine.replication.RemoteLink;
+import hast.engine.replication.Pairing;
 
 /**
  * The primary's generation bookkeeping (resuid, localcnt, remotecnt) and what a handshake
@@ -20,7 +20,7 @@ import hast.engine.replication.RemoteLink;
  * moved on before the client hears of it; one acknowledged early (async, memsync) as soon as the
  * secondary's failure is known. So a later split-brain is seen, never silently merged.
  */
-final class PrimaryPairing implements RemoteLink.Pairing, WriteProgressTracker.Trace {
+final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private static final Logger LOG = Logger.getLogger(PrimaryPairing.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -65,8 +65,8 @@ final class EnginePair implements AutoCloseable {
         int listenBeta = freePort();
         toBeta = new LinkRelay(listenBeta);
         toAlpha = new LinkRelay(listenAlpha);
-        alpha = new Engine("alpha", dir.resolve("alpha.img"), volatileCache);
-        beta = new Engine("beta", dir.resolve("beta.img"), volatileCache);
+        alpha = new Engine("alpha", dir.resolve("alpha.img"), listenAlpha, volatileCache);
+        beta = new Engine("beta", dir.resolve("beta.img"), listenBeta, volatileCache);
         conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 "replication " + replication,
                 "timeout 1",
@@ -92,6 +92,8 @@ final class EnginePair implements AutoCloseable {
     final class Engine {
         final String name;
         final Path img;
+        /** The replication port this node listens on. */
+        private final int listen;
         private final boolean volatileCache;
         final List<HastEvent> events = new CopyOnWriteArrayList<>();
         private MetadataInfo metadata;
@@ -99,7 +101,8 @@ final class EnginePair implements AutoCloseable {
         private ResourceManager manager;
         private volatile HastDevice device;
 
-        Engine(String name, Path img, boolean volatileCache) {
+        Engine(String name, Path img, int listen, boolean volatileCache) {
+            this.listen = listen;
             this.name = name;
             this.img = img;
             this.volatileCache = volatileCache;
@@ -107,6 +110,7 @@ final class EnginePair implements AutoCloseable {
 
         /** Starts the engine on the disk as it is (after a power cut: what was durable), in init. */
         void boot() throws IOException, HastException {
+            awaitPortFree(listen);
             ConfigParser parser = new ConfigParser(NodeIdentity.named(name));
             manager = new ResourceManager(parser.parse(conf), parser, (d, props) -> {
                 device = d;
@@ -246,6 +250,31 @@ final class EnginePair implements AutoCloseable {
      * listener, and an outgoing connection of the other node must not take the port before it
      * boots again.
      */
+    /**
+     * After a power cut the node's port was free for a moment, and a test running beside this one
+     * (picking from the same range) may hold it briefly: the node boots once it can have it.
+     */
+    private static void awaitPortFree(int port) throws IOException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static int freePort() throws IOException {
         java.util.Random random = new java.util.Random();
         for (int tries = 0; tries < 100; tries++) {

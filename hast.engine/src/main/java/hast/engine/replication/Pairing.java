@@ -1,0 +1,25 @@
+package hast.engine.replication;
+
+import java.io.IOException;
+
+import hast.engine.codec.CodecSet;
+
+/** The primary's side of the handshake, and what its link tells of the connection's life. */
+public interface Pairing {
+    /**
+     * What to tell the secondary about this copy (a fresh resuid when never paired).
+     *
+     * @param decodable the codecs this node decodes, for the secondary's read replies
+     */
+    Greeting.Hello hello(CodecSet decodable) throws IOException;
+
+    /** The secondary accepted: adopt counters, merge its activemap; false refuses the pairing. */
+    boolean paired(Greeting.Welcome welcome) throws IOException;
+
+    void connected();
+
+    void disconnected();
+
+    /** The secondary refused; {@code splitBrain} when that is why. */
+    void refused(String message, boolean splitBrain);
+}
