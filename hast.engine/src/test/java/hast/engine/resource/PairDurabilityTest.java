@@ -122,6 +122,9 @@ class PairDurabilityTest {
         for (int e = 3; e < 12; e++) {
             get(pair.alpha.write((long) e * EXTENT + 128 * 1024, block(64 * 1024), false));
         }
+        // The secondary's drive wrote its cache back on its own, the primary's did not: the copies
+        // come back different, and only the marks on disk can tell the pair which extents.
+        pair.beta.disk().flush();
         pair.beta.powerCut();
         pair.alpha.powerCut();
         pair.alpha.boot();
