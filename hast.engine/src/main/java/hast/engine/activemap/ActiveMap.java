@@ -91,11 +91,9 @@ public final class ActiveMap {
     /**
      * A request started with {@link #writeStart} has finished. Extents with nothing left in
      * flight and nothing to synchronise wait for the next flush of both nodes (see
-     * {@link #flushBegins}); they stay dirty until then.
-     *
-     * @return false: the image changes only once a flush makes extents clean
+     * {@link #flushBegins}); they stay dirty until then, so the image does not change here.
      */
-    public boolean writeComplete(long offset, long length) {
+    public void writeComplete(long offset, long length) {
         for (int e = first(offset); e <= last(offset, length); e++) {
             if (inflight[e] <= 0) {
                 throw new IllegalStateException("writeComplete without writeStart for extent " + e);
@@ -105,7 +103,6 @@ public final class ActiveMap {
                 writtenIn[e] = epoch;
             }
         }
-        return false;
     }
 
     /**
@@ -215,11 +212,10 @@ public final class ActiveMap {
     }
 
     /**
-     * Extent {@code e} has been copied to the secondary.
-     *
-     * @return true when the on-disk image should be written
+     * Extent {@code e} has been copied to the secondary. Like a finished write, it waits for a
+     * flush of both nodes to become clean, so the image does not change here.
      */
-    public boolean syncComplete(int e) {
+    public void syncComplete(int e) {
         if (e < 0 || e >= extents) {
             throw new IllegalArgumentException("Extent " + e + " is outside the " + extents + " extents");
         }
@@ -229,7 +225,6 @@ public final class ActiveMap {
             unflushed.set(e);
             writtenIn[e] = epoch;
         }
-        return false;
     }
 
     /**

@@ -72,14 +72,10 @@ final class DirtyExtents {
      */
     void end(long offset, long length, boolean replicated) {
         synchronized (map) {
-            boolean changed = false;
-            if (!replicated) {
-                changed = map.markForSync(offset, length);
-            }
-            changed |= map.writeComplete(offset, length);
-            if (changed) {
+            if (!replicated && map.markForSync(offset, length)) {
                 ++changes;
             }
+            map.writeComplete(offset, length);
         }
     }
 
@@ -157,15 +153,11 @@ final class DirtyExtents {
         }
     }
 
-    /** Extent {@code e} was copied to the secondary. */
-    void synced(int e) throws IOException {
-        long need = 0;
+    /** Extent {@code e} was copied to the secondary; a flush of both makes it clean. */
+    void synced(int e) {
         synchronized (map) {
-            if (map.syncComplete(e)) {
-                need = ++changes;
-            }
+            map.syncComplete(e);
         }
-        persistUpTo(need);
     }
 
     /** Whether any extent of the range waits for synchronisation. */

@@ -239,8 +239,6 @@ final class Synchronizer implements AutoCloseable {
                 } else if (window.failure() == null) {
                     dirty.synced(extent);
                 }
-            } catch (IOException e) {
-                window.fail(e);
             } finally {
                 window.extentDone();
             }

@@ -31,7 +31,7 @@ class ActiveMapTest {
     void keptDirtyExtentsStayMarkedOnDiskAfterTheirWritesComplete() {
         map.writeStart(0, 4096);
         map.bitmap();
-        assertFalse(map.writeComplete(0, 4096));
+        map.writeComplete(0, 4096);
         assertEquals(EXT, map.dirtyBytes(), "dirty until a flush of both nodes");
         assertFalse(flushBoth(), "extent 0 is in the keepdirty list: no write needed");
         assertEquals(0, map.dirtyBytes());
@@ -56,7 +56,8 @@ class ActiveMapTest {
         map.writeStart(EXT, 4096);
         map.writeStart(2 * EXT, 4096);
         map.bitmap();
-        assertFalse(map.writeComplete(0, 4096), "written, not yet flushed: it stays marked");
+        map.writeComplete(0, 4096);
+        assertEquals(3 * EXT, map.dirtyBytes(), "extent 0 written, not yet flushed: it stays marked with the two in flight");
         assertTrue(flushBoth(), "extent 0 was evicted and is marked on disk: clean it");
     }
 
@@ -123,7 +124,7 @@ class ActiveMapTest {
         map.bitmap();
         // Extent 0 is clean in memory but still in the keepdirty list and marked on disk.
         assertFalse(map.writeStart(0, 512));
-        assertFalse(map.writeComplete(0, 512));
+        map.writeComplete(0, 512);
     }
 
     @Test
@@ -163,7 +164,7 @@ class ActiveMapTest {
     void aSyncedExtentWithAWriteInFlightStaysDirtyUntilTheWriteCompletes() {
         map.loadFrom(new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
         map.writeStart(0, 512);
-        assertFalse(map.syncComplete(0), "the write in flight keeps it marked");
+        map.syncComplete(0);
         assertEquals(EXT, map.dirtyBytes());
         map.writeComplete(0, 512);
         flushBoth();
@@ -174,7 +175,8 @@ class ActiveMapTest {
     @Test
     void aSyncedExtentMarkedOnDiskAsksForACleaningWrite() {
         map.loadFrom(new byte[] {0, 1, 0, 0, 0, 0, 0, 0});
-        assertFalse(map.syncComplete(8), "copied, not yet flushed on the secondary");
+        map.syncComplete(8);
+        assertEquals(EXT, map.dirtyBytes(), "copied, not yet flushed on the secondary");
         assertTrue(flushBoth());
         assertArrayEquals(new byte[8], map.bitmap());
     }

@@ -222,11 +222,19 @@ final class EnginePair implements AutoCloseable {
 
     /** Waits until both nodes agree the pair is complete and the primary has nothing dirty. */
     void awaitClean(Engine primary, Engine secondary) throws InterruptedException {
-        await(primary.name + " complete with no dirty extent", () -> {
-            ResourceInfo p = primary.info();
-            return "complete".equals(p.status()) && p.dirty() == 0 && p.sync() == null
-                    && "complete".equals(secondary.info().status());
-        });
+        await(primary.name + " complete with no dirty extent", () -> clean(primary, secondary));
+    }
+
+    /** Whether both nodes say the pair is complete and the primary has nothing dirty or syncing. */
+    static boolean clean(Engine primary, Engine secondary) {
+        ResourceInfo p = primary.info();
+        return "complete".equals(p.status()) && p.dirty() == 0 && p.sync() == null
+                && "complete".equals(secondary.info().status());
+    }
+
+    /** Waits for a request's answer, failing the test if none comes by the deadline. */
+    static void done(CompletableFuture<?> request) throws Exception {
+        request.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Polls {@code condition} until it holds, failing with {@code what} at the deadline. */

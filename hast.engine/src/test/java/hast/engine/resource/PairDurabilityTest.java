@@ -52,9 +52,6 @@ class PairDurabilityTest {
         return b;
     }
 
-    private static void get(java.util.concurrent.CompletableFuture<Void> f) throws Exception {
-        f.get(EnginePair.DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    }
 
     /** The data areas of both nodes, as each disk holds them now. */
     private void assertCopiesEqual() throws Exception {
@@ -73,7 +70,7 @@ class PairDurabilityTest {
         start(mode);
         // Written and answered; neither node flushed, so the secondary holds the data in its cache only.
         for (int e = 0; e < 3; e++) {
-            get(pair.alpha.write((long) e * EXTENT, block(64 * 1024), false));
+            EnginePair.done(pair.alpha.write((long) e * EXTENT, block(64 * 1024), false));
         }
         EnginePair.await("the secondary to have stored the writes", () -> answered(pair.alpha));
         pair.beta.powerCut();
@@ -94,7 +91,7 @@ class PairDurabilityTest {
         pair.awaitClean(pair.alpha, pair.beta);
         // More extents than keepdirty (4): the list cannot be what keeps the early ones marked.
         for (int e = 0; e < 10; e++) {
-            get(pair.alpha.write((long) e * EXTENT, block(64 * 1024), false));
+            EnginePair.done(pair.alpha.write((long) e * EXTENT, block(64 * 1024), false));
         }
         pair.alpha.powerCut();
         pair.beta.role(Role.PRIMARY);
@@ -115,12 +112,12 @@ class PairDurabilityTest {
         byte[][] flushed = new byte[6][];
         for (int e = 0; e < 6; e++) {
             flushed[e] = block(64 * 1024);
-            get(pair.alpha.write((long) e * EXTENT, flushed[e], false));
+            EnginePair.done(pair.alpha.write((long) e * EXTENT, flushed[e], false));
         }
-        get(pair.alpha.flush());
+        EnginePair.done(pair.alpha.flush());
         // Written after the flush and never flushed: either node may lose them, both must agree after.
         for (int e = 3; e < 12; e++) {
-            get(pair.alpha.write((long) e * EXTENT + 128 * 1024, block(64 * 1024), false));
+            EnginePair.done(pair.alpha.write((long) e * EXTENT + 128 * 1024, block(64 * 1024), false));
         }
         // The secondary's drive wrote its cache back on its own, the primary's did not: the copies
         // come back different, and only the marks on disk can tell the pair which extents.
@@ -144,7 +141,7 @@ class PairDurabilityTest {
     void aFuaWriteIsDurableOnTheSecondaryWhenAnswered(String mode) throws Exception {
         start(mode);
         byte[] data = block(64 * 1024);
-        get(pair.alpha.write(5L * EXTENT, data, true));
+        EnginePair.done(pair.alpha.write(5L * EXTENT, data, true));
         EnginePair.await("the secondary to have answered", () -> answered(pair.alpha));
         byte[] durable = Arrays.copyOfRange(pair.beta.durableData(), 5 * EXTENT, 5 * EXTENT + data.length);
         assertArrayEquals(data, durable, "the secondary flushed before it answered the FUA write");
@@ -155,12 +152,12 @@ class PairDurabilityTest {
     void aFlushTheSecondaryFailsFailsTheClientOrDegradesThePair(String mode) throws Exception {
         start(mode);
         byte[] data = block(64 * 1024);
-        get(pair.alpha.write(2L * EXTENT, data, false));
+        EnginePair.done(pair.alpha.write(2L * EXTENT, data, false));
         pair.beta.disk().fail(FaultyDisk.Op.FLUSH, true);
         int disconnects = count(pair.alpha, HastEvent.DISCONNECT);
         boolean flushed;
         try {
-            get(pair.alpha.flush());
+            EnginePair.done(pair.alpha.flush());
             flushed = true;
         } catch (ExecutionException e) {
             flushed = false;
@@ -182,7 +179,7 @@ class PairDurabilityTest {
         start(mode);
         long before = pair.alpha.metadataOnDisk().localcnt();
         pair.beta.disk().fail(FaultyDisk.Op.WRITE, true);
-        get(pair.alpha.write(7L * EXTENT, block(4096), false));
+        EnginePair.done(pair.alpha.write(7L * EXTENT, block(4096), false));
         EnginePair.await("the secondary's error reply", () -> pair.alpha.info().statistics().remoteErrors() > 0
                 || answered(pair.alpha));
         EnginePair.await("localcnt to record that this copy moved on",
@@ -215,13 +212,13 @@ class PairDurabilityTest {
     void aLocalReadErrorIsServedByTheSecondaryOnlyWhereItsCopyIsCurrent(String mode) throws Exception {
         start(mode);
         byte[] current = block(4096);
-        get(pair.alpha.write(3L * EXTENT, current, false));
+        EnginePair.done(pair.alpha.write(3L * EXTENT, current, false));
         pair.alpha.disk().fail(FaultyDisk.Op.READ, true);
         assertArrayEquals(current, pair.alpha.read(3L * EXTENT, 4096), "served by the secondary");
         // The secondary fails to store the next write (and every synchronisation of it): its copy is older.
         pair.beta.disk().fail(FaultyDisk.Op.WRITE, true);
         byte[] newer = block(4096);
-        get(pair.alpha.write(3L * EXTENT, newer, false));
+        EnginePair.done(pair.alpha.write(3L * EXTENT, newer, false));
         EnginePair.await("the secondary's error reply", () -> answered(pair.alpha));
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> pair.alpha.read(3L * EXTENT, 4096), "the secondary's older copy is no answer");
@@ -237,7 +234,7 @@ class PairDurabilityTest {
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void writtenExtentsBecomeCleanWithoutAClientFlush(String mode) throws Exception {
         start(mode);
-        get(pair.alpha.write(0, block(4096), false));
+        EnginePair.done(pair.alpha.write(0, block(4096), false));
         pair.awaitClean(pair.alpha, pair.beta);
         assertEquals(0, pair.beta.disk().unflushed(), "the engine flushed the secondary before the extent became clean");
         assertEquals(0, pair.alpha.disk().unflushed(), "and its own disk");

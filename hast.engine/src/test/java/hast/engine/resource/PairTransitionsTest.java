@@ -45,9 +45,6 @@ class PairTransitionsTest {
         return b;
     }
 
-    private static void get(CompletableFuture<Void> f) throws Exception {
-        f.get(EnginePair.DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"fullsync", "memsync", "async"})
@@ -63,7 +60,7 @@ class PairTransitionsTest {
         for (int e = 0; e < 12; e++) {
             byte[] data = bytes(EXTENT);
             System.arraycopy(data, 0, expected, e * EXTENT, EXTENT);
-            get(pair.beta.write((long) e * EXTENT, data, false));
+            EnginePair.done(pair.beta.write((long) e * EXTENT, data, false));
         }
         // alpha comes back as primary: beta's copy is newer, so alpha copies the dirty extents from it...
         pair.beta.role(Role.SECONDARY);
@@ -81,14 +78,14 @@ class PairTransitionsTest {
             }
         }
         for (CompletableFuture<Void> w : writes) {
-            get(w);
+            EnginePair.done(w);
         }
         // A write acknowledged here and missed by beta, in an extent alpha had not copied yet, leaves
         // each copy with data the other lacks: alpha must see that as a split-brain and refuse,
         // never copy beta's older extent over the client's write.
-        EnginePair.await("the pair clean, or a split-brain reported", () -> clean()
+        EnginePair.await("the pair clean, or a split-brain reported", () -> EnginePair.clean(pair.alpha, pair.beta)
                 || "split-brain".equals(pair.alpha.info().problem()));
-        if (!clean()) {
+        if (!EnginePair.clean(pair.alpha, pair.beta)) {
             assertTrue(pair.beta.events.stream().anyMatch(e -> e.type().equals(hast.api.event.HastEvent.SPLIT_BRAIN)),
                     "beta reported the split-brain too");
             return;
@@ -103,12 +100,6 @@ class PairTransitionsTest {
                     + (at % EXTENT) / BLOCK + "): the synchronisation from beta and the client's writes crossed");
         }
         assertArrayEquals(pair.alpha.data(), pair.beta.data(), "the copies are equal once clean");
-    }
-
-    private boolean clean() {
-        var p = pair.alpha.info();
-        return "complete".equals(p.status()) && p.dirty() == 0 && p.sync() == null
-                && "complete".equals(pair.beta.info().status());
     }
 
     @ParameterizedTest
@@ -138,7 +129,7 @@ class PairTransitionsTest {
         boolean[] acked = new boolean[writes.size()];
         for (int i = 0; i < writes.size(); i++) {
             try {
-                get(writes.get(i));
+                EnginePair.done(writes.get(i));
                 acked[i] = true;
             } catch (ExecutionException e) {
                 acked[i] = false;

@@ -69,9 +69,6 @@ class SecondarySessionTest {
         return b;
     }
 
-    private static void get(CompletableFuture<Void> f) throws Exception {
-        f.get(EnginePair.DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    }
 
     private static int count(EnginePair.Engine e, String type) {
         return (int) e.events.stream().filter(ev -> ev.type().equals(type)).count();
@@ -92,11 +89,11 @@ class SecondarySessionTest {
         CompletableFuture<Void> first = pair.alpha.write(at, old, false);
         EnginePair.await("beta's disk to hold the first write", held::caught);
         // fullsync: answered once alpha gave up on beta (the timeout), with the extent left dirty.
-        get(first);
+        EnginePair.done(first);
         EnginePair.await("alpha to connect to beta again or be turned away",
                 () -> count(pair.alpha, HastEvent.CONNECT) > connects || pair.alpha.info().problem() != null);
         byte[] newer = block();
-        get(pair.alpha.write(at, newer, false));
+        EnginePair.done(pair.alpha.write(at, newer, false));
         EnginePair.await("alpha to be clean again, or to be kept waiting by beta", () -> {
             var p = pair.alpha.info();
             return p.problem() != null || "complete".equals(p.status()) && p.dirty() == 0 && p.sync() == null;
@@ -123,7 +120,7 @@ class SecondarySessionTest {
         FaultyDisk disk = pair.beta.disk();
         disk.freeze();
         byte[] data = block();
-        get(pair.alpha.write(at, data, false));
+        EnginePair.done(pair.alpha.write(at, data, false));
         pair.alpha.powerCut();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread promotion = new Thread(() -> {
@@ -210,7 +207,7 @@ class SecondarySessionTest {
         Frame refusal = answer(hello(md.resuid() + 1, md));
         assertEquals(Frame.Type.REFUSE, refusal.type());
         assertEquals("complete", pair.beta.info().status(), "beta still serves alpha");
-        get(pair.alpha.write(0, block(), false));
+        EnginePair.done(pair.alpha.write(0, block(), false));
         assertEquals(disconnects, count(pair.alpha, HastEvent.DISCONNECT), "alpha kept its connection");
     }
 
