@@ -98,6 +98,7 @@ class LocalDiskIT {
             Node.awaitTrue("the privilege drop", () -> n.logText().contains("Privileges successfully dropped to nobody"));
             String status = Files.readString(Path.of("/proc", String.valueOf(jvm(n)), "status"));
             assertTrue(status.contains("\nUid:\t65534\t65534\t65534\t65534\n"), status);
+            assertTrue(status.matches("(?s).*\nGroups:\t65534 ?\n.*"), "only nobody's own group, not root's: " + status);
             n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
             n.run(List.of("qemu-io", "-f", "raw", "-c", "write -P 0x21 0 1M", exportUrl(n)), Map.of()).expect(0);
             n.hastctl("role", "-c", n.conf.toString(), "init", "r").expect(0);

@@ -20,10 +20,10 @@ class ManPagesIT {
             "hastctl.8", List.of("create", "role", "list", "status", "dump", "events", "verify", "reload", "help",
                     "-c config", "-d", "-e extentsize", "-k keepdirty", "-m mediasize", "--json", "queues", "local",
                     "send", "recv", "done", "idle", "EXIT STATUS", "77", "EXAMPLES", "FILES"),
-            "hastd.8", List.of("-c config", "-d", "-F", "-h", "-P pidfile", "SIGHUP", "SIGTERM", "HAST_NODE",
+            "hastd.8", List.of("-c config", "-d", "-F", "-h", "-P pidfile", "-u user", "PRIVILEGES", "SIGHUP", "SIGTERM", "HAST_NODE",
                     "HASTD_LOG", "EXIT STATUS", "CONTROL SOCKET", "EXAMPLES", "FILES"),
             "hast.conf.5", List.of("control", "pidfile", "listen", "replication", "checksum", "compression",
-                    "timeout", "exec", "metaflush", "export", "name", "local", "remote", "source", "on node",
+                    "timeout", "exec", "metaflush", "export", "user", "name", "local", "remote", "source", "on node",
                     "resource name", "fullsync", "memsync", "async", "crc32", "sha256", "hole", "lzf", "EXAMPLES",
                     "FILES"));
 

@@ -160,7 +160,9 @@ public final class Hastd {
                         : java.nio.file.Path.of(config.pidfile()));
             }
             refuseLiveControlSocket(config);
-            account = Privileges.target(options.user(), config.user());
+            List<java.nio.file.Path> locals = config.resources().stream()
+                    .map(r -> java.nio.file.Path.of(r.local())).toList();
+            account = Privileges.target(options.user(), config.user()).map(a -> Privileges.narrow(a, locals));
             this.events = new EventDispatcher(() -> listeners);
             this.manager = new ResourceManager(config, parser, new ServicePublisher(context), plugins, events);
             try {
@@ -197,7 +199,7 @@ public final class Hastd {
 
     /**
      * Once the control socket answers, every socket of the daemon is open: drops privileges,
-     * then tells the launcher the daemon serves. A failed drop stops the daemon rather than
+     * only then accepts primaries, and tells the launcher the daemon serves. A failed drop stops the daemon rather than
      * leaving it running as root against the operator's wish.
      */
     private void settle(HastConfig config, Optional<Account> account) {
@@ -217,6 +219,7 @@ public final class Hastd {
                 return;
             }
         }
+        manager.serve();
         announceReady();
     }
 

@@ -1,7 +1,14 @@
 package hast.engine.daemon;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
 import hast.api.HastException;
@@ -13,14 +20,17 @@ import hast.engine.posix.Posix;
  * hastd's privilege drop (the reference's drop_privs, without jail and capsicum): once its
  * sockets are open, the daemon takes the groups, group and user of an unprivileged account, then
  * checks that it cannot take root back. Linux keeps what is already open usable: listening
- * sockets, the control socket, open providers. Unlike the reference, the account keeps its
- * supplementary groups (e.g. {@code disk}): every role change reopens its provider here, which
- * the account must be allowed to do.
+ * sockets, the control socket, open providers. Unlike the reference, the account keeps those of
+ * its supplementary groups that own a configured local component (e.g. {@code disk}): every role
+ * change reopens its provider here, which the account must be allowed to do. Its other groups
+ * would only widen what a compromised daemon could reach, so they are left behind.
  */
 final class Privileges {
     /** The account the reference drops to, used when neither -u nor hast.conf names one. */
     static final String DEFAULT_USER = "hast";
     private static final Logger LOG = Logger.getLogger(Privileges.class.getName());
+    /** S_IRGRP | S_IWGRP. */
+    private static final int GROUP_READ_WRITE = 0060;
 
     private Privileges() {
     }
@@ -39,7 +49,8 @@ final class Privileges {
             if (name != null) {
                 throw new HastException(Sysexits.EX_CONFIG, "Unable to drop privileges: user " + name + " does not exist.");
             }
-            LOG.info("User " + DEFAULT_USER + " does not exist: hastd keeps the privileges it was started with.");
+            LOG.warning("User " + DEFAULT_USER + " does not exist: hastd keeps running with the privileges it was"
+                    + " started with. Create it (see README) or name an account with -u or hast.conf's user.");
             return Optional.empty();
         }
         int euid = effectiveUid();
@@ -56,6 +67,33 @@ final class Privileges {
                     + ": hastd runs as uid " + euid + ", not as root.");
         }
         return account;
+    }
+
+    /**
+     * {@code account} with only the supplementary groups the daemon needs: its primary group, and
+     * each group that owns one of {@code locals} and may read and write it (the account's own
+     * files need no group). A local component that does not exist yet gives no group.
+     */
+    static Account narrow(Account account, Collection<Path> locals) {
+        Set<Integer> needed = new LinkedHashSet<>();
+        needed.add(account.gid());
+        for (Path local : locals) {
+            try {
+                Map<String, Object> a = Files.readAttributes(local, "unix:gid,mode");
+                int mode = (Integer) a.get("mode");
+                if ((mode & GROUP_READ_WRITE) == GROUP_READ_WRITE) {
+                    needed.add((Integer) a.get("gid"));
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.fine(() -> "No group for " + local + ": " + e.getMessage());
+            }
+        }
+        int[] groups = Arrays.stream(account.groups()).filter(needed::contains).toArray();
+        if (groups.length < account.groups().length) {
+            LOG.fine(() -> "Supplementary groups kept for " + account.name() + ": " + Arrays.toString(groups)
+                    + " of " + Arrays.toString(account.groups()) + ".");
+        }
+        return new Account(account.name(), account.uid(), account.gid(), groups);
     }
 
     /**

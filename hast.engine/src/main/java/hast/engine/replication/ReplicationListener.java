@@ -49,7 +49,10 @@ public final class ReplicationListener implements AutoCloseable {
         this.resources = resources;
     }
 
-    /** Listens on every address; a failure closes what was opened and is reported. */
+    /**
+     * Binds every address without accepting yet (see {@link #serve}); a failure closes what was
+     * opened and is reported.
+     */
     public void start(List<HastAddress> addresses, Function<HastAddress, Transport> transports) throws IOException {
         for (HastAddress a : addresses) {
             Transport t = transports.apply(a);
@@ -65,10 +68,20 @@ public final class ReplicationListener implements AutoCloseable {
                 throw e;
             }
             listeners.add(l);
+            LOG.info(() -> "Listening on address " + l.address() + ".");
+        }
+    }
+
+    /**
+     * Starts accepting on every bound address. The daemon calls this once it has dropped its
+     * privileges, so that no peer's bytes are ever handled by a root process; until then
+     * connections wait in the kernel's backlog.
+     */
+    public void serve() {
+        for (Listener l : listeners) {
             Thread acceptor = new Thread(() -> accept(l), "hast-listen " + l.address());
             acceptor.setDaemon(true);
             acceptor.start();
-            LOG.info(() -> "Listening on address " + l.address() + ".");
         }
     }
 

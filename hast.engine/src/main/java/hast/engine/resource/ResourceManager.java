@@ -69,9 +69,14 @@ public final class ResourceManager implements HastNode {
         return problems;
     }
 
-    /** Accepts primaries on the configured {@code listen} addresses. */
+    /** Binds the configured {@code listen} addresses; primaries are accepted from {@link #serve} on. */
     public void listen() throws IOException {
         listener.start(config.listen(), replication.transports());
+    }
+
+    /** Accepts primaries on the addresses {@link #listen} bound. */
+    public void serve() {
+        listener.serve();
     }
 
     private synchronized Optional<ReplicationListener.Replica> replica(String name) {

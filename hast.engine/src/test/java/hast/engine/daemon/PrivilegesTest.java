@@ -68,6 +68,28 @@ class PrivilegesTest {
         assertEquals("setuid(0): -1", out.get(5));
     }
 
+    @Test
+    void theAccountKeepsOnlyItsPrimaryGroupAndTheGroupsOwningALocalComponent() throws Exception {
+        int disk = groupId("disk");
+        int users = groupId("users");
+        Account account = new Account("x", 4242, 4242, new int[] {4242, disk, users, 0});
+        Path shared = disk("shared.img");
+        Files.setAttribute(shared, "unix:gid", disk);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-rw----"));
+        Path readOnly = disk("read-only.img");
+        Files.setAttribute(readOnly, "unix:gid", users);
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rw-r-----"));
+
+        Account narrowed = Privileges.narrow(account, List.of(shared, readOnly, dir.resolve("not-created-yet.img")));
+        assertEquals(new Account("x", 4242, 4242, new int[] {4242, disk}), narrowed,
+                "a group that may only read a component, root's group and the rest are left behind");
+    }
+
+    private static int groupId(String name) throws IOException {
+        return Files.readAllLines(Path.of("/etc/group")).stream().map(l -> l.split(":"))
+                .filter(f -> f[0].equals(name)).map(f -> Integer.parseInt(f[2])).findFirst().orElseThrow();
+    }
+
     private Path disk(String name) throws IOException {
         Path p = dir.resolve(name);
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {

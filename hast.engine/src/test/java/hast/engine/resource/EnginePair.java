@@ -142,6 +142,7 @@ final class EnginePair implements AutoCloseable {
                 }
             }, events::add);
             manager.listen();
+            manager.serve();
         }
 
         FaultyDisk disk() {
