@@ -96,14 +96,14 @@ class DaemonIT {
         Path pidfile = dir.resolve("hastd.pid");
         long pid = Long.parseLong(Files.readString(pidfile).trim());
         try {
-            n.hastctl("status", "-c", n.conf.toString()).expect(0);
+            n.hastctl("status", "-c", n.conf.toString()).expect(Node.COMPLETE);  // no resource, none behind
             Node.Result second = hastd(n, "-F", "-P", pidfile.toString(), "-c", n.conf.toString()).expect(75);
             assertTrue(second.err().contains("Another hastd is already running, pidfile: " + pidfile + ", pid: " + pid),
                     second.err());
             // Without a pidfile (-F), the live control socket still keeps a second daemon out.
             Node.Result third = hastd(n, "-F", "-c", n.conf.toString()).expect(71);
             assertTrue(third.err().contains("is in use: another hastd is running with it."), third.err());
-            n.hastctl("status", "-c", n.conf.toString()).expect(0);
+            n.hastctl("status", "-c", n.conf.toString()).expect(Node.COMPLETE);
         } finally {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         }
@@ -138,16 +138,16 @@ class DaemonIT {
     void jsonFormsAndTheExitStatusesOfEachErrorPathFromARealDaemon() throws Exception {
         try (Node n = soloDaemon()) {
             String c = n.conf.toString();
-            Node.Result status = n.hastctl("status", "-c", c, "--json").expect(0);
+            Node.Result status = n.hastctl("status", "-c", c, "--json").expect(Node.IDLE);
             assertEquals("{\"resources\":[{\"name\":\"r\",\"status\":null,\"role\":\"init\",\"localpath\":\""
-                    + dir.resolve("disk.img") + "\",\"remoteaddr\":\"none\"}]}\n", status.out());
+                    + dir.resolve("disk.img") + "\",\"remoteaddr\":\"none\",\"state\":\"idle\"}]}\n", status.out());
             n.hastctl("role", "-c", c, "primary", "r").expect(0);
-            Node.Result list = n.hastctl("list", "-c", c, "--json", "r").expect(0);
+            Node.Result list = n.hastctl("list", "-c", c, "--json", "r").expect(Node.DEGRADED);  // remote none
             assertTrue(list.out().startsWith("{\"resources\":[{\"name\":\"r\",\"role\":\"primary\",\"provname\":\"r\""),
                     list.out());
             assertTrue(list.out().contains(",\"queues\":{\"local\":0,\"send\":0,\"recv\":0,\"done\":0,\"idle\":64},"),
                     list.out());
-            assertTrue(n.hastctl("list", "-c", c, "r").expect(0).out()
+            assertTrue(n.hastctl("list", "-c", c, "r").expect(Node.DEGRADED).out()
                     .contains("    queues: local: 0, send: 0, recv: 0, done: 0, idle: 64\n"));
             Node.Result dump = n.hastctl("dump", "-c", c, "--json").expect(0);
             assertTrue(dump.out().matches("\\{\"resources\":\\[\\{\"name\":\"r\",\"datasize\":\\d+,\"extentsize\":1048576,"
@@ -201,9 +201,12 @@ class DaemonIT {
                 Node.awaitTrue("both followers to be listening", () -> read(err).startsWith("Following events of all")
                         && read(dir.resolve("events-json.err")).startsWith("Following events of r;"));
                 n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
-                Node.awaitTrue("the role event's line", () -> read(out).matches(
-                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z r role init primary\n"));
+                Node.awaitTrue("the state line, then the role event's", () -> read(out).matches(
+                        "\\S+Z r state init - disconnected idle\n"
+                        + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z r role init primary\n"));
                 Node.awaitTrue("the role event as JSON", () -> read(jsonOut).matches("\\{\"time\":\"[-0-9T:.]+Z\","
+                        + "\"resource\":\"r\",\"event\":\"state\",\"details\":\\[\"init\",\"-\",\"disconnected\",\"idle\"]}\n"
+                        + "\\{\"time\":\"[-0-9T:.]+Z\","
                         + "\"resource\":\"r\",\"event\":\"role\",\"details\":\\[\"init\",\"primary\"]}\n"));
             } finally {
                 for (Process p : List.of(text, json)) {
@@ -215,7 +218,7 @@ class DaemonIT {
                 assertEquals(0, p.exitValue(), read(err));
             }
             // The daemon has let them go: its control socket serves others, as many as before.
-            n.hastctl("status", "-c", n.conf.toString()).expect(0);
+            n.hastctl("status", "-c", n.conf.toString()).expect(Node.DEGRADED);  // primary, remote none
         }
     }
 
@@ -265,7 +268,7 @@ class DaemonIT {
                 }
             }
             assertTrue(answered > 1000, answered + " of 3000 answered");
-            Node.Result status = n.hastctl("status", "-c", n.conf.toString(), "r").expect(0);
+            Node.Result status = n.hastctl("status", "-c", n.conf.toString(), "r").expect(Node.IDLE);
             assertTrue(status.out().contains("r\t-        init"), status.out());
             assertTrue(n.daemon().isAlive());
         }

@@ -21,6 +21,11 @@ final class Node implements AutoCloseable {
     /** The build folder of run/ (it moves with -Dhast.target): the launchers take their jars from here. */
     static final Path BUILD = Path.of(System.getProperty("hast.build.dir", RUN.resolve("target").toString()));
     static final Duration DEADLINE = Duration.ofSeconds(30);
+    /** hastctl status and list's exit statuses (hastctl(8)). */
+    static final int COMPLETE = 0;
+    static final int DEGRADED = 2;
+    static final int SPLIT_BRAIN = 4;
+    static final int IDLE = 5;
 
     final String name;
     final Path dir;
@@ -115,7 +120,7 @@ final class Node implements AutoCloseable {
             try {
                 // Each hastctl is a JVM of its own: asking before the daemon has logged a word would
                 // only take CPU from the daemon's own start (a lab starts two on two cores).
-                return Files.size(log()) > logged && hastctl("status", "-c", conf.toString()).exit == 0;
+                return Files.size(log()) > logged && hastctl("status", "-c", conf.toString()).exit < 64;
             } catch (IOException | InterruptedException e) {
                 throw new AssertionError(e);
             }

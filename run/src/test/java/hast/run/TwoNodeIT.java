@@ -347,6 +347,7 @@ class TwoNodeIT {
                 && beta.logText().contains("Split-brain condition!"));
         Node.awaitTrue("hastctl list to report the split-brain", () -> list(beta).contains("  problem: split-brain"));
         assertTrue(list(beta).contains("  status: degraded"));
+        ctl(beta, "status", "r0").expect(Node.SPLIT_BRAIN);
         // Recovery: drop alpha's data.
         ctl(alpha, "role", "init", "r0").expect(0);
         ctl(alpha, "create", "-e", "1M", "r0").expect(0);

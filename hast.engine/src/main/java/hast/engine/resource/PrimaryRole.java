@@ -149,6 +149,11 @@ final class PrimaryRole implements Resource.RoleState {
     }
 
     @Override
+    public boolean connected() {
+        return link != null && link.connected();
+    }
+
+    @Override
     public String status() {
         // Complete only when the secondary is connected and holds everything: nothing left to copy.
         return link != null && link.connected() && !synchronizer.running() && !dirty.needsSync() ? "complete"

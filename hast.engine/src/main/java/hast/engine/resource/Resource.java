@@ -74,6 +74,9 @@ final class Resource {
             return null;
         }
 
+        /** Whether the replication connection to the other node is up. */
+        boolean connected();
+
         Statistics statistics();
 
         /** Requests waiting or running in each stage now. */
@@ -225,6 +228,6 @@ final class Resource {
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,
                 s == null ? Statistics.ZERO : s.statistics(), s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
-                s == null ? null : s.problem());
+                s == null ? null : s.problem(), s != null && s.connected());
     }
 }

@@ -308,6 +308,11 @@ final class SecondaryRole implements Resource.RoleState {
     }
 
     @Override
+    public synchronized boolean connected() {
+        return current != null;
+    }
+
+    @Override
     public Statistics statistics() {
         return counters.snapshot(codec);
     }

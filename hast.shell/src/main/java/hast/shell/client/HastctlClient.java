@@ -26,8 +26,9 @@ import sun.misc.Signal;
  * The command-line hastctl, run on a plain class path without a framework so that it answers
  * at once. create, dump and help run here, on the local providers; role, list, status, events,
  * verify and reload are sent to hastd's control socket and run there, and what they print comes
- * back as they print it. {@code events} ends with status 0 when interrupted (SIGINT) or when
- * hastd closes the connection.
+ * back as they print it. {@code events} ends with status 0 when interrupted (SIGINT), and with
+ * {@link Sysexits#EX_UNAVAILABLE} when hastd goes away, so that a script following it notices;
+ * {@code await} interrupted ends as its time limit does.
  */
 public final class HastctlClient {
     private final NodeAdmin admin;
@@ -47,8 +48,8 @@ public final class HastctlClient {
         int status;
         try {
             HastctlClient client = new HastctlClient(findAdmin());
-            if (Hastctl.subcommand(List.of(args)).filter("events"::equals).isPresent()) {
-                // Interrupting is how events ends: hang up, and the command ends well.
+            if (Hastctl.subcommand(List.of(args)).filter(s -> s.equals("events") || s.equals("await")).isPresent()) {
+                // Interrupting is how events ends: hang up, and the command ends well (await gives up).
                 Signal.handle(new Signal("INT"), s -> client.hangUp());
             }
             status = client.run(List.of(args), System.out, System.err);
@@ -91,12 +92,12 @@ public final class HastctlClient {
             err.flush();
             return reply.status();
         } catch (HungUp e) {
-            return Sysexits.EX_OK;
+            return follows ? Sysexits.EX_OK : Sysexits.EX_TEMPFAIL;
         } catch (HastException e) {
             if (follows && e.getCause() instanceof EOFException) {
                 // hastd stopped (or restarts): the events it could send have been printed.
-                err.println("hastctl: hastd closed the connection.");
-                return Sysexits.EX_OK;
+                err.println("hastctl: hastd closed the connection; it is no longer running.");
+                return Sysexits.EX_UNAVAILABLE;
             }
             err.println(e.getMessage());
             return e.status();

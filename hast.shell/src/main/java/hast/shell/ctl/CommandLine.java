@@ -25,12 +25,14 @@ import hast.api.Sysexits;
  */
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
         List<String> operands) {
-    static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "verify",
-            "reload", "help");
+    static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
+            "verify", "reload", "help");
+    /** What {@code await} can wait for: a state, or a role. */
+    static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
     private static final List<String> JSON = List.of("list", "status", "dump", "events");
-    /** Flags with a value: every subcommand takes -c, create also -e, -k and -m. */
-    private static final String ALL_VALUED = "cekm";
+    /** Flags with a value: every subcommand takes -c, create also -e, -k and -m, await -t. */
+    private static final String ALL_VALUED = "cekmt";
 
     static CommandLine parse(List<String> args) throws HastException {
         String subcommand = null;
@@ -104,6 +106,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         if (subcommand.equals("create")) {
             options.addAll(List.of("-e", "-k", "-m"));
         }
+        if (subcommand.equals("await")) {
+            options.add("-t");
+        }
         return List.copyOf(options);
     }
 
@@ -116,13 +121,21 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
 
     /** Options given before the subcommand are only known to be valid once it is. */
     private static String valued(String subcommand) {
-        return subcommand == null || subcommand.equals("create") ? ALL_VALUED : "c";
+        if (subcommand == null) {
+            return ALL_VALUED;
+        }
+        return switch (subcommand) {
+            case "create" -> "cekm";
+            case "await" -> "ct";
+            default -> "c";
+        };
     }
 
     /** The operand rules of each subcommand, as the reference enforces them before reading any file. */
     private void check() throws HastException {
-        if (!subcommand.equals("create") && options.keySet().stream().anyMatch(f -> f != 'c')) {
-            throw usage("options -e, -k and -m belong to 'create'");
+        if (options.keySet().stream().anyMatch(f -> valued(subcommand).indexOf(f) < 0)) {
+            throw usage(options.containsKey('t') ? "option -t belongs to 'await'"
+                    : "options -e, -k and -m belong to 'create'");
         }
         if (json && !JSON.contains(subcommand)) {
             throw usage("option --json belongs to 'list', 'status', 'dump' and 'events'");
@@ -155,6 +168,13 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                     throw usage("verify needs at least one resource name");
                 }
             }
+            case "await" -> {
+                if (operands.isEmpty() || !CONDITIONS.contains(operands.get(0))) {
+                    throw usage("await needs a condition (" + String.join(", ", CONDITIONS)
+                            + ") and then 'all' or resource names");
+                }
+                seconds();
+            }
             case "reload" -> {
                 if (!operands.isEmpty()) {
                     throw usage("reload takes no operands");
@@ -176,6 +196,27 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
 
     Optional<String> option(char flag) {
         return Optional.ofNullable(options.get(flag));
+    }
+
+    /**
+     * The {@code -t} of {@code await}: how long to wait, or -1 for as long as it takes.
+     *
+     * @throws HastException a value that is not a whole number of seconds
+     */
+    long seconds() throws HastException {
+        Optional<String> t = option('t');
+        if (t.isEmpty()) {
+            return -1;
+        }
+        try {
+            long s = Long.parseLong(t.get());
+            if (s >= 0) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw usage("-t needs a number of seconds (0 or more), not '" + t.get() + "'");
     }
 
     /** The role operand of {@code role}; only valid after {@link #parse} accepted the line. */

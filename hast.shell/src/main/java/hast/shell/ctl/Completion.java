@@ -78,6 +78,18 @@ public final class Completion {
                 }
             }
             case "create", "verify" -> next.addAll(unused(names.get(), operands));
+            case "await" -> {
+                if (operands.isEmpty()) {
+                    next.addAll(CommandLine.CONDITIONS);
+                } else {
+                    if (operands.size() == 1) {
+                        next.add("all");
+                    }
+                    if (!operands.contains("all")) {
+                        next.addAll(unused(names.get(), operands));
+                    }
+                }
+            }
             default -> {
                 if (operands.isEmpty()) {
                     next.add("all");

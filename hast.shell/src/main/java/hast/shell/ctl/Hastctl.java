@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -30,7 +31,10 @@ public final class Hastctl {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/hast.conf");
     /** EHAST_NOENTRY: hastd's per-resource error for a name it does not know. */
     static final int EHAST_NOENTRY = 1;
-    private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "events", "verify", "reload");
+    private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "events", "await", "verify",
+            "reload");
+    /** How often {@code await} looks at the resources again: a change is seen this soon. */
+    private static final long AWAIT_POLL_MILLIS = 100;
     /** Events not yet written beyond which new ones are dropped (and counted) rather than held. */
     static final int EVENT_BACKLOG = 1024;
     /** Put after the events when the caller has gone; never delivered by the feed. */
@@ -79,6 +83,7 @@ public final class Hastctl {
                 case "role" -> role(cmd, err);
                 case "list", "status" -> show(cmd, out);
                 case "events" -> events(cmd, out, err, hangup);
+                case "await" -> await(cmd, err, hangup);
                 case "verify" -> verify(cmd, out, err, hangup);
                 case "reload" -> reload();
                 default -> throw new IllegalStateException("Subcommand '" + cmd.subcommand() + "' has no handler");
@@ -264,6 +269,14 @@ public final class Hastctl {
             }
         })) {
             hangup.onHangup(() -> queue.add(HUNG_UP));
+            // Taken after subscribing: a change from now on is either in it or queued, never missed.
+            for (String name : daemonNames(daemon, all ? List.of() : cmd.operands())) {
+                Optional<ResourceInfo> r = daemon.resource(name);
+                if (r.isPresent()) {
+                    out.println(cmd.json() ? JsonOutput.event(state(r.get())) : Output.event(state(r.get())));
+                }
+            }
+            out.flush();
             if (cmd.debug() >= 1) {
                 err.println("Following events of " + (all ? "all resources" : String.join(", ", cmd.operands()))
                         + "; interrupt to stop.");
@@ -285,6 +298,62 @@ public final class Hastctl {
             Thread.currentThread().interrupt();
         }
         return Sysexits.EX_OK;
+    }
+
+    /** A resource's state as {@code events} prints it first: role, status and problem, and the state word. */
+    private static HastEvent state(ResourceInfo r) {
+        return HastEvent.of("state", r.name(), r.role().label(), r.status() == null ? "-" : r.status(),
+                r.connected() ? "connected" : "disconnected", ResourceState.of(r).label());
+    }
+
+    /**
+     * Waits until every named resource meets the condition, looking again every
+     * {@link #AWAIT_POLL_MILLIS}; the time limit, or the caller hanging up, ends it with
+     * {@link Sysexits#EX_TEMPFAIL} and the resources that did not get there.
+     */
+    private int await(CommandLine cmd, PrintStream err, Hangup hangup) throws HastException {
+        HastNode daemon = daemon();
+        String condition = cmd.operands().get(0);
+        List<String> names = daemonNames(daemon, cmd.operands().subList(1, cmd.operands().size()));
+        for (String name : names) {
+            if (daemon.resource(name).isEmpty()) {
+                err.println("Unknown resource " + name + ".");
+                return EHAST_NOENTRY;
+            }
+        }
+        long seconds = cmd.seconds();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(seconds, 0));
+        AtomicBoolean hungUp = new AtomicBoolean();
+        hangup.onHangup(() -> hungUp.set(true));
+        while (true) {
+            List<ResourceInfo> behind = names.stream().map(daemon::resource).flatMap(Optional::stream)
+                    .filter(r -> !meets(r, condition)).toList();
+            if (behind.isEmpty()) {
+                return Sysexits.EX_OK;
+            }
+            if (hungUp.get() || seconds >= 0 && System.nanoTime() - deadline >= 0) {
+                for (ResourceInfo r : behind) {
+                    err.println("[" + r.name() + "] Not " + condition + " " + (hungUp.get() ? "when interrupted"
+                            : "after " + seconds + " s") + ": role " + r.role().label() + ", "
+                            + ResourceState.of(r).label() + (r.connected() ? ", connected." : ", not connected."));
+                }
+                return Sysexits.EX_TEMPFAIL;
+            }
+            try {
+                Thread.sleep(AWAIT_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                hungUp.set(true);
+            }
+        }
+    }
+
+    private static boolean meets(ResourceInfo r, String condition) {
+        return switch (condition) {
+            case "complete" -> ResourceState.of(r) == ResourceState.COMPLETE;
+            case "connected" -> r.connected();
+            default -> r.role() == Role.parse(condition);
+        };
     }
 
     /**

@@ -12,9 +12,15 @@ public final class Help {
             + "       hastctl status [-d] [-c config] [--json] [all | name ...]\n"
             + "       hastctl dump [-d] [-c config] [--json] [all | name ...]\n"
             + "       hastctl events [-d] [-c config] [--json] [all | name ...]\n"
+            + "       hastctl await [-d] [-c config] [-t seconds] condition [all | name ...]\n"
             + "       hastctl verify [-d] [-c config] name ...\n"
             + "       hastctl reload [-d] [-c config]\n"
             + "       hastctl help [subcommand]";
+
+    /** The exit statuses of list and status, which scripts may rely on. */
+    private static final String STATES = "Exit status: the worst state among the resources shown: 0 complete (primary or\n"
+            + "secondary, connected, nothing left to copy), 5 idle (init), 2 degraded (not connected, or\n"
+            + "copying), 4 split-brain; 1 when a name is unknown.";
 
     private static final String OPTIONS = "Options:\n"
             + "  -c config   the configuration file (default /etc/hast.conf; inside hastd, the file it runs with)\n"
@@ -33,7 +39,8 @@ public final class Help {
             + "           counters, error counters and queue depths\n"
             + "  status   one line per resource: status, role and components\n"
             + "  dump     the metadata stored on resources' local providers (works without hastd)\n"
-            + "  events   follow resource events (role, connect, syncstart...) as they happen\n"
+            + "  events   the state of resources, then their events (role, connect, syncstart...) as they happen\n"
+            + "  await    wait until resources are complete, connected, or have a role (for scripts)\n"
             + "  verify   compare both nodes' copies of primary resources, extent by extent, and have\n"
             + "           the differing extents synchronised\n"
             + "  reload   make hastd re-read its configuration file (as SIGHUP does)\n"
@@ -43,11 +50,12 @@ public final class Help {
             + "  --json      list, status, dump: one JSON document; events: one JSON object per line\n"
             + "\n"
             + "Exit status: 0 on success; 1 when hastd reports an error for a resource (1: unknown resource),\n"
-            + "or when verify found differences; 64 bad usage; 65 bad data (unknown resource for create or\n"
+            + "or when verify found differences; list and status: 0 complete, 2 degraded, 4 split-brain,\n"
+            + "5 idle (init), the worst of the resources shown; 64 bad usage; 65 bad data (unknown resource for create or\n"
             + "dump, invalid sizes, unreadable metadata); 66 local provider cannot be opened; 69 hastd did not\n"
             + "answer or is not running, or verify cannot run (resource not primary, secondary not connected);\n"
             + "70 hastd refused a malformed request; 71 no connection to hastd; 72 configuration file\n"
-            + "unreadable; 74 metadata cannot be written; 75 hastd is busy, try again; 77 the control socket\n"
+            + "unreadable; 74 metadata cannot be written; 75 hastd is busy, try again, or await gave up; 77 the control socket\n"
             + "refused this user; 78 configuration invalid. See hastctl(8).\n";
 
     /** {@code hastctl create -h}; a constant, so that the Gogo command can carry it as its description. */
@@ -88,7 +96,8 @@ public final class Help {
             + "  done   requests acknowledged to the client while still being replicated (memsync, async)\n"
             + "  idle   I/O threads of the primary with nothing to do\n"
             + "  --json  one JSON document {\"resources\": [...]} with the same fields, numbers as numbers\n"
-            + "          and null for a line the text leaves out"
+            + "          and null for a line the text leaves out, plus connected (true or false) and state\n"
+            + STATES
             + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl status -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String STATUS = "usage: hastctl status [-d] [-c config] [--json] [all | name ...]\n"
@@ -96,7 +105,8 @@ public final class Help {
             + "One line per resource (default: all): name, status (complete when both nodes are in\n"
             + "step, degraded when they are not, - when idle), role and components (local path and\n"
             + "remote address).\n"
-            + "  --json  one JSON document {\"resources\": [...]} with the same fields"
+            + "  --json  one JSON document {\"resources\": [...]} with the same fields, plus state\n"
+            + STATES
             + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl dump -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String DUMP = "usage: hastctl dump [-d] [-c config] [--json] [all | name ...]\n"
@@ -108,14 +118,28 @@ public final class Help {
     /** {@code hastctl events -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String EVENTS = "usage: hastctl events [-d] [-c config] [--json] [all | name ...]\n"
             + "\n"
-            + "Follows the events of the named resources (default: all) as hastd raises them, one line\n"
-            + "each: time (UTC), resource, event and its details. Events: role (old and new role),\n"
-            + "connect, disconnect, syncstart, syncdone, syncintr, split-brain, and ours: reload and\n"
-            + "verify-done (extents that differed, extents compared). Runs until interrupted (Ctrl-C,\n"
-            + "SIGINT) or until hastd stops, then exits 0.\n"
+            + "Prints the state of each named resource (default: all) as a 'state' line (role, status,\n"
+            + "connected or disconnected, and the state word of 'status'), then follows their events as\n"
+            + "hastd raises them, one line each: time (UTC), resource, event and its details. A change\n"
+            + "is in the state lines or among the events after them, never in neither. Events: role\n"
+            + "(old and new role), connect, disconnect, syncstart, syncdone, syncintr, split-brain, and\n"
+            + "ours: reload and verify-done (extents that differed, extents compared). Runs until\n"
+            + "interrupted (Ctrl-C, SIGINT: exit 0) or until hastd goes away (exit 69).\n"
             + "  -d      say on standard error once the events are followed (a script can wait for\n"
             + "          that line before it acts)\n"
             + "  --json  one JSON object per line: {\"time\", \"resource\", \"event\", \"details\": [...]}"
+            + "\n\n" + OPTIONS + "\n";
+    /** {@code hastctl await -h}; a constant, so that the Gogo command can carry it as its description. */
+    public static final String AWAIT = "usage: hastctl await [-d] [-c config] [-t seconds] condition [all | name ...]\n"
+            + "\n"
+            + "Returns once every named resource (default: all) meets the condition:\n"
+            + "  complete   primary or secondary, connected, nothing left to copy (status exits 0)\n"
+            + "  connected  the replication connection to the other node is up\n"
+            + "  init, primary, secondary\n"
+            + "             the resource has that role\n"
+            + "  -t seconds  give up after this long (default: wait as long as it takes; 0: look once)\n"
+            + "Exit status: 0 when the condition holds, 75 when the time ran out or it was interrupted\n"
+            + "(the resources not there yet are named on standard error), 1 for an unknown resource."
             + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl verify -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String VERIFY = "usage: hastctl verify [-d] [-c config] name ...\n"
@@ -150,6 +174,7 @@ public final class Help {
             case "status" -> STATUS;
             case "dump" -> DUMP;
             case "events" -> EVENTS;
+            case "await" -> AWAIT;
             case "verify" -> VERIFY;
             case "reload" -> RELOAD;
             default -> GENERAL;

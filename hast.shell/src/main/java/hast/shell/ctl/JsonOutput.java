@@ -38,6 +38,7 @@ final class JsonOutput {
                 .field("role", r.role().label())
                 .field("localpath", r.localpath())
                 .field("remoteaddr", r.remoteaddr())
+                .field("state", ResourceState.of(r).label())
                 .endObject();
     }
 
@@ -60,7 +61,10 @@ final class JsonOutput {
                 .field("compression", r.compression())
                 .field("status", r.status())
                 .field("exportaddr", r.exportaddr())
+                .field("device", r.device())
                 .field("problem", r.problem())
+                .field("connected", r.connected())
+                .field("state", ResourceState.of(r).label())
                 .field("dirty", r.dirty());
         json.name("synchronization");
         synchronization(r.sync());

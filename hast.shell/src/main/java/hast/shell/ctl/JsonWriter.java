@@ -75,6 +75,13 @@ final class JsonWriter {
         return name(name).value(value);
     }
 
+    JsonWriter field(String name, boolean value) {
+        name(name);
+        out.append(value);
+        separate = true;
+        return this;
+    }
+
     private JsonWriter open(char c) {
         comma();
         out.append(c);

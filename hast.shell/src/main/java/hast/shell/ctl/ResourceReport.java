@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
-import hast.api.Sysexits;
 import hast.api.control.ResourceInfo;
 
 /**
@@ -56,9 +55,12 @@ public final class ResourceReport {
         return entries.stream().filter(e -> e.resource().isEmpty()).map(Entry::name).toList();
     }
 
-    /** As the client exits: {@link Hastctl#EHAST_NOENTRY} when a name was unknown, else 0. */
+    /**
+     * As the client exits: {@link Hastctl#EHAST_NOENTRY} when a name was unknown, else the
+     * status of the worst {@link ResourceState} among the resources (0 when all are complete).
+     */
     public int exitStatus() {
-        return unknown().isEmpty() ? Sysexits.EX_OK : Hastctl.EHAST_NOENTRY;
+        return unknown().isEmpty() ? ResourceState.worst(resources()).exitStatus() : Hastctl.EHAST_NOENTRY;
     }
 
     /** Prints the reference's text form, or the JSON document with {@code --json}. */

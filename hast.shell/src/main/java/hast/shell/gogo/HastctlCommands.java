@@ -36,8 +36,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * until interrupted (Ctrl-C).
  */
 @Component(service = HastctlCommands.class)
-@GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "verify", "reload",
-    "help"})
+@GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "await", "verify",
+    "reload", "help"})
 public final class HastctlCommands {
     /** Set by Gogo in a session that has a terminal: its JLine Terminal. */
     private static final String TERMINAL = ".terminal";
@@ -100,6 +100,12 @@ public final class HastctlCommands {
     @Descriptor(Help.EVENTS)
     public void events(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
         run(session, "events", args);
+    }
+
+    /** Blocks until the condition holds, the time limit passes or Ctrl-C. */
+    @Descriptor(Help.AWAIT)
+    public Object await(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "await", args);
     }
 
     @Descriptor(Help.VERIFY)

@@ -44,9 +44,11 @@ class EventsAndVerifyTest {
             t.start();
         }
 
+        /** What was printed, the times of the state lines (taken now) replaced by NOW. */
         String out() {
             synchronized (out) {
-                return out.toString(StandardCharsets.UTF_8);
+                return out.toString(StandardCharsets.UTF_8).replaceAll("(?m)^\\S+( \\S+ state )", "NOW$1")
+                        .replaceAll("\"time\":\"[^\"]+\"(,\"resource\":\"\\w+\",\"event\":\"state\")", "\"time\":\"NOW\"$1");
             }
         }
 
@@ -78,11 +80,14 @@ class EventsAndVerifyTest {
         await("the subscription", () -> !node.followers.isEmpty());
         publishSome();
         String golden = """
+                NOW shared state primary degraded disconnected split-brain
+                NOW idle state init - disconnected idle
+                NOW backup state secondary complete connected complete
                 2026-03-01T12:34:56.789Z shared role init primary
                 2026-03-01T12:34:56.790Z backup connect
                 2026-03-01T12:35:56.789Z shared split-brain
                 """;
-        await("three lines", () -> f.out().equals(golden));
+        await("three state lines, then three events", () -> f.out().equals(golden));
         assertEquals(0, f.hangUp());
         assertEquals(golden, f.out());
         assertTrue(node.followers.isEmpty(), "unsubscribed when the command ended");
@@ -96,10 +101,11 @@ class EventsAndVerifyTest {
         assertEquals(List.of("follow [shared]"), node.calls, "the feed filters, not the command");
         publishSome();
         String golden = """
+                {"time":"NOW","resource":"shared","event":"state","details":["primary","degraded","disconnected","split-brain"]}
                 {"time":"2026-03-01T12:34:56.789Z","resource":"shared","event":"role","details":["init","primary"]}
                 {"time":"2026-03-01T12:35:56.789Z","resource":"shared","event":"split-brain","details":[]}
                 """;
-        await("two lines", () -> f.out().equals(golden));
+        await("the state line and two events", () -> f.out().equals(golden));
         assertEquals(0, f.hangUp());
         assertEquals("Following events of shared; interrupt to stop.\n", f.err.toString(StandardCharsets.UTF_8));
     }

@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import hast.api.control.ResourceInfo;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,12 +77,41 @@ class HastctlTest {
     @Test
     void statusGolden() {
         Run r = run(daemon, "status");
-        assertEquals(new Run(0, "Name\tStatus\t Role\t\tComponents\n"
+        assertEquals(new Run(4, "Name\tStatus\t Role\t\tComponents\n"
                 + "shared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\n"
                 + "idle\t-        init           /var/lib/hast/idle.img\tnone\n"
                 + "backup\tcomplete secondary      /dev/sdc\ttcp://10.0.0.1\n", ""), r);
         assertEquals(r, run(daemon, "status", "all"));
         assertEquals(r, run(daemon, "status", "all", "ignored"), "hastd reads 'all' in first place as everything");
+    }
+
+    @Test
+    void statusAndListExitWithTheWorstStateOfTheResourcesShown() {
+        assertEquals(0, run(daemon, "status", "backup").status(), "complete");
+        assertEquals(5, run(daemon, "list", "idle").status(), "idle");
+        assertEquals(5, run(daemon, "status", "idle", "backup").status(), "idle is worse than complete");
+        assertEquals(4, run(daemon, "status", "backup", "shared", "idle").status(), "split-brain is the worst");
+        node.put(node.resource("backup").orElseThrow(), "degraded", false);
+        assertEquals(2, run(daemon, "status", "backup", "idle").status(), "degraded is worse than idle");
+    }
+
+    @Test
+    void awaitReturnsOnceEveryResourceMeetsTheConditionOrGivesUpNamingThoseBehind() throws Exception {
+        assertEquals(new Run(0, "", ""), run(daemon, "await", "-t", "0", "secondary", "backup"));
+        assertEquals(new Run(0, "", ""), run(daemon, "await", "connected", "backup"));
+        Run late = run(daemon, "await", "-t", "0", "complete", "backup", "shared");
+        assertEquals(75, late.status());
+        assertEquals("[shared] Not complete after 0 s: role primary, split-brain, not connected.\n", late.err());
+        assertEquals(1, run(daemon, "await", "complete", "ghost").status());
+        assertEquals(64, run(daemon, "await", "-t", "soon", "complete").status());
+        assertEquals(64, run(daemon, "await", "ready", "backup").status());
+
+        ResourceInfo backup = node.resource("backup").orElseThrow();
+        node.put(backup, "degraded", false);
+        CompletableFuture<Run> waiting = CompletableFuture.supplyAsync(() -> run(daemon, "await", "-t", "30", "complete",
+                "backup"));
+        node.put(backup, "complete", true);
+        assertEquals(new Run(0, "", ""), waiting.get(30, TimeUnit.SECONDS), "returns once the state changes");
     }
 
     @Test
@@ -93,7 +126,7 @@ class HastctlTest {
     @Test
     void listGoldenWithOptionalLinesPresentAndAbsent() {
         Run r = run(daemon, "list");
-        assertEquals(0, r.status(), r.err());
+        assertEquals(4, r.status(), "the worst state, shared's split-brain: " + r.err());
         assertEquals("""
                 shared:
                   role: primary

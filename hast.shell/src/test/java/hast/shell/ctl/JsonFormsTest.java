@@ -27,13 +27,14 @@ class JsonFormsTest {
     @Test
     void listGolden() {
         Run r = HastctlTest.run(daemon, "list", "--json");
-        assertEquals(new Run(0, oneLine("""
+        assertEquals(new Run(4, oneLine("""
                 {"resources":[
                   {"name":"shared","role":"primary","provname":"shared","localpath":"/dev/sdb",
                    "extentsize":2097152,"keepdirty":64,"remoteaddr":"tcp://10.0.0.2:8457",
                    "sourceaddr":"tcp://10.0.0.1:0","replication":"fullsync","checksum":"none",
                    "compression":"hole","status":"degraded","exportaddr":"tcp://127.0.0.1:10809",
-                   "problem":"split-brain","dirty":4194304,
+                   "device":"/dev/hast/shared","problem":"split-brain","connected":false,"state":"split-brain",
+                   "dirty":4194304,
                    "synchronization":{"total":8388608,"done":2097152,"percent":25,"bytes_per_second":1048576,
                                       "seconds_left":6},
                    "statistics":{"reads":11,"writes":22,"deletes":3,"flushes":4,"activemap_updates":5,
@@ -43,8 +44,8 @@ class JsonFormsTest {
                                  "compression_fallbacks":2,"checksum_failures":1,"remote_errors":6}},
                   {"name":"idle","role":"init","provname":"idle","localpath":"/var/lib/hast/idle.img",
                    "extentsize":0,"keepdirty":0,"remoteaddr":"none","sourceaddr":null,"replication":"memsync",
-                   "checksum":"none","compression":"hole","status":null,"exportaddr":null,"problem":null,
-                   "dirty":0,"synchronization":null,
+                   "checksum":"none","compression":"hole","status":null,"exportaddr":null,"device":null,
+                   "problem":null,"connected":false,"state":"idle","dirty":0,"synchronization":null,
                    "statistics":{"reads":0,"writes":0,"deletes":0,"flushes":0,"activemap_updates":0,
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":0,"send":0,"recv":0,"done":0,"idle":0},
@@ -53,7 +54,8 @@ class JsonFormsTest {
                   {"name":"backup","role":"secondary","provname":"bk0","localpath":"/dev/sdc",
                    "extentsize":131072,"keepdirty":0,"remoteaddr":"tcp://10.0.0.1","sourceaddr":null,
                    "replication":"async","checksum":"crc32","compression":"lzf","status":"complete",
-                   "exportaddr":null,"problem":null,"dirty":0,"synchronization":null,
+                   "exportaddr":null,"device":null,"problem":null,"connected":true,"state":"complete",
+                   "dirty":0,"synchronization":null,
                    "statistics":{"reads":0,"writes":7,"deletes":0,"flushes":1,"activemap_updates":0,
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":1,"send":0,"recv":0,"done":0,"idle":0},
@@ -77,9 +79,10 @@ class JsonFormsTest {
         assertEquals(new Run(1, oneLine("""
                 {"resources":[
                   {"name":"ghost","error":1},
-                  {"name":"idle","status":null,"role":"init","localpath":"/var/lib/hast/idle.img","remoteaddr":"none"},
+                  {"name":"idle","status":null,"role":"init","localpath":"/var/lib/hast/idle.img","remoteaddr":"none",
+                   "state":"idle"},
                   {"name":"backup","status":"complete","role":"secondary","localpath":"/dev/sdc",
-                   "remoteaddr":"tcp://10.0.0.1"}
+                   "remoteaddr":"tcp://10.0.0.1","state":"complete"}
                 ]}
                 """), ""), r);
     }

@@ -1,6 +1,7 @@
 package hast.shell.ctl;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ import hast.api.event.HastEvent;
 public final class TestNode implements HastNode, NodeAdmin, EventFeed {
     /** The subscriptions open now, with the resources they asked for. */
     public final List<Map.Entry<List<String>, Consumer<HastEvent>>> followers = new CopyOnWriteArrayList<>();
-    private final Map<String, ResourceInfo> resources = new LinkedHashMap<>();
+    private final Map<String, ResourceInfo> resources = Collections.synchronizedMap(new LinkedHashMap<>());
     /** What was asked of the node, in order: "role NAME ROLE", "reload", "create CONFIG NAME E K M". */
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final Path socket;
@@ -52,16 +53,23 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
         add(new ResourceInfo("shared", Role.PRIMARY, "shared", "/dev/sdb", 2097152, 64, "tcp://10.0.0.2:8457",
                 "tcp://10.0.0.1:0", "fullsync", "none", "hole", "degraded", 4194304, "tcp://127.0.0.1:10809",
                 "/dev/hast/shared", new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0, 6, 90112, 30034, 2, 1),
-                new Queues(3, 1, 7, 2, 60), new SyncProgress(8388608, 2097152, 1048576), "split-brain"));
+                new Queues(3, 1, 7, 2, 60), new SyncProgress(8388608, 2097152, 1048576), "split-brain", false));
         add(new ResourceInfo("idle", Role.INIT, "idle", "/var/lib/hast/idle.img", 0, 0, "none", null, "memsync",
-                "none", "hole", null, 0, null, null, Statistics.ZERO, Queues.EMPTY, null, null));
+                "none", "hole", null, 0, null, null, Statistics.ZERO, Queues.EMPTY, null, null, false));
         add(new ResourceInfo("backup", Role.SECONDARY, "bk0", "/dev/sdc", 131072, 0, "tcp://10.0.0.1",
                 null, "async", "crc32", "lzf", "complete", 0, null, null,
-                new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new Queues(1, 0, 0, 0, 0), null, null));
+                new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new Queues(1, 0, 0, 0, 0), null, null, true));
     }
 
     private void add(ResourceInfo r) {
         resources.put(r.name(), r);
+    }
+
+    /** Gives {@code r} this status and connection, as a pair that joins or parts would. */
+    public void put(ResourceInfo r, String status, boolean connected) {
+        add(new ResourceInfo(r.name(), r.role(), r.provname(), r.localpath(), r.extentsize(), r.keepdirty(),
+                r.remoteaddr(), r.sourceaddr(), r.replication(), r.checksum(), r.compression(), status, r.dirty(),
+                r.exportaddr(), r.device(), r.statistics(), r.queues(), r.sync(), r.problem(), connected));
     }
 
     public void breakProvider(String name) {
@@ -97,7 +105,9 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
         if (bug != null) {
             throw bug;
         }
-        return List.copyOf(resources.values());
+        synchronized (resources) {
+            return List.copyOf(resources.values());
+        }
     }
 
     @Override

@@ -65,6 +65,7 @@ class UsageTest {
                        hastctl status [-d] [-c config] [--json] [all | name ...]
                        hastctl dump [-d] [-c config] [--json] [all | name ...]
                        hastctl events [-d] [-c config] [--json] [all | name ...]
+                       hastctl await [-d] [-c config] [-t seconds] condition [all | name ...]
                        hastctl verify [-d] [-c config] name ...
                        hastctl reload [-d] [-c config]
                        hastctl help [subcommand]""", Help.USAGE);
@@ -83,7 +84,7 @@ class UsageTest {
         assertEquals(0, help.status());
         assertEquals("", help.err());
         assertTrue(help.out().startsWith(Help.USAGE + "\n\n"), help.out());
-        for (String sub : List.of("create", "role", "list", "status", "dump", "events", "verify", "reload", "help")) {
+        for (String sub : CommandLine.SUBCOMMANDS) {
             assertTrue(help.out().contains("\n  " + sub + " "), sub);
         }
         for (String option : List.of("-c config", "-d ", "-h, --help", "--json")) {
@@ -97,7 +98,8 @@ class UsageTest {
     @ParameterizedTest
     @CsvSource({"create, -e extentsize", "role, secondary", "list, synchronisation", "list, queue depths",
         "list, --json", "status, degraded", "status, --json", "dump, metadata", "dump, --json", "events, split-brain",
-        "events, --json", "events, interrupted", "verify, checksum", "verify, marked dirty", "verify, Exit status",
+        "events, --json", "events, interrupted", "events, 69", "status, 4 split-brain", "list, 5 idle",
+        "await, connected", "await, -t seconds", "await, 75", "verify, checksum", "verify, marked dirty", "verify, Exit status",
         "reload, configuration"})
     void eachSubcommandHasItsOwnHelp(String sub, String mentioned) {
         Run dashH = HastctlTest.run(hastctl, sub, "-h");

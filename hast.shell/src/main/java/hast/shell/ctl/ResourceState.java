@@ -1,0 +1,53 @@
+package hast.shell.ctl;
+
+import java.util.Collection;
+
+import hast.api.Role;
+import hast.api.control.ResourceInfo;
+
+/**
+ * What a failover script needs to know of a resource, and the exit status {@code list} and
+ * {@code status} give for it. Declared from the best state to the worst: a command about several
+ * resources exits with the worst one's status. The numbers are part of hastctl's interface
+ * (hastctl(8)); 3 stays free for a copy known to be inconsistent.
+ */
+enum ResourceState {
+    /** Primary or secondary, connected, nothing left to copy, nothing for an operator. */
+    COMPLETE(0),
+    /** In init: neither serving nor receiving. */
+    IDLE(5),
+    /** Serving or receiving, but the two copies are not in step (disconnected, or copying). */
+    DEGRADED(2),
+    /** The nodes were both written apart and refuse to join until an operator decides. */
+    SPLIT_BRAIN(4);
+
+    private final int exitStatus;
+
+    ResourceState(int exitStatus) {
+        this.exitStatus = exitStatus;
+    }
+
+    int exitStatus() {
+        return exitStatus;
+    }
+
+    static ResourceState of(ResourceInfo r) {
+        if (r.role() == Role.INIT) {
+            return IDLE;
+        }
+        if ("split-brain".equals(r.problem())) {
+            return SPLIT_BRAIN;
+        }
+        return "complete".equals(r.status()) && r.problem() == null ? COMPLETE : DEGRADED;
+    }
+
+    /** The worst state of {@code resources}; complete when there is none. */
+    static ResourceState worst(Collection<ResourceInfo> resources) {
+        return resources.stream().map(ResourceState::of).max(Enum::compareTo).orElse(COMPLETE);
+    }
+
+    /** The lower-case word used in messages and {@code --json}: complete, idle, degraded, split-brain. */
+    String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

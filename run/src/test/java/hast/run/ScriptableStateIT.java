@@ -1,0 +1,114 @@
+package hast.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a failover script reads from hastctl on two real daemons: status and list exit with the
+ * resources' state, await blocks until a condition holds or its time runs out, events starts
+ * with the current state and fails when hastd goes away.
+ */
+class ScriptableStateIT {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+    private Node alpha;
+    private Node beta;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Node n : new Node[] {alpha, beta}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    private void start() throws Exception {
+        PairConf pair = new PairConf(dir);
+        Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), pair.listenBeta, "timeout 3");
+        alpha = new Node("alpha", dir, conf);
+        beta = new Node("beta", dir, conf);
+        for (Node n : List.of(alpha, beta)) {
+            try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name + ".img").toFile(), "rw")) {
+                f.setLength(32 * MIB);
+            }
+            ctl(n, "create", "-e", "1M", "r0").expect(0);
+            n.start();
+        }
+    }
+
+    @Test
+    void statusExitsWithTheStateAndAwaitWaitsForIt() throws Exception {
+        start();
+        ctl(alpha, "status").expect(Node.IDLE);
+        ctl(alpha, "await", "-t", "0", "primary", "r0").expect(75);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        ctl(alpha, "await", "-t", "30", "primary", "r0").expect(0);
+        // The first synchronisation copies all 32 MiB; await returns once it is over.
+        ctl(alpha, "await", "-t", "30", "complete", "r0").expect(0);
+        ctl(alpha, "status", "r0").expect(Node.COMPLETE);
+        ctl(beta, "await", "-t", "30", "connected").expect(0);
+        assertTrue(ctl(alpha, "list", "--json").expect(Node.COMPLETE).out()
+                .contains("\"connected\":true,\"state\":\"complete\""));
+
+        beta.close();
+        Node.awaitTrue("alpha degraded", () -> status(alpha) == Node.DEGRADED);
+        ctl(alpha, "await", "-t", "1", "connected", "r0").expect(75);
+        Node.Result late = ctl(alpha, "await", "-t", "0", "complete", "r0").expect(75);
+        assertEquals("[r0] Not complete after 0 s: role primary, degraded, not connected.\n", late.err());
+    }
+
+    @Test
+    void eventsStartWithTheStateAndFailWhenHastdGoesAway() throws Exception {
+        start();
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        Path out = dir.resolve("events.out");
+        Path err = dir.resolve("events.err");
+        Process events = beta.spawnHastctl(out, err, "events", "-d", "-c", beta.conf.toString());
+        Node.awaitTrue("the subscription", () -> read(err).contains("Following events"));
+        assertTrue(read(out).matches("\\S+ r0 state secondary (complete|degraded) (dis)?connected \\S+\n"),
+                read(out));
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        Node.awaitTrue("the connect event after the state", () -> read(out).contains(" r0 connect\n"));
+
+        beta.close();
+        assertTrue(events.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS), "events ends with hastd");
+        assertEquals(69, events.exitValue(), read(err));
+        assertTrue(read(err).contains("hastd closed the connection; it is no longer running."), read(err));
+    }
+
+    private static int status(Node n) {
+        try {
+            return ctl(n, "status", "r0").exit();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
+        all.addAll(List.of(args));
+        return n.hastctl(all.toArray(new String[0]));
+    }
+}
