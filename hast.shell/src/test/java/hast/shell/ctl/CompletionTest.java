@@ -42,4 +42,13 @@ class CompletionTest {
         assertEquals("role [-d] [-c config] <init | primary | secondary> all | name ...", Completion.synopsis("role"));
         assertEquals("help [subcommand]", Completion.synopsis("help"));
     }
+
+    @Test
+    void awaitTakesAConditionThenAllOrNames() {
+        assertEquals(List.of("complete", "connected", "init", "primary", "secondary"), after("await"));
+        assertEquals(List.of("all", "disk0", "disk1"), after("await", "complete"));
+        assertEquals(List.of(), after("await", "-t"));
+        assertEquals(List.of("disk1"), after("await", "-t", "5", "primary", "disk0"));
+        assertEquals(List.of("-c", "-d", "-h", "--help", "-t"), Completion.options("await"));
+    }
 }
