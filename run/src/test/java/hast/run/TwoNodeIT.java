@@ -37,6 +37,8 @@ class TwoNodeIT {
     private Node beta;
     private int nbdAlpha;
     private int nbdBeta;
+    private int listenAlpha;
+    private int listenBeta;
 
     private StallingProxy proxy;
 
@@ -58,6 +60,8 @@ class TwoNodeIT {
         }
         nbdAlpha = pair.nbdAlpha;
         nbdBeta = pair.nbdBeta;
+        listenAlpha = pair.listenAlpha;
+        listenBeta = pair.listenBeta;
         List<String> settings = new ArrayList<>(List.of(globals));
         settings.addAll(List.of("replication " + replication, "timeout 5"));
         Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), alphaToBeta,
@@ -399,6 +403,63 @@ class TwoNodeIT {
     }
 
     /** alpha primary, beta secondary, and both in step. */
+    /**
+     * Issue 12: 40 connections from an address that is no node's remote (127.0.0.3, loopback on
+     * Linux), each announcing a HELLO of 64 MiB and streaming it, at both daemons while a client
+     * writes. Before the listener checked the peer first and bounded the first frame, each
+     * connection cost 64 MiB of a 512 MiB heap. Both daemons must stay alive, with no
+     * OutOfMemoryError in their logs, and the data must arrive whole on both nodes.
+     */
+    @Test
+    void aStrangersFloodOfHugeHellosCostsNeitherNodeItsMemory() throws Exception {
+        pair();
+        Matcher version = Pattern.compile("running protocol version (\\d+)").matcher(beta.logText());
+        assertTrue(version.find(), beta.logText());
+        byte[] header = java.nio.ByteBuffer.allocate(40).putInt(0x48415354)
+                .put((byte) Integer.parseInt(version.group(1))).put((byte) 1).putShort((short) 0).putLong(0)
+                .putLong(0).putLong(0).putInt(64 << 20).putInt(0).array();
+        AtomicInteger cut = new AtomicInteger();
+        List<Thread> flood = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int port = i % 2 == 0 ? listenBeta : listenAlpha;
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = new java.net.Socket()) {
+                    s.bind(new java.net.InetSocketAddress("127.0.0.3", 0));
+                    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                    s.getOutputStream().write(header);
+                    byte[] chunk = new byte[MIB];
+                    for (int sent = 0; sent < 64; sent++) {
+                        s.getOutputStream().write(chunk);
+                    }
+                } catch (IOException refused) {
+                    cut.incrementAndGet();
+                }
+            }, "flood " + i);
+            t.start();
+            flood.add(t);
+        }
+        for (int round = 0; round < 4; round++) {
+            int pattern = 0x30 + round;
+            qemuIo(nbdAlpha, "write -P " + pattern + " " + (round * 8) + "M 8M", "flush").expect(0);
+        }
+        for (Thread t : flood) {
+            t.join(Node.DEADLINE.toMillis());
+        }
+        assertEquals(40, cut.get(), "every flooding connection was cut before its 64 MiB were taken");
+        awaitInSync();
+        for (Node n : List.of(alpha, beta)) {
+            assertTrue(n.daemon().isAlive(), n.name + " is alive");
+            ctl(n, "status").expect(0);
+            assertTrue(!n.logText().contains("OutOfMemoryError"), n.name + ": " + n.logText());
+            assertTrue(n.logText().contains("Connection from 127.0.0.3"), n.name + " logged the stranger");
+        }
+        for (int round = 0; round < 4; round++) {
+            String read = qemuIo(nbdAlpha, "read -P " + (0x30 + round) + " " + (round * 8) + "M 8M").expect(0).out();
+            assertTrue(!read.contains("Pattern verification failed"), read);
+        }
+        assertDataEqual();
+    }
+
     private void pair() throws Exception {
         ctl(alpha, "role", "primary", "r0").expect(0);
         ctl(beta, "role", "secondary", "r0").expect(0);

@@ -26,7 +26,9 @@ import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
 import hast.engine.event.EventDispatcher;
 import hast.engine.posix.Account;
+import hast.engine.replication.Frame;
 import hast.engine.resource.ResourceManager;
+import hast.engine.vm.FatalErrors;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -153,6 +155,7 @@ public final class Hastd {
                 exit(Sysexits.EX_OK);
             }
             handler = LogSetup.install(options.debug(), () -> console);
+            FatalErrors.install();
             ConfigParser parser = new ConfigParser(NodeIdentity.fromEnvironment());
             config = parser.parse(options.config());
             if (options.pidfile() != null || !options.foreground()) {
@@ -187,7 +190,7 @@ public final class Hastd {
         Signal.handle(new Signal("TERM"), s -> stop("Termination signal received, exiting."));
         Signal.handle(new Signal("INT"), s -> stop("Termination signal received, exiting."));
         Signal.handle(new Signal("HUP"), s -> reload());
-        LOG.info("Started successfully, running protocol version 2.");
+        LOG.info("Started successfully, running protocol version " + Frame.VERSION + ".");
         HastConfig started = config;
         Optional<Account> user = account;
         // Not in this thread: the control socket opens in another bundle's component, which SCR

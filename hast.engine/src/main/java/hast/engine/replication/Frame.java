@@ -25,10 +25,16 @@ import hast.api.transport.Connection;
 public record Frame(Type type, int flags, long seq, long offset, long length, int error, ByteBuffer payload) {
     static final int MAGIC = 0x48415354;
     /** 2: data payloads may carry an encoding block, and the nodes exchange codec lists. */
-    static final int VERSION = 2;
+    public static final int VERSION = 2;
     static final int HEADER = 40;
     /** Largest payload: a maximal request, or a handshake with a large activemap. */
     static final int MAX_PAYLOAD = 64 << 20;
+    /**
+     * Largest payload of a frame the secondary reads before the peer is authenticated (the
+     * greeting): a resource name, nonces, proofs, counters and codec names fit many times over,
+     * and a stranger announcing more is refused before a byte of it is allocated.
+     */
+    public static final int MAX_GREETING = 4 << 10;
     /** Largest payload of a data request or reply: the largest request (the reference's MAXPHYS). */
     public static final int MAX_REQUEST_PAYLOAD = 1 << 20;
 
@@ -110,9 +116,25 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
 
     /** Reads one frame, unbuffered: for the handshake, which must not read past its own frames. */
     public static Frame read(Connection c) throws IOException {
+        return read(c, MAX_PAYLOAD);
+    }
+
+    /**
+     * Reads one frame of an unauthenticated peer: its payload is at most {@value #MAX_GREETING}
+     * bytes, and a larger announced size is refused before anything is allocated for it.
+     */
+    public static Frame readGreeting(Connection c) throws IOException {
+        return read(c, MAX_GREETING);
+    }
+
+    private static Frame read(Connection c, int maxPayload) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         c.readFully(h);
         Header header = Header.decode(h.flip(), c.peer());
+        if (header.size() > maxPayload) {
+            throw new ProtocolException(header.type() + " of " + header.size() + " bytes from " + c.peer()
+                    + " (at most " + maxPayload + " before the peer is authenticated)");
+        }
         ByteBuffer payload = null;
         if (header.size() > 0) {
             payload = ByteBuffer.allocate(header.size());

@@ -205,13 +205,13 @@ final class Resource {
             }
 
             @Override
-            public void attach(Connection connection, Greeting.Hello hello) throws IOException {
+            public void attach(Connection connection, Greeting.Hello hello, Runnable welcomed) throws IOException {
                 RoleState s;
                 synchronized (Resource.this) {
                     s = state;
                 }
                 if (s instanceof SecondaryRole secondary) {
-                    secondary.attach(connection, hello);
+                    secondary.attach(connection, hello, welcomed);
                 } else {
                     ReplicationListener.refuse(connection, "Resource is no longer secondary.", false);
                 }

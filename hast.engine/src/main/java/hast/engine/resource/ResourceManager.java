@@ -1,7 +1,9 @@
 package hast.engine.resource;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,17 @@ public final class ResourceManager implements HastNode {
     private final DevicePublisher publisher;
     private final Replication replication;
     private final Consumer<HastEvent> events;
-    private final ReplicationListener listener = new ReplicationListener(this::replica);
+    private final ReplicationListener listener = new ReplicationListener(new ReplicationListener.Replicas() {
+        @Override
+        public Optional<ReplicationListener.Replica> named(String name) {
+            return replica(name);
+        }
+
+        @Override
+        public Optional<Duration> handshakeDeadline(InetAddress peer) {
+            return ResourceManager.this.handshakeDeadline(peer);
+        }
+    });
     private volatile HastConfig config;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
 
@@ -81,6 +93,21 @@ public final class ResourceManager implements HastNode {
 
     private synchronized Optional<ReplicationListener.Replica> replica(String name) {
         return Optional.ofNullable(resources.get(name)).map(Resource::replica);
+    }
+
+    /** The longest timeout of the resources whose remote {@code peer} is; empty for a stranger. */
+    private Optional<Duration> handshakeDeadline(InetAddress peer) {
+        List<ResourceConfig> configs;
+        synchronized (this) {
+            configs = resources.values().stream().map(Resource::config).toList();
+        }
+        return configs.stream().filter(c -> ReplicationListener.isRemote(c.remote(), peer))
+                .map(c -> Duration.ofSeconds(c.timeout())).max(Duration::compareTo);
+    }
+
+    /** Connections the replication listener refused before reading from them (strangers, limits). */
+    public long refusedConnections() {
+        return listener.refused();
     }
 
     @Override

@@ -100,7 +100,7 @@ final class SecondaryRole implements Resource.RoleState {
      * newer write to the same block. When it is not done within {@link #handover}, the primary is
      * refused and tries again later.
      */
-    void attach(Connection c, Greeting.Hello hello) throws IOException {
+    void attach(Connection c, Greeting.Hello hello, Runnable welcomed) throws IOException {
         long deadline = System.nanoTime() + handover.toNanos();
         Attachment mine;
         try {
@@ -122,7 +122,7 @@ final class SecondaryRole implements Resource.RoleState {
             handshake.unlock();
         }
         if (mine != null) {
-            serve(mine);
+            serve(mine, welcomed);
         }
     }
 
@@ -213,12 +213,16 @@ final class SecondaryRole implements Resource.RoleState {
         }
     }
 
-    /** Welcomes the primary and serves it until the connection ends. */
-    private void serve(Attachment mine) throws IOException {
+    /**
+     * Welcomes the primary and serves it until the connection ends; {@code welcomed} runs once
+     * the WELCOME is written (the session's writes have their own deadline, {@link #writes}).
+     */
+    private void serve(Attachment mine, Runnable welcomed) throws IOException {
         String name = local.resource();
         Connection c = mine.connection;
         try {
             mine.welcome.write(c);
+            welcomed.run();
             c.setReadTimeout(timeout);
             problem = null;
             LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + mine.decision + ").");

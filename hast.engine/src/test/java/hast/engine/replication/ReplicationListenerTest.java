@@ -3,37 +3,207 @@ package hast.engine.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;
 import hast.engine.transport.TcpTransport;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The listener binds at start but handles no peer's bytes before the daemon lets it serve. */
+/**
+ * The listener facing strangers, over real loopback sockets: 127.0.0.1 is the configured remote,
+ * 127.0.0.3 (loopback too on Linux) a stranger. Every refusal must cost the node nothing it
+ * cannot spare, and happen before anything is read or allocated. It binds at start but handles no
+ * peer's bytes before the daemon lets it serve.
+ */
 class ReplicationListenerTest {
+    private static final InetAddress REMOTE = InetAddress.getLoopbackAddress();
+    private static final Duration DEADLINE = Duration.ofSeconds(2);
+
+    private ReplicationListener listener;
+    private int port;
+    private final List<Socket> sockets = new ArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> attached = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                warnings.add(r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void logs() {
+        Logger.getLogger(ReplicationListener.class.getName()).addHandler(capture);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        Logger.getLogger(ReplicationListener.class.getName()).removeHandler(capture);
+        for (Socket s : sockets) {
+            s.close();
+        }
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    private void start(int perListener, int perAddress) throws IOException {
+        listener = new ReplicationListener(new ReplicationListener.Replicas() {
+            @Override
+            public Optional<ReplicationListener.Replica> named(String name) {
+                return Optional.of(new ReplicationListener.Replica() {
+                    @Override
+                    public String remote() {
+                        return "tcp4://127.0.0.1";
+                    }
+
+                    @Override
+                    public boolean acceptsPrimary() {
+                        return true;
+                    }
+
+                    @Override
+                    public String role() {
+                        return "secondary";
+                    }
+
+                    @Override
+                    public void attach(Connection connection, Greeting.Hello hello, Runnable welcomed) {
+                        attached.add(hello.resource());
+                    }
+                });
+            }
+
+            @Override
+            public Optional<Duration> handshakeDeadline(InetAddress peer) {
+                return peer.equals(REMOTE) ? Optional.of(DEADLINE) : Optional.empty();
+            }
+        }, perListener, perAddress);
+        TcpTransport tcp = new TcpTransport();
+        listener.start(List.of(HastAddress.parse("tcp4://127.0.0.1:0")), a -> new hast.api.transport.Transport() {
+            @Override
+            public hast.api.transport.Listener listen(HastAddress address) throws IOException {
+                hast.api.transport.Listener l = tcp.listen(address);
+                port = l.address().port();
+                return l;
+            }
+
+            @Override
+            public Connection connect(HastAddress remote, HastAddress source, Duration timeout) throws IOException {
+                return tcp.connect(remote, source, timeout);
+            }
+        });
+        listener.serve();
+    }
+
+    private Socket connect(String from) throws IOException {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        s.connect(new InetSocketAddress(REMOTE, port), 5000);
+        return s;
+    }
+
+    /** How long until the node closes {@code s}; fails if it is still open after {@code within}. */
+    private static long closedWithin(Socket s, Duration within) throws IOException {
+        long start = System.nanoTime();
+        s.setSoTimeout((int) within.toMillis());
+        InputStream in = s.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // A refusal frame may come first; the end of the stream is what counts.
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("connection still open after " + within.toMillis() + " ms");
+        } catch (java.net.SocketException reset) {
+            // Closed with data unread: a reset is a close too.
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static void stillOpen(Socket s, Duration during) throws IOException {
+        s.setSoTimeout((int) during.toMillis());
+        try {
+            int b = s.getInputStream().read();
+            throw new AssertionError("connection ended (read " + b + ")");
+        } catch (SocketTimeoutException expected) {
+            // Open and waiting, as it should.
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+    }
+
+    /** A header of a HELLO announcing {@code size} bytes of payload, and no payload. */
+    private static byte[] helloHeader(int size) {
+        ByteBuffer h = ByteBuffer.allocate(Frame.HEADER);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, null).encodeHeader(h);
+        return h.putInt(Frame.Header.SIZE_AT, size).array();
+    }
+
     @Test
     void aBoundListenerLeavesConnectionsInTheBacklogUntilItServes() throws Exception {
-        int port;
+        int free;
         try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
+            free = probe.getLocalPort();
         }
-        HastAddress address = HastAddress.parse("tcp4://127.0.0.1:" + port);
+        HastAddress address = HastAddress.parse("tcp4://127.0.0.1:" + free);
         AtomicInteger lookups = new AtomicInteger();
         TcpTransport tcp = new TcpTransport();
-        try (ReplicationListener listener = new ReplicationListener(name -> {
-            lookups.incrementAndGet();
-            return Optional.empty();
+        try (ReplicationListener bound = new ReplicationListener(new ReplicationListener.Replicas() {
+            @Override
+            public Optional<ReplicationListener.Replica> named(String name) {
+                lookups.incrementAndGet();
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Duration> handshakeDeadline(InetAddress peer) {
+                lookups.incrementAndGet();
+                return Optional.of(DEADLINE);
+            }
         })) {
-            listener.start(List.of(address), a -> tcp);
+            bound.start(List.of(address), a -> tcp);
             try (Connection primary = tcp.connect(address, null, Duration.ofSeconds(5))) {
                 Greeting.Hello hello = new Greeting.Hello("r0", 1, 0, 0, 1 << 20, 1 << 20, 1 << 20,
                         new CodecSet(Set.of("none"), Set.of("none")));
@@ -42,13 +212,87 @@ class ReplicationListenerTest {
                         .noneMatch(t -> t.getName().startsWith("hast-listen")), "no acceptor before serve()");
                 assertEquals(0, lookups.get());
 
-                listener.serve();
+                bound.serve();
                 primary.setReadTimeout(Duration.ofSeconds(10));
                 Frame reply = Frame.read(primary);
                 assertEquals(Frame.Type.REFUSE, reply.type());
                 assertEquals("Resource not configured.", StandardCharsets.UTF_8.decode(reply.payload()).toString());
-                assertEquals(1, lookups.get());
+                assertEquals(2, lookups.get(), "the peer's address, then the resource");
             }
         }
+    }
+
+    @Test
+    void aStrangerIsClosedBeforeAnythingIsReadAndLoggedOncePerInterval() throws Exception {
+        start(Admission.PER_LISTENER, Admission.PER_ADDRESS);
+        for (int i = 0; i < 40; i++) {
+            Socket s = connect("127.0.0.3");
+            s.getOutputStream().write(helloHeader(64 << 20));
+            closedWithin(s, DEADLINE.dividedBy(2));
+        }
+        await("40 refusals counted", () -> listener.refused() == 40);
+        assertEquals(1, warnings.stream().filter(w -> w.contains("127.0.0.3")).count(), String.join("\n", warnings));
+        assertTrue(warnings.get(0).contains("not the configured remote"), warnings.get(0));
+        assertEquals(List.of(), attached);
+    }
+
+    @Test
+    void aFirstFrameAnnouncingMoreThanAGreetingIsRefusedWithoutWaitingForIt() throws Exception {
+        start(Admission.PER_LISTENER, Admission.PER_ADDRESS);
+        Socket s = connect("127.0.0.1");
+        // Before the bound, the listener would allocate the 64 MiB and wait for them until the deadline.
+        s.getOutputStream().write(helloHeader(64 << 20));
+        long took = closedWithin(s, DEADLINE);
+        assertTrue(took < DEADLINE.toMillis() / 2, "closed after " + took + " ms");
+        Socket small = connect("127.0.0.1");
+        small.getOutputStream().write(helloHeader(Frame.MAX_GREETING + 1));
+        assertTrue(closedWithin(small, DEADLINE) < DEADLINE.toMillis() / 2);
+        assertEquals(List.of(), attached);
+    }
+
+    @Test
+    void connectionsInHandshakeAreLimitedPerAddressAndPerListener() throws Exception {
+        start(3, 2);
+        Socket first = connect("127.0.0.1");
+        Socket second = connect("127.0.0.1");
+        Socket third = connect("127.0.0.1");
+        closedWithin(third, DEADLINE.dividedBy(2));
+        stillOpen(first, Duration.ofMillis(200));
+        stillOpen(second, Duration.ofMillis(200));
+        assertEquals(1, listener.refused());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("connections in handshake from 127.0.0.1")),
+                String.join("\n", warnings));
+        first.close();
+        // Its place is given back once the node sees it closed.
+        await("a place to be free again", () -> {
+            try {
+                Socket again = connect("127.0.0.1");
+                stillOpen(again, Duration.ofMillis(100));
+                return true;
+            } catch (AssertionError | IOException full) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void aHandshakeThatDripsBytesEndsAtItsDeadline() throws Exception {
+        start(Admission.PER_LISTENER, Admission.PER_ADDRESS);
+        Socket s = connect("127.0.0.1");
+        byte[] header = helloHeader(100);
+        long start = System.nanoTime();
+        // One byte every 100 ms keeps every single read well inside any read timeout.
+        try {
+            for (byte b : header) {
+                s.getOutputStream().write(b);
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        } catch (IOException closedByTheNode) {
+            // What the deadline does.
+        }
+        closedWithin(s, DEADLINE);
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(took >= DEADLINE.toMillis() - 100 && took < DEADLINE.toMillis() * 2, "closed after " + took + " ms");
+        assertEquals(List.of(), attached);
     }
 }

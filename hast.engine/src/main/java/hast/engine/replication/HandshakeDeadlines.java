@@ -1,0 +1,55 @@
+package hast.engine.replication;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import hast.api.transport.Connection;
+
+/**
+ * Closes connections whose handshake outlasts its deadline. A read timeout bounds each read only,
+ * so a peer sending a byte now and then, or never reading what it is sent, could hold a handshake
+ * (its thread, its place among the unauthenticated) for ever; closing the socket fails the read or
+ * write it is blocked in. One timer thread serves a listener.
+ */
+final class HandshakeDeadlines implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HandshakeDeadlines.class.getName());
+
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "hast-handshake-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    HandshakeDeadlines() {
+        // A handshake that ends in time cancels its task: it must not stay queued until its time.
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A deadline set on one connection; disarming it (once the handshake is done) is idempotent. */
+    interface Armed {
+        void disarm();
+    }
+
+    /** Closes {@code c} after {@code deadline} unless disarmed first. */
+    Armed arm(Connection c, Duration deadline) {
+        ScheduledFuture<?> task = timer.schedule(() -> {
+            LOG.warning(() -> "Handshake with " + c.peer() + " not done within " + deadline.toMillis()
+                    + " ms; connection closed.");
+            try {
+                c.close();
+            } catch (IOException e) {
+                LOG.fine(() -> "Closing " + c.peer() + ": " + e.getMessage());
+            }
+        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> task.cancel(false);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
