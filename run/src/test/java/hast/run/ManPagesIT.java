@@ -24,7 +24,8 @@ class ManPagesIT {
                     "HASTD_LOG", "EXIT STATUS", "CONTROL SOCKET", "EXAMPLES", "FILES"),
             "hast.conf.5", List.of("control", "pidfile", "listen", "replication", "checksum", "compression",
                     "timeout", "exec", "metaflush", "export", "user", "name", "local", "remote", "source", "on node",
-                    "resource name", "fullsync", "memsync", "async", "crc32", "sha256", "hole", "lzf", "EXAMPLES",
+                    "resource name", "shared-secret", "auth-alg", "auth-failed", "fullsync", "memsync", "async",
+                    "crc32", "sha256", "hole", "lzf", "EXAMPLES",
                     "FILES"));
 
     @ParameterizedTest

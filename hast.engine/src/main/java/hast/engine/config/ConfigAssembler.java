@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import hast.api.HastAddress;
 import hast.engine.config.SettingChecks.Accepts;
+import hast.engine.replication.LinkSecret;
 
 /**
  * Resolves a parsed hast.conf for this node: picks the {@code on} sections naming it, applies
@@ -50,12 +51,16 @@ final class ConfigAssembler {
         Optional<Section.Setting> nodeExport = first(mine, global, "export");
         address(nodeExport, "export", Accepts.TCP_OR_UDS);
         checkGlobalDefaults(global);
+        for (Section defaults : List.of(mine, global)) {
+            checks.secret(defaults.get("shared-secret"));
+            checks.authAlgorithm(defaults.get("auth-alg"));
+        }
 
         List<ResourceConfig> resources = new ArrayList<>();
         Map<String, String> providers = new HashMap<>();
         Map<String, String> locals = new HashMap<>();
         for (ResourceBlock block : blocks) {
-            ResourceConfig rc = resource(block, global, nodeExport);
+            ResourceConfig rc = resource(block, global, mine, nodeExport);
             if (resources.stream().anyMatch(r -> r.name().equals(rc.name()))) {
                 throw new ConfigException(file, block.line(), "Resource " + rc.name() + " configured more than once.");
             }
@@ -91,8 +96,8 @@ final class ConfigAssembler {
         checks.text(global.get("exec"), "exec", SettingChecks.MAX_PATH);
     }
 
-    private ResourceConfig resource(ResourceBlock block, Section global, Optional<Section.Setting> nodeExport)
-            throws ConfigException {
+    private ResourceConfig resource(ResourceBlock block, Section global, Section globalNode,
+            Optional<Section.Setting> nodeExport) throws ConfigException {
         String name = block.name();
         if (name.length() > SettingChecks.MAX_NAME) {
             throw new ConfigException(file, block.line(), "Resource name is too long.");
@@ -115,6 +120,9 @@ final class ConfigAssembler {
         String source = on.get("source").isEmpty() ? null
                 : checks.address(on.get("source").get(), "source", 0, Accepts.TCP).toString();
         Optional<Section.Setting> timeout = first(res, global, "timeout");
+        Optional<String> secret = checks.secret(mostSpecific(on, res, globalNode, global, "shared-secret"));
+        String algorithm = checks.authAlgorithm(mostSpecific(on, res, globalNode, global, "auth-alg"))
+                .orElse(LinkSecret.DEFAULT_ALGORITHM);
         return new ResourceConfig(name,
                 checks.text(first(on, res, "name"), "name", SettingChecks.MAX_NAME).orElse(name),
                 local, remoteText, source,
@@ -128,7 +136,8 @@ final class ConfigAssembler {
                 address(first(on, res, "export").or(() -> nodeExport), "export", Accepts.TCP_OR_UDS)
                         .orElse(DEFAULT_EXPORT),
                 first(on, res, "direct").or(() -> global.get("direct"))
-                        .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT));
+                        .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT),
+                secret.map(s -> LinkSecret.of(s, algorithm)).orElse(null));
     }
 
     private Optional<HastAddress> address(Optional<Section.Setting> setting, String keyword, Accepts accepts)
@@ -155,6 +164,12 @@ final class ConfigAssembler {
             }
         }
         return mine;
+    }
+
+    /** A keyword every level allows: the resource's node section, its block, this node's global section, the global settings. */
+    private static Optional<Section.Setting> mostSpecific(Section on, Section res, Section globalNode, Section global,
+            String keyword) {
+        return first(on, res, keyword).or(() -> first(globalNode, global, keyword));
     }
 
     private static Optional<Section.Setting> first(Section preferred, Section fallback, String keyword) {

@@ -15,7 +15,8 @@ import hast.engine.config.Lexer.Token;
 
 /**
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
- * blocks with their own {@code on} sections) plus {@code export}, {@code direct} and {@code user}. Syntax is checked here, against
+ * blocks with their own {@code on} sections) plus {@code export}, {@code direct}, {@code user},
+ * {@code shared-secret} and {@code auth-alg}. Syntax is checked here, against
  * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
  * node.
  */
@@ -130,6 +131,8 @@ public final class ConfigParser {
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
                 case "user" -> value("user name");
+                case "shared-secret" -> secret();
+                case "auth-alg" -> value("auth-alg name");
                 case "checksum", "compression" -> codecName(keyword);
                 default -> value(keyword + " value");
             };
@@ -167,6 +170,18 @@ public final class ConfigParser {
                         + " (expected a codec name of lower-case letters, digits, '_' and '-')");
             }
             return take();
+        }
+
+        /**
+         * A secret is any word, digits only included; the parser's messages never repeat it (a
+         * misplaced or doubled one is named by its keyword and line).
+         */
+        private String secret() throws ConfigException {
+            if (token.kind() == Kind.WORD || token.kind() == Kind.NUMBER) {
+                return take();
+            }
+            throw error("expected a shared-secret value of letters, digits and . - _ / : [ ], found "
+                    + (token.kind() == Kind.KEYWORD ? "a reserved word" : token.describe()));
         }
 
         private String value(String what) throws ConfigException {

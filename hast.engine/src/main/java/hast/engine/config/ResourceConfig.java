@@ -2,6 +2,7 @@ package hast.engine.config;
 
 import hast.api.HastAddress;
 import hast.engine.codec.CodecChoice;
+import hast.engine.replication.LinkSecret;
 
 /**
  * One resource as this node sees it, every setting resolved (node section over resource block
@@ -15,10 +16,13 @@ import hast.engine.codec.CodecChoice;
  *                {@code provname}
  * @param direct  the local component is read and written with direct I/O (O_DIRECT), past the
  *                page cache
+ * @param secret  the {@code shared-secret} both nodes prove they know before anything else
+ *                crosses the link, with its {@code auth-alg}; {@code null} when none is
+ *                configured (its {@code toString} shows no secret)
  */
 public record ResourceConfig(String name, String provname, String local, String remote, String source,
         Replication replication, String checksum, String compression, int timeout, String exec,
-        boolean metaflush, HastAddress export, boolean direct) {
+        boolean metaflush, HastAddress export, boolean direct, LinkSecret secret) {
 
     public static final String NO_REMOTE = "none";
 

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import hast.api.HastAddress;
 import hast.api.HastAddress.Scheme;
+import hast.engine.replication.LinkSecret;
 
 /**
  * Turns the text of one setting into its value, refusing what the reference refuses: strings
@@ -45,6 +46,30 @@ final class SettingChecks {
         if (setting.isPresent() && setting.get().value().length() > max) {
             throw new ConfigException(file, setting.get().line(),
                     keyword.equals("exec") ? "Exec path is too long." : keyword + " argument is too long.");
+        }
+        return setting.map(Section.Setting::value);
+    }
+
+    /** The shortest shared-secret accepted: a shorter one is guessed offline from one recorded exchange. */
+    static final int MIN_SECRET = 8;
+
+    /** A shared-secret of {@value #MIN_SECRET} to {@value #MAX_NAME} characters; messages never show it. */
+    Optional<String> secret(Optional<Section.Setting> setting) throws ConfigException {
+        if (setting.isPresent()) {
+            int length = setting.get().value().length();
+            if (length < MIN_SECRET || length > MAX_NAME) {
+                throw new ConfigException(file, setting.get().line(), "shared-secret of " + length
+                        + " characters (expected " + MIN_SECRET + " to " + MAX_NAME + ")");
+            }
+        }
+        return setting.map(Section.Setting::value);
+    }
+
+    /** An {@code auth-alg} this node knows. */
+    Optional<String> authAlgorithm(Optional<Section.Setting> setting) throws ConfigException {
+        if (setting.isPresent() && !LinkSecret.isAlgorithm(setting.get().value())) {
+            throw new ConfigException(file, setting.get().line(), "unknown auth-alg '" + setting.get().value()
+                    + "' (expected hmac-sha256, hmac-sha384 or hmac-sha512)");
         }
         return setting.map(Section.Setting::value);
     }

@@ -24,8 +24,12 @@ import hast.api.transport.Connection;
  */
 public record Frame(Type type, int flags, long seq, long offset, long length, int error, ByteBuffer payload) {
     static final int MAGIC = 0x48415354;
-    /** 2: data payloads may carry an encoding block, and the nodes exchange codec lists. */
-    public static final int VERSION = 2;
+    /**
+     * 2: data payloads may carry an encoding block, and the nodes exchange codec lists. 3: every
+     * connection opens with the authentication exchange (CHALLENGE, RESPONSE, PROOF) before the
+     * HELLO.
+     */
+    public static final int VERSION = 3;
     static final int HEADER = 40;
     /** Largest payload: a maximal request, or a handshake with a large activemap. */
     static final int MAX_PAYLOAD = 64 << 20;
@@ -51,7 +55,13 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
          * The primary: digest this range of your copy with the checksum the payload names
          * (US-ASCII); the REPLY carries the digest as it is, never encoded.
          */
-        DIGEST(12);
+        DIGEST(12),
+        /** The primary's first frame: the resource, and its challenge (see {@link Authentication}). */
+        CHALLENGE(13),
+        /** The secondary: its challenge and its proof. */
+        RESPONSE(14),
+        /** The primary: its proof, after which it says HELLO. */
+        PROOF(15);
 
         private final int code;
 
@@ -72,6 +82,11 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
             return code;
         }
     }
+
+    /** REFUSE flag: the secondary found a split-brain. */
+    public static final int REFUSED_SPLIT_BRAIN = 1;
+    /** REFUSE flag: the primary failed authentication (or the secret is configured on one side only). */
+    public static final int REFUSED_AUTHENTICATION = 2;
 
     /** WRITE flag: the primary wants a RECEIVED reply as soon as the data is in memory (memsync). */
     public static final int FLAG_RECEIPT = 1;
@@ -144,6 +159,15 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
         return header.with(payload);
     }
 
+    /** A frame of another protocol version than ours. */
+    public static final class VersionMismatch extends ProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        VersionMismatch(int version, String peer) {
+            super("protocol version " + version + " from " + peer + " (we speak " + VERSION + ")");
+        }
+    }
+
     /** A decoded header: the frame without its payload, and the payload's size. */
     record Header(Type type, int flags, long seq, long offset, long length, int size, int error) {
         /** Offset of the payload size within a header. */
@@ -156,7 +180,7 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
             }
             int version = Byte.toUnsignedInt(h.get());
             if (version != VERSION) {
-                throw new ProtocolException("protocol version " + version + " from " + peer + " (we speak " + VERSION + ")");
+                throw new VersionMismatch(version, peer);
             }
             Type type = Type.of(Byte.toUnsignedInt(h.get()));
             int flags = Short.toUnsignedInt(h.getShort());

@@ -9,31 +9,64 @@ import java.nio.charset.StandardCharsets;
 import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;
 
-/** The handshake: the primary's HELLO, the secondary's WELCOME or REFUSE. */
+/** The handshake: authentication (see {@link Authentication}), the primary's HELLO, the secondary's WELCOME or REFUSE. */
 public final class Greeting {
     private Greeting() {
     }
 
     /**
-     * The primary's side, on a fresh connection: sends {@code hello} and reads the answer.
+     * The primary's side, on a fresh connection: authenticates with {@code secret} (null: none
+     * configured), then sends {@code hello} and reads the answer. Nothing of the copy (resuid,
+     * counters) is sent before the secondary has proved it knows the secret.
      *
-     * @return the secondary's WELCOME, or {@code null} when it refused (the connection is closed
-     *         and {@code pairing} told why)
+     * @return the secondary's WELCOME, or {@code null} when it refused or failed authentication
+     *         (the connection is closed and {@code pairing} told why)
      */
-    static Welcome exchange(Connection c, Duration timeout, Hello hello, Pairing pairing) throws IOException {
+    static Welcome exchange(Connection c, Duration timeout, LinkSecret secret, Hello hello, Pairing pairing)
+            throws IOException {
         c.setReadTimeout(timeout);
-        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c);
-        Frame answer = Frame.read(c);
-        if (answer.type() == Frame.Type.REFUSE) {
-            String message = answer.payload() == null ? "" : StandardCharsets.UTF_8.decode(answer.payload()).toString();
+        Authentication.Challenge challenge = Authentication.challenge(hello.resource(), secret, Authentication.nonce());
+        Frame.request(Frame.Type.CHALLENGE, 0, 0, 0, 0, challenge.encode()).write(c);
+        Frame answer = Frame.readGreeting(c);
+        if (refused(c, answer, pairing)) {
+            return null;
+        }
+        if (answer.type() != Frame.Type.RESPONSE || answer.payload() == null) {
+            throw new ProtocolException("expected RESPONSE, got " + answer.type());
+        }
+        byte[] proof;
+        try {
+            proof = Authentication.prove(challenge, secret, Authentication.Response.decode(answer.payload()));
+        } catch (Authentication.Failed e) {
             c.close();
-            pairing.refused(message, answer.flags() == 1);
+            pairing.authenticationFailed(e.code(), e.getMessage());
+            return null;
+        }
+        Frame.request(Frame.Type.PROOF, 0, 0, 0, 0, ByteBuffer.wrap(proof)).write(c);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c);
+        answer = Frame.read(c);
+        if (refused(c, answer, pairing)) {
             return null;
         }
         if (answer.type() != Frame.Type.WELCOME || answer.payload() == null) {
             throw new ProtocolException("expected WELCOME, got " + answer.type());
         }
         return Welcome.decode(answer.payload());
+    }
+
+    /** Whether {@code answer} is a REFUSE: then the connection is closed and {@code pairing} told why. */
+    private static boolean refused(Connection c, Frame answer, Pairing pairing) throws IOException {
+        if (answer.type() != Frame.Type.REFUSE) {
+            return false;
+        }
+        String message = answer.payload() == null ? "" : StandardCharsets.UTF_8.decode(answer.payload()).toString();
+        c.close();
+        if (answer.flags() == Frame.REFUSED_AUTHENTICATION) {
+            pairing.authenticationFailed("refused-by-secondary", "the secondary refused: " + message);
+        } else {
+            pairing.refused(message, answer.flags() == Frame.REFUSED_SPLIT_BRAIN);
+        }
+        return true;
     }
 
     /**

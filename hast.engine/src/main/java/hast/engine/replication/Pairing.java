@@ -22,4 +22,10 @@ public interface Pairing {
 
     /** The secondary refused; {@code splitBrain} when that is why. */
     void refused(String message, boolean splitBrain);
+
+    /**
+     * Authentication failed, here or at the secondary: {@code code} names why for hooks (see
+     * {@link Authentication.Failed#code()}), {@code message} says it.
+     */
+    void authenticationFailed(String code, String message);
 }

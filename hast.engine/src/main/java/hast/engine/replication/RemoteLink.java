@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +68,8 @@ public final class RemoteLink implements AutoCloseable {
     private final HastAddress source;
     private final Duration timeout;
     private final Function<HastAddress, Transport> transports;
+    /** The resource's shared-secret as reloads change it, or null for none. */
+    private final Supplier<LinkSecret> secret;
     private final Pairing pairing;
     private final PayloadCodec codec;
     private final Runnable codecsChanged = this::codecsChanged;
@@ -81,9 +84,12 @@ public final class RemoteLink implements AutoCloseable {
     /** Why replication is paused for want of a checksum, or {@code null}. */
     private volatile String paused;
 
+    /** @param secret the resource's shared-secret as reloads change it (null: none), taken at each connection */
     public RemoteLink(String resource, HastAddress remote, HastAddress source, Duration timeout,
-            Function<HastAddress, Transport> transports, Pairing pairing, PayloadCodec codec) {
+            Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Pairing pairing,
+            PayloadCodec codec) {
         this.resource = resource;
+        this.secret = secret;
         this.remote = remote;
         this.source = source;
         this.timeout = timeout;
@@ -265,11 +271,16 @@ public final class RemoteLink implements AutoCloseable {
             return;
         }
         try {
-            welcome = Greeting.exchange(c, timeout, pairing.hello(codec.decodable()), pairing);
+            welcome = Greeting.exchange(c, timeout, secret.get(), pairing.hello(codec.decodable()), pairing);
             if (welcome == null || !unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
                 c.close();
                 return;
             }
+        } catch (java.io.EOFException e) {
+            LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + e.getMessage()
+                    + " (a secondary speaking an older protocol than version " + Frame.VERSION + " closes so)");
+            close(c);
+            return;
         } catch (IOException e) {
             LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + e.getMessage());
             close(c);

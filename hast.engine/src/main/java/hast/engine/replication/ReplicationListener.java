@@ -24,9 +24,10 @@ import hast.engine.vm.FatalErrors;
  * counted and logged once per address per {@link #REFUSAL_LOG_INTERVAL}. A known peer gets a
  * place among the connections in handshake ({@link Admission}), a deadline for the whole
  * handshake (the longest timeout of the resources it is the remote of) and a first frame of at
- * most {@link Frame#MAX_GREETING} bytes. The first frame names the resource; the connection is
- * handed to that resource if it is secondary here and the peer is its configured remote, and
- * refused with a reason otherwise. A malformed or hostile stream costs its own connection only.
+ * most {@link Frame#MAX_GREETING} bytes. The first frame (the CHALLENGE) names the resource; the
+ * peer must be its configured remote, the resource secondary here, and the peer must pass
+ * {@link Authentication}; then its HELLO is read and the connection handed to the resource.
+ * Anything else is refused with a reason. A malformed or hostile stream costs its own connection only.
  */
 public final class ReplicationListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicationListener.class.getName());
@@ -55,6 +56,15 @@ public final class ReplicationListener implements AutoCloseable {
 
         /** The role's label, for the refusal message. */
         String role();
+
+        /** The resource's shared-secret now, or null when none is configured. */
+        LinkSecret secret();
+
+        /**
+         * A peer at the remote's address failed authentication and was refused (the session
+         * serving, if any, is untouched): counted and raised as an event.
+         */
+        void authenticationFailed(String peer, Authentication.Failed why);
 
         /**
          * Runs the handshake and serves the connection until it ends; {@code welcomed} runs once
@@ -170,22 +180,37 @@ public final class ReplicationListener implements AutoCloseable {
         t.start();
     }
 
+    /**
+     * Reads the CHALLENGE, finds the resource, authenticates the peer, reads its HELLO and hands
+     * the connection over; every frame read here is a greeting (at most {@value Frame#MAX_GREETING}
+     * bytes). Until the peer has authenticated nothing reaches the resource's role: a failed
+     * attempt leaves the session serving the primary alone.
+     */
     private void handle(Connection c, Admission.Place place, HandshakeDeadlines.Armed deadline) {
         try (c; place) {
             c.setReadTimeout(Duration.ZERO);
-            Frame first = Frame.readGreeting(c);
-            if (first.type() != Frame.Type.HELLO || first.payload() == null) {
-                throw new ProtocolException("expected HELLO, got " + first.type());
+            Frame first;
+            try {
+                first = Frame.readGreeting(c);
+            } catch (Frame.VersionMismatch e) {
+                refuse(c, "This node speaks protocol version " + Frame.VERSION + " (" + e.getMessage()
+                        + "); run the same version of hastd on both nodes.", false);
+                throw e;
             }
-            Greeting.Hello hello = Greeting.Hello.decode(first.payload());
-            Optional<Replica> target = resources.named(hello.resource());
+            if (first.type() != Frame.Type.CHALLENGE || first.payload() == null) {
+                refuse(c, "Expected CHALLENGE (authentication) as the first frame, got " + first.type() + ".", false);
+                throw new ProtocolException("expected CHALLENGE, got " + first.type());
+            }
+            Authentication.Challenge challenge = Authentication.Challenge.decode(first.payload());
+            String name = challenge.resource();
+            Optional<Replica> target = resources.named(name);
             if (target.isEmpty()) {
                 refuse(c, "Resource not configured.", false);
                 return;
             }
             Replica r = target.get();
             if (!isRemote(r.remote(), c.peerAddress())) {
-                LOG.warning(() -> "[" + hello.resource() + "] Connection from " + c.peer() + " refused: not the configured remote.");
+                LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: not the configured remote.");
                 refuse(c, "No access to the resource.", false);
                 return;
             }
@@ -193,7 +218,18 @@ public final class ReplicationListener implements AutoCloseable {
                 refuse(c, "Remote node acts as " + r.role() + " for the resource and not as secondary.", false);
                 return;
             }
-            LOG.info(() -> "[" + hello.resource() + "] Connection from " + c.peer() + ".");
+            if (!authenticated(c, r, challenge)) {
+                return;
+            }
+            Frame second = Frame.readGreeting(c);
+            if (second.type() != Frame.Type.HELLO || second.payload() == null) {
+                throw new ProtocolException("expected HELLO, got " + second.type());
+            }
+            Greeting.Hello hello = Greeting.Hello.decode(second.payload());
+            if (!hello.resource().equals(name)) {
+                throw new ProtocolException("HELLO for resource " + hello.resource() + " after authenticating for " + name);
+            }
+            LOG.info(() -> "[" + name + "] Connection from " + c.peer() + ".");
             place.close();
             r.attach(c, hello, deadline::disarm);
         } catch (IOException e) {
@@ -204,6 +240,38 @@ public final class ReplicationListener implements AutoCloseable {
             FatalErrors.report(e);
         } finally {
             deadline.disarm();
+        }
+    }
+
+    /**
+     * The secondary's side of {@link Authentication}: answers the challenge, checks the proof.
+     * A failure is refused with the reason, logged, and reported to the resource.
+     */
+    private static boolean authenticated(Connection c, Replica r, Authentication.Challenge challenge)
+            throws IOException {
+        String name = challenge.resource();
+        LinkSecret secret = r.secret();
+        byte[] nonce = Authentication.nonce();
+        try {
+            Authentication.Response response = Authentication.respond(challenge, secret, nonce);
+            Frame.reply(Frame.Type.RESPONSE, 0, 0, response.encode()).write(c);
+            Frame proof = Frame.readGreeting(c);
+            if (proof.type() != Frame.Type.PROOF) {
+                throw new Authentication.Failed("no-proof", "it sent " + proof.type() + " where its PROOF was due",
+                        "Expected PROOF (authentication), got " + proof.type() + ".");
+            }
+            byte[] bytes = new byte[proof.payloadSize()];
+            if (proof.payload() != null) {
+                proof.payload().get(bytes);
+            }
+            Authentication.verifyPrimary(challenge, secret, nonce, bytes);
+            return true;
+        } catch (Authentication.Failed e) {
+            LOG.warning(() -> "[" + name + "] Authentication of " + c.peer() + " failed (" + e.code() + "): "
+                    + e.getMessage() + "; connection refused, the session serving the primary (if any) untouched.");
+            r.authenticationFailed(c.peer(), e);
+            refuse(c, e.toPeer(), Frame.REFUSED_AUTHENTICATION);
+            return false;
         }
     }
 
@@ -225,8 +293,11 @@ public final class ReplicationListener implements AutoCloseable {
     }
 
     public static void refuse(Connection c, String message, boolean splitBrain) throws IOException {
-        Frame.Type type = Frame.Type.REFUSE;
-        new Frame(type, splitBrain ? 1 : 0, 0, 0, 0, 0, StandardCharsets.UTF_8.encode(message)).write(c);
+        refuse(c, message, splitBrain ? Frame.REFUSED_SPLIT_BRAIN : 0);
+    }
+
+    private static void refuse(Connection c, String message, int flags) throws IOException {
+        new Frame(Frame.Type.REFUSE, flags, 0, 0, 0, 0, StandardCharsets.UTF_8.encode(message)).write(c);
     }
 
     private static void closeQuietly(Connection c) {

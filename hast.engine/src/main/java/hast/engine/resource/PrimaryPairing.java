@@ -25,6 +25,8 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String resource;
+    /** The secondary's configured address, for the events that name the peer. */
+    private final String remote;
     private final LocalComponent local;
     private final DirtyExtents dirty;
     private final Consumer<HastEvent> events;
@@ -38,9 +40,10 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     /** Between {@link #connected} and {@link #disconnected}: the secondary receives every request. */
     private volatile boolean linked;
 
-    PrimaryPairing(String resource, LocalComponent local, DirtyExtents dirty, Consumer<HastEvent> events,
-            Runnable onConnect) {
+    PrimaryPairing(String resource, String remote, LocalComponent local, DirtyExtents dirty,
+            Consumer<HastEvent> events, Runnable onConnect) {
         this.resource = resource;
+        this.remote = remote;
         this.local = local;
         this.dirty = dirty;
         this.events = events;
@@ -110,6 +113,14 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         linked = false;
         dirty.peerLost();
         events.accept(HastEvent.of(HastEvent.DISCONNECT, resource));
+    }
+
+    @Override
+    public void authenticationFailed(String code, String message) {
+        LOG.warning(() -> "[" + resource + "] Authentication with the secondary failed (" + code + "): " + message
+                + "; not connected.");
+        problem = "authentication failed: " + message;
+        events.accept(HastEvent.of(HastEvent.AUTH_FAILED, resource, remote, code));
     }
 
     @Override

@@ -84,14 +84,15 @@ final class PrimaryRole implements Resource.RoleState {
             DirtyExtents dirty = new DirtyExtents(config.name(), md.datasize(), map, store, counters);
             SyncFence fence = new SyncFence(md.extentsize());
             Synchronizer[] sync = new Synchronizer[1];
-            PrimaryPairing pairing = new PrimaryPairing(config.name(), local, dirty, events, () -> sync[0].request());
+            PrimaryPairing pairing = new PrimaryPairing(config.name(), config.remote(), local, dirty, events, () -> sync[0].request());
             PayloadCodec codec = new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs());
             RemoteLink link = null;
             Verifier verifier = null;
             if (config.hasRemote()) {
                 link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
                         config.source() == null ? null : HastAddress.parse(config.source(), 0),
-                        Duration.ofSeconds(config.timeout()), replication.transports(), pairing, codec);
+                        Duration.ofSeconds(config.timeout()), replication.transports(), () -> current.get().secret(),
+                        pairing, codec);
                 sync[0] = new Synchronizer(config.name(), local.provider(), md.localoff(), md.datasize(),
                         md.extentsize(), dirty, fence, link, pairing, events);
                 verifier = new Verifier(config.name(), local.provider(), md.localoff(), md.datasize(), md.extentsize(),

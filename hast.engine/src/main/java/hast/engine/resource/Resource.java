@@ -1,6 +1,7 @@
 package hast.engine.resource;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -15,7 +16,9 @@ import hast.api.control.VerifyProgress;
 import hast.api.event.HastEvent;
 import hast.api.transport.Connection;
 import hast.engine.config.ResourceConfig;
+import hast.engine.replication.Authentication;
 import hast.engine.replication.Greeting;
+import hast.engine.replication.LinkSecret;
 import hast.engine.replication.ReplicationListener;
 
 /**
@@ -29,6 +32,8 @@ final class Resource {
     private final Replication replication;
     /** Where this resource's roles raise events: the daemon's dispatcher, with {@link #exec} added. */
     private final Consumer<HastEvent> events;
+    /** Peers refused for failed authentication, either side, since the daemon started (each raised an event). */
+    private final LongAdder authFailures = new LongAdder();
     /**
      * The configured {@code exec} program. Volatile rather than read through {@link #config()}: events
      * are raised by role threads that a role change (holding this object's lock) may be waiting for.
@@ -49,7 +54,12 @@ final class Resource {
         this.publisher = publisher;
         this.replication = replication;
         this.exec = config.exec();
-        this.events = event -> events.accept(event.withExec(exec));
+        this.events = event -> {
+            if (event.type().equals(HastEvent.AUTH_FAILED)) {
+                authFailures.increment();
+            }
+            events.accept(event.withExec(exec));
+        };
     }
 
     /** The resources held by a role other than init, released by {@link #close()}. */
@@ -205,6 +215,16 @@ final class Resource {
             }
 
             @Override
+            public LinkSecret secret() {
+                return config().secret();
+            }
+
+            @Override
+            public void authenticationFailed(String peer, Authentication.Failed why) {
+                events.accept(HastEvent.of(HastEvent.AUTH_FAILED, config().name(), peer, why.code()));
+            }
+
+            @Override
             public void attach(Connection connection, Greeting.Hello hello, Runnable welcomed) throws IOException {
                 RoleState s;
                 synchronized (Resource.this) {
@@ -226,7 +246,7 @@ final class Resource {
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,
-                s == null ? Statistics.ZERO : s.statistics(), s == null ? Queues.EMPTY : s.queues(),
+                (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()), s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
                 s == null ? null : s.problem(), s != null && s.connected());
     }

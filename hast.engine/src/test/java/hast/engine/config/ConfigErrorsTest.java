@@ -71,6 +71,10 @@ class ConfigErrorsTest {
             unknown address scheme         | export udp://127.0.0.1                           | 1 | export: Unknown address scheme in 'udp://127.0.0.1' (expected tcp4://, tcp6://, tcp://, uds:// or unix://)
             relative socket path           | on alpha {\\n export uds://nbd.sock }           | 2 | export: Unix socket address 'uds://nbd.sock' must name an absolute path
             bad port                       | listen 127.0.0.1:99999                           | 1 | listen: Invalid port '99999' in address '127.0.0.1:99999' (expected 0 to 65535)
+            short secret                   | \\nshared-secret abc                             | 2 | shared-secret of 3 characters (expected 8 to 254)
+            keyword as a secret            | shared-secret none                               | 1 | expected a shared-secret value of letters, digits and . - _ / : [ ], found a reserved word
+            unknown auth-alg               | on alpha {\\n auth-alg md5 }                  | 2 | unknown auth-alg 'md5' (expected hmac-sha256, hmac-sha384 or hmac-sha512)
+            secret set twice               | shared-secret abcdefgh1\\nshared-secret abcdefgh2 | 2 | 'shared-secret' is set twice in the same block (first on line 1)
             set twice                      | timeout 5\\ntimeout 6                            | 2 | 'timeout' is set twice in the same block (first on line 1)
             set twice in a node section    | resource r { on alpha { local /x\\n local /y } } | 2 | 'local' is set twice in the same block (first on line 1)
             """)

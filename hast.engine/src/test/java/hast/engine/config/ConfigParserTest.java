@@ -339,11 +339,11 @@ class ConfigParserTest {
         assertEquals(List.of("shared", "logs"), a.resources().stream().map(ResourceConfig::name).toList());
         assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
-                "/usr/local/libexec/hast-hook.sh", true, HastAddress.parse("tcp://127.0.0.1:10809"), false),
+                "/usr/local/libexec/hast-hook.sh", true, HastAddress.parse("tcp://127.0.0.1:10809"), false, null),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
-                HastAddress.parse("uds:///run/hast/logs.nbd"), false), a.resource("logs").orElseThrow());
+                HastAddress.parse("uds:///run/hast/logs.nbd"), false, null), a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");
         assertEquals(HastAddress.parse("uds:///run/hast/hastctl"), b.control());

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Set;
 
 import hast.api.HastAddress;
+import hast.engine.replication.LinkSecret;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every keyword written at every level: where the reference's placement table (plus ours:
- * export at all four levels, direct where metaflush goes, user where pidfile goes) allows it, the value must reach the resolved configuration; elsewhere the
+ * export, shared-secret and auth-alg at all four levels, direct where metaflush goes, user where pidfile goes) allows it, the value must reach the resolved configuration; elsewhere the
  * parser must refuse it on its line.
  */
 class KeywordPlacementTest {
@@ -21,6 +22,7 @@ class KeywordPlacementTest {
     private static final String GLOBAL_NODE = "global-node";
     private static final String RESOURCE = "resource";
     private static final String RESOURCE_NODE = "resource-node";
+    private static final String SECRET = "correct-horse-battery";
 
     @ParameterizedTest(name = "{0} {1}: allowed in {2}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -40,12 +42,16 @@ class KeywordPlacementTest {
             export      | tcp://127.0.0.1:9999    | global global-node resource resource-node
             direct      | on                      | global resource resource-node
             user        | hast                    | global global-node
+            shared-secret | correct-horse-battery | global global-node resource resource-node
+            auth-alg    | hmac-sha512             | global global-node resource resource-node
             """)
     void keywordIsAcceptedExactlyWhereTheTableAllowsIt(String keyword, String value, String allowedIn)
             throws Exception {
         Set<String> allowed = Set.of(allowedIn.split(" "));
         for (String level : List.of(GLOBAL, GLOBAL_NODE, RESOURCE, RESOURCE_NODE)) {
-            String text = fileWith(level, keyword + " " + value, keyword);
+            // An algorithm shows only with a secret to apply it to.
+            String text = fileWith(level, keyword + " " + value, keyword)
+                    + (keyword.equals("auth-alg") ? "\nshared-secret " + SECRET : "");
             ConfigParser parser = new ConfigParser(NodeIdentity.named("alpha"));
             if (allowed.contains(level)) {
                 HastConfig config = parser.parse(text, "hast.conf");
@@ -114,6 +120,10 @@ class KeywordPlacementTest {
             case "export" -> r.export().toString();
             case "direct" -> r.direct() ? "on" : "off";
             case "user" -> config.user();
+            // The secret never shows in text: compared as a secret.
+            case "shared-secret" -> LinkSecret.of(SECRET, LinkSecret.DEFAULT_ALGORITHM).equals(r.secret()) ? SECRET
+                    : String.valueOf(r.secret());
+            case "auth-alg" -> r.secret().algorithm();
             default -> throw new IllegalArgumentException(keyword);
         };
     }

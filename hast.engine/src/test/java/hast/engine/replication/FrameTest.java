@@ -28,7 +28,7 @@ class FrameTest {
     @Test
     void frameTypesAndDecisionsKeepTheirWireCodes() throws Exception {
         String[] types = {"HELLO", "WELCOME", "REFUSE", "WRITE", "DELETE", "FLUSH", "READ", "KEEPALIVE", "REPLY",
-            "RECEIVED", "CODECS", "DIGEST"};
+            "RECEIVED", "CODECS", "DIGEST", "CHALLENGE", "RESPONSE", "PROOF"};
         for (int i = 0; i < types.length; i++) {
             assertEquals(Frame.Type.valueOf(types[i]), Frame.Type.of(i + 1));
             assertEquals(i + 1, Frame.Type.valueOf(types[i]).code());
@@ -41,6 +41,9 @@ class FrameTest {
             assertEquals(SyncDecision.valueOf(decisions[i]), SyncDecision.of(i));
         }
         assertEquals(null, SyncDecision.of(decisions.length));
+        assertEquals(3, Frame.VERSION, "the version of the protocol that authenticates before the HELLO");
+        assertEquals(1, Frame.REFUSED_SPLIT_BRAIN);
+        assertEquals(2, Frame.REFUSED_AUTHENTICATION);
     }
 
 

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +26,6 @@ import java.util.logging.Logger;
 
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
-import hast.engine.codec.CodecSet;
 import hast.engine.transport.TcpTransport;
 
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +98,16 @@ class ReplicationListenerTest {
                     @Override
                     public String role() {
                         return "secondary";
+                    }
+
+                    @Override
+                    public LinkSecret secret() {
+                        return null;
+                    }
+
+                    @Override
+                    public void authenticationFailed(String peer, Authentication.Failed why) {
+                        throw new AssertionError("no test here gets that far");
                     }
 
                     @Override
@@ -205,9 +213,8 @@ class ReplicationListenerTest {
         })) {
             bound.start(List.of(address), a -> tcp);
             try (Connection primary = tcp.connect(address, null, Duration.ofSeconds(5))) {
-                Greeting.Hello hello = new Greeting.Hello("r0", 1, 0, 0, 1 << 20, 1 << 20, 1 << 20,
-                        new CodecSet(Set.of("none"), Set.of("none")));
-                Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(primary);
+                Frame.request(Frame.Type.CHALLENGE, 0, 0, 0, 0,
+                        Authentication.challenge("r0", null, Authentication.nonce()).encode()).write(primary);
                 assertTrue(Thread.getAllStackTraces().keySet().stream()
                         .noneMatch(t -> t.getName().startsWith("hast-listen")), "no acceptor before serve()");
                 assertEquals(0, lookups.get());

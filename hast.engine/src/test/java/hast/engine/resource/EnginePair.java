@@ -61,13 +61,19 @@ final class EnginePair implements AutoCloseable {
      * @param volatileCache whether the disks keep writes in a cache that a power cut drops
      */
     EnginePair(Path dir, String replication, boolean volatileCache) throws IOException, HastException {
+        this(dir, replication, volatileCache, new String[0]);
+    }
+
+    /** @param settings further lines of hast.conf's global section (such as {@code on alpha { shared-secret … }}) */
+    EnginePair(Path dir, String replication, boolean volatileCache, String... settings)
+            throws IOException, HastException {
         int listenAlpha = freePort();
         int listenBeta = freePort();
         toBeta = new LinkRelay(listenBeta);
         toAlpha = new LinkRelay(listenAlpha);
         alpha = new Engine("alpha", dir.resolve("alpha.img"), listenAlpha, volatileCache);
         beta = new Engine("beta", dir.resolve("beta.img"), listenBeta, volatileCache);
-        conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
+        conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n", String.join("\n", settings),
                 "replication " + replication,
                 "timeout 1",
                 "on alpha { control uds://" + dir.resolve("alpha.ctl") + " listen tcp4://127.0.0.1:" + listenAlpha

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import hast.api.HastAddress;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 import hast.api.transport.Connection;
@@ -25,7 +24,6 @@ import hast.engine.local.FaultyDisk;
 import hast.engine.metadata.ProviderLayout;
 import hast.engine.replication.Frame;
 import hast.engine.replication.Greeting;
-import hast.engine.transport.TcpTransport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -217,9 +215,9 @@ class SecondarySessionTest {
     }
 
     private Connection hello(int port, long resuid, hast.api.control.MetadataInfo md) throws IOException {
-        Connection c = new TcpTransport().connect(HastAddress.parse("tcp4://127.0.0.1:" + port), null,
-                Duration.ofSeconds(5));
+        Connection c = RawPrimary.connect(port);
         raw.add(c);
+        RawPrimary.authenticate(c, null);
         Greeting.Hello h = new Greeting.Hello(EnginePair.RESOURCE, resuid, 0, 0, md.datasize(), md.extentsize(),
                 PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN);
         Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c);

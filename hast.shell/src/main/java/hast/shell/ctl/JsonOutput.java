@@ -118,6 +118,7 @@ final class JsonOutput {
                 .field("compression_fallbacks", s.compressionFallbacks())
                 .field("checksum_failures", s.checksumFailures())
                 .field("remote_errors", s.remoteErrors())
+                .field("auth_failures", s.authFailures())
                 .endObject();
     }
 

@@ -109,6 +109,7 @@ final class Output {
         out.println("    compression fallbacks: " + s.compressionFallbacks());
         out.println("    checksum failures: " + s.checksumFailures());
         out.println("    remote errors: " + s.remoteErrors());
+        out.println("    auth failures: " + s.authFailures());
     }
 
     /** One event: time, resource, event and its details, separated by spaces. */

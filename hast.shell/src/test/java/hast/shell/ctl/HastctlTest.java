@@ -157,6 +157,7 @@ class HastctlTest {
                     compression fallbacks: 2
                     checksum failures: 1
                     remote errors: 6
+                    auth failures: 0
                 idle:
                   role: init
                   provname: idle
@@ -180,6 +181,7 @@ class HastctlTest {
                     compression fallbacks: 0
                     checksum failures: 0
                     remote errors: 0
+                    auth failures: 0
                 backup:
                   role: secondary
                   provname: bk0
@@ -204,6 +206,7 @@ class HastctlTest {
                     compression fallbacks: 0
                     checksum failures: 0
                     remote errors: 0
+                    auth failures: 0
                 """, r.out());
         assertEquals(r, run(daemon, "list", "all"));
     }
