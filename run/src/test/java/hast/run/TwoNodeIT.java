@@ -460,6 +460,73 @@ class TwoNodeIT {
         assertDataEqual();
     }
 
+    /**
+     * Issue 12: with a shared secret on both nodes, a connection from the remote's own address
+     * that cannot prove the secret is refused, counted in hastctl list, and leaves the live
+     * session alone; the secret appears in no log.
+     */
+    @Test
+    void aWrongSecretFromTheRemotesAddressIsRefusedCountedAndTheSessionUntouched() throws Exception {
+        stop();
+        configure("fullsync", false, "shared-secret correct-horse-battery");
+        pair();
+        assertTrue(list(beta).contains("    auth failures: 0\n"), list(beta));
+        Matcher version = Pattern.compile("running protocol version (\\d+)").matcher(beta.logText());
+        assertTrue(version.find(), beta.logText());
+        byte v = (byte) Integer.parseInt(version.group(1));
+        Random random = new Random(12);
+        byte[] nonce = new byte[32];
+        random.nextBytes(nonce);
+        byte[] alg = "hmac-sha256".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer challenge = java.nio.ByteBuffer.allocate(2 + 2 + 1 + 1 + alg.length + 1 + 32)
+                .putShort((short) 2).put("r0".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 1)
+                .put((byte) alg.length).put(alg).put((byte) 32).put(nonce);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", listenBeta)) {
+            s.setSoTimeout((int) Node.DEADLINE.toMillis());
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            s.getOutputStream().write(frame(v, 13, 0, challenge.array()));
+            byte[] response = readFrame(in);
+            assertEquals(14, response[5], "a RESPONSE");
+            byte[] guess = new byte[32];
+            random.nextBytes(guess);
+            s.getOutputStream().write(frame(v, 15, 0, guess));
+            byte[] refusal = readFrame(in);
+            assertEquals(3, refusal[5], "a REFUSE");
+            assertEquals(2, refusal[7], "flagged as an authentication failure");
+            String text = new String(refusal, 40, refusal.length - 40, java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.contains("shared-secret differs"), text);
+        }
+        Node.awaitTrue("beta to count the failure", () -> list(beta).contains("    auth failures: 1\n"));
+        qemuIo(nbdAlpha, "write -P 0x77 0 1M", "flush").expect(0);
+        awaitInSync();
+        assertDataEqual();
+        assertTrue(!alpha.logText().contains("Disconnected from"), alpha.logText());
+        assertTrue(!beta.logText().contains(" disconnected ("), beta.logText());
+        assertTrue(beta.logText().contains("failed (wrong-secret)"), beta.logText());
+        for (Node n : List.of(alpha, beta)) {
+            assertTrue(!n.logText().contains("correct-horse-battery"), n.name + " logged the secret");
+            assertTrue(!ctl(n, "list", "r0").out().contains("correct-horse-battery"));
+            assertTrue(!ctl(n, "dump", "r0").out().contains("correct-horse-battery"));
+        }
+    }
+
+    /** A frame of the replication protocol: its 40-byte header (version {@code v}, {@code type}, {@code flags}) and payload. */
+    private static byte[] frame(byte v, int type, int flags, byte[] payload) {
+        return java.nio.ByteBuffer.allocate(40 + payload.length).putInt(0x48415354).put(v).put((byte) type)
+                .putShort((short) flags).putLong(0).putLong(0).putLong(0).putInt(payload.length).putInt(0)
+                .put(payload).array();
+    }
+
+    /** The next frame, header and payload, as bytes. */
+    private static byte[] readFrame(java.io.DataInputStream in) throws IOException {
+        byte[] header = new byte[40];
+        in.readFully(header);
+        int size = java.nio.ByteBuffer.wrap(header).getInt(32);
+        byte[] whole = Arrays.copyOf(header, 40 + size);
+        in.readFully(whole, 40, size);
+        return whole;
+    }
+
     private void pair() throws Exception {
         ctl(alpha, "role", "primary", "r0").expect(0);
         ctl(beta, "role", "secondary", "r0").expect(0);

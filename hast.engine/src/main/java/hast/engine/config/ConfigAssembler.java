@@ -166,7 +166,10 @@ final class ConfigAssembler {
         return mine;
     }
 
-    /** A keyword every level allows: the resource's node section, its block, this node's global section, the global settings. */
+    /**
+     * A keyword every level allows: the resource's node section, its block, this node's global
+     * section, the global settings.
+     */
     private static Optional<Section.Setting> mostSpecific(Section on, Section res, Section globalNode, Section global,
             String keyword) {
         return first(on, res, keyword).or(() -> first(globalNode, global, keyword));

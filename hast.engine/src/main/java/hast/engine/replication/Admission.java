@@ -62,12 +62,13 @@ final class Admission {
     /** A place for a new connection from {@code address}. */
     synchronized Place admit(InetAddress address) throws Full {
         if (total >= perListener) {
-            throw new Full("already " + total + " connections in handshake on this listener (at most " + perListener + ")");
+            throw new Full("already " + total + " connections in handshake on this listener (at most "
+                    + perListener + ")");
         }
         int mine = byAddress.getOrDefault(address, 0);
         if (mine >= perAddress) {
-            throw new Full("already " + mine + " connections in handshake from " + address.getHostAddress() + " (at most "
-                    + perAddress + ")");
+            throw new Full("already " + mine + " connections in handshake from " + address.getHostAddress()
+                    + " (at most " + perAddress + ")");
         }
         total++;
         byAddress.put(address, mine + 1);

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;
 
-/** The handshake: authentication (see {@link Authentication}), the primary's HELLO, the secondary's WELCOME or REFUSE. */
+/**
+ * The handshake: authentication (see {@link Authentication}), the primary's HELLO, the
+ * secondary's WELCOME or REFUSE.
+ */
 public final class Greeting {
     private Greeting() {
     }

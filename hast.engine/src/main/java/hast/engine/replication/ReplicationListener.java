@@ -210,7 +210,8 @@ public final class ReplicationListener implements AutoCloseable {
             }
             Replica r = target.get();
             if (!isRemote(r.remote(), c.peerAddress())) {
-                LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: not the configured remote.");
+                LOG.warning(() -> "[" + name + "] Connection from " + c.peer()
+                        + " refused: not the configured remote.");
                 refuse(c, "No access to the resource.", false);
                 return;
             }
@@ -227,7 +228,8 @@ public final class ReplicationListener implements AutoCloseable {
             }
             Greeting.Hello hello = Greeting.Hello.decode(second.payload());
             if (!hello.resource().equals(name)) {
-                throw new ProtocolException("HELLO for resource " + hello.resource() + " after authenticating for " + name);
+                throw new ProtocolException("HELLO for resource " + hello.resource() + " after authenticating for "
+                        + name);
             }
             LOG.info(() -> "[" + name + "] Connection from " + c.peer() + ".");
             place.close();

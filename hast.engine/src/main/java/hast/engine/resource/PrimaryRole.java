@@ -84,7 +84,8 @@ final class PrimaryRole implements Resource.RoleState {
             DirtyExtents dirty = new DirtyExtents(config.name(), md.datasize(), map, store, counters);
             SyncFence fence = new SyncFence(md.extentsize());
             Synchronizer[] sync = new Synchronizer[1];
-            PrimaryPairing pairing = new PrimaryPairing(config.name(), config.remote(), local, dirty, events, () -> sync[0].request());
+            PrimaryPairing pairing = new PrimaryPairing(config.name(), config.remote(), local, dirty, events,
+                    () -> sync[0].request());
             PayloadCodec codec = new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs());
             RemoteLink link = null;
             Verifier verifier = null;

@@ -246,7 +246,8 @@ final class Resource {
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,
-                (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()), s == null ? Queues.EMPTY : s.queues(),
+                (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
+                s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
                 s == null ? null : s.problem(), s != null && s.connected());
     }

@@ -13,6 +13,7 @@ import hast.api.HastAddress;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.engine.codec.CodecSet;
+import hast.engine.replication.Authentication;
 import hast.engine.replication.Frame;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.SyncDecision;
@@ -64,6 +65,11 @@ final class StalledSecondary implements AutoCloseable {
 
     private void serve(Connection c) {
         try {
+            // The authentication, without a secret: the primary has none either.
+            Authentication.Challenge challenge = Authentication.Challenge.decode(Frame.read(c).payload());
+            Frame.reply(Frame.Type.RESPONSE, 0, 0,
+                    Authentication.respond(challenge, null, Authentication.nonce()).encode()).write(c);
+            Frame.read(c);
             Greeting.Hello hello = Greeting.Hello.decode(Frame.read(c).payload());
             // Whatever the counters say: "copy everything to me", so that the primary has plenty to send.
             Greeting.Welcome welcome = new Greeting.Welcome(SyncDecision.FULL_FROM_PRIMARY, false, hello.resuid(),
