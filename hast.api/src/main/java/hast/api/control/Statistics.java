@@ -14,7 +14,7 @@ package hast.api.control;
  *                             not decode): never written, their requests failed
  * @param authFailures         peers of the replication link refused for failed authentication,
  *                             on either side, since the daemon started (not reset by a role
- *                             change); @since 2.2
+ *                             change); @since 2.3
  */
 public record Statistics(long reads, long writes, long deletes, long flushes, long activemapUpdates,
         long readErrors, long writeErrors, long deleteErrors, long flushErrors, long remoteErrors, long dataBytes, long wireBytes,
@@ -22,7 +22,7 @@ public record Statistics(long reads, long writes, long deletes, long flushes, lo
 
     public static final Statistics ZERO = new Statistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    /** The counters of API 2.1, with no authentication failure. */
+    /** The counters of API 2.2 and before, with no authentication failure. */
     public Statistics(long reads, long writes, long deletes, long flushes, long activemapUpdates, long readErrors,
             long writeErrors, long deleteErrors, long flushErrors, long remoteErrors, long dataBytes, long wireBytes,
             long compressionFallbacks, long checksumFailures) {
@@ -30,7 +30,7 @@ public record Statistics(long reads, long writes, long deletes, long flushes, lo
                 remoteErrors, dataBytes, wireBytes, compressionFallbacks, checksumFailures, 0);
     }
 
-    /** These counters with {@code count} authentication failures. @since 2.2 */
+    /** These counters with {@code count} authentication failures. @since 2.3 */
     public Statistics withAuthFailures(long count) {
         return new Statistics(reads, writes, deletes, flushes, activemapUpdates, readErrors, writeErrors, deleteErrors,
                 flushErrors, remoteErrors, dataBytes, wireBytes, compressionFallbacks, checksumFailures, count);
