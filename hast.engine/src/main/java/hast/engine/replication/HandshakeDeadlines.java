@@ -2,6 +2,7 @@ package hast.engine.replication;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,18 +35,29 @@ final class HandshakeDeadlines implements AutoCloseable {
         void disarm();
     }
 
-    /** Closes {@code c} after {@code deadline} unless disarmed first. */
+    /** Closes {@code c} after {@code deadline} unless disarmed first; at once when this is closed. */
     Armed arm(Connection c, Duration deadline) {
-        ScheduledFuture<?> task = timer.schedule(() -> {
-            LOG.warning(() -> "Handshake with " + c.peer() + " not done within " + deadline.toMillis()
-                    + " ms; connection closed.");
-            try {
-                c.close();
-            } catch (IOException e) {
-                LOG.fine(() -> "Closing " + c.peer() + ": " + e.getMessage());
-            }
-        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> task;
+        try {
+            task = timer.schedule(() -> {
+                LOG.warning(() -> "Handshake with " + c.peer() + " not done within " + deadline.toMillis()
+                        + " ms; connection closed.");
+                close(c);
+            }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The listener or link is going away: no handshake is to start now.
+            close(c);
+            return () -> { };
+        }
         return () -> task.cancel(false);
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.fine(() -> "Closing " + c.peer() + ": " + e.getMessage());
+        }
     }
 
     @Override

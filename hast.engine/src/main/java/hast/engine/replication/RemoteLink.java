@@ -76,6 +76,8 @@ public final class RemoteLink implements AutoCloseable {
     private final AwaitingReply pending = new AwaitingReply();
     private final Thread guard;
     private final WriteDeadline writes;
+    /** Bounds each whole handshake (twice the timeout: each of its reads has the timeout already). */
+    private final HandshakeDeadlines deadlines = new HandshakeDeadlines();
     private volatile Session connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
@@ -270,8 +272,11 @@ public final class RemoteLink implements AutoCloseable {
             LOG.log(Level.FINE, "[{0}] Unable to connect to {1}: {2}", new Object[] {resource, remote, e.getMessage()});
             return;
         }
+        // Each read has the timeout; a secondary that drips bytes must not hold the link's guard for longer.
+        HandshakeDeadlines.Armed handshake = deadlines.arm(c, timeout.multipliedBy(2));
         try {
             welcome = Greeting.exchange(c, timeout, secret.get(), pairing.hello(codec.decodable()), pairing);
+            handshake.disarm();
             if (welcome == null || !unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
                 c.close();
                 return;
@@ -282,9 +287,12 @@ public final class RemoteLink implements AutoCloseable {
             close(c);
             return;
         } catch (IOException e) {
-            LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + e.getMessage());
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + why);
             close(c);
             return;
+        } finally {
+            handshake.disarm();
         }
         lastSendNanos = System.nanoTime();
         Session session = new Session(c, welcome.codecs());
@@ -441,6 +449,7 @@ public final class RemoteLink implements AutoCloseable {
             disconnect(c, "role changed");
         }
         writes.close();
+        deadlines.close();
         try {
             guard.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

@@ -113,4 +113,43 @@ class StalledLinkTest {
             disk.thaw();
         }
     }
+
+    /**
+     * A "secondary" that answers the primary's handshake one byte every 300 ms: every read gets
+     * its byte well within the timeout (1 s), so only a deadline for the whole handshake (twice
+     * the timeout) ends it, long before the 40 bytes of a header have come.
+     */
+    @Test
+    void aSecondaryThatDripsItsHandshakeIsDroppedAtTheDeadline() throws Exception {
+        pair = new EnginePair(dir, "fullsync", false);
+        try (java.net.ServerSocket drip = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            pair.toBeta.target(drip.getLocalPort());
+            // Taking the role makes the first connection attempt in the caller's thread.
+            CompletableFuture<Void> promoted = CompletableFuture.runAsync(() -> {
+                try {
+                    pair.alpha.role(Role.PRIMARY);
+                } catch (hast.api.HastException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            try (java.net.Socket primary = drip.accept()) {
+                long start = System.nanoTime();
+                primary.setSoTimeout(300);
+                boolean closed = false;
+                while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                    try {
+                        primary.getOutputStream().write(0x48);
+                        closed = primary.getInputStream().read(new byte[4096]) < 0;
+                    } catch (java.net.SocketTimeoutException quiet) {
+                        // Nothing from the primary in this period: drip on.
+                    } catch (java.io.IOException reset) {
+                        closed = true;
+                    }
+                }
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(closed && took < 4000, "the primary gave up after " + took + " ms (closed: " + closed + ")");
+            }
+            promoted.get(EnginePair.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
 }
