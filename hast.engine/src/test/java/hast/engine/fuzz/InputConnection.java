@@ -1,6 +1,7 @@
 package hast.engine.fuzz;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -12,13 +13,13 @@ import hast.api.transport.Connection;
 
 /**
  * A connection whose peer sends the given bytes and then closes; what the parser writes back is
- * counted and dropped. Reads hand out at most {@code chunk} bytes, so that parsers meet their
+ * kept. Reads hand out at most {@code chunk} bytes, so that parsers meet their
  * input in pieces as they do from a socket.
  */
 public final class InputConnection implements Connection {
     private final ReadableByteChannel in;
     private final int chunk;
-    private long written;
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private boolean open = true;
 
     public InputConnection(byte[] input, int chunk) {
@@ -53,14 +54,15 @@ public final class InputConnection implements Connection {
     @Override
     public int write(ByteBuffer src) {
         int n = src.remaining();
-        src.position(src.limit());
-        written += n;
+        byte[] b = new byte[n];
+        src.get(b);
+        written.write(b, 0, n);
         return n;
     }
 
     /** Bytes the parser wrote back. */
-    public long written() {
-        return written;
+    public byte[] written() {
+        return written.toByteArray();
     }
 
     @Override
