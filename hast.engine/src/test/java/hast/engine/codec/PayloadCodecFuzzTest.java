@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import hast.checksum.Crc32Checksum;
 import hast.checksum.Sha256Checksum;
@@ -21,6 +23,16 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class PayloadCodecFuzzTest {
+    /**
+     * Every damaged payload is logged as a warning; on the console that would slow the fuzzer
+     * down many times over. Held here, since the log manager holds loggers weakly.
+     */
+    private static final Logger CODEC_LOG = Logger.getLogger(PayloadCodec.class.getName());
+
+    static {
+        CODEC_LOG.setLevel(Level.OFF);
+    }
+
     /** The largest request and the copy of it a decoder makes. */
     private static final long FIXED = 3 << 20;
     private final Codecs codecs = new Codecs();
