@@ -51,10 +51,10 @@ for t in "${targets[@]}"; do
     result=FINDING
     status=1
   fi
-  runs=$(grep -Eo '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
+  runs=$(grep -aEo '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
   printf '%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$result" "${runs:-no run}" | tee -a "$out/summary.tsv"
   if [[ $result != ok ]]; then
-    grep -E 'Test unit written|FuzzTestFinding|Exception|Error' "$log" | grep -v '^\s*at ' | head -5 || true
+    grep -aE 'Test unit written|FuzzTestFinding|Exception|Error' "$log" | grep -v '^\s*at ' | head -5 || true
   fi
 done
 if [[ $found == 0 ]]; then
