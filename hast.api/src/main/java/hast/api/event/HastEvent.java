@@ -9,10 +9,11 @@ import java.util.Objects;
  *
  * @param type     the event name as hooks see it: {@code role}, {@code connect}, {@code disconnect},
  *                 {@code syncstart}, {@code syncdone}, {@code syncintr}, {@code split-brain}, or one
- *                 of our own: {@code reload}, {@code verify-done}
+ *                 of our own: {@code reload}, {@code verify-done}, {@code local-error}
  * @param resource the resource name
  * @param details  further hook arguments in order (for {@code role}: old role, new role; for
- *                 {@code verify-done}: differing extents, extents compared)
+ *                 {@code verify-done}: differing extents, extents compared; for {@code local-error}:
+ *                 the request kind, the error)
  * @param time     when it happened
  * @param exec     the resource's {@code exec} program from hast.conf as it was when the event was
  *                 raised, or the empty string when none is configured; it travels with the event so
@@ -31,6 +32,12 @@ public record HastEvent(String type, String resource, List<String> details, Inst
     public static final String RELOAD = "reload";
     /** Ours: {@code hastctl verify} finished comparing both copies. @since 1.2 */
     public static final String VERIFY_DONE = "verify-done";
+    /**
+     * Ours: this node's own disk failed a request ({@code read}, {@code write}, {@code delete},
+     * {@code flush}) or did not answer it within the resource's timeout; raised at most once per
+     * request kind and resource every 10 seconds. @since 1.3
+     */
+    public static final String LOCAL_ERROR = "local-error";
 
     public HastEvent {
         Objects.requireNonNull(type, "type");

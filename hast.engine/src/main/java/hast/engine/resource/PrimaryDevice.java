@@ -2,6 +2,7 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,6 +27,10 @@ import hast.engine.replication.RemoteLink;
  *
  * <p>Without a connected secondary every modified extent stays dirty: it is what the next
  * synchronisation must copy.
+ *
+ * <p>A write this disk fails and the secondary stores succeeds: its extents are recorded as
+ * current on the secondary only ({@link StaleExtents}), which then serves their reads until the
+ * synchroniser has copied them back here.
  */
 final class PrimaryDevice implements HastDevice {
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
@@ -55,6 +60,8 @@ final class PrimaryDevice implements HastDevice {
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
     private final PrimaryReads reads;
+    private final StaleExtents stale;
+    private final LocalErrors localErrors;
     /** Requests done with the local provider that still wait for the secondary. */
     private final AtomicInteger pastLocal = new AtomicInteger();
     /** Requests acknowledged to the client while the secondary has not answered them yet. */
@@ -68,7 +75,7 @@ final class PrimaryDevice implements HastDevice {
      */
     PrimaryDevice(String resource, LocalProvider provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
-            Counters counters, Runnable resync) {
+            Counters counters, StaleExtents stale, LocalErrors localErrors, Runnable resync) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
@@ -80,7 +87,9 @@ final class PrimaryDevice implements HastDevice {
         this.pairing = pairing;
         this.counters = counters;
         this.resync = resync;
-        this.reads = new PrimaryReads(resource, provider, localoff, dirty, link, pairing, counters);
+        this.stale = stale;
+        this.localErrors = localErrors;
+        this.reads = new PrimaryReads(resource, provider, localoff, dirty, stale, link, pairing, counters, localErrors);
         AtomicInteger n = new AtomicInteger();
         this.io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "hast-io " + resource + " #" + n.incrementAndGet());
@@ -299,6 +308,9 @@ final class PrimaryDevice implements HastDevice {
                 acknowledgedEarly.incrementAndGet();
             }
         });
+        // A failed local write may be saved by the secondary's copy; a flush cannot.
+        WriteProgressTracker.Rescue rescue = r.ordered() ? () -> stale.mark(r.offset(), r.length()) : null;
+        boolean remoteRequired = r.ordered() && stale.covers(r.offset(), r.length());
         WriteProgressTracker tracker = new WriteProgressTracker(m, r.ack(), replicated -> {
             if ((phase.getAndUpdate(x -> x | 2) & 1) != 0) {
                 acknowledgedEarly.decrementAndGet();
@@ -309,7 +321,7 @@ final class PrimaryDevice implements HastDevice {
             } finally {
                 inFlight.leave();
             }
-        }, pairing);
+        }, pairing, rescue, remoteRequired);
         if (link == null) {
             tracker.remoteDone(false);
         } else {
@@ -337,6 +349,7 @@ final class PrimaryDevice implements HastDevice {
             r.local().run();
         } catch (IOException e) {
             r.errors().increment();
+            localErrors.report(r.type().name().toLowerCase(Locale.ROOT), e.getMessage());
             failed = e;
         } finally {
             if (r.ordered()) {

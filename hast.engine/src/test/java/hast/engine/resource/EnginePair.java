@@ -61,6 +61,11 @@ final class EnginePair implements AutoCloseable {
      * @param volatileCache whether the disks keep writes in a cache that a power cut drops
      */
     EnginePair(Path dir, String replication, boolean volatileCache) throws IOException, HastException {
+        this(dir, replication, volatileCache, EXTENT);
+    }
+
+    /** @param extent bytes per extent, {@link #EXTENT} unless a test needs many extents */
+    EnginePair(Path dir, String replication, boolean volatileCache, int extent) throws IOException, HastException {
         int listenAlpha = freePort();
         int listenBeta = freePort();
         toBeta = new LinkRelay(listenBeta);
@@ -82,7 +87,7 @@ final class EnginePair implements AutoCloseable {
             try (RandomAccessFile f = new RandomAccessFile(e.img.toFile(), "rw")) {
                 f.setLength(SIZE + (1 << 20));
             }
-            LocalAdminAccess.create(conf, e.name, RESOURCE, EXTENT, 4);
+            LocalAdminAccess.create(conf, e.name, RESOURCE, extent, 4);
             e.metadata = LocalAdminAccess.dump(conf, e.name, RESOURCE);
             e.boot();
         }

@@ -40,7 +40,7 @@ class WriteProgressTrackerTest {
     };
 
     private WriteProgressTracker tracker(ReplicationMode mode) {
-        return new WriteProgressTracker(mode, ack, finished::add, trace);
+        return new WriteProgressTracker(mode, ack, finished::add, trace, null, false);
     }
 
     @Test
@@ -92,7 +92,7 @@ class WriteProgressTrackerTest {
         assertEquals(List.of(false), finished, "an error reply from the secondary keeps the extent dirty");
         finished.clear();
         CompletableFuture<Void> other = new CompletableFuture<>();
-        WriteProgressTracker localFailed = new WriteProgressTracker(new FullSync(), other, finished::add, trace);
+        WriteProgressTracker localFailed = new WriteProgressTracker(new FullSync(), other, finished::add, trace, null, false);
         localFailed.remoteDone(true);
         localFailed.localDone(new IOException("EIO"));
         assertTrue(other.isCompletedExceptionally());
