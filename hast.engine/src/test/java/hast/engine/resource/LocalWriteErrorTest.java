@@ -2,6 +2,7 @@ package hast.engine.resource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import hast.api.Role;
@@ -97,6 +99,26 @@ class LocalWriteErrorTest {
         assertArrayEquals(data, pair.alpha.read(5L * EXTENT, data.length), "after the restart too");
         pair.awaitClean(pair.alpha, pair.beta);
         assertArrayEquals(data, pair.alpha.read(5L * EXTENT, data.length), "the pair converged on it");
+        assertCopiesEqual();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memsync", "async"})
+    void aLocalWriteErrorIsAnsweredOnlyOnceTheSecondaryHasStoredTheWrite(String mode) throws Exception {
+        start(mode, EXTENT);
+        badExtent(7);
+        FaultyDisk.Trap held = pair.beta.disk().trap(FaultyDisk.Op.WRITE, pair.beta.localoff() + 7L * EXTENT, 4096);
+        long errors = pair.alpha.info().statistics().writeErrors();
+        byte[] data = block(4096);
+        CompletableFuture<Void> write = pair.alpha.write(7L * EXTENT, data, false);
+        EnginePair.await("the local write to fail and the secondary's to be held",
+                () -> held.caught() && pair.alpha.info().statistics().writeErrors() > errors);
+        assertFalse(write.isDone(), "answered before the secondary stored the only copy");
+        held.release();
+        EnginePair.done(write);
+        assertArrayEquals(data, pair.alpha.read(7L * EXTENT, 4096));
+        pair.alpha.disk().fail(FaultyDisk.Op.WRITE, false);
+        pair.awaitClean(pair.alpha, pair.beta);
         assertCopiesEqual();
     }
 
