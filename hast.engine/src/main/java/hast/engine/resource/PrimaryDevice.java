@@ -2,6 +2,7 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +31,8 @@ import hast.engine.replication.RemoteLink;
  *
  * <p>A write this disk fails and the secondary stores succeeds: its extents are recorded as
  * current on the secondary only ({@link StaleExtents}), which then serves their reads until the
- * synchroniser has copied them back here.
+ * synchroniser has copied them back here. A request still waiting for this disk after the
+ * resource's timeout is answered with an error ({@link LocalDeadline}).
  */
 final class PrimaryDevice implements HastDevice {
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
@@ -62,6 +64,7 @@ final class PrimaryDevice implements HastDevice {
     private final PrimaryReads reads;
     private final StaleExtents stale;
     private final LocalErrors localErrors;
+    private final LocalDeadline deadline;
     /** Requests done with the local provider that still wait for the secondary. */
     private final AtomicInteger pastLocal = new AtomicInteger();
     /** Requests acknowledged to the client while the secondary has not answered them yet. */
@@ -75,7 +78,7 @@ final class PrimaryDevice implements HastDevice {
      */
     PrimaryDevice(String resource, LocalProvider provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
-            Counters counters, StaleExtents stale, LocalErrors localErrors, Runnable resync) {
+            Counters counters, StaleExtents stale, LocalErrors localErrors, Duration timeout, Runnable resync) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
@@ -89,6 +92,7 @@ final class PrimaryDevice implements HastDevice {
         this.resync = resync;
         this.stale = stale;
         this.localErrors = localErrors;
+        this.deadline = new LocalDeadline(resource, timeout, localErrors);
         this.reads = new PrimaryReads(resource, provider, localoff, dirty, stale, link, pairing, counters, localErrors);
         AtomicInteger n = new AtomicInteger();
         this.io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -116,7 +120,7 @@ final class PrimaryDevice implements HastDevice {
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
-        return submit(() -> reads.read(offset, dst));
+        return submit(() -> reads.read(offset, dst), counters.readErrors);
     }
 
     @Override
@@ -195,7 +199,9 @@ final class PrimaryDevice implements HastDevice {
      * <p>A small request that need not wait for anything runs in the caller's thread: the hand-off
      * to the pool would cost more than the request itself (a page-cache write and a frame on the
      * socket). One that must wait, for a mark, a synchronisation or an overlapping write, goes on
-     * waiting in the pool from the step it could not pass.
+     * waiting in the pool from the step it could not pass. While this node's disk holds a request
+     * past its deadline, none runs in the caller's thread: the caller hears of a request only once
+     * the call returns, and a stalled disk would keep it from hearing the deadline's answer.
      */
     private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload, boolean fua,
             LongAdder errors, IoAction local) {
@@ -203,7 +209,10 @@ final class PrimaryDevice implements HastDevice {
         if (!enter(ack)) {
             return ack;
         }
-        WriteProgressTracker.Finish finish = replicated -> {
+        LocalDeadline.Watch watch = deadline.watch(ack, op(type), errors);
+        WriteProgressTracker.Finish finish = stored -> {
+            // Answered with an error (a stalled disk) although both stored it: copied once more.
+            boolean replicated = stored && !ack.isCompletedExceptionally();
             dirty.end(offset, length, replicated);
             fence.exitWrite(offset, length);
             if (!replicated && link != null && link.connected()) {
@@ -211,9 +220,9 @@ final class PrimaryDevice implements HastDevice {
             }
         };
         Request request = new Request(type, fua ? Frame.FLAG_FUA : 0, offset, length, payload, errors, local, finish,
-                ack, true);
+                ack, true, watch);
         Runnable unstarted = () -> finish.run(false);
-        if (length > INLINE_MAX || !fence.tryEnterWrite(offset, length)) {
+        if (length > INLINE_MAX || deadline.stalled() || !fence.tryEnterWrite(offset, length)) {
             dispatch(request, () -> {
                 try {
                     fence.enterWrite(offset, length);
@@ -265,7 +274,8 @@ final class PrimaryDevice implements HastDevice {
             IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         if (enter(ack)) {
-            dispatch(new Request(type, 0, 0, 0, null, errors, local, finish, ack, false), () -> { }, () -> { });
+            dispatch(new Request(type, 0, 0, 0, null, errors, local, finish, ack, false,
+                    deadline.watch(ack, op(type), errors)), () -> { }, () -> { });
         }
         return ack;
     }
@@ -280,6 +290,7 @@ final class PrimaryDevice implements HastDevice {
                 try {
                     admission.run();
                 } catch (IOException e) {
+                    r.watch().diskDone();
                     r.errors().increment();
                     r.ack().completeExceptionally(e);
                     inFlight.leave();
@@ -289,6 +300,7 @@ final class PrimaryDevice implements HastDevice {
             });
         } catch (RejectedExecutionException e) {
             // Lost a race with close(): the request never started.
+            r.watch().diskDone();
             unstarted.run();
             inFlight.leave();
             r.ack().completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
@@ -349,9 +361,10 @@ final class PrimaryDevice implements HastDevice {
             r.local().run();
         } catch (IOException e) {
             r.errors().increment();
-            localErrors.report(r.type().name().toLowerCase(Locale.ROOT), e.getMessage());
+            localErrors.report(op(r.type()), e.getMessage());
             failed = e;
         } finally {
+            r.watch().diskDone();
             if (r.ordered()) {
                 order.release(r.offset(), r.length());
             }
@@ -363,10 +376,18 @@ final class PrimaryDevice implements HastDevice {
     /**
      * A request on its way through both components.
      *
-     * @param ordered whether it holds its range in {@link WriteOrder} (every modifying request)
+     * @param ordered  whether it holds its range in {@link WriteOrder} (every modifying request)
+     * @param watch   its deadline for this node's disk; once the local component is done with it,
+     *                only the secondary may keep it waiting, and the remote link's deadlines apply
      */
     private record Request(Frame.Type type, int flags, long offset, long length, ByteBuffer payload, LongAdder errors,
-            IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered) {
+            IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered,
+            LocalDeadline.Watch watch) {
+    }
+
+    /** A request kind as the {@code local-error} event names it. */
+    private static String op(Frame.Type type) {
+        return type.name().toLowerCase(Locale.ROOT);
     }
 
     private void checkRange(long offset, long length) {
@@ -385,11 +406,12 @@ final class PrimaryDevice implements HastDevice {
         return true;
     }
 
-    private CompletionStage<Void> submit(IoAction action) {
+    private CompletionStage<Void> submit(IoAction action, LongAdder errors) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!enter(done)) {
             return done;
         }
+        LocalDeadline.Watch watch = deadline.watch(done, "read", errors);
         try {
             io.execute(() -> {
                 try {
@@ -398,11 +420,13 @@ final class PrimaryDevice implements HastDevice {
                 } catch (IOException | RuntimeException e) {
                     done.completeExceptionally(e);
                 } finally {
+                    watch.diskDone();
                     inFlight.leave();
                 }
             });
         } catch (RejectedExecutionException e) {
             // Lost a race with close(): the request never started.
+            watch.diskDone();
             inFlight.leave();
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
         }
@@ -425,11 +449,15 @@ final class PrimaryDevice implements HastDevice {
      * @return whether every request finished before the deadline
      */
     boolean close(long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        inFlight.closeAndDrain(deadline);
+        long until = System.currentTimeMillis() + timeoutMillis;
+        inFlight.closeAndDrain(until);
         io.shutdown();
-        return io.awaitTermination(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
-                && inFlight.count() == 0;
+        try {
+            return io.awaitTermination(Math.max(1, until - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
+                    && inFlight.count() == 0;
+        } finally {
+            deadline.close();
+        }
     }
 
     @FunctionalInterface

@@ -102,7 +102,7 @@ final class PrimaryRole implements Resource.RoleState {
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
-                    stale, localErrors, () -> sync[0].request());
+                    stale, localErrors, Duration.ofSeconds(config.timeout()), () -> sync[0].request());
             CacheFlusher flusher = null;
             if (link != null) {
                 link.start();
