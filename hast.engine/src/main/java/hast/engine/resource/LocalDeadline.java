@@ -2,6 +2,7 @@ package hast.engine.resource;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 import hast.api.device.AbandonedRequestException;
 
 /**
- * The primary's answer to its own disk stalling: a client request that is still waiting for this
- * node's disk after the resource's {@code timeout} is answered with an I/O error (it cannot be
+ * The primary's answer to its own disk stalling: a client request still unanswered after the
+ * resource's {@code timeout}, while this node's disk has made no progress for that long, is
+ * answered with an I/O error (it cannot be
  * saved by the secondary's copy: recording that would need the same stalled disk). The request
  * itself goes on: its extents stay dirty and it keeps its place among overlapping writes until
  * the disk returns. The error is an {@link AbandonedRequestException}, so that the exporter does
@@ -19,13 +21,15 @@ import hast.api.device.AbandonedRequestException;
  */
 final class LocalDeadline implements AutoCloseable {
     private final Duration timeout;
+    private final WatchedDisk disk;
     private final LocalErrors localErrors;
     private final ScheduledThreadPoolExecutor timer;
     /** Requests abandoned at their deadline and still in the disk. */
     private final AtomicInteger stalled = new AtomicInteger();
 
-    LocalDeadline(String resource, Duration timeout, LocalErrors localErrors) {
+    LocalDeadline(String resource, Duration timeout, WatchedDisk disk, LocalErrors localErrors) {
         this.timeout = timeout;
+        this.disk = disk;
         this.localErrors = localErrors;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "hast-local-deadline " + resource);
@@ -39,20 +43,16 @@ final class LocalDeadline implements AutoCloseable {
     /**
      * Watches a request from now on: unless {@code answer} is complete, or the request is
      * {@linkplain Watch#diskDone done with this node's disk}, by the deadline, the request is
-     * answered with an error, counted in {@code errors} and reported.
+     * answered with an error, counted in {@code errors} and reported. Time the request spends
+     * {@linkplain Watch#away away} on the secondary's business does not end it: the link has its
+     * own deadlines.
      *
      * @param op what the request is, for the report ({@code read}, {@code write}, ...)
      */
     Watch watch(CompletableFuture<Void> answer, String op, LongAdder errors) {
-        Watch w = new Watch();
-        var deadline = timer.schedule(() -> {
-            String why = "no answer from the local disk within " + timeout.toSeconds() + " s";
-            if (w.abandon() && answer.completeExceptionally(new AbandonedRequestException(why))) {
-                errors.increment();
-                localErrors.report(op, why);
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        answer.whenComplete((v, t) -> deadline.cancel(false));
+        Watch w = new Watch(answer, op, errors);
+        w.arm(timeout.toNanos());
+        answer.whenComplete((v, t) -> w.check.cancel(false));
         return w;
     }
 
@@ -67,22 +67,61 @@ final class LocalDeadline implements AutoCloseable {
 
     /** One request's place under the deadline. */
     final class Watch {
-        /** 0: in the disk, 1: done with it, 2: abandoned while in it. */
-        private final AtomicInteger state = new AtomicInteger();
+        private static final int IN_DISK = 0;
+        private static final int DONE = 1;
+        private static final int ABANDONED = 2;
+        private static final int AWAY = 3;
 
-        /** The request no longer waits for this node's disk: only the secondary may keep it now. */
-        void diskDone() {
-            if (state.getAndSet(1) == 2) {
-                stalled.decrementAndGet();
+        private final AtomicInteger state = new AtomicInteger(IN_DISK);
+        private final CompletableFuture<Void> answer;
+        private final String op;
+        private final LongAdder errors;
+        private volatile ScheduledFuture<?> check;
+
+        private Watch(CompletableFuture<Void> answer, String op, LongAdder errors) {
+            this.answer = answer;
+            this.op = op;
+            this.errors = errors;
+        }
+
+        private void arm(long nanos) {
+            check = timer.schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void expire() {
+            if (answer.isDone()) {
+                return;
+            }
+            if (state.get() == AWAY || !disk.stalledFor(timeout)) {
+                // Not the local disk's doing (yet): look again soon.
+                arm(timeout.toNanos() / 4);
+                return;
+            }
+            String why = "no answer from the local disk within " + timeout.toSeconds() + " s";
+            if (state.compareAndSet(IN_DISK, ABANDONED)) {
+                stalled.incrementAndGet();
+                if (answer.completeExceptionally(new AbandonedRequestException(why))) {
+                    errors.increment();
+                    localErrors.report(op, why);
+                }
             }
         }
 
-        private boolean abandon() {
-            if (state.compareAndSet(0, 2)) {
-                stalled.incrementAndGet();
-                return true;
+        /** The request waits for the secondary (its frame is being sent), not for this disk. */
+        void away() {
+            state.compareAndSet(IN_DISK, AWAY);
+        }
+
+        /** The request is back with this node's disk. */
+        void back() {
+            state.compareAndSet(AWAY, IN_DISK);
+        }
+
+        /** The request no longer waits for this node's disk: only the secondary may keep it now. */
+        void diskDone() {
+            if (state.getAndSet(DONE) == ABANDONED) {
+                stalled.decrementAndGet();
             }
-            return false;
         }
     }
 

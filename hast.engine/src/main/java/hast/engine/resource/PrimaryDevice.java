@@ -17,7 +17,6 @@ import java.util.function.Supplier;
 import hast.api.control.Queues;
 import hast.api.device.HastDevice;
 import hast.api.replication.ReplicationMode;
-import hast.api.storage.LocalProvider;
 import hast.engine.replication.Frame;
 import hast.engine.replication.RemoteLink;
 
@@ -48,7 +47,7 @@ final class PrimaryDevice implements HastDevice {
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
 
     private final String resource;
-    private final LocalProvider provider;
+    private final WatchedDisk provider;
     private final long localoff;
     private final long datasize;
     private final DirtyExtents dirty;
@@ -76,7 +75,7 @@ final class PrimaryDevice implements HastDevice {
      * @param resync  asks for a synchronisation pass: a request the connected secondary failed left
      *                its extents dirty, and they should not wait for the next reconnection
      */
-    PrimaryDevice(String resource, LocalProvider provider, long localoff, long datasize, DirtyExtents dirty,
+    PrimaryDevice(String resource, WatchedDisk provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
             Counters counters, StaleExtents stale, LocalErrors localErrors, Duration timeout, Runnable resync) {
         this.resource = resource;
@@ -92,7 +91,7 @@ final class PrimaryDevice implements HastDevice {
         this.resync = resync;
         this.stale = stale;
         this.localErrors = localErrors;
-        this.deadline = new LocalDeadline(resource, timeout, localErrors);
+        this.deadline = new LocalDeadline(resource, timeout, provider, localErrors);
         this.reads = new PrimaryReads(resource, provider, localoff, dirty, stale, link, pairing, counters, localErrors);
         AtomicInteger n = new AtomicInteger();
         this.io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -120,7 +119,7 @@ final class PrimaryDevice implements HastDevice {
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
-        return submit(() -> reads.read(offset, dst), counters.readErrors);
+        return submit(watch -> reads.read(offset, dst, watch), counters.readErrors);
     }
 
     @Override
@@ -224,11 +223,15 @@ final class PrimaryDevice implements HastDevice {
         Runnable unstarted = () -> finish.run(false);
         if (length > INLINE_MAX || deadline.stalled() || !fence.tryEnterWrite(offset, length)) {
             dispatch(request, () -> {
+                // A synchronisation of the extent waits for the secondary as much as for this disk.
+                request.watch().away();
                 try {
                     fence.enterWrite(offset, length);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
+                } finally {
+                    request.watch().back();
                 }
                 persist(request, dirty.mark(offset, length));
                 holdOrder(request);
@@ -321,7 +324,7 @@ final class PrimaryDevice implements HastDevice {
             }
         });
         // A failed local write may be saved by the secondary's copy; a flush cannot.
-        WriteProgressTracker.Rescue rescue = r.ordered() ? () -> stale.mark(r.offset(), r.length()) : null;
+        StaleExtents.Claim claim = r.ordered() ? stale.claim(r.offset(), r.length()) : null;
         boolean remoteRequired = r.ordered() && stale.covers(r.offset(), r.length());
         WriteProgressTracker tracker = new WriteProgressTracker(m, r.ack(), replicated -> {
             if ((phase.getAndUpdate(x -> x | 2) & 1) != 0) {
@@ -331,16 +334,22 @@ final class PrimaryDevice implements HastDevice {
             try {
                 r.finish().run(replicated);
             } finally {
+                if (claim != null) {
+                    claim.decided();
+                }
                 inFlight.leave();
             }
-        }, pairing, rescue, remoteRequired);
+        }, pairing, claim, remoteRequired);
         if (link == null) {
             tracker.remoteDone(false);
         } else {
             // Only a write's data can be "received": a flush is done when it is done, in every mode.
             boolean receipt = m.wantsReceipt() && r.type() == Frame.Type.WRITE;
+            // A send may block on a secondary that stops reading: the link's deadline, not the disk's.
+            r.watch().away();
             RemoteLink.Pending p = link.send(r.type(), r.flags() | (receipt ? Frame.FLAG_RECEIPT : 0), r.offset(),
                     r.length(), r.payload() == null ? null : r.payload().duplicate());
+            r.watch().back();
             if (receipt) {
                 p.received().thenRun(tracker::remoteReceived);
             }
@@ -362,6 +371,9 @@ final class PrimaryDevice implements HastDevice {
         } catch (IOException e) {
             r.errors().increment();
             localErrors.report(op(r.type()), e.getMessage());
+            if (claim != null) {
+                claim.localFailed();
+            }
             failed = e;
         } finally {
             r.watch().diskDone();
@@ -406,7 +418,7 @@ final class PrimaryDevice implements HastDevice {
         return true;
     }
 
-    private CompletionStage<Void> submit(IoAction action, LongAdder errors) {
+    private CompletionStage<Void> submit(ReadAction action, LongAdder errors) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!enter(done)) {
             return done;
@@ -415,7 +427,7 @@ final class PrimaryDevice implements HastDevice {
         try {
             io.execute(() -> {
                 try {
-                    action.run();
+                    action.run(watch);
                     done.complete(null);
                 } catch (IOException | RuntimeException e) {
                     done.completeExceptionally(e);
@@ -463,5 +475,10 @@ final class PrimaryDevice implements HastDevice {
     @FunctionalInterface
     private interface IoAction {
         void run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface ReadAction {
+        void run(LocalDeadline.Watch watch) throws IOException;
     }
 }

@@ -42,10 +42,14 @@ final class PrimaryReads {
         this.counters = counters;
     }
 
-    /** Fills {@code dst} with the data at user offset {@code offset}. */
-    void read(long offset, ByteBuffer dst) throws IOException {
+    /**
+     * Fills {@code dst} with the data at user offset {@code offset}.
+     *
+     * @param watch the request's deadline for this disk, told when it waits for the secondary instead
+     */
+    void read(long offset, ByteBuffer dst, LocalDeadline.Watch watch) throws IOException {
         if (!stale.covers(offset, dst.remaining())) {
-            readRange(offset, dst);
+            readRange(offset, dst, watch);
             return;
         }
         // Extent by extent: the stale ones from the secondary, the others wherever they are current.
@@ -53,13 +57,13 @@ final class PrimaryReads {
         for (long at = offset; dst.position() < end; ) {
             int length = (int) Math.min(end - dst.position(), stale.nextBoundary(at) - at);
             ByteBuffer piece = dst.duplicate().limit(dst.position() + length);
-            readRange(at, piece);
+            readRange(at, piece, watch);
             dst.position(piece.position());
             at += length;
         }
     }
 
-    private void readRange(long offset, ByteBuffer dst) throws IOException {
+    private void readRange(long offset, ByteBuffer dst, LocalDeadline.Watch watch) throws IOException {
         int start = dst.position();
         if (stale.covers(offset, dst.remaining())
                 || pairing.syncFromSecondary() && dirty.needsSync(offset, dst.remaining())) {
@@ -68,7 +72,7 @@ final class PrimaryReads {
                 counters.readErrors.increment();
                 throw new IOException("extent not yet synchronised from the secondary, which is not connected");
             }
-            dst.put(remoteRead(offset, dst.remaining()));
+            dst.put(remoteRead(offset, dst.remaining(), watch));
             counters.reads.increment();
             return;
         }
@@ -83,12 +87,13 @@ final class PrimaryReads {
             }
             LOG.warning(() -> "[" + resource + "] Local request failed (" + e.getMessage() + "), trying remote node.");
             dst.position(start);
-            dst.put(remoteRead(offset, dst.remaining()));
+            dst.put(remoteRead(offset, dst.remaining(), watch));
         }
         counters.reads.increment();
     }
 
-    private ByteBuffer remoteRead(long offset, int length) throws IOException {
+    private ByteBuffer remoteRead(long offset, int length, LocalDeadline.Watch watch) throws IOException {
+        watch.away();
         try {
             Frame reply = link.send(Frame.Type.READ, 0, offset, length, null).done().get();
             if (reply.error() != 0 || reply.payloadSize() != length) {
@@ -100,6 +105,8 @@ final class PrimaryReads {
             throw new IOException("interrupted", e);
         } catch (ExecutionException e) {
             throw new IOException("remote read at " + offset + " failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            watch.back();
         }
     }
 }

@@ -75,7 +75,9 @@ final class PrimaryRole implements Resource.RoleState {
             local.updateMetadata(m -> (m.resuid() == 0 ? m.withCounters(0, 0) : m).withPrevrole(Role.PRIMARY));
             Metadata md = local.metadata();
             Counters counters = new Counters();
-            ActiveMapStore store = new ActiveMapStore(local.provider(), local.layout(), config.metaflush());
+            // Every data and activemap I/O of the role goes through it, so that a stall shows.
+            WatchedDisk disk = new WatchedDisk(local.provider());
+            ActiveMapStore store = new ActiveMapStore(disk, local.layout(), config.metaflush());
             ActiveMap map = new ActiveMap(md.datasize(), md.extentsize(), store.mapsize(), md.keepdirty());
             map.loadFrom(store.read());
             DirtyExtents dirty = new DirtyExtents(config.name(), md.datasize(), map, store, counters);
@@ -95,12 +97,12 @@ final class PrimaryRole implements Resource.RoleState {
                 link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
                         config.source() == null ? null : HastAddress.parse(config.source(), 0),
                         Duration.ofSeconds(config.timeout()), replication.transports(), pairing, codec);
-                sync[0] = new Synchronizer(config.name(), local.provider(), md.localoff(), md.datasize(),
+                sync[0] = new Synchronizer(config.name(), disk, md.localoff(), md.datasize(),
                         md.extentsize(), dirty, stale, fence, link, pairing, events);
-                verifier = new Verifier(config.name(), local.provider(), md.localoff(), md.datasize(), md.extentsize(),
+                verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
                         dirty, fence, link, codec, () -> current.get().checksum(), () -> sync[0].request());
             }
-            PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
+            PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
                     stale, localErrors, Duration.ofSeconds(config.timeout()), () -> sync[0].request());
             CacheFlusher flusher = null;

@@ -2,7 +2,9 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.logging.Logger;
 
@@ -25,6 +27,13 @@ final class StaleExtents {
     private final int extentShift;
     /** As on disk; guarded by {@code this}, which also orders the metadata writes of marks. */
     private final TreeSet<Integer> extents;
+    /**
+     * Extents of requests whose local write failed and whose fate is not decided yet (the
+     * secondary has not answered), with how many such requests each; guarded by {@code this}.
+     * They count as stale already: a later write to them must not be acknowledged on the strength
+     * of this copy alone, since the secondary's may become the only current one.
+     */
+    private final Map<Integer, Integer> undecided = new HashMap<>();
 
     StaleExtents(LocalComponent local) {
         this.local = local;
@@ -77,10 +86,67 @@ final class StaleExtents {
         }
     }
 
-    /** Whether any extent of the range is stale. */
+    /** Whether any extent of the range is stale, or may become so (see {@link Claim}). */
     synchronized boolean covers(long offset, long length) {
         Integer e = extents.ceiling(first(offset));
-        return e != null && e <= last(offset, length);
+        if (e != null && e <= last(offset, length)) {
+            return true;
+        }
+        for (int x = first(offset); x <= last(offset, length) && !undecided.isEmpty(); x++) {
+            if (undecided.containsKey(x)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What a modifying request may make of its range: see {@link Claim}. */
+    Claim claim(long offset, long length) {
+        return new Claim(offset, length);
+    }
+
+    /**
+     * One modifying request's hold on its range. If its local write fails, the range counts as
+     * stale from that moment until its fate is decided, so that an overlapping write that follows
+     * it cannot be acknowledged on this copy alone; then {@link #secondaryHoldsIt} marks it
+     * stale for good, or the request fails and the range is as before.
+     */
+    final class Claim implements WriteProgressTracker.Rescue {
+        private final long offset;
+        private final long length;
+        private boolean failed;
+
+        private Claim(long offset, long length) {
+            this.offset = offset;
+            this.length = length;
+        }
+
+        /** The local write failed (called before the request releases its place in the write order). */
+        void localFailed() {
+            synchronized (StaleExtents.this) {
+                failed = true;
+                for (int e = first(offset); e <= last(offset, length); e++) {
+                    undecided.merge(e, 1, Integer::sum);
+                }
+            }
+        }
+
+        @Override
+        public void secondaryHoldsIt() throws IOException {
+            mark(offset, length);
+        }
+
+        /** The request has been answered and has finished on both components. */
+        void decided() {
+            synchronized (StaleExtents.this) {
+                if (!failed) {
+                    return;
+                }
+                for (int e = first(offset); e <= last(offset, length); e++) {
+                    undecided.computeIfPresent(e, (k, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
     }
 
     synchronized boolean contains(int e) {

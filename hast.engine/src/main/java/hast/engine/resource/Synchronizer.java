@@ -253,7 +253,7 @@ final class Synchronizer implements AutoCloseable {
             } catch (IOException e) {
                 window.fail(e);
             } finally {
-                // After the mark is gone: a client write must not find a repaired extent still stale.
+                // Only now: client writes to the extent wait until its copy is durable here and the mark gone.
                 fence.exitSync(extent);
                 window.extentDone();
             }
