@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.device.AbandonedRequestException;
 import hast.api.device.HastDevice;
 
 /**
@@ -97,6 +98,12 @@ final class Transmission {
             payload.release(permits);
             requests.release();
         };
+        // The device's stalled disk may still fill or read the buffer: it goes with the garbage.
+        Runnable drop = () -> {
+            payload.release(permits);
+            requests.release();
+            export.leave();
+        };
         if (request.type() == Nbd.CMD_WRITE) {
             try {
                 wire.readInto(data);
@@ -120,7 +127,13 @@ final class Transmission {
         } catch (RuntimeException e) {
             operation = CompletableFuture.failedFuture(e);
         }
-        operation.whenComplete((ignored, failure) -> complete(request, data, failure, finished));
+        operation.whenComplete((ignored, failure) -> complete(request, data, failure,
+                abandoned(failure) ? drop : finished));
+    }
+
+    private static boolean abandoned(Throwable failure) {
+        return failure instanceof AbandonedRequestException
+                || failure instanceof CompletionException && failure.getCause() instanceof AbandonedRequestException;
     }
 
     private CompletionStage<Void> start(Request r, ByteBuffer data) {

@@ -31,6 +31,8 @@ final class MemoryDevice implements HastDevice {
     final byte[] data;
     private final int maxRequest;
     private final List<String> calls = new ArrayList<>();
+    /** The buffers writes came in, in order (identity matters: the exporter pools them). */
+    private final List<ByteBuffer> writeBuffers = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger mostOutstanding = new AtomicInteger();
@@ -113,6 +115,10 @@ final class MemoryDevice implements HastDevice {
         thrown = e;
     }
 
+    synchronized List<ByteBuffer> writeBuffers() {
+        return List.copyOf(writeBuffers);
+    }
+
     synchronized List<String> calls() {
         return List.copyOf(calls);
     }
@@ -163,6 +169,9 @@ final class MemoryDevice implements HastDevice {
 
     @Override
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+        synchronized (this) {
+            writeBuffers.add(src);
+        }
         return run("write " + offset + " " + src.remaining() + (fua ? " fua" : ""), offset,
                 () -> src.get(data, (int) offset, src.remaining()));
     }

@@ -14,6 +14,8 @@ import java.util.logging.Logger;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -38,9 +40,18 @@ class NbdFuzzTest {
      * Held here, since the log manager holds loggers weakly.
      */
     private static final Logger SERVER_LOG = Logger.getLogger(NbdConnection.class.getPackageName());
+    /** The level before this class, given back after it: other tests of the module read the warnings. */
+    private static Level before;
 
-    static {
+    @BeforeAll
+    static void quiet() {
+        before = SERVER_LOG.getLevel();
         SERVER_LOG.setLevel(Level.SEVERE);
+    }
+
+    @AfterAll
+    static void loud() {
+        SERVER_LOG.setLevel(before);
     }
 
     private final List<LogRecord> failures = new ArrayList<>();

@@ -74,6 +74,26 @@ class TransmissionTest {
     }
 
     @Test
+    void aBufferTheDeviceAbandonedIsNeverHandedToAnotherRequest() throws Exception {
+        byte[] block = pattern(PayloadBuffers.DIRECT_MIN, 3);
+        try (NbdClient c = fixture.client().go("mem")) {
+            // A plain failure hands the buffer back: the next request of its size gets it again.
+            device.failWith(new IOException("simulated disk error"));
+            c.write(0, 1, 0, block);
+            assertEquals(Nbd.EIO, c.errorFor(1));
+            device.failWith(new hast.api.device.AbandonedRequestException("the disk stopped answering"));
+            c.write(0, 2, 0, block);
+            assertEquals(Nbd.EIO, c.errorFor(2));
+            device.failWith(null);
+            c.write(0, 3, 0, block);
+            assertEquals(0, c.errorFor(3));
+        }
+        List<java.nio.ByteBuffer> used = device.writeBuffers();
+        assertTrue(used.get(0) == used.get(1), "the pool reuses a buffer handed back");
+        assertTrue(used.get(1) != used.get(2), "the abandoned buffer, which the device may still fill, was reused");
+    }
+
+    @Test
     void repliesLeaveAsRequestsCompleteInAnyOrder() throws Exception {
         int n = 32;
         device.hold();

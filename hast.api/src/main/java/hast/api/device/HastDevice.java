@@ -16,7 +16,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link java.io.IOException}.
  *
  * <p>A request's buffer belongs to the device until its stage completes and not a moment longer:
- * the caller may reuse it then (callers pool direct buffers for large requests).
+ * the caller may reuse it then (callers pool direct buffers for large requests). The one
+ * exception is a stage completed with {@link AbandonedRequestException}: the device's disk stopped
+ * answering and may still use the buffer, which the caller must then drop instead.
  */
 @ProviderType
 public interface HastDevice {

@@ -9,11 +9,12 @@ import java.util.Objects;
  *
  * @param type     the event name as hooks see it: {@code role}, {@code connect}, {@code disconnect},
  *                 {@code syncstart}, {@code syncdone}, {@code syncintr}, {@code split-brain}, or one
- *                 of our own: {@code reload}, {@code verify-done}, {@code auth-failed}
+ *                 of our own: {@code reload}, {@code verify-done}, {@code auth-failed}, {@code local-error}
  * @param resource the resource name
  * @param details  further hook arguments in order (for {@code role}: old role, new role; for
  *                 {@code verify-done}: differing extents, extents compared; for {@code auth-failed}: the
- *                 peer, and why in one word such as {@code wrong-secret})
+ *                 peer, and why in one word such as {@code wrong-secret}; for {@code local-error}: the
+ *                 request kind, the error)
  * @param time     when it happened
  * @param exec     the resource's {@code exec} program from hast.conf as it was when the event was
  *                 raised, or the empty string when none is configured; it travels with the event so
@@ -37,6 +38,13 @@ public record HastEvent(String type, String resource, List<String> details, Inst
      * serving, if any, untouched). @since 1.3
      */
     public static final String AUTH_FAILED = "auth-failed";
+
+    /**
+     * Ours: this node's own disk failed a request ({@code read}, {@code write}, {@code delete},
+     * {@code flush}) or did not answer it within the resource's timeout; raised at most once per
+     * request kind and resource every 10 seconds. @since 1.3
+     */
+    public static final String LOCAL_ERROR = "local-error";
 
     public HastEvent {
         Objects.requireNonNull(type, "type");

@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 import hast.api.Role;
@@ -12,11 +14,22 @@ import hast.api.Role;
 /**
  * The metadata block, format 1: a magic, a format version, fixed little-endian fields, the
  * resource name, zero padding, and a CRC32C of everything before it in the block's last 4 bytes.
+ * Format 2 adds, right after the name, the stale extents: a 16-bit count and as many 32-bit
+ * extent numbers. A block with no stale extent is written in format 1, so that an older hastd
+ * still reads it; one with stale extents in format 2, which an older hastd refuses rather than
+ * ignore marks that say its copy of those extents is not current.
  * A reader refuses what it cannot vouch for, with a message saying which case it is.
  */
 public final class MetadataCodec {
     static final byte[] MAGIC = "HASTJMD\0".getBytes(StandardCharsets.US_ASCII);
     static final int FORMAT = 1;
+    /** The format that carries stale extents. */
+    static final int FORMAT_STALE = 2;
+    /**
+     * Most stale extents a block holds: room is left for the longest name, and a disk failing in
+     * more places than this is better answered with errors than with ever more marks.
+     */
+    public static final int MAX_STALE = 512;
     static final int MAX_NAME = 255;
     private static final int CRC_OFFSET = ProviderLayout.METADATA_SIZE - 4;
 
@@ -47,11 +60,19 @@ public final class MetadataCodec {
             throw new IllegalArgumentException("Resource name must be 1 to " + MAX_NAME + " bytes: " + md.resource());
         }
         ByteBuffer b = ByteBuffer.allocate(ProviderLayout.METADATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putShort((short) FORMAT)
+        if (md.stale().size() > MAX_STALE) {
+            throw new IllegalArgumentException("At most " + MAX_STALE + " stale extents fit the metadata: "
+                    + md.stale().size());
+        }
+        b.put(MAGIC).putShort((short) (md.stale().isEmpty() ? FORMAT : FORMAT_STALE))
                 .putLong(md.datasize()).putInt(md.extentsize()).putInt(md.keepdirty()).putLong(md.localoff())
                 .putLong(md.resuid()).putLong(md.localcnt()).putLong(md.remotecnt())
                 .put((byte) roleCode(md.prevrole()))
                 .putShort((short) name.length).put(name);
+        if (!md.stale().isEmpty()) {
+            b.putShort((short) md.stale().size());
+            md.stale().forEach(b::putInt);
+        }
         b.putInt(CRC_OFFSET, crc(b.array()));
         return b.clear();
     }
@@ -79,9 +100,9 @@ public final class MetadataCodec {
                     + " 'hastctl create' would overwrite it.");
         }
         int format = Short.toUnsignedInt(in.getShort());
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_STALE) {
             throw new MetadataFormatException("Metadata on " + provider + " has format " + format
-                    + "; this version reads format " + FORMAT + ".");
+                    + "; this version reads formats " + FORMAT + " and " + FORMAT_STALE + ".");
         }
         if (in.getInt(CRC_OFFSET) != crc(raw)) {
             throw new MetadataFormatException("Metadata on " + provider + " is torn or corrupted (checksum mismatch).");
@@ -111,10 +132,27 @@ public final class MetadataCodec {
         } catch (CharacterCodingException e) {
             throw inconsistent(provider, "the resource name is not UTF-8");
         }
+        List<Integer> stale = format == FORMAT_STALE ? stale(in, provider) : List.of();
         Metadata md = new Metadata(resource, datasize, extentsize, keepdirty, localoff,
-                resuid, localcnt, remotecnt, prevrole);
+                resuid, localcnt, remotecnt, prevrole, stale);
         checkLayout(md, provider);
         return md;
+    }
+
+    private static List<Integer> stale(ByteBuffer in, String provider) throws MetadataFormatException {
+        int count = Short.toUnsignedInt(in.getShort());
+        if (count == 0 || count > MAX_STALE) {
+            throw inconsistent(provider, count + " stale extents");
+        }
+        List<Integer> stale = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int extent = in.getInt();
+            if (extent < 0 || (i > 0 && extent <= stale.get(i - 1))) {
+                throw inconsistent(provider, "stale extents out of order");
+            }
+            stale.add(extent);
+        }
+        return stale;
     }
 
     /** Refuses sizes no {@code hastctl create} can have written, even under a valid checksum. */
@@ -135,6 +173,9 @@ public final class MetadataCodec {
         long extents = (md.datasize() - 1) / md.extentsize() + 1;
         if (mapsize > Integer.MAX_VALUE || extents > mapsize * 8) {
             throw inconsistent(provider, "an activemap of " + mapsize + " bytes cannot cover " + extents + " extents");
+        }
+        if (!md.stale().isEmpty() && md.stale().get(md.stale().size() - 1) >= extents) {
+            throw inconsistent(provider, "stale extent " + md.stale().get(md.stale().size() - 1) + " of " + extents);
         }
     }
 

@@ -2,6 +2,7 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
@@ -19,7 +20,7 @@ final class LocalComponent implements AutoCloseable {
     private final String resource;
     private final LocalProvider provider;
     private final ProviderLayout layout;
-    private Metadata metadata;
+    private volatile Metadata metadata;
 
     private LocalComponent(String resource, LocalProvider provider, Metadata metadata, ProviderLayout layout) {
         this.resource = resource;
@@ -53,16 +54,21 @@ final class LocalComponent implements AutoCloseable {
         return provider;
     }
 
-    Metadata metadata() {
-        return metadata;
-    }
-
     ProviderLayout layout() {
         return layout;
     }
 
-    /** Replaces the stored metadata (a full block write, then a flush). */
-    void writeMetadata(Metadata next) throws IOException {
+    Metadata metadata() {
+        return metadata;
+    }
+
+    /**
+     * Changes the stored metadata (a full block write, then a flush). Changes are applied one at a
+     * time to the metadata as the last one left it, so that the generation counters and the stale
+     * extents, changed by different threads, never undo each other.
+     */
+    synchronized void updateMetadata(UnaryOperator<Metadata> change) throws IOException {
+        Metadata next = change.apply(metadata);
         MetadataStore.write(provider, next);
         metadata = next;
     }

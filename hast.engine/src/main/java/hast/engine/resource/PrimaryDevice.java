@@ -2,6 +2,8 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,7 +17,6 @@ import java.util.function.Supplier;
 import hast.api.control.Queues;
 import hast.api.device.HastDevice;
 import hast.api.replication.ReplicationMode;
-import hast.api.storage.LocalProvider;
 import hast.engine.replication.Frame;
 import hast.engine.replication.RemoteLink;
 
@@ -26,6 +27,11 @@ import hast.engine.replication.RemoteLink;
  *
  * <p>Without a connected secondary every modified extent stays dirty: it is what the next
  * synchronisation must copy.
+ *
+ * <p>A write this disk fails and the secondary stores succeeds: its extents are recorded as
+ * current on the secondary only ({@link StaleExtents}), which then serves their reads until the
+ * synchroniser has copied them back here. A request still waiting for this disk after the
+ * resource's timeout is answered with an error ({@link LocalDeadline}).
  */
 final class PrimaryDevice implements HastDevice {
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
@@ -41,7 +47,7 @@ final class PrimaryDevice implements HastDevice {
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
 
     private final String resource;
-    private final LocalProvider provider;
+    private final WatchedDisk provider;
     private final long localoff;
     private final long datasize;
     private final DirtyExtents dirty;
@@ -55,6 +61,9 @@ final class PrimaryDevice implements HastDevice {
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
     private final PrimaryReads reads;
+    private final StaleExtents stale;
+    private final LocalErrors localErrors;
+    private final LocalDeadline deadline;
     /** Requests done with the local provider that still wait for the secondary. */
     private final AtomicInteger pastLocal = new AtomicInteger();
     /** Requests acknowledged to the client while the secondary has not answered them yet. */
@@ -66,9 +75,9 @@ final class PrimaryDevice implements HastDevice {
      * @param resync  asks for a synchronisation pass: a request the connected secondary failed left
      *                its extents dirty, and they should not wait for the next reconnection
      */
-    PrimaryDevice(String resource, LocalProvider provider, long localoff, long datasize, DirtyExtents dirty,
+    PrimaryDevice(String resource, WatchedDisk provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
-            Counters counters, Runnable resync) {
+            Counters counters, StaleExtents stale, LocalErrors localErrors, Duration timeout, Runnable resync) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
@@ -80,7 +89,10 @@ final class PrimaryDevice implements HastDevice {
         this.pairing = pairing;
         this.counters = counters;
         this.resync = resync;
-        this.reads = new PrimaryReads(resource, provider, localoff, dirty, link, pairing, counters);
+        this.stale = stale;
+        this.localErrors = localErrors;
+        this.deadline = new LocalDeadline(resource, timeout, provider, localErrors);
+        this.reads = new PrimaryReads(resource, provider, localoff, dirty, stale, link, pairing, counters, localErrors);
         AtomicInteger n = new AtomicInteger();
         this.io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "hast-io " + resource + " #" + n.incrementAndGet());
@@ -107,7 +119,7 @@ final class PrimaryDevice implements HastDevice {
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
-        return submit(() -> reads.read(offset, dst));
+        return submit(watch -> reads.read(offset, dst, watch), counters.readErrors);
     }
 
     @Override
@@ -186,7 +198,9 @@ final class PrimaryDevice implements HastDevice {
      * <p>A small request that need not wait for anything runs in the caller's thread: the hand-off
      * to the pool would cost more than the request itself (a page-cache write and a frame on the
      * socket). One that must wait, for a mark, a synchronisation or an overlapping write, goes on
-     * waiting in the pool from the step it could not pass.
+     * waiting in the pool from the step it could not pass. While this node's disk holds a request
+     * past its deadline, none runs in the caller's thread: the caller hears of a request only once
+     * the call returns, and a stalled disk would keep it from hearing the deadline's answer.
      */
     private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload, boolean fua,
             LongAdder errors, IoAction local) {
@@ -194,7 +208,10 @@ final class PrimaryDevice implements HastDevice {
         if (!enter(ack)) {
             return ack;
         }
-        WriteProgressTracker.Finish finish = replicated -> {
+        LocalDeadline.Watch watch = deadline.watch(ack, op(type), errors);
+        WriteProgressTracker.Finish finish = stored -> {
+            // Answered with an error (a stalled disk) although both stored it: copied once more.
+            boolean replicated = stored && !ack.isCompletedExceptionally();
             dirty.end(offset, length, replicated);
             fence.exitWrite(offset, length);
             if (!replicated && link != null && link.connected()) {
@@ -202,15 +219,19 @@ final class PrimaryDevice implements HastDevice {
             }
         };
         Request request = new Request(type, fua ? Frame.FLAG_FUA : 0, offset, length, payload, errors, local, finish,
-                ack, true);
+                ack, true, watch);
         Runnable unstarted = () -> finish.run(false);
-        if (length > INLINE_MAX || !fence.tryEnterWrite(offset, length)) {
+        if (length > INLINE_MAX || deadline.stalled() || !fence.tryEnterWrite(offset, length)) {
             dispatch(request, () -> {
+                // A synchronisation of the extent waits for the secondary as much as for this disk.
+                request.watch().away();
                 try {
                     fence.enterWrite(offset, length);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
+                } finally {
+                    request.watch().back();
                 }
                 persist(request, dirty.mark(offset, length));
                 holdOrder(request);
@@ -256,7 +277,8 @@ final class PrimaryDevice implements HastDevice {
             IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         if (enter(ack)) {
-            dispatch(new Request(type, 0, 0, 0, null, errors, local, finish, ack, false), () -> { }, () -> { });
+            dispatch(new Request(type, 0, 0, 0, null, errors, local, finish, ack, false,
+                    deadline.watch(ack, op(type), errors)), () -> { }, () -> { });
         }
         return ack;
     }
@@ -271,6 +293,7 @@ final class PrimaryDevice implements HastDevice {
                 try {
                     admission.run();
                 } catch (IOException e) {
+                    r.watch().diskDone();
                     r.errors().increment();
                     r.ack().completeExceptionally(e);
                     inFlight.leave();
@@ -280,6 +303,7 @@ final class PrimaryDevice implements HastDevice {
             });
         } catch (RejectedExecutionException e) {
             // Lost a race with close(): the request never started.
+            r.watch().diskDone();
             unstarted.run();
             inFlight.leave();
             r.ack().completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
@@ -299,6 +323,9 @@ final class PrimaryDevice implements HastDevice {
                 acknowledgedEarly.incrementAndGet();
             }
         });
+        // A failed local write may be saved by the secondary's copy; a flush cannot.
+        StaleExtents.Claim claim = r.ordered() ? stale.claim(r.offset(), r.length()) : null;
+        boolean remoteRequired = r.ordered() && stale.covers(r.offset(), r.length());
         WriteProgressTracker tracker = new WriteProgressTracker(m, r.ack(), replicated -> {
             if ((phase.getAndUpdate(x -> x | 2) & 1) != 0) {
                 acknowledgedEarly.decrementAndGet();
@@ -307,16 +334,22 @@ final class PrimaryDevice implements HastDevice {
             try {
                 r.finish().run(replicated);
             } finally {
+                if (claim != null) {
+                    claim.decided();
+                }
                 inFlight.leave();
             }
-        }, pairing);
+        }, pairing, claim, remoteRequired);
         if (link == null) {
             tracker.remoteDone(false);
         } else {
             // Only a write's data can be "received": a flush is done when it is done, in every mode.
             boolean receipt = m.wantsReceipt() && r.type() == Frame.Type.WRITE;
+            // A send may block on a secondary that stops reading: the link's deadline, not the disk's.
+            r.watch().away();
             RemoteLink.Pending p = link.send(r.type(), r.flags() | (receipt ? Frame.FLAG_RECEIPT : 0), r.offset(),
                     r.length(), r.payload() == null ? null : r.payload().duplicate());
+            r.watch().back();
             if (receipt) {
                 p.received().thenRun(tracker::remoteReceived);
             }
@@ -337,8 +370,13 @@ final class PrimaryDevice implements HastDevice {
             r.local().run();
         } catch (IOException e) {
             r.errors().increment();
+            localErrors.report(op(r.type()), e.getMessage());
+            if (claim != null) {
+                claim.localFailed();
+            }
             failed = e;
         } finally {
+            r.watch().diskDone();
             if (r.ordered()) {
                 order.release(r.offset(), r.length());
             }
@@ -350,10 +388,18 @@ final class PrimaryDevice implements HastDevice {
     /**
      * A request on its way through both components.
      *
-     * @param ordered whether it holds its range in {@link WriteOrder} (every modifying request)
+     * @param ordered  whether it holds its range in {@link WriteOrder} (every modifying request)
+     * @param watch   its deadline for this node's disk; once the local component is done with it,
+     *                only the secondary may keep it waiting, and the remote link's deadlines apply
      */
     private record Request(Frame.Type type, int flags, long offset, long length, ByteBuffer payload, LongAdder errors,
-            IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered) {
+            IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered,
+            LocalDeadline.Watch watch) {
+    }
+
+    /** A request kind as the {@code local-error} event names it. */
+    private static String op(Frame.Type type) {
+        return type.name().toLowerCase(Locale.ROOT);
     }
 
     private void checkRange(long offset, long length) {
@@ -372,24 +418,27 @@ final class PrimaryDevice implements HastDevice {
         return true;
     }
 
-    private CompletionStage<Void> submit(IoAction action) {
+    private CompletionStage<Void> submit(ReadAction action, LongAdder errors) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!enter(done)) {
             return done;
         }
+        LocalDeadline.Watch watch = deadline.watch(done, "read", errors);
         try {
             io.execute(() -> {
                 try {
-                    action.run();
+                    action.run(watch);
                     done.complete(null);
                 } catch (IOException | RuntimeException e) {
                     done.completeExceptionally(e);
                 } finally {
+                    watch.diskDone();
                     inFlight.leave();
                 }
             });
         } catch (RejectedExecutionException e) {
             // Lost a race with close(): the request never started.
+            watch.diskDone();
             inFlight.leave();
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
         }
@@ -412,15 +461,24 @@ final class PrimaryDevice implements HastDevice {
      * @return whether every request finished before the deadline
      */
     boolean close(long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        inFlight.closeAndDrain(deadline);
+        long until = System.currentTimeMillis() + timeoutMillis;
+        inFlight.closeAndDrain(until);
         io.shutdown();
-        return io.awaitTermination(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
-                && inFlight.count() == 0;
+        try {
+            return io.awaitTermination(Math.max(1, until - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
+                    && inFlight.count() == 0;
+        } finally {
+            deadline.close();
+        }
     }
 
     @FunctionalInterface
     private interface IoAction {
         void run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface ReadAction {
+        void run(LocalDeadline.Watch watch) throws IOException;
     }
 }

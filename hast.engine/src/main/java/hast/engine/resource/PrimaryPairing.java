@@ -58,7 +58,8 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
             do {
                 resuid = RANDOM.nextLong();
             } while (resuid == 0);
-            local.writeMetadata(md.withResuid(resuid));
+            long chosen = resuid;
+            local.updateMetadata(m -> m.withResuid(chosen));
             md = local.metadata();
         }
         return new Greeting.Hello(resource, md.resuid(), md.localcnt(), md.remotecnt(), md.datasize(), md.extentsize(),
@@ -83,7 +84,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         peerLocalcnt = w.localcnt();
         peerRemotecnt = w.remotecnt();
         if (w.fresh() && md.localcnt() == 0) {
-            local.writeMetadata(md.withCounters(1, md.remotecnt()));
+            local.updateMetadata(m -> m.withCounters(1, m.remotecnt()));
         }
         if (w.decision().full()) {
             dirty.markAllForSync();
@@ -141,7 +142,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         if (md.localcnt() == peerRemotecnt) {
             long next = md.localcnt() + 1;
             LOG.info(() -> "[" + resource + "] Increasing localcnt to " + next + ".");
-            local.writeMetadata(md.withCounters(next, md.remotecnt()));
+            local.updateMetadata(m -> m.withCounters(next, m.remotecnt()));
         }
     }
 
@@ -168,8 +169,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     /** A synchronisation finished while connected: the two copies are the same generation now. */
     synchronized void synchronised() throws IOException {
         fromSecondary = false;
-        var md = local.metadata();
         LOG.info(() -> "[" + resource + "] Setting localcnt to " + peerRemotecnt + " and remotecnt to " + peerLocalcnt + ".");
-        local.writeMetadata(md.withCounters(peerRemotecnt, peerLocalcnt));
+        local.updateMetadata(m -> m.withCounters(peerRemotecnt, peerLocalcnt));
     }
 }

@@ -71,17 +71,22 @@ final class PrimaryRole implements Resource.RoleState {
             DevicePublisher publisher, Consumer<HastEvent> events) throws HastException {
         LocalComponent local = LocalComponent.open(config, replication);
         try {
+            // Never paired: nothing to compare counters with yet.
+            local.updateMetadata(m -> (m.resuid() == 0 ? m.withCounters(0, 0) : m).withPrevrole(Role.PRIMARY));
             Metadata md = local.metadata();
-            if (md.resuid() == 0) {
-                // Never paired: nothing to compare counters with yet.
-                md = md.withCounters(0, 0);
-            }
-            local.writeMetadata(md.withPrevrole(Role.PRIMARY));
             Counters counters = new Counters();
-            ActiveMapStore store = new ActiveMapStore(local.provider(), local.layout(), config.metaflush());
+            // Every data and activemap I/O of the role goes through it, so that a stall shows.
+            WatchedDisk disk = new WatchedDisk(local.provider());
+            ActiveMapStore store = new ActiveMapStore(disk, local.layout(), config.metaflush());
             ActiveMap map = new ActiveMap(md.datasize(), md.extentsize(), store.mapsize(), md.keepdirty());
             map.loadFrom(store.read());
             DirtyExtents dirty = new DirtyExtents(config.name(), md.datasize(), map, store, counters);
+            StaleExtents stale = new StaleExtents(local);
+            for (int e : stale.list()) {
+                // Marked on disk already when the write failed; made sure of, as the copy depends on it.
+                dirty.markForSync((long) e * md.extentsize(), 1);
+            }
+            LocalErrors localErrors = new LocalErrors(config.name(), events);
             SyncFence fence = new SyncFence(md.extentsize());
             Synchronizer[] sync = new Synchronizer[1];
             PrimaryPairing pairing = new PrimaryPairing(config.name(), config.remote(), local, dirty, events,
@@ -94,14 +99,14 @@ final class PrimaryRole implements Resource.RoleState {
                         config.source() == null ? null : HastAddress.parse(config.source(), 0),
                         Duration.ofSeconds(config.timeout()), replication.transports(), () -> current.get().secret(),
                         pairing, codec);
-                sync[0] = new Synchronizer(config.name(), local.provider(), md.localoff(), md.datasize(),
-                        md.extentsize(), dirty, fence, link, pairing, events);
-                verifier = new Verifier(config.name(), local.provider(), md.localoff(), md.datasize(), md.extentsize(),
+                sync[0] = new Synchronizer(config.name(), disk, md.localoff(), md.datasize(),
+                        md.extentsize(), dirty, stale, fence, link, pairing, events);
+                verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
                         dirty, fence, link, codec, () -> current.get().checksum(), () -> sync[0].request());
             }
-            PrimaryDevice device = new PrimaryDevice(config.name(), local.provider(), md.localoff(), md.datasize(),
+            PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
-                    () -> sync[0].request());
+                    stale, localErrors, Duration.ofSeconds(config.timeout()), () -> sync[0].request());
             CacheFlusher flusher = null;
             if (link != null) {
                 link.start();
@@ -221,7 +226,7 @@ final class PrimaryRole implements Resource.RoleState {
         }
         try {
             dirty.flush();
-            local.writeMetadata(local.metadata());
+            local.updateMetadata(m -> m);
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "[" + name + "] Unable to flush activemap and metadata: " + e.getMessage(), e);
         } finally {

@@ -54,6 +54,8 @@ final class SecondaryRole implements Resource.RoleState {
 
     private final LocalComponent local;
     private final ActiveMapStore store;
+    /** Extents this node last held as primary without their current data: reported dirty in the handshake. */
+    private final StaleExtents stale;
     private final Consumer<HastEvent> events;
     private final Counters counters = new Counters();
     private final PayloadCodec codec;
@@ -80,6 +82,7 @@ final class SecondaryRole implements Resource.RoleState {
         this.timeout = Duration.ofSeconds(timeout);
         this.handover = Duration.ofMillis(Math.max(100, this.timeout.toMillis() / 2));
         this.store = new ActiveMapStore(local.provider(), local.layout(), metaflush);
+        this.stale = new StaleExtents(local);
         this.events = events;
         this.codec = codec;
         this.writes = new WriteDeadline(local.resource(), this.timeout);
@@ -183,9 +186,9 @@ final class SecondaryRole implements Resource.RoleState {
         }
         boolean fresh = md.resuid() == 0;
         if (fresh) {
-            local.writeMetadata(md.withResuid(hello.resuid()).withPrevrole(hast.api.Role.SECONDARY));
+            local.updateMetadata(m -> m.withResuid(hello.resuid()).withPrevrole(hast.api.Role.SECONDARY));
         }
-        byte[] bitmap = d.full() ? new byte[0] : store.read();
+        byte[] bitmap = d.full() ? new byte[0] : withStale(store.read());
         Metadata now = local.metadata();
         Frame welcome = Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(),
                 now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode());
@@ -200,6 +203,14 @@ final class SecondaryRole implements Resource.RoleState {
             current = mine;
         }
         return mine;
+    }
+
+    /** The activemap image with the stale extents added: the primary copies both here. */
+    private byte[] withStale(byte[] image) {
+        for (int e : stale.list()) {
+            image[e >>> 3] |= (byte) (1 << (e & 7));
+        }
+        return image;
     }
 
     /** Stops a session that a new connection replaces and waits for its thread; false at the deadline. */
@@ -273,6 +284,7 @@ final class SecondaryRole implements Resource.RoleState {
             public void firstRequest() throws IOException {
                 // The primary has merged our marks and keeps them on its own disk now.
                 store.write(new byte[store.mapsize()]);
+                stale.clearAll();
                 LOG.fine(() -> "[" + local.resource() + "] Local activemap cleared.");
             }
 

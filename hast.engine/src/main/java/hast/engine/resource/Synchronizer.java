@@ -21,6 +21,10 @@ import hast.engine.replication.RemoteLink;
  * Copies dirty extents from the primary to the secondary, one chunk at a time, while clients go
  * on. An extent becomes clean only when all its chunks were confirmed; a disconnect leaves the
  * rest dirty for the next connection.
+ *
+ * <p>The direction is per extent: from the secondary when this copy is the older one (see
+ * {@link PrimaryPairing#syncFromSecondary()}) or the extent is {@linkplain StaleExtents stale}
+ * here. A stale extent's mark goes only once its copy is written here and flushed.
  */
 final class Synchronizer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Synchronizer.class.getName());
@@ -34,6 +38,7 @@ final class Synchronizer implements AutoCloseable {
     private final long datasize;
     private final long extentsize;
     private final DirtyExtents dirty;
+    private final StaleExtents stale;
     private final SyncFence fence;
     private final RemoteLink link;
     private final PrimaryPairing pairing;
@@ -49,13 +54,15 @@ final class Synchronizer implements AutoCloseable {
     private volatile boolean running;
 
     Synchronizer(String resource, LocalProvider provider, long localoff, long datasize, long extentsize,
-            DirtyExtents dirty, SyncFence fence, RemoteLink link, PrimaryPairing pairing, Consumer<HastEvent> events) {
+            DirtyExtents dirty, StaleExtents stale, SyncFence fence, RemoteLink link, PrimaryPairing pairing,
+            Consumer<HastEvent> events) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
         this.datasize = datasize;
         this.extentsize = extentsize;
         this.dirty = dirty;
+        this.stale = stale;
         this.fence = fence;
         this.link = link;
         this.pairing = pairing;
@@ -207,7 +214,8 @@ final class Synchronizer implements AutoCloseable {
     private void copy(int extent, Window window) throws IOException, InterruptedException {
         long start = extent * extentsize;
         long end = Math.min(datasize, start + extentsize);
-        boolean fromSecondary = pairing.syncFromSecondary();
+        boolean repair = stale.contains(extent);
+        boolean fromSecondary = repair || pairing.syncFromSecondary();
         fence.enterSync(extent);
         window.extentStarted();
         List<CompletableFuture<Void>> chunks = new ArrayList<>();
@@ -233,13 +241,20 @@ final class Synchronizer implements AutoCloseable {
         }
         CompletableFuture.allOf(chunks.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
             try {
-                fence.exitSync(extent);
                 if (t != null) {
                     window.fail(t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t);
                 } else if (window.failure() == null) {
+                    if (repair) {
+                        provider.flush();
+                        stale.cleared(extent);
+                    }
                     dirty.synced(extent);
                 }
+            } catch (IOException e) {
+                window.fail(e);
             } finally {
+                // Only now: client writes to the extent wait until its copy is durable here and the mark gone.
+                fence.exitSync(extent);
                 window.extentDone();
             }
         });

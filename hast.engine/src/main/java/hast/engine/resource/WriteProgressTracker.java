@@ -8,8 +8,10 @@ import hast.api.replication.WriteProgress;
 
 /**
  * One modifying request on its two components. The replication mode decides when the client is
- * answered; the answer is success only if the local write succeeded (the primary serves reads
- * from its own disk). When both components are done, {@code finish} runs once.
+ * answered; the answer is success if the local write succeeded (the primary serves reads from its
+ * own disk), or if it failed where the secondary stored the request and {@link Rescue} could
+ * record that only the secondary's copy is current. When both components are done, and the
+ * answer has been given, {@code finish} runs once.
  */
 final class WriteProgressTracker {
     /** What to do once both components are done: whether both stored the data. */
@@ -26,7 +28,18 @@ final class WriteProgressTracker {
         void missed();
     }
 
+    /** Takes over a request the local component failed and the secondary stored. */
+    interface Rescue {
+        /**
+         * Returns once the range is durably recorded as current on the secondary only, so that
+         * the request may be answered with success; throws when it cannot be.
+         */
+        void secondaryHoldsIt() throws IOException;
+    }
+
     private final ReplicationMode mode;
+    private final Rescue rescue;
+    private final boolean remoteRequired;
     private final CompletableFuture<Void> ack;
     private final Finish finish;
     private final Trace trace;
@@ -37,10 +50,20 @@ final class WriteProgressTracker {
     private boolean remoteDone;
     private boolean remoteOk;
     private boolean acked;
+    /** The answer has been given (it may take a metadata write after {@code acked} is set). */
+    private boolean answered;
     private boolean finished;
 
-    WriteProgressTracker(ReplicationMode mode, CompletableFuture<Void> ack, Finish finish, Trace trace) {
+    /**
+     * @param rescue         what saves a request whose local write failed, or {@code null} when none can
+     * @param remoteRequired this copy of the range is not current (see {@link StaleExtents}): the
+     *                       request succeeds only if the secondary stores it, whatever the mode
+     */
+    WriteProgressTracker(ReplicationMode mode, CompletableFuture<Void> ack, Finish finish, Trace trace, Rescue rescue,
+            boolean remoteRequired) {
         this.mode = mode;
+        this.rescue = rescue;
+        this.remoteRequired = remoteRequired;
         this.ack = ack;
         this.finish = finish;
         this.trace = trace;
@@ -71,24 +94,61 @@ final class WriteProgressTracker {
     }
 
     private void advance() {
-        boolean answer;
-        boolean both;
+        boolean answer = false;
+        boolean rescuable;
         boolean ok;
-        boolean replicated;
         boolean remoteFailed;
         synchronized (this) {
-            answer = !acked && mode.acknowledge(new WriteProgress(localDone, localOk, remoteReceived, remoteDone, remoteOk));
-            if (answer) {
-                acked = true;
+            rescuable = rescue != null && localDone && !localOk;
+            if (!acked) {
+                if (rescuable) {
+                    // Only the secondary can have it: its completion decides, not its receipt.
+                    answer = remoteDone;
+                } else if (remoteRequired) {
+                    answer = localDone && remoteDone;
+                } else {
+                    answer = mode.acknowledge(new WriteProgress(localDone, localOk, remoteReceived, remoteDone,
+                            remoteOk));
+                }
+                // Both done: nothing more can change the answer, and finish waits for it.
+                answer |= localDone && remoteDone;
+                acked = answer;
             }
-            both = localDone && remoteDone;
             ok = localOk;
-            replicated = localOk && remoteOk;
             remoteFailed = remoteDone && !remoteOk;
         }
         if (answer) {
-            if (!ok) {
+            answer(rescuable, ok, remoteFailed);
+        }
+        boolean replicated;
+        synchronized (this) {
+            if (finished || !answered || !localDone || !remoteDone) {
+                return;
+            }
+            finished = true;
+            replicated = localOk && remoteOk;
+        }
+        if (ok && !replicated) {
+            trace.missed();
+        }
+        finish.run(replicated);
+    }
+
+    private void answer(boolean rescuable, boolean ok, boolean remoteFailed) {
+        try {
+            if (rescuable && !remoteFailed) {
+                try {
+                    rescue.secondaryHoldsIt();
+                    ack.complete(null);
+                } catch (IOException e) {
+                    localError.addSuppressed(e);
+                    ack.completeExceptionally(localError);
+                }
+            } else if (!ok) {
                 ack.completeExceptionally(localError);
+            } else if (remoteRequired && remoteFailed) {
+                ack.completeExceptionally(new IOException("only the secondary holds the current data of this range,"
+                        + " and it did not store the request"));
             } else {
                 try {
                     trace.beforeAck(remoteFailed);
@@ -97,20 +157,10 @@ final class WriteProgressTracker {
                     ack.completeExceptionally(e);
                 }
             }
-        }
-        if (both && finishOnce()) {
-            if (ok && !replicated) {
-                trace.missed();
+        } finally {
+            synchronized (this) {
+                answered = true;
             }
-            finish.run(replicated);
         }
-    }
-
-    private synchronized boolean finishOnce() {
-        if (finished) {
-            return false;
-        }
-        finished = true;
-        return true;
     }
 }

@@ -14,6 +14,8 @@ import hast.engine.fuzz.AllocationBudget;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -29,8 +31,18 @@ class PayloadCodecFuzzTest {
      */
     private static final Logger CODEC_LOG = Logger.getLogger(PayloadCodec.class.getName());
 
-    static {
+    /** The level before this class, given back after it: other tests may read the codec's warnings. */
+    private static Level before;
+
+    @BeforeAll
+    static void quiet() {
+        before = CODEC_LOG.getLevel();
         CODEC_LOG.setLevel(Level.OFF);
+    }
+
+    @AfterAll
+    static void loud() {
+        CODEC_LOG.setLevel(before);
     }
 
     /** The largest request and the copy of it a decoder makes. */

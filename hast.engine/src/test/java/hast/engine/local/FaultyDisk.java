@@ -73,6 +73,8 @@ public final class FaultyDisk extends ForwardingProvider {
     private final boolean volatileCache;
     private final List<Trap> traps = new ArrayList<>();
     private final Set<Op> failing = EnumSet.noneOf(Op.class);
+    /** Ranges where one kind of request fails, as {op, offset, length}. */
+    private final List<Object[]> failingRanges = new ArrayList<>();
     private final List<Cached> cache = new ArrayList<>();
     private volatile CountDownLatch stall;
     private volatile boolean dead;
@@ -84,13 +86,22 @@ public final class FaultyDisk extends ForwardingProvider {
         this.volatileCache = volatileCache;
     }
 
-    /** Makes {@code op} fail with EIO from now on ({@code on}), or succeed again. */
+    /** Makes {@code op} fail with EIO from now on ({@code on}), or succeed again (everywhere). */
     public synchronized void fail(Op op, boolean on) {
         if (on) {
             failing.add(op);
         } else {
             failing.remove(op);
+            failingRanges.removeIf(r -> r[0] == op);
         }
+    }
+
+    /**
+     * Makes {@code op} fail with EIO where it touches {@code [offset, offset + length)} of the
+     * provider (metadata included), as a disk with bad sectors does, until {@code fail(op, false)}.
+     */
+    public synchronized void fail(Op op, long offset, long length) {
+        failingRanges.add(new Object[] {op, offset, length});
     }
 
     /**
@@ -163,7 +174,7 @@ public final class FaultyDisk extends ForwardingProvider {
             }
         }
         try {
-            stallAndCheck(op);
+            stallAndCheck(op, offset, length);
         } catch (IOException | RuntimeException e) {
             finished(trap);
             throw e;
@@ -177,7 +188,7 @@ public final class FaultyDisk extends ForwardingProvider {
         }
     }
 
-    private void stallAndCheck(Op op) throws IOException {
+    private void stallAndCheck(Op op, long offset, long length) throws IOException {
         CountDownLatch s = stall;
         if (s != null) {
             try {
@@ -191,7 +202,8 @@ public final class FaultyDisk extends ForwardingProvider {
             if (dead) {
                 throw new IOException("Input/output error (the disk has no power)");
             }
-            if (failing.contains(op)) {
+            if (failing.contains(op) || failingRanges.stream().anyMatch(r -> r[0] == op
+                    && (long) r[1] < offset + length && offset < (long) r[1] + (long) r[2])) {
                 throw new IOException("Input/output error (injected " + op.name().toLowerCase() + " error)");
             }
         }

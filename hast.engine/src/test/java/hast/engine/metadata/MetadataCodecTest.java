@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 import hast.api.Role;
@@ -77,8 +78,51 @@ class MetadataCodecTest {
     @Test
     void aNewerFormatIsRefusedNamingBothVersions() {
         ByteBuffer newer = MetadataCodec.encode(MD).order(ByteOrder.LITTLE_ENDIAN);
-        newer.putShort(VERSION_AT, (short) 2);
-        assertRefused(newer, "Metadata on /dev/x has format 2; this version reads format 1.");
+        newer.putShort(VERSION_AT, (short) 3);
+        assertRefused(newer, "Metadata on /dev/x has format 3; this version reads formats 1 and 2.");
+    }
+
+    @Test
+    void staleExtentsRoundTripInFormat2() throws Exception {
+        Metadata md = MD.withStale(List.of(0, 7, 524_287));
+        assertEquals(md, MetadataCodec.decode(MetadataCodec.encode(md), "/dev/x"));
+        assertEquals(List.of(), MetadataCodec.decode(MetadataCodec.encode(MD), "/dev/x").stale(),
+                "format 1 has none");
+    }
+
+    @Test
+    void format2PutsTheStaleExtentsRightAfterTheName() {
+        ByteBuffer block = MetadataCodec.encode(MD.withStale(List.of(3, 0x01020304))).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] raw = block.array();
+        int listAt = NAME_AT + "café-r".getBytes(StandardCharsets.UTF_8).length;
+        assertEquals(2, block.getShort(VERSION_AT), "only a block with stale extents needs the new format");
+        assertEquals(2, block.getShort(listAt));
+        assertEquals(3, block.getInt(listAt + 2));
+        assertEquals(0x01020304, block.getInt(listAt + 6));
+        assertArrayEquals(new byte[CRC_AT - listAt - 10], Arrays.copyOfRange(raw, listAt + 10, CRC_AT), "zero padding");
+        assertEquals(crc(raw), block.getInt(CRC_AT));
+    }
+
+    @Test
+    void aFullListFitsBesideTheLongestName() throws Exception {
+        List<Integer> stale = java.util.stream.IntStream.range(0, MetadataCodec.MAX_STALE).boxed().toList();
+        Metadata md = new Metadata("r".repeat(MetadataCodec.MAX_NAME), 1L << 30, 1 << 20, 64, 8192, 0, 0, 0, Role.INIT,
+                stale);
+        assertEquals(md, MetadataCodec.decode(MetadataCodec.encode(md), "/dev/x"));
+        List<Integer> tooMany = java.util.stream.IntStream.range(0, MetadataCodec.MAX_STALE + 1).boxed().toList();
+        assertThrows(IllegalArgumentException.class, () -> MetadataCodec.encode(md.withStale(tooMany)));
+    }
+
+    @Test
+    void refusesStaleListsThatNoWriterMakes() {
+        int listAt = NAME_AT + "café-r".getBytes(StandardCharsets.UTF_8).length;
+        ByteBuffer empty = MetadataCodec.encode(MD.withStale(List.of(1))).order(ByteOrder.LITTLE_ENDIAN);
+        empty.putShort(listAt, (short) 0);
+        assertRefused(resealed(empty), "inconsistent: 0 stale extents.");
+        ByteBuffer unordered = MetadataCodec.encode(MD.withStale(List.of(5, 6))).order(ByteOrder.LITTLE_ENDIAN);
+        unordered.putInt(listAt + 6, 4);
+        assertRefused(resealed(unordered), "inconsistent: stale extents out of order.");
+        assertRefused(MetadataCodec.encode(MD.withStale(List.of(524_288))), "inconsistent: stale extent 524288 of 524288.");
     }
 
     @Test

@@ -61,11 +61,20 @@ final class EnginePair implements AutoCloseable {
      * @param volatileCache whether the disks keep writes in a cache that a power cut drops
      */
     EnginePair(Path dir, String replication, boolean volatileCache) throws IOException, HastException {
-        this(dir, replication, volatileCache, new String[0]);
+        this(dir, replication, volatileCache, EXTENT);
     }
 
     /** @param settings further lines of hast.conf's global section (such as {@code on alpha { shared-secret … }}) */
     EnginePair(Path dir, String replication, boolean volatileCache, String... settings)
+            throws IOException, HastException {
+        this(dir, replication, volatileCache, EXTENT, settings);
+    }
+
+    /**
+     * @param extent   bytes per extent, {@link #EXTENT} unless a test needs many extents
+     * @param settings further lines of hast.conf's global section
+     */
+    EnginePair(Path dir, String replication, boolean volatileCache, int extent, String... settings)
             throws IOException, HastException {
         int listenAlpha = freePort();
         int listenBeta = freePort();
@@ -88,7 +97,7 @@ final class EnginePair implements AutoCloseable {
             try (RandomAccessFile f = new RandomAccessFile(e.img.toFile(), "rw")) {
                 f.setLength(SIZE + (1 << 20));
             }
-            LocalAdminAccess.create(conf, e.name, RESOURCE, EXTENT, 4);
+            LocalAdminAccess.create(conf, e.name, RESOURCE, extent, 4);
             e.metadata = LocalAdminAccess.dump(conf, e.name, RESOURCE);
             e.boot();
         }

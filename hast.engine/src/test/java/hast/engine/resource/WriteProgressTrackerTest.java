@@ -40,7 +40,7 @@ class WriteProgressTrackerTest {
     };
 
     private WriteProgressTracker tracker(ReplicationMode mode) {
-        return new WriteProgressTracker(mode, ack, finished::add, trace);
+        return new WriteProgressTracker(mode, ack, finished::add, trace, null, false);
     }
 
     @Test
@@ -92,7 +92,7 @@ class WriteProgressTrackerTest {
         assertEquals(List.of(false), finished, "an error reply from the secondary keeps the extent dirty");
         finished.clear();
         CompletableFuture<Void> other = new CompletableFuture<>();
-        WriteProgressTracker localFailed = new WriteProgressTracker(new FullSync(), other, finished::add, trace);
+        WriteProgressTracker localFailed = new WriteProgressTracker(new FullSync(), other, finished::add, trace, null, false);
         localFailed.remoteDone(true);
         localFailed.localDone(new IOException("EIO"));
         assertTrue(other.isCompletedExceptionally());
@@ -131,5 +131,55 @@ class WriteProgressTrackerTest {
         t.remoteDone(true);
         t.localDone(new IOException("EIO"));
         assertEquals(List.of(), traced, "nothing was stored here that the secondary lacks");
+    }
+
+    @Test
+    void aLocalWriteErrorTheSecondaryStoredSucceedsOnceTheSecondaryIsDoneNotAtItsReceipt() {
+        for (ReplicationMode mode : List.of(new FullSync(), new MemSync(), new Async())) {
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            List<String> rescued = new ArrayList<>();
+            finished.clear();
+            WriteProgressTracker t = new WriteProgressTracker(mode, answer, finished::add, trace,
+                    () -> rescued.add("marked"), false);
+            t.localDone(new IOException("EIO"));
+            t.remoteReceived();
+            assertFalse(answer.isDone(), mode + ": only the secondary's completion can save it");
+            t.remoteDone(true);
+            assertTrue(answer.isDone() && !answer.isCompletedExceptionally(), mode.toString());
+            assertEquals(List.of("marked"), rescued, "recorded before the answer");
+            assertEquals(List.of(false), finished, "the extent waits to be copied back");
+        }
+    }
+
+    @Test
+    void aRescueThatCannotBeRecordedFailsTheRequest() {
+        WriteProgressTracker t = new WriteProgressTracker(new Async(), ack, finished::add, trace, () -> {
+            throw new IOException("metadata write failed");
+        }, false);
+        t.localDone(new IOException("EIO"));
+        t.remoteDone(true);
+        assertTrue(ack.isCompletedExceptionally());
+        assertEquals(List.of(false), finished);
+    }
+
+    @Test
+    void aLocalWriteErrorTheSecondaryAlsoFailedFails() {
+        WriteProgressTracker t = new WriteProgressTracker(new MemSync(), ack, finished::add, trace, () -> {
+            throw new AssertionError("nothing to rescue");
+        }, false);
+        t.remoteReceived();
+        t.localDone(new IOException("EIO"));
+        t.remoteDone(false);
+        assertTrue(ack.isCompletedExceptionally());
+    }
+
+    @Test
+    void aWriteToARangeOnlyTheSecondaryHoldsNeedsTheSecondaryInEveryMode() {
+        WriteProgressTracker t = new WriteProgressTracker(new Async(), ack, finished::add, trace, null, true);
+        t.localDone(null);
+        assertFalse(ack.isDone(), "async would answer here");
+        t.remoteDone(false);
+        assertTrue(ack.isCompletedExceptionally());
+        assertEquals(List.of(false), finished);
     }
 }

@@ -1,0 +1,132 @@
+package hast.engine.resource;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import hast.api.device.AbandonedRequestException;
+
+/**
+ * The primary's answer to its own disk stalling: a client request still unanswered after the
+ * resource's {@code timeout}, while this node's disk has made no progress for that long, is
+ * answered with an I/O error (it cannot be
+ * saved by the secondary's copy: recording that would need the same stalled disk). The request
+ * itself goes on: its extents stay dirty and it keeps its place among overlapping writes until
+ * the disk returns. The error is an {@link AbandonedRequestException}, so that the exporter does
+ * not hand the request's buffer, which the disk may still use, to another request.
+ */
+final class LocalDeadline implements AutoCloseable {
+    private final Duration timeout;
+    private final WatchedDisk disk;
+    private final LocalErrors localErrors;
+    private final ScheduledThreadPoolExecutor timer;
+    /** Requests abandoned at their deadline and still in the disk. */
+    private final AtomicInteger stalled = new AtomicInteger();
+
+    LocalDeadline(String resource, Duration timeout, WatchedDisk disk, LocalErrors localErrors) {
+        this.timeout = timeout;
+        this.disk = disk;
+        this.localErrors = localErrors;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "hast-local-deadline " + resource);
+            t.setDaemon(true);
+            return t;
+        });
+        // Almost every deadline is cancelled: they must not pile up in the queue until they expire.
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Watches a request from now on: unless {@code answer} is complete, or the request is
+     * {@linkplain Watch#diskDone done with this node's disk}, by the deadline, the request is
+     * answered with an error, counted in {@code errors} and reported. Time the request spends
+     * {@linkplain Watch#away away} on the secondary's business does not end it: the link has its
+     * own deadlines.
+     *
+     * @param op what the request is, for the report ({@code read}, {@code write}, ...)
+     */
+    Watch watch(CompletableFuture<Void> answer, String op, LongAdder errors) {
+        Watch w = new Watch(answer, op, errors);
+        w.arm(timeout.toNanos());
+        answer.whenComplete((v, t) -> w.check.cancel(false));
+        return w;
+    }
+
+    /**
+     * Whether a request abandoned at its deadline is still in this node's disk: small writes then
+     * stop running in their client's own thread (see {@link PrimaryDevice}), where a stalled disk
+     * would hold every later request of that client, answered or not.
+     */
+    boolean stalled() {
+        return stalled.get() > 0;
+    }
+
+    /** One request's place under the deadline. */
+    final class Watch {
+        private static final int IN_DISK = 0;
+        private static final int DONE = 1;
+        private static final int ABANDONED = 2;
+        private static final int AWAY = 3;
+
+        private final AtomicInteger state = new AtomicInteger(IN_DISK);
+        private final CompletableFuture<Void> answer;
+        private final String op;
+        private final LongAdder errors;
+        private volatile ScheduledFuture<?> check;
+
+        private Watch(CompletableFuture<Void> answer, String op, LongAdder errors) {
+            this.answer = answer;
+            this.op = op;
+            this.errors = errors;
+        }
+
+        private void arm(long nanos) {
+            check = timer.schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void expire() {
+            if (answer.isDone()) {
+                return;
+            }
+            if (state.get() == AWAY || !disk.stalledFor(timeout)) {
+                // Not the local disk's doing (yet): look again soon.
+                arm(timeout.toNanos() / 4);
+                return;
+            }
+            String why = "no answer from the local disk within " + timeout.toSeconds() + " s";
+            if (state.compareAndSet(IN_DISK, ABANDONED)) {
+                stalled.incrementAndGet();
+                if (answer.completeExceptionally(new AbandonedRequestException(why))) {
+                    errors.increment();
+                    localErrors.report(op, why);
+                }
+            }
+        }
+
+        /** The request waits for the secondary (its frame is being sent), not for this disk. */
+        void away() {
+            state.compareAndSet(IN_DISK, AWAY);
+        }
+
+        /** The request is back with this node's disk. */
+        void back() {
+            state.compareAndSet(AWAY, IN_DISK);
+        }
+
+        /** The request no longer waits for this node's disk: only the secondary may keep it now. */
+        void diskDone() {
+            if (state.getAndSet(DONE) == ABANDONED) {
+                stalled.decrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
