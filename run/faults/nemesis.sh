@@ -12,7 +12,8 @@ JVM over real loopback sockets whose disks keep writes in a volatile cache until
 a client that writes 4 KiB blocks it can check. Three to six faults strike while it writes,
 drawn from: a silent link cut, a link reset, the secondary's disk frozen (shorter or longer
 than the timeout), the secondary's power cut, its flushes or writes failing, the primary's
-reads failing, an operator's role switch. After each, everything heals; once the pair says
+reads or writes failing (bad sectors: writes the secondary stored succeed), the primary's
+disk frozen, an operator's role switch. After each, everything heals; once the pair says
 complete with nothing dirty, every block is read back through the primary and both copies
 are compared. Each trial ends with the primary's power cut in the middle of writes and a
 failover: the promoted node must hold every acknowledged write (fullsync, memsync) or the

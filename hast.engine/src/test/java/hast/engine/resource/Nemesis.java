@@ -38,7 +38,7 @@ final class Nemesis {
     /** The faults, struck while the client writes. */
     enum Fault {
         LINK_CUT, LINK_RESET, SECONDARY_FREEZE, SECONDARY_POWER, SECONDARY_FLUSH_EIO, SECONDARY_WRITE_EIO,
-        PRIMARY_READ_EIO, ROLE_SWITCH
+        PRIMARY_READ_EIO, PRIMARY_WRITE_EIO, PRIMARY_FREEZE, ROLE_SWITCH
     }
 
     /** What one trial did and found; {@code failure} is {@code null} when every check held. */
@@ -173,6 +173,22 @@ final class Nemesis {
                 if (bad != null) {
                     throw new AssertionError(bad);
                 }
+            }
+            case PRIMARY_WRITE_EIO -> {
+                // Bad sectors under 2 MiB of the primary's data: writes there succeed through the
+                // secondary, and their extents are copied back once the disk writes again.
+                long from = primary.localoff() + (long) random.nextInt(BLOCKS - 512) * BLOCK;
+                primary.disk().fail(FaultyDisk.Op.WRITE, from, 2L << 20);
+                write(20);
+                primary.disk().fail(FaultyDisk.Op.WRITE, false);
+            }
+            case PRIMARY_FREEZE -> {
+                // The primary's own disk stops answering, shorter or longer than the timeout (1 s).
+                long thawAfter = 200 + random.nextInt(2500);
+                later(at, () -> primary.disk().freeze());
+                later(at + thawAfter, () -> primary.disk().thaw());
+                write(20);
+                awaitStrikes();
             }
             case ROLE_SWITCH -> {
                 write(10);
