@@ -242,7 +242,7 @@ final class Resource {
     synchronized ResourceInfo info() {
         ResourceConfig c = config;
         RoleState s = state;
-        String export = role == Role.PRIMARY ? c.export().toString() : null;
+        String export = role == Role.PRIMARY ? c.export().address().toString() : null;
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,
