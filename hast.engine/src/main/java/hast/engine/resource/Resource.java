@@ -134,7 +134,7 @@ final class Resource {
 
     /**
      * Takes a reloaded configuration. A change of what the role holds open (provider path, name or
-     * direct I/O, export address, the peer's address, source or timeout) restarts the role; anything
+     * direct I/O, export address or protection, the peer's address, source or timeout) restarts the role; anything
      * else (replication mode, metaflush...) applies to new requests, with the connection kept.
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
