@@ -102,7 +102,7 @@ class ExportSecurityIT {
         Node.Result theirs = n.run(List.of(Node.RUN.resolve("hastd").toString(), "-F", "-u", "root", "-c",
                 n.conf.toString()), Map.of()).expect(77);
         assertTrue(theirs.err().contains("Directory " + shared + " of NBD socket " + shared.resolve("nbd.sock")
-                + " belongs to nobody, not to root"), theirs.err());
+                + " belongs to nobody, not to the daemon's user (uid 0) or root"), theirs.err());
     }
 
     @Test
@@ -113,6 +113,25 @@ class ExportSecurityIT {
             assertEquals("rwx------", mode(socket.getParent()));
             Node.Result info = asNobody(n, "nbdinfo", "nbd+unix:///r?socket=" + socket);
             assertNotEquals(0, info.exit(), info.toString());
+        }
+    }
+
+    @Test
+    void aDaemonDroppedToAnotherUserExportsInADirectoryOfThatUser() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("run/nbd.sock");
+        Node n = node("export uds://" + socket);
+        n.hastctl("create", "-c", n.conf.toString(), "r").expect(0);
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(dir.resolve("disk.img"), nobody);
+        try (Node daemon = n.start("-u", "nobody")) {
+            Node.awaitTrue("the privilege drop", () -> n.logText().contains("Privileges successfully dropped to nobody"));
+            assertEquals("nobody", Files.getOwner(socket.getParent()).getName(), "made at start for the daemon's user");
+            assertEquals("rwx------", mode(socket.getParent()));
+            n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+            Node.awaitTrue("the export socket", () -> Files.exists(socket));
+            assertEquals("rw-------", mode(socket));
+            n.run(List.of("nbdinfo", "nbd+unix:///r?socket=" + socket), Map.of()).expect(0);
         }
     }
 

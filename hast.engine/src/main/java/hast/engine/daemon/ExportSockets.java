@@ -1,9 +1,7 @@
 package hast.engine.daemon;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
 
 import hast.api.HastAddress;
@@ -32,9 +30,7 @@ final class ExportSockets {
      */
     static void prepare(HastConfig config, Optional<Account> account) throws HastException {
         try {
-            UserPrincipal owner = account.isPresent()
-                    ? FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(account.get().name())
-                    : SocketDirectory.currentUser();
+            int owner = account.isPresent() ? account.get().uid() : SocketDirectory.currentUser();
             for (ResourceConfig r : config.resources()) {
                 HastAddress export = r.export().address();
                 if (export.scheme() == HastAddress.Scheme.UDS) {

@@ -9,8 +9,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
+
+import hast.engine.posix.Posix;
 
 /**
  * The directory of a Unix socket whose clients can drive a disk (an NBD export). Linux lets
@@ -30,16 +31,16 @@ public final class SocketDirectory {
      * Makes the directory of {@code socket} if it is missing (mode 0700, owned by {@code owner}),
      * then checks it and any file already at the socket's path.
      *
-     * @param owner the user the daemon serves clients as
+     * @param owner the uid the daemon serves clients as
      * @throws UnsafeSocketException naming the path and what is wrong with it
      */
-    public static void prepare(Path socket, UserPrincipal owner) throws IOException {
+    public static void prepare(Path socket, int owner) throws IOException {
         Path dir = directory(socket);
         if (!Files.exists(dir)) {
             try {
                 Files.createDirectories(dir.getParent());
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                Files.setOwner(dir, owner);
+                Files.setAttribute(dir, "unix:uid", owner);
             } catch (FileAlreadyExistsException raced) {
                 // Someone made it meanwhile; the checks below judge it.
             }
@@ -51,16 +52,16 @@ public final class SocketDirectory {
      * Refuses a directory that someone other than {@code owner} or root owns or may write to, and
      * a file at the socket's path that such a stranger owns.
      */
-    public static void check(Path socket, UserPrincipal owner) throws IOException {
+    public static void check(Path socket, int owner) throws IOException {
         Path dir = directory(socket);
         PosixFileAttributes attributes = attributes(dir);
         if (!attributes.isDirectory()) {
             throw new UnsafeSocketException(dir + " (the directory of NBD socket " + socket + ") is not a directory.");
         }
-        if (!trusted(attributes.owner(), owner)) {
+        if (!trusted(dir, owner)) {
             throw new UnsafeSocketException("Directory " + dir + " of NBD socket " + socket + " belongs to "
-                    + attributes.owner().getName() + ", not to " + owner.getName() + ": its owner could replace the"
-                    + " socket (chown " + owner.getName() + " " + dir + ").");
+                    + attributes.owner().getName() + ", not to the daemon's user (uid " + owner + ") or root: its"
+                    + " owner could replace the socket (chown " + owner + " " + dir + ").");
         }
         Set<PosixFilePermission> loose = attributes.permissions();
         loose.retainAll(OTHERS_WRITE);
@@ -70,12 +71,10 @@ public final class SocketDirectory {
                     + PosixFilePermissions.toString(attributes.permissions()) + "): anyone in it could replace the"
                     + " socket (chmod 700 " + dir + ").");
         }
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            UserPrincipal fileOwner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
-            if (!trusted(fileOwner, owner)) {
-                throw new UnsafeSocketException("NBD socket " + socket + " belongs to " + fileOwner.getName()
-                        + ", not to " + owner.getName() + ".");
-            }
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !trusted(socket, owner)) {
+            throw new UnsafeSocketException("NBD socket " + socket + " belongs to "
+                    + Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName() + ", not to the daemon's user (uid "
+                    + owner + ") or root.");
         }
     }
 
@@ -92,17 +91,15 @@ public final class SocketDirectory {
         }
     }
 
-    /**
-     * The user this process runs as: Linux gives /proc/self to the effective user (to root once
-     * a privilege drop made the process undumpable, which only widens the check to what root
-     * owns; such a directory the process could not bind in anyway).
-     */
-    public static UserPrincipal currentUser() throws IOException {
-        return Files.getOwner(Path.of("/proc/self"));
+    /** The effective uid of this process: the owner of the sockets it binds. */
+    public static int currentUser() {
+        return Posix.effectiveUid();
     }
 
-    private static boolean trusted(UserPrincipal actual, UserPrincipal owner) {
-        return actual.getName().equals(owner.getName()) || actual.getName().equals("root");
+    /** Owned by {@code owner} or root, who can do anything anyway. */
+    private static boolean trusted(Path path, int owner) throws IOException {
+        int uid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        return uid == owner || uid == 0;
     }
 
     private static Path directory(Path socket) {

@@ -49,7 +49,7 @@ class SocketDirectoryTest {
         IOException e = assertThrows(SocketDirectory.UnsafeSocketException.class,
                 () -> SocketDirectory.check(theirs.resolve("nbd.sock"), SocketDirectory.currentUser()));
         assertTrue(e.getMessage().startsWith("Directory " + theirs + " of NBD socket " + theirs.resolve("nbd.sock")
-                + " belongs to nobody, not to root"), e.getMessage());
+                + " belongs to nobody, not to the daemon's user (uid 0) or root"), e.getMessage());
     }
 
     @Test
@@ -58,7 +58,20 @@ class SocketDirectoryTest {
         Files.setOwner(socket, nobody());
         IOException e = assertThrows(SocketDirectory.UnsafeSocketException.class,
                 () -> SocketDirectory.check(socket, SocketDirectory.currentUser()));
-        assertEquals("NBD socket " + socket + " belongs to nobody, not to root.", e.getMessage());
+        assertEquals("NBD socket " + socket + " belongs to nobody, not to the daemon's user (uid 0) or root.",
+                e.getMessage());
+    }
+
+    @Test
+    void theDaemonsUserMayOwnTheDirectory() throws Exception {
+        Path socket = dir.resolve("hast/nbd.sock");
+        SocketDirectory.prepare(socket, 65534);
+        assertEquals("nobody", Files.getOwner(socket.getParent()).getName(), "made for the account hastd drops to");
+        SocketDirectory.check(socket, 65534);
+        assertThrows(SocketDirectory.UnsafeSocketException.class, () -> SocketDirectory.check(socket, 1000),
+                "nobody's directory is no other user's");
+        Files.setOwner(socket.getParent(), Files.getOwner(dir));
+        SocketDirectory.check(socket, 65534);   // root's is everyone's
     }
 
     @Test
