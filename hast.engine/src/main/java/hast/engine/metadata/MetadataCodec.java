@@ -2,6 +2,7 @@ package hast.engine.metadata;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -103,7 +104,14 @@ public final class MetadataCodec {
         }
         byte[] name = new byte[nameLength];
         in.get(name);
-        Metadata md = new Metadata(new String(name, StandardCharsets.UTF_8), datasize, extentsize, keepdirty, localoff,
+        String resource;
+        try {
+            // Strictly: a replaced byte would make a name that encode() can no longer write back.
+            resource = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(name)).toString();
+        } catch (CharacterCodingException e) {
+            throw inconsistent(provider, "the resource name is not UTF-8");
+        }
+        Metadata md = new Metadata(resource, datasize, extentsize, keepdirty, localoff,
                 resuid, localcnt, remotecnt, prevrole);
         checkLayout(md, provider);
         return md;

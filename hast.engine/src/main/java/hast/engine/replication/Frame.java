@@ -41,6 +41,8 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     public static final int MAX_GREETING = 4 << 10;
     /** Largest payload of a data request or reply: the largest request (the reference's MAXPHYS). */
     public static final int MAX_REQUEST_PAYLOAD = 1 << 20;
+    /** A payload's first allocation: a peer that announces more must send it before it costs more memory. */
+    static final int PAYLOAD_STEP = 1 << 20;
 
     /**
      * Requests from the primary, answers from the secondary. Each has its code on the wire, fixed
@@ -150,13 +152,26 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
             throw new ProtocolException(header.type() + " of " + header.size() + " bytes from " + c.peer()
                     + " (at most " + maxPayload + " before the peer is authenticated)");
         }
-        ByteBuffer payload = null;
-        if (header.size() > 0) {
-            payload = ByteBuffer.allocate(header.size());
+        return header.with(header.size() > 0 ? readPayload(c, ByteBuffer.allocate(0), header.size()) : null);
+    }
+
+    /**
+     * Reads a payload of {@code size} bytes, those in {@code buffered} first (which it moves past),
+     * into a heap buffer that grows as the bytes arrive: a forged size costs the memory of the
+     * bytes really sent, plus one {@link #PAYLOAD_STEP}, before the connection ends short.
+     */
+    static ByteBuffer readPayload(Connection c, ByteBuffer buffered, int size) throws IOException {
+        ByteBuffer payload = ByteBuffer.allocate(Math.min(size, PAYLOAD_STEP));
+        while (true) {
+            int n = Math.min(buffered.remaining(), payload.remaining());
+            payload.put(buffered.slice().limit(n));
+            buffered.position(buffered.position() + n);
             c.readFully(payload);
-            payload.flip();
+            if (payload.capacity() == size) {
+                return payload.flip();
+            }
+            payload = ByteBuffer.allocate((int) Math.min(size, 2L * payload.capacity())).put(payload.flip());
         }
-        return header.with(payload);
     }
 
     /** A frame of another protocol version than ours. */

@@ -48,8 +48,10 @@ public final class FrameReader {
             return h.with(null);
         }
         // The payload outlives the buffer (it is written to disk, or answered with), so it is copied out.
-        ByteBuffer payload = large != null && h.size() > BUFFER - Frame.HEADER && h.size() <= large.capacity()
-                ? large.clear().limit(h.size()) : ByteBuffer.allocate(h.size());
+        if (large == null || h.size() <= BUFFER - Frame.HEADER || h.size() > large.capacity()) {
+            return h.with(Frame.readPayload(connection, in, h.size()));
+        }
+        ByteBuffer payload = large.clear().limit(h.size());
         int buffered = Math.min(in.remaining(), h.size());
         payload.put(in.slice().limit(buffered));
         in.position(in.position() + buffered);

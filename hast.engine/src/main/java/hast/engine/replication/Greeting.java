@@ -132,7 +132,13 @@ public final class Greeting {
                 long r = b.getLong();
                 long datasize = b.getLong();
                 int extentsize = b.getInt();
-                byte[] bitmap = new byte[b.getInt()];
+                int mapsize = b.getInt();
+                // Checked before the allocation: a forged size must not cost more than the frame itself.
+                if (mapsize < 0 || mapsize > b.remaining()) {
+                    throw new ProtocolException("malformed WELCOME: an activemap of " + Integer.toUnsignedString(mapsize)
+                            + " bytes announced, " + b.remaining() + " bytes left in the frame");
+                }
+                byte[] bitmap = new byte[mapsize];
                 b.get(bitmap);
                 return new Welcome(decision, fresh, resuid, l, r, datasize, extentsize, bitmap, CodecSet.decode(b));
             } catch (RuntimeException e) {

@@ -110,6 +110,10 @@ class MetadataCodecTest {
         ByteBuffer tooLong = MetadataCodec.encode(MD).order(ByteOrder.LITTLE_ENDIAN);
         tooLong.putShort(NAME_LENGTH_AT, (short) 256);
         assertRefused(resealed(tooLong), "inconsistent: resource name of 256 bytes.");
+        // Read leniently, 0xff would become U+FFFD: three bytes that encode() cannot fit back.
+        ByteBuffer notUtf8 = MetadataCodec.encode(MD).order(ByteOrder.LITTLE_ENDIAN);
+        notUtf8.put(NAME_AT, (byte) 0xff);
+        assertRefused(resealed(notUtf8), "inconsistent: the resource name is not UTF-8.");
     }
 
     @Test

@@ -194,13 +194,22 @@ public final class ControlProtocol {
         }
     }
 
+    /**
+     * Reads {@code n} bytes into a buffer that grows as they arrive, so that an announced length
+     * costs memory only as its bytes come: a forged one, one {@link #MAX_REQUEST} at most.
+     */
     private static ByteBuffer readExactly(ReadableByteChannel ch, int n) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(n);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf) < 0) {
-                throw new EOFException("connection closed after " + buf.position() + " of " + n + " bytes");
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(n, MAX_REQUEST));
+        while (true) {
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) {
+                    throw new EOFException("connection closed after " + buf.position() + " of " + n + " bytes");
+                }
             }
+            if (buf.capacity() == n) {
+                return buf.flip();
+            }
+            buf = ByteBuffer.allocate((int) Math.min(n, 2L * buf.capacity())).put(buf.flip());
         }
-        return buf.flip();
     }
 }

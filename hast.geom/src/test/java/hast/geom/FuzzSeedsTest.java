@@ -1,0 +1,91 @@
+package hast.geom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Valid client conversations for {@link NbdFuzzTest}: where the fuzzer starts. Every build
+ * compares them with the checked-in files under src/test/resources/hast/geom/NbdFuzzTestInputs;
+ * {@code -Dhast.fuzz.seeds=write} writes them anew.
+ */
+class FuzzSeedsTest {
+    private static final Path FOLDER = Path.of("src/test/resources/hast/geom/NbdFuzzTestInputs/connection");
+
+    @Test
+    void conversations() throws Exception {
+        seed("go-then-every-command", conversation(
+                flags(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES),
+                option(Nbd.OPT_LIST, new byte[0]),
+                option(Nbd.OPT_INFO, exportRequest("mem", Nbd.INFO_NAME, Nbd.INFO_DESCRIPTION)),
+                option(Nbd.OPT_GO, exportRequest("mem", Nbd.INFO_BLOCK_SIZE)),
+                request(Nbd.CMD_WRITE, Nbd.CMD_FLAG_FUA, 1, 4096, 512), new byte[512],
+                request(Nbd.CMD_READ, 0, 2, 4096, 512),
+                request(Nbd.CMD_FLUSH, 0, 3, 0, 0),
+                request(Nbd.CMD_TRIM, 0, 4, 8192, 4096),
+                request(Nbd.CMD_WRITE_ZEROES, Nbd.CMD_FLAG_NO_HOLE, 5, 0, 1024),
+                request(Nbd.CMD_READ, 0, 6, 65536 - 512, 1024),
+                request(Nbd.CMD_DISC, 0, 7, 0, 0)));
+        seed("export-name-oldstyle-client", conversation(
+                flags(0),
+                option(Nbd.OPT_EXPORT_NAME, "mem".getBytes(StandardCharsets.UTF_8)),
+                request(Nbd.CMD_WRITE, 0, 1, 0, 4096), new byte[4096],
+                request(Nbd.CMD_DISC, 0, 2, 0, 0)));
+        seed("unknown-option-then-abort", conversation(
+                flags(Nbd.FLAG_FIXED_NEWSTYLE),
+                option(Nbd.OPT_STRUCTURED_REPLY, new byte[0]),
+                option(Nbd.OPT_ABORT, new byte[0])));
+    }
+
+    /** Byte 0 (the size of each read: 62 bytes), then what the client sends. */
+    private static byte[] conversation(byte[]... parts) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(1);
+        for (byte[] p : parts) {
+            out.write(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] flags(int flags) {
+        return ByteBuffer.allocate(4).putInt(flags).array();
+    }
+
+    private static byte[] option(int option, byte[] data) {
+        return ByteBuffer.allocate(16 + data.length).putLong(Nbd.IHAVEOPT).putInt(option).putInt(data.length).put(data)
+                .array();
+    }
+
+    private static byte[] exportRequest(String name, int... infos) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(4 + n.length + 2 + 2 * infos.length).putInt(n.length).put(n)
+                .putShort((short) infos.length);
+        for (int i : infos) {
+            b.putShort((short) i);
+        }
+        return b.array();
+    }
+
+    private static byte[] request(int type, int flags, long handle, long offset, int length) {
+        return ByteBuffer.allocate(Nbd.REQUEST_HEADER).putInt(Nbd.REQUEST_MAGIC).putShort((short) flags)
+                .putShort((short) type).putLong(handle).putLong(offset).putInt(length).array();
+    }
+
+    private static void seed(String name, byte[] bytes) throws Exception {
+        Path file = FOLDER.resolve("seed-" + name);
+        if ("write".equals(System.getProperty("hast.fuzz.seeds"))) {
+            Files.createDirectories(FOLDER);
+            Files.write(file, bytes);
+            return;
+        }
+        assertTrue(Files.exists(file), file + " is missing; write the seeds with -Dhast.fuzz.seeds=write");
+        assertArrayEquals(bytes, Files.readAllBytes(file), file + " is out of date; write the seeds with -Dhast.fuzz.seeds=write");
+    }
+}
