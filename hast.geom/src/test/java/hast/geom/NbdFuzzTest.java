@@ -14,6 +14,8 @@ import java.util.logging.Logger;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -35,12 +37,21 @@ class NbdFuzzTest {
     /**
      * The server's log: only SEVERE records matter here, and writing the warnings about every
      * malformed input to the console would slow the fuzzer down to a few hundred inputs a second.
-     * Held here, since the log manager holds loggers weakly.
+     * Held here, since the log manager holds loggers weakly. The level is put back afterwards:
+     * other tests in the same JVM read the package's INFO records (KernelAttachTest).
      */
     private static final Logger SERVER_LOG = Logger.getLogger(NbdConnection.class.getPackageName());
+    private static Level formerLevel;
 
-    static {
+    @BeforeAll
+    static void quietServer() {
+        formerLevel = SERVER_LOG.getLevel();
         SERVER_LOG.setLevel(Level.SEVERE);
+    }
+
+    @AfterAll
+    static void restoreServerLog() {
+        SERVER_LOG.setLevel(formerLevel);
     }
 
     private final List<LogRecord> failures = new ArrayList<>();
