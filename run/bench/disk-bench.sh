@@ -93,8 +93,8 @@ hast_pair() {   # name, extra hastd JVM options, extra resource settings[, hastc
     pa=$(port); pb=$(port); na=$(port); nb=$(port)
     cat >"$DIR/$name.conf" <<CONF
 replication fullsync
-on alpha { control uds://$DIR/$name-alpha.ctl listen tcp4://127.0.0.1:$pa export tcp://127.0.0.1:$na }
-on beta { control uds://$DIR/$name-beta.ctl listen tcp4://127.0.0.1:$pb export tcp://127.0.0.1:$nb }
+on alpha { control uds://$DIR/$name-alpha.ctl listen tcp4://127.0.0.1:$pa export tcp://127.0.0.1:$na export-insecure on }
+on beta { control uds://$DIR/$name-beta.ctl listen tcp4://127.0.0.1:$pb export tcp://127.0.0.1:$nb export-insecure on }
 resource r0 {
   $settings
   on alpha { local $alpha remote tcp4://127.0.0.1:$pb }

@@ -3,24 +3,51 @@ package hast.geom;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.Set;
 
 /**
  * The /dev/hast/&lt;provname&gt; names, as FreeBSD's HAST gives its GEOM Gate devices: symbolic
  * links to the kernel device serving each primary resource, under a root (/ in production).
  */
 final class DeviceLinks {
+    private static final Set<PosixFilePermission> ROOT_ONLY = PosixFilePermissions.fromString("rw-------");
+
     private final Path folder;
 
     DeviceLinks(Path root) {
         this.folder = root.resolve("dev/hast");
     }
 
-    /** Makes {@code /dev/hast/<name>} lead to {@code target}, replacing what a crash left there. */
+    /**
+     * Makes {@code /dev/hast/<name>} lead to {@code target}, replacing what a crash left there.
+     * The device becomes root's alone first (mode 0600, owner and group root), as FreeBSD's
+     * /dev/hast nodes are: Debian gives /dev/nbdN to the disk group, whose members would
+     * otherwise read and write the replicated disk past every export's protection.
+     */
     Path link(String name, Path target) throws IOException {
         Path link = path(name);
+        restrict(target);
         Files.createDirectories(folder);
         Files.deleteIfExists(link);
         return Files.createSymbolicLink(link, target);
+    }
+
+    private static void restrict(Path device) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(device, PosixFileAttributeView.class);
+        UserPrincipalLookupService users = device.getFileSystem().getUserPrincipalLookupService();
+        view.setPermissions(ROOT_ONLY);
+        view.setOwner(users.lookupPrincipalByName("root"));
+        view.setGroup(users.lookupPrincipalByGroupName("root"));
+        PosixFileAttributes now = view.readAttributes();
+        if (!now.permissions().equals(ROOT_ONLY) || !now.owner().getName().equals("root")) {
+            throw new IOException(device + " is " + PosixFilePermissions.toString(now.permissions()) + " "
+                    + now.owner().getName() + ", not rw------- root, and would be open to others");
+        }
     }
 
     /** Removes {@code /dev/hast/<name>} if it still leads to {@code target} (another may have taken the name since). */

@@ -9,9 +9,13 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.logging.Logger;
 
+import javax.net.ssl.SSLException;
+
 /**
  * The fixed newstyle negotiation: greeting, client flags, then options until the client picks
- * an export (EXPORT_NAME or GO) or leaves.
+ * an export (EXPORT_NAME or GO) or leaves. Where the exports require TLS, as nbdkit's
+ * {@code --tls=require} does, only STARTTLS and ABORT are answered before TLS is up: every other
+ * option gets NBD_REP_ERR_TLS_REQD, and EXPORT_NAME (which cannot be refused) a disconnection.
  */
 final class Handshake {
     private static final Logger LOG = Logger.getLogger(Handshake.class.getName());
@@ -24,15 +28,24 @@ final class Handshake {
         Collection<Export> all();
     }
 
-    private final Wire wire;
     private final Catalog catalog;
     private final NbdConnection owner;
+    private final ExportTls tls;
+    private Wire wire;
+    private boolean secured;
     private boolean noZeroes;
 
-    Handshake(Wire wire, Catalog catalog, NbdConnection owner) {
+    /** @param tls the credentials of an export that requires TLS, or {@code null} for a plain one */
+    Handshake(Wire wire, Catalog catalog, NbdConnection owner, ExportTls tls) {
         this.wire = wire;
         this.catalog = catalog;
         this.owner = owner;
+        this.tls = tls;
+    }
+
+    /** The wire the negotiation ended on: the TLS one after STARTTLS. */
+    Wire wire() {
+        return wire;
     }
 
     /**
@@ -74,6 +87,14 @@ final class Handshake {
             ByteBuffer data = ByteBuffer.allocate(length);
             wire.readInto(data);
             data.flip();
+            if (tls != null && !secured && option != Nbd.OPT_STARTTLS && option != Nbd.OPT_ABORT) {
+                if (option == Nbd.OPT_EXPORT_NAME) {
+                    LOG.info(() -> owner.label() + " asked for an export without TLS, which it requires; disconnected.");
+                    return null;
+                }
+                error(option, Nbd.REP_ERR_TLS_REQD, "TLS is required: send NBD_OPT_STARTTLS first");
+                continue;
+            }
             switch (option) {
                 case Nbd.OPT_EXPORT_NAME -> {
                     return exportName(StandardCharsets.UTF_8.decode(data).toString());
@@ -83,6 +104,7 @@ final class Handshake {
                     return null;
                 }
                 case Nbd.OPT_LIST -> list(data);
+                case Nbd.OPT_STARTTLS -> startTls(data);
                 case Nbd.OPT_INFO, Nbd.OPT_GO -> {
                     Export chosen = info(option, data);
                     if (chosen != null) {
@@ -92,6 +114,42 @@ final class Handshake {
                 default -> error(option, Nbd.REP_ERR_UNSUP, "option " + option + " is not supported");
             }
         }
+    }
+
+    /**
+     * Acknowledges STARTTLS, then runs the TLS handshake; the rest of the negotiation and the
+     * transmission go over TLS.
+     *
+     * @throws ProtocolException when the TLS handshake fails, or the client did not wait for the
+     *                           acknowledgement before sending more
+     */
+    private void startTls(ByteBuffer data) throws IOException {
+        if (tls == null) {
+            error(Nbd.OPT_STARTTLS, Nbd.REP_ERR_UNSUP, "this export does not offer TLS");
+            return;
+        }
+        if (secured) {
+            error(Nbd.OPT_STARTTLS, Nbd.REP_ERR_INVALID, "TLS is already negotiated");
+            return;
+        }
+        if (data.hasRemaining()) {
+            error(Nbd.OPT_STARTTLS, Nbd.REP_ERR_INVALID, "STARTTLS takes no data");
+            return;
+        }
+        if (wire.buffered() > 0) {
+            throw new ProtocolException("data sent after STARTTLS before its reply");
+        }
+        reply(Nbd.OPT_STARTTLS, Nbd.REP_ACK, ByteBuffer.allocate(0));
+        TlsConnection secure;
+        try {
+            secure = TlsConnection.accept(wire.connection(), tls.engine());
+        } catch (SSLException e) {
+            throw new ProtocolException("TLS negotiation failed: " + e.getMessage());
+        }
+        secured = true;
+        wire = new Wire(secure);
+        owner.secured(secure);
+        LOG.fine(() -> owner.label() + " negotiated " + secure.describe() + ".");
     }
 
     private Export exportName(String name) throws IOException {

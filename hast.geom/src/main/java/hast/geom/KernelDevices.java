@@ -35,8 +35,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 /**
  * Gives every primary resource a kernel block device where Linux has the nbd driver: the
  * resource's own NBD export, negotiated here and handed to a free /dev/nbdN, named
- * /dev/hast/&lt;provname&gt; (whiteboard of {@link HastDevice}s). The device goes when the role
- * changes. Without the driver it says so once per export, and the export remains the way in.
+ * /dev/hast/&lt;provname&gt; (whiteboard of {@link HastDevice}s), the device root's alone (mode
+ * 0600). The device goes when the role changes. Without the driver it says so once per export,
+ * and the export remains the way in; so does an export that requires TLS.
  *
  * <p>Attaching and detaching run on one thread of their own, in order: an export may start
  * listening after this component hears of its device, so attaching retries for a while.
@@ -106,6 +107,12 @@ public final class KernelDevices {
             return;   // NbdExporter says why it does not export it
         }
         String resource = properties.get(HastDevice.RESOURCE) instanceof String r ? r : name;
+        if (properties.get(HastDevice.EXPORT_TLS) != null) {
+            // The kernel takes the socket over after the negotiation and speaks plain NBD on it.
+            LOG.info(() -> "[" + resource + "] No kernel device: the export at " + address + " requires TLS, which"
+                    + " the kernel's nbd client does not speak; the export is the way in.");
+            return;
+        }
         synchronized (this) {
             if (!driver.present()) {
                 if (toldAbsent.add(address)) {

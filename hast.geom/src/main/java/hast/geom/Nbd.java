@@ -1,6 +1,6 @@
 package hast.geom;
 
-/** Numbers of the NBD protocol: fixed newstyle negotiation and simple replies. */
+/** Numbers of the NBD protocol: fixed newstyle negotiation (with STARTTLS) and simple replies. */
 final class Nbd {
     static final long NBDMAGIC = 0x4e42444d41474943L;
     static final long IHAVEOPT = 0x49484156454F5054L;
@@ -16,6 +16,7 @@ final class Nbd {
     static final int OPT_EXPORT_NAME = 1;
     static final int OPT_ABORT = 2;
     static final int OPT_LIST = 3;
+    static final int OPT_STARTTLS = 5;
     static final int OPT_INFO = 6;
     static final int OPT_GO = 7;
     static final int OPT_STRUCTURED_REPLY = 8;
@@ -25,6 +26,7 @@ final class Nbd {
     static final int REP_INFO = 3;
     static final int REP_ERR_UNSUP = 0x80000001;
     static final int REP_ERR_INVALID = 0x80000003;
+    static final int REP_ERR_TLS_REQD = 0x80000005;
     static final int REP_ERR_UNKNOWN = 0x80000006;
 
     static final int INFO_EXPORT = 0;

@@ -21,29 +21,32 @@ final class NbdConnection implements Runnable {
     /** The writer stops as soon as the connection is closed; this only bounds a wait that should be short. */
     private static final long WRITER_STOP_MILLIS = 10_000;
 
-    private final Connection connection;
     private final Handshake.Catalog catalog;
+    private final ExportTls tls;
     private final Duration handshakeTimeout;
     private final Consumer<NbdConnection> onEnd;
-    private final ReplyWriter replies;
     private final Thread reader;
-    private final Thread writer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The plain connection, then the TLS one once STARTTLS succeeded. */
+    private volatile Connection connection;
     private volatile Export export;
+    /** Made once the negotiation is over, on the connection it ended on; guarded by {@code this}. */
+    private ReplyWriter replies;
+    private Thread writer;
 
     /**
+     * @param tls              the credentials of exports that require TLS, or {@code null}
      * @param handshakeTimeout how long a client may take over each step of the negotiation
-     * @param onEnd          told once, by the reader thread as it ends, after the writer thread ended
+     * @param onEnd            told once, by the reader thread as it ends, after the writer thread ended
      */
-    NbdConnection(Connection connection, Handshake.Catalog catalog, Duration handshakeTimeout,
+    NbdConnection(Connection connection, Handshake.Catalog catalog, ExportTls tls, Duration handshakeTimeout,
             Consumer<NbdConnection> onEnd) {
         this.connection = connection;
         this.catalog = catalog;
+        this.tls = tls;
         this.handshakeTimeout = handshakeTimeout;
         this.onEnd = onEnd;
-        this.replies = new ReplyWriter(connection, this);
         this.reader = daemon(this, "nbd-conn " + connection.peer());
-        this.writer = daemon(replies, "nbd-reply " + connection.peer());
     }
 
     private Thread daemon(Runnable body, String name) {
@@ -62,6 +65,15 @@ final class NbdConnection implements Runnable {
         return "NBD client " + connection.peer() + (e == null ? "" : " of export '" + e.name() + "'");
     }
 
+    /** The negotiation switched to TLS: everything from now on goes over {@code secure}. */
+    void secured(Connection secure) {
+        connection = secure;
+        if (closed.get()) {
+            // close() may have closed the plain connection only just before.
+            closeQuietly(secure);
+        }
+    }
+
     /** Binds the connection to the export the client chose; false when that export is being withdrawn. */
     boolean use(Export chosen) {
         if (!chosen.attach(this)) {
@@ -75,16 +87,19 @@ final class NbdConnection implements Runnable {
     public void run() {
         try {
             connection.setReadTimeout(handshakeTimeout);
-            Wire wire = new Wire(connection);
-            Export chosen = new Handshake(wire, catalog, this).negotiate();
+            Handshake handshake = new Handshake(new Wire(connection), catalog, this, tls);
+            Export chosen = handshake.negotiate();
             if (chosen == null) {
                 return;
             }
             // A client in transmission may stay idle for as long as it likes.
             connection.setReadTimeout(Duration.ZERO);
-            LOG.info(() -> label() + " connected.");
-            writer.start();
-            new Transmission(wire, chosen, replies, label()).serve();
+            ReplyWriter writing = startWriter();
+            if (writing == null) {
+                return;
+            }
+            LOG.info(() -> label() + " connected" + (tls == null ? "." : " over TLS."));
+            new Transmission(handshake.wire(), chosen, writing, label()).serve();
         } catch (ProtocolException e) {
             LOG.warning(() -> label() + " broke the protocol (" + e.getMessage() + "); disconnected.");
         } catch (SocketTimeoutException e) {
@@ -107,9 +122,28 @@ final class NbdConnection implements Runnable {
         }
     }
 
+    /** The reply writer on the connection the negotiation ended on, or {@code null} when closed meanwhile. */
+    private synchronized ReplyWriter startWriter() {
+        if (closed.get()) {
+            return null;
+        }
+        replies = new ReplyWriter(connection, this);
+        writer = daemon(replies, "nbd-reply " + connection.peer());
+        writer.start();
+        return replies;
+    }
+
+    private synchronized Thread writer() {
+        return writer;
+    }
+
     private void awaitWriter() {
+        Thread w = writer();
+        if (w == null) {
+            return;
+        }
         try {
-            writer.join(WRITER_STOP_MILLIS);
+            w.join(WRITER_STOP_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -124,22 +158,33 @@ final class NbdConnection implements Runnable {
         if (e != null) {
             e.detach(this);
         }
-        try {
-            connection.close();
-        } catch (IOException ex) {
-            LOG.log(Level.FINE, "Closing {0}: {1}", new Object[] {label(), ex.toString()});
+        closeQuietly(connection);
+        synchronized (this) {
+            if (replies != null) {
+                replies.close();
+            }
         }
-        replies.close();
         if (Thread.currentThread() != reader) {
             // The reader may be waiting for in-flight requests to free a slot.
             reader.interrupt();
         }
     }
 
+    private void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (IOException ex) {
+            LOG.log(Level.FINE, "Closing {0}: {1}", new Object[] {label(), ex.toString()});
+        }
+    }
+
     /** Waits until both threads have ended, for at most {@code timeout}; false if one is still running. */
     boolean awaitStopped(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread t : new Thread[] {reader, writer}) {
+        for (Thread t : new Thread[] {reader, writer()}) {
+            if (t == null) {
+                continue;
+            }
             long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
             if (t.isAlive()) {
                 t.join(leftMillis);

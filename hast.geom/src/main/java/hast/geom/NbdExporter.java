@@ -22,8 +22,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Exports every {@link HastDevice} over NBD at its export address (whiteboard). Devices sharing
- * an address share one server; a server listens while it has a device and a transport for its
- * scheme, in whatever order they arrive. Unbinding a device drains its clients before returning,
+ * an address share one server, and must share its protection (TLS or not); a server listens
+ * while it has a device and a transport for its scheme, in whatever order they arrive. A plain
+ * TCP export needs the device's explicit {@link HastDevice#EXPORT_INSECURE}, and is logged as
+ * open at warning level. Unbinding a device drains its clients before returning,
  * so a role change never cuts off a request the device has accepted.
  *
  * <p>Draining happens outside the component's lock, so one device's withdrawal does not hold
@@ -36,7 +38,8 @@ public final class NbdExporter {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     /** A bound device, exported or waiting for a transport (or for its name to become free). */
-    private record Device(HastDevice device, String name, String description, HastAddress address) {
+    private record Device(HastDevice device, String name, String description, HastAddress address,
+            ExportProtection protection) {
     }
 
     private final Duration handshakeTimeout;
@@ -99,16 +102,25 @@ public final class NbdExporter {
             LOG.warning(() -> "Device '" + n + "' is not exported: " + e.getMessage());
             return;
         }
+        ExportProtection protection = ExportProtection.of(properties);
+        String refusal = protection.refusal(address);
+        if (refusal != null) {
+            LOG.severe(() -> "Device '" + n + "' is not exported: " + refusal + ".");
+            return;
+        }
         Object resource = properties.get(HastDevice.RESOURCE);
         String description = resource instanceof String r ? "HAST resource " + r : "";
         synchronized (this) {
-            devices.put(device, new Device(device, n, description, address));
+            devices.put(device, new Device(device, n, description, address, protection));
             exportWaiting();
             NbdServer server = servers.get(address);
             Export holder = server == null ? null : server.offered(n);
             if (holder != null && holder.device() != device) {
                 LOG.warning(() -> "Device '" + n + "' waits: another device is already exported as '" + n + "' on "
                         + address + ".");
+            } else if (server != null && !server.protection().equals(protection)) {
+                LOG.warning(() -> "Device '" + n + "' waits: the exports on " + address + " are protected otherwise ("
+                        + server.protection() + ", not " + protection + ").");
             }
         }
     }
@@ -165,7 +177,7 @@ public final class NbdExporter {
                     continue;
                 }
             }
-            if (server.offered(d.name()) == null) {
+            if (server.offered(d.name()) == null && server.protection().equals(d.protection())) {
                 server.offer(new Export(d.name(), d.description(), d.device()));
                 LOG.info(() -> "Exporting '" + d.name() + "' on " + d.address() + ".");
             }
@@ -182,7 +194,14 @@ public final class NbdExporter {
         }
         NbdServer server;
         try {
-            server = new NbdServer(transport.listen(d.address()), transport, handshakeTimeout, drainTimeout);
+            ExportProtection protection = d.protection();
+            ExportTls tls = protection.tls() == null ? null : ExportTls.load(protection.tls(), protection.verifyClients());
+            server = new NbdServer(transport.listen(d.address()), transport, protection, tls, handshakeTimeout,
+                    drainTimeout);
+            if (protection.plainTcp(d.address())) {
+                LOG.warning(() -> "NBD export on " + d.address() + " is plain TCP (export-insecure): anyone who can"
+                        + " reach that address can read and write the disks exported there.");
+            }
         } catch (IOException e) {
             LOG.severe(() -> "Unable to export '" + d.name() + "' on " + d.address() + ": " + e.getMessage());
             return null;

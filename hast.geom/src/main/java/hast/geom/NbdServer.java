@@ -28,6 +28,8 @@ final class NbdServer implements Handshake.Catalog {
 
     private final Listener listener;
     private final Transport transport;
+    private final ExportProtection protection;
+    private final ExportTls tls;
     private final Duration handshakeTimeout;
     private final Duration drainTimeout;
     private final Map<String, Export> exports = new ConcurrentHashMap<>();
@@ -38,12 +40,17 @@ final class NbdServer implements Handshake.Catalog {
 
     /**
      * @param transport        the transport that made the listener, so that its departure can end this server
+     * @param protection       what every export offered here shares
+     * @param tls              the credentials when {@code protection} requires TLS, else {@code null}
      * @param handshakeTimeout how long a client may take over each negotiation step
      * @param drainTimeout     how long withdrawing an export waits for its requests in flight
      */
-    NbdServer(Listener listener, Transport transport, Duration handshakeTimeout, Duration drainTimeout) {
+    NbdServer(Listener listener, Transport transport, ExportProtection protection, ExportTls tls,
+            Duration handshakeTimeout, Duration drainTimeout) {
         this.listener = listener;
         this.transport = transport;
+        this.protection = protection;
+        this.tls = tls;
         this.handshakeTimeout = handshakeTimeout;
         this.drainTimeout = drainTimeout;
         this.acceptor = new Thread(this::acceptLoop, "nbd-accept " + listener.address());
@@ -52,11 +59,15 @@ final class NbdServer implements Handshake.Catalog {
 
     void start() {
         acceptor.start();
-        LOG.info(() -> "NBD server listening on " + listener.address() + ".");
+        LOG.info(() -> "NBD server listening on " + listener.address() + (tls == null ? "" : " (" + tls + ")") + ".");
     }
 
     Transport transport() {
         return transport;
+    }
+
+    ExportProtection protection() {
+        return protection;
     }
 
     /** Offers an export under its name, which must be free. */
@@ -181,7 +192,7 @@ final class NbdServer implements Handshake.Catalog {
                 refuse(c);
                 return;
             }
-            NbdConnection client = new NbdConnection(c, this, handshakeTimeout, connections::remove);
+            NbdConnection client = new NbdConnection(c, this, tls, handshakeTimeout, connections::remove);
             connections.add(client);
             client.start();
         }

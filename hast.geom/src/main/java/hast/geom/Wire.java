@@ -66,6 +66,11 @@ final class Wire {
         }
     }
 
+    /** Bytes received and not read yet: a client that sent them past STARTTLS did not wait for its reply. */
+    int buffered() {
+        return in.remaining();
+    }
+
     /** Sends handshake messages; nothing else writes while the handshake runs. */
     void send(ByteBuffer... buffers) throws IOException {
         for (ByteBuffer b : buffers) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import hast.api.device.HastDevice;
@@ -43,9 +44,16 @@ final class ExportFixture implements AutoCloseable {
         return this;
     }
 
+    /** Exports {@code device} as plain TCP, which the exporter allows only when asked explicitly. */
     ExportFixture export(HastDevice device, String name) {
-        exporter.bindDevice(device, Map.of(HastDevice.NAME, name, HastDevice.EXPORT, address(),
-                HastDevice.RESOURCE, "r-" + name));
+        return export(device, name, Map.of(HastDevice.EXPORT_INSECURE, true));
+    }
+
+    /** Exports {@code device} with {@code protection}'s properties (TLS, or the insecure opt-in). */
+    ExportFixture export(HastDevice device, String name, Map<String, Object> protection) {
+        Map<String, Object> properties = new HashMap<>(protection);
+        properties.putAll(Map.of(HastDevice.NAME, name, HastDevice.EXPORT, address(), HastDevice.RESOURCE, "r-" + name));
+        exporter.bindDevice(device, properties);
         return this;
     }
 

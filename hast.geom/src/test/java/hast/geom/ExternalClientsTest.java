@@ -75,22 +75,7 @@ class ExternalClientsTest {
         return "nbd://127.0.0.1:" + fixture.port + "/mem";
     }
 
-    /** Runs a tool to completion and returns its output; a missing tool fails the test, as README's list of packages says. */
     private String run(String... command) throws IOException, InterruptedException {
-        assertTrue(Files.isExecutable(Path.of(command[0])), command[0]
-                + " is not installed (apt-get install qemu-utils libnbd-bin)");
-        // Output goes to a file, so a chatty tool can never block on a full pipe.
-        Path log = dir.resolve("out-" + Path.of(command[0]).getFileName());
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).redirectOutput(log.toFile())
-                .start();
-        p.getOutputStream().close();
-        boolean finished = p.waitFor(60, TimeUnit.SECONDS);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(finished, command[0] + " did not finish: " + out);
-        assertEquals(0, p.exitValue(), command[0] + " failed: " + out);
-        return out;
+        return ExternalTool.succeed(dir, command);
     }
 }

@@ -86,7 +86,7 @@ class NbdFuzzTest {
         try {
             AllocationBudget.check("NBD connection", input, FIXED, PER_BYTE, () -> {
                 Export export = new Export("mem", "fuzzed", new MemoryDevice(SIZE, MAX_REQUEST));
-                new NbdConnection(new InputConnection(sent, chunk), catalog(export), Duration.ofSeconds(5), c -> {
+                new NbdConnection(new InputConnection(sent, chunk), catalog(export), null, Duration.ofSeconds(5), c -> {
                 }).run();
             });
         } finally {

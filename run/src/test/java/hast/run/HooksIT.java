@@ -207,7 +207,7 @@ class HooksIT {
         Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 settings,
                 "on solo { control uds://" + dir.resolve("solo.ctl") + " listen tcp4://127.0.0.1:" + Node.freePort()
-                        + " export tcp://127.0.0.1:" + soloNbd + " }",
+                        + " export tcp://127.0.0.1:" + soloNbd + " export-insecure on }",
                 "resource r0 { on solo { local " + dir.resolve("solo.img") + " remote none } }", ""));
         Node n = new Node("solo", dir, conf);
         provider(n);

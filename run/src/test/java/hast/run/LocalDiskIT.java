@@ -30,6 +30,7 @@ class LocalDiskIT {
                 "control uds://" + dir.resolve("ctl.sock"),
                 "listen tcp4://127.0.0.1:" + Node.freePort(),
                 "export tcp://127.0.0.1:" + Node.freePort(),
+                "export-insecure on",
                 "resource r {", extra, " on solo {", "  local " + local, "  remote none", " }", "}", ""));
         return new Node("solo", dir, conf);
     }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The hast.conf of two nodes, alpha and beta, on loopback, with one resource r0: each node's
- * replication and NBD ports are free ones chosen here, its control socket is in the folder.
+ * replication and NBD ports are free ones chosen here (plain TCP exports, allowed explicitly with
+ * {@code export-insecure on}), its control socket is in the folder.
  */
 final class PairConf {
     final int listenAlpha;
@@ -45,6 +46,6 @@ final class PairConf {
 
     private String node(String name, int listen, int nbd) {
         return "on " + name + " { control uds://" + dir.resolve(name + ".ctl") + " listen tcp4://127.0.0.1:" + listen
-                + " export tcp://127.0.0.1:" + nbd + " }";
+                + " export tcp://127.0.0.1:" + nbd + " export-insecure on }";
     }
 }

@@ -52,6 +52,7 @@ class SingleNodeIT {
                 "listen tcp4://127.0.0.1:" + Node.freePort(),
                 "pidfile " + dir.resolve("hastd.pid"),
                 "export tcp://127.0.0.1:" + nbdPort,
+                "export-insecure on",
                 "resource disk0 {",
                 "    on solo {",
                 "        local " + dir.resolve("disk0.img"),

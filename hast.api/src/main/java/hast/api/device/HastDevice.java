@@ -28,6 +28,22 @@ public interface HastDevice {
     String RESOURCE = "hast.resource";
     /** Service property (String): the address to export the device on ({@code export} in hast.conf). */
     String EXPORT = "hast.device.export";
+    /**
+     * Service property (Boolean): the export may be plain TCP, readable and writable by anyone who
+     * reaches its address ({@code export-insecure on}). Without it (or TLS) a TCP export is refused.
+     */
+    String EXPORT_INSECURE = "hast.device.export.insecure";
+    /**
+     * Service property (String): a directory of X.509 credentials in qemu's layout
+     * ({@code ca-cert.pem}, {@code server-cert.pem}, {@code server-key.pem}); the export then
+     * requires TLS (NBD's STARTTLS) of every client ({@code export-tls}).
+     */
+    String EXPORT_TLS = "hast.device.export.tls";
+    /**
+     * Service property (Boolean): with {@link #EXPORT_TLS}, a client must present a certificate
+     * signed by the directory's {@code ca-cert.pem} ({@code export-tls-verify on}).
+     */
+    String EXPORT_TLS_VERIFY = "hast.device.export.tls.verify";
 
     /** Size of the device in bytes. */
     long size();

@@ -21,8 +21,12 @@ final class ConfigAssembler {
     static final String DEFAULT_PIDFILE = "/var/run/hastd.pid";
     /** The reference also listens on tcp6://[::]:8457 when IPv6 works; we do not probe sockets. */
     static final HastAddress DEFAULT_LISTEN = HastAddress.parse("tcp4://0.0.0.0:8457");
-    /** The NBD port, on loopback only: exporting a replicated device to the network is a choice. */
-    static final HastAddress DEFAULT_EXPORT = HastAddress.parse("tcp://127.0.0.1:10809");
+    /**
+     * One Unix socket for every resource (the export name tells them apart), in a directory the
+     * daemon keeps its own: only root can open it. A TCP export is a choice that needs TLS or
+     * {@code export-insecure on}.
+     */
+    static final HastAddress DEFAULT_EXPORT = HastAddress.parse("uds:///run/hast/nbd.sock");
     static final Replication DEFAULT_REPLICATION = Replication.MEMSYNC;
     static final int DEFAULT_TIMEOUT = 20;
     static final boolean DEFAULT_METAFLUSH = true;
@@ -48,8 +52,8 @@ final class ConfigAssembler {
                 .orElse(DEFAULT_CONTROL);
         String pidfile = checks.text(first(mine, global, "pidfile"), "pidfile", SettingChecks.MAX_PATH)
                 .orElse(DEFAULT_PIDFILE);
-        Optional<Section.Setting> nodeExport = first(mine, global, "export");
-        address(nodeExport, "export", Accepts.TCP_OR_UDS);
+        address(first(mine, global, "export"), "export", Accepts.TCP_OR_UDS);
+        tlsDirectory(first(mine, global, "export-tls"));
         checkGlobalDefaults(global);
         for (Section defaults : List.of(mine, global)) {
             checks.secret(defaults.get("shared-secret"));
@@ -60,7 +64,7 @@ final class ConfigAssembler {
         Map<String, String> providers = new HashMap<>();
         Map<String, String> locals = new HashMap<>();
         for (ResourceBlock block : blocks) {
-            ResourceConfig rc = resource(block, global, mine, nodeExport);
+            ResourceConfig rc = resource(block, global, mine);
             if (resources.stream().anyMatch(r -> r.name().equals(rc.name()))) {
                 throw new ConfigException(file, block.line(), "Resource " + rc.name() + " configured more than once.");
             }
@@ -96,8 +100,7 @@ final class ConfigAssembler {
         checks.text(global.get("exec"), "exec", SettingChecks.MAX_PATH);
     }
 
-    private ResourceConfig resource(ResourceBlock block, Section global, Section globalNode,
-            Optional<Section.Setting> nodeExport) throws ConfigException {
+    private ResourceConfig resource(ResourceBlock block, Section global, Section globalNode) throws ConfigException {
         String name = block.name();
         if (name.length() > SettingChecks.MAX_NAME) {
             throw new ConfigException(file, block.line(), "Resource name is too long.");
@@ -133,11 +136,42 @@ final class ConfigAssembler {
                 checks.text(first(res, global, "exec"), "exec", SettingChecks.MAX_PATH).orElse(""),
                 first(on, res, "metaflush").or(() -> global.get("metaflush"))
                         .map(s -> s.value().equals("on")).orElse(DEFAULT_METAFLUSH),
-                address(first(on, res, "export").or(() -> nodeExport), "export", Accepts.TCP_OR_UDS)
-                        .orElse(DEFAULT_EXPORT),
+                export(name, on, res, globalNode, global),
                 first(on, res, "direct").or(() -> global.get("direct"))
                         .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT),
                 secret.map(s -> LinkSecret.of(s, algorithm)).orElse(null));
+    }
+
+    /**
+     * The export, each of its settings taken from the first of the resource's node section, the
+     * resource block, the global node section and the global settings that has it. A plain TCP
+     * export lets anyone who reaches it read and write the disk, so it needs TLS or an explicit
+     * {@code export-insecure on}.
+     */
+    private ExportConfig export(String resource, Section on, Section res, Section globalNode, Section global)
+            throws ConfigException {
+        Optional<Section.Setting> exportSetting = mostSpecific(on, res, globalNode, global, "export");
+        HastAddress address = address(exportSetting, "export", Accepts.TCP_OR_UDS).orElse(DEFAULT_EXPORT);
+        String tls = tlsDirectory(mostSpecific(on, res, globalNode, global, "export-tls")).orElse(null);
+        boolean verify = mostSpecific(on, res, globalNode, global, "export-tls-verify")
+                .map(s -> s.value().equals("on")).orElse(false);
+        boolean insecure = mostSpecific(on, res, globalNode, global, "export-insecure")
+                .map(s -> s.value().equals("on")).orElse(false);
+        if (address.scheme() != HastAddress.Scheme.UDS && tls == null && !insecure) {
+            throw new ConfigException(file, exportSetting.orElseThrow().line(), "export " + address + " of resource "
+                    + resource + " is plain TCP, open to anyone who can reach it: give it 'export-tls <directory>'"
+                    + " (NBD over TLS), or 'export-insecure on' to accept that, or export on a Unix socket.");
+        }
+        return new ExportConfig(address, tls, verify, insecure);
+    }
+
+    private Optional<String> tlsDirectory(Optional<Section.Setting> setting) throws ConfigException {
+        Optional<String> dir = checks.text(setting, "export-tls", SettingChecks.MAX_PATH);
+        if (dir.isPresent() && !dir.get().startsWith("/")) {
+            throw new ConfigException(file, setting.orElseThrow().line(), "export-tls directory '" + dir.get()
+                    + "' must be an absolute path.");
+        }
+        return dir;
     }
 
     private Optional<HastAddress> address(Optional<Section.Setting> setting, String keyword, Accepts accepts)

@@ -15,8 +15,9 @@ import hast.engine.config.Lexer.Token;
 
 /**
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
- * blocks with their own {@code on} sections) plus {@code export}, {@code direct}, {@code user},
- * {@code shared-secret} and {@code auth-alg}. Syntax is checked here, against
+ * blocks with their own {@code on} sections) plus {@code export} (with {@code export-insecure},
+ * {@code export-tls}, {@code export-tls-verify}), {@code direct}, {@code user}, {@code shared-secret}
+ * and {@code auth-alg}. Syntax is checked here, against
  * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
  * node.
  */
@@ -127,7 +128,8 @@ public final class ConfigParser {
         private String settingValue(String keyword) throws ConfigException {
             return switch (keyword) {
                 case "replication" -> choice(keyword, "fullsync", "memsync", "async");
-                case "metaflush", "direct" -> choice(keyword, "on", "off");
+                case "metaflush", "direct", "export-insecure", "export-tls-verify" -> choice(keyword, "on", "off");
+                case "export-tls" -> value("TLS credentials directory");
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
                 case "user" -> value("user name");

@@ -6,20 +6,22 @@ import java.util.Set;
 
 /**
  * The four kinds of block in hast.conf and the keywords each accepts: the reference's placement
- * table plus ours: {@code export}, {@code shared-secret} and {@code auth-alg}, which every level
- * accepts, {@code direct} where {@code metaflush} goes (it is a property of the local component
- * too), and {@code user} where {@code pidfile} goes (it belongs to the daemon).
+ * table plus ours: {@code export} with {@code export-insecure}, {@code export-tls} and
+ * {@code export-tls-verify}, {@code shared-secret} and {@code auth-alg}, which every level accepts,
+ * {@code direct} where {@code metaflush} goes (it is a property of the local component too), and
+ * {@code user} where {@code pidfile} goes (it belongs to the daemon).
  */
 enum Level {
     GLOBAL("the global section", Set.of("control", "pidfile", "listen", "replication", "checksum", "compression",
-            "timeout", "exec", "metaflush", "export", "on", "resource", "direct", "user", "shared-secret",
-            "auth-alg")),
-    GLOBAL_NODE("a global 'on <node>' section", Set.of("control", "pidfile", "listen", "export", "user",
-            "shared-secret", "auth-alg")),
+            "timeout", "exec", "metaflush", "export", "export-insecure", "export-tls", "export-tls-verify", "on",
+            "resource", "direct", "user", "shared-secret", "auth-alg")),
+    GLOBAL_NODE("a global 'on <node>' section", Set.of("control", "pidfile", "listen", "export", "export-insecure",
+            "export-tls", "export-tls-verify", "user", "shared-secret", "auth-alg")),
     RESOURCE("a resource block", Set.of("replication", "checksum", "compression", "timeout", "exec", "metaflush",
-            "name", "local", "export", "on", "direct", "shared-secret", "auth-alg")),
+            "name", "local", "export", "export-insecure", "export-tls", "export-tls-verify", "on", "direct",
+            "shared-secret", "auth-alg")),
     RESOURCE_NODE("a resource's 'on <node>' section", Set.of("name", "local", "remote", "source", "metaflush",
-            "export", "direct", "shared-secret", "auth-alg"));
+            "export", "export-insecure", "export-tls", "export-tls-verify", "direct", "shared-secret", "auth-alg"));
 
     private final String description;
     private final Set<String> keywords;

@@ -17,7 +17,8 @@ final class Lexer {
      * so a file written for FreeBSD that uses them as names (a resource called {@code user}, a
      * path called {@code direct}) means what it meant there.
      */
-    static final Set<String> UNRESERVED = Set.of("direct", "user", "shared-secret", "auth-alg");
+    static final Set<String> UNRESERVED = Set.of("direct", "user", "shared-secret", "auth-alg", "export-insecure",
+            "export-tls", "export-tls-verify");
 
     enum Kind { WORD, NUMBER, KEYWORD, OPEN, CLOSE, END }
 

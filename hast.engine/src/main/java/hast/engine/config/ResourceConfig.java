@@ -1,6 +1,5 @@
 package hast.engine.config;
 
-import hast.api.HastAddress;
 import hast.engine.codec.CodecChoice;
 import hast.engine.replication.LinkSecret;
 
@@ -12,8 +11,8 @@ import hast.engine.replication.LinkSecret;
  * @param source  the local address outgoing connections bind to, or {@code null}
  * @param timeout seconds before a silent peer is declared gone
  * @param exec    the hook program, or the empty string for none
- * @param export  where the primary serves this resource over NBD, under the export name
- *                {@code provname}
+ * @param export  where and how the primary serves this resource over NBD, under the export
+ *                name {@code provname}
  * @param direct  the local component is read and written with direct I/O (O_DIRECT), past the
  *                page cache
  * @param secret  the {@code shared-secret} both nodes prove they know before anything else
@@ -22,7 +21,7 @@ import hast.engine.replication.LinkSecret;
  */
 public record ResourceConfig(String name, String provname, String local, String remote, String source,
         Replication replication, String checksum, String compression, int timeout, String exec,
-        boolean metaflush, HastAddress export, boolean direct, LinkSecret secret) {
+        boolean metaflush, ExportConfig export, boolean direct, LinkSecret secret) {
 
     public static final String NO_REMOTE = "none";
 

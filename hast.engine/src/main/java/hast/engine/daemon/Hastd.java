@@ -166,6 +166,7 @@ public final class Hastd {
             List<java.nio.file.Path> locals = config.resources().stream()
                     .map(r -> java.nio.file.Path.of(r.local())).toList();
             account = Privileges.target(options.user(), config.user()).map(a -> Privileges.narrow(a, locals));
+            ExportSockets.prepare(config, account);
             this.events = new EventDispatcher(() -> listeners);
             this.manager = new ResourceManager(config, parser, new ServicePublisher(context), plugins, events);
             try {

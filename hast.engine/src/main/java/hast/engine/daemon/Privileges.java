@@ -53,7 +53,7 @@ final class Privileges {
                     + " started with. Create it (see README) or name an account with -u or hast.conf's user.");
             return Optional.empty();
         }
-        int euid = effectiveUid();
+        int euid = Posix.effectiveUid();
         Account a = account.get();
         if (a.uid() == 0 || a.uid() == euid) {
             return Optional.empty();
@@ -126,14 +126,6 @@ final class Privileges {
         }
         LOG.info(() -> "Privileges successfully dropped to " + account.name() + " (uid " + account.uid() + ", groups "
                 + Arrays.toString(account.groups()) + ").");
-    }
-
-    private static int effectiveUid() {
-        int[] r = new int[1];
-        int[] e = new int[1];
-        int[] s = new int[1];
-        Posix.libc().getresuid(r, e, s);
-        return e[0];
     }
 
     private static HastException failure(Account account, String call) {

@@ -43,6 +43,15 @@ public final class Posix {
     }
 
     /** The calling thread's errno as the last call through {@link #libc()} left it. */
+    /** The effective uid of this process. */
+    public static int effectiveUid() {
+        int[] r = new int[1];
+        int[] e = new int[1];
+        int[] s = new int[1];
+        libc().getresuid(r, e, s);
+        return e[0];
+    }
+
     public static int errno() {
         return Loaded.RUNTIME.getLastError();
     }

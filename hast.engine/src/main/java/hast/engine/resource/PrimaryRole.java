@@ -2,6 +2,7 @@ package hast.engine.resource;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -115,10 +116,10 @@ final class PrimaryRole implements Resource.RoleState {
             }
             DevicePublisher.Publication publication;
             try {
-                publication = publisher.publish(device, Map.of(
-                        HastDevice.NAME, config.provname(),
-                        HastDevice.RESOURCE, config.name(),
-                        HastDevice.EXPORT, config.export().toString()));
+                Map<String, Object> properties = new HashMap<>(config.export().deviceProperties());
+                properties.put(HastDevice.NAME, config.provname());
+                properties.put(HastDevice.RESOURCE, config.name());
+                publication = publisher.publish(device, properties);
             } catch (RuntimeException e) {
                 if (link != null) {
                     flusher.close();

@@ -134,7 +134,7 @@ final class Resource {
 
     /**
      * Takes a reloaded configuration. A change of what the role holds open (provider path, name or
-     * direct I/O, export address, the peer's address, source or timeout) restarts the role; anything
+     * direct I/O, export address or protection, the peer's address, source or timeout) restarts the role; anything
      * else (replication mode, metaflush...) applies to new requests, with the connection kept.
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
@@ -242,7 +242,7 @@ final class Resource {
     synchronized ResourceInfo info() {
         ResourceConfig c = config;
         RoleState s = state;
-        String export = role == Role.PRIMARY ? c.export().toString() : null;
+        String export = role == Role.PRIMARY ? c.export().address().toString() : null;
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
                 s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,

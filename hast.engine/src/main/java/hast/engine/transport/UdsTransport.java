@@ -7,7 +7,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import hast.api.HastAddress;
@@ -20,7 +19,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Unix-domain sockets for {@code uds://} addresses. A listener replaces a stale socket file, and
- * its file is readable and writable by the owner only: whoever can connect can drive the disk.
+ * its file is readable and writable by the owner only, in a directory no one else may write to
+ * ({@link SocketDirectory}): whoever can connect can drive the disk.
  */
 @Component(property = Transport.SCHEME + "=uds")
 public final class UdsTransport implements Transport {
@@ -28,11 +28,12 @@ public final class UdsTransport implements Transport {
     @Override
     public Listener listen(HastAddress address) throws IOException {
         Path file = socketFile(address);
+        SocketDirectory.prepare(file, SocketDirectory.currentUser());
         Files.deleteIfExists(file);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(file));
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            SocketDirectory.restrict(file);
         } catch (IOException e) {
             server.close();
             throw new IOException("Unable to listen on " + address + ": " + e.getMessage(), e);

@@ -70,6 +70,13 @@ class ConfigErrorsTest {
             remote must be tcp             | resource r { on alpha { local /x\\n remote /run/peer } } | 2 | remote address '/run/peer' must be a TCP address (tcp://host:port)
             unknown address scheme         | export udp://127.0.0.1                           | 1 | export: Unknown address scheme in 'udp://127.0.0.1' (expected tcp4://, tcp6://, tcp://, uds:// or unix://)
             relative socket path           | on alpha {\\n export uds://nbd.sock }           | 2 | export: Unix socket address 'uds://nbd.sock' must name an absolute path
+            plain TCP export               | \\nexport tcp://127.0.0.1:10809\\nresource r { on alpha { local /x remote none } } | 2 | export tcp://127.0.0.1:10809 of resource r is plain TCP, open to anyone who can reach it: give it 'export-tls <directory>' (NBD over TLS), or 'export-insecure on' to accept that, or export on a Unix socket.
+            plain TCP export of a resource | resource r { on alpha { local /x remote none\\n export tcp://127.0.0.1:1 export-insecure off } } | 2 | export tcp://127.0.0.1:1 of resource r is plain TCP, open to anyone who can reach it: give it 'export-tls <directory>' (NBD over TLS), or 'export-insecure on' to accept that, or export on a Unix socket.
+            bad export-insecure            | resource r {\\n export-insecure yes }          | 2 | invalid export-insecure 'yes' (expected on, off)
+            bad export-tls-verify          | on alpha {\\n export-tls-verify 1 }            | 2 | invalid export-tls-verify '1' (expected on, off)
+            export-tls without directory   | export-tls {                                     | 1 | expected TLS credentials directory, found '{'
+            relative export-tls            | \\nexport-tls etc/tls                          | 2 | export-tls directory 'etc/tls' must be an absolute path.
+            export-tls in a node's block   | resource r { on alpha { local /x remote none\\n export-tls tls } } | 2 | export-tls directory 'tls' must be an absolute path.
             bad port                       | listen 127.0.0.1:99999                           | 1 | listen: Invalid port '99999' in address '127.0.0.1:99999' (expected 0 to 65535)
             short secret                   | \\nshared-secret abc                             | 2 | shared-secret of 3 characters (expected 8 to 254)
             keyword as a secret            | shared-secret none                               | 1 | expected a shared-secret value of letters, digits and . - _ / : [ ], found a reserved word

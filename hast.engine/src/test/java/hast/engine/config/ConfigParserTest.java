@@ -51,7 +51,8 @@ class ConfigParserTest {
         assertEquals(20, r.timeout());
         assertEquals("", r.exec());
         assertTrue(r.metaflush());
-        assertEquals(HastAddress.parse("tcp://127.0.0.1:10809"), r.export());
+        assertEquals(new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), r.export(),
+                "one Unix socket for every resource, in root's /run/hast");
         assertTrue(r.hasRemote());
         assertFalse(r.direct(), "buffered I/O unless direct is asked for");
         assertNull(c.user(), "no user named: hastd decides (hast when it exists)");
@@ -70,6 +71,7 @@ class ConfigParserTest {
                 "exec /g/hook",
                 "metaflush off",
                 "export tcp://127.0.0.1:9000",
+                "export-insecure on",
                 "on alpha {",
                 "  control uds:///alpha.sock",
                 "  pidfile /alpha.pid",
@@ -113,7 +115,8 @@ class ConfigParserTest {
         assertFalse(inherit.metaflush());
         assertFalse(inherit.hasRemote());
         assertEquals("none", inherit.remote());
-        assertEquals(HastAddress.parse("uds:///alpha-nbd.sock"), inherit.export(), "global node section over global");
+        assertEquals(HastAddress.parse("uds:///alpha-nbd.sock"), inherit.export().address(),
+                "global node section over global");
         ResourceConfig own = c.resource("own").orElseThrow();
         assertEquals("mine", own.provname());
         assertEquals("/d2", own.local());
@@ -125,24 +128,23 @@ class ConfigParserTest {
         assertEquals(7, own.timeout());
         assertEquals("/r/hook", own.exec());
         assertFalse(own.metaflush(), "resource node section over resource block");
-        assertEquals(HastAddress.parse("uds:///own.sock"), own.export());
+        assertEquals(HastAddress.parse("uds:///own.sock"), own.export().address());
         assertTrue(c.resource("absent").isEmpty());
     }
 
     @Test
     void resourceLevelValuesApplyWithoutNodeOverrides() throws Exception {
         ResourceConfig r = parse("resource r { name prov local /dev/x metaflush off export tcp://127.0.0.1:9"
-                + " on alpha { remote none } }").resources().get(0);
+                + " export-tls /etc/hast/tls on alpha { remote none } }").resources().get(0);
         assertEquals("prov", r.provname());
         assertEquals("/dev/x", r.local());
         assertFalse(r.metaflush());
-        assertEquals(HastAddress.parse("tcp://127.0.0.1:9"), r.export());
+        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:9"), "/etc/hast/tls", false, false), r.export());
     }
 
     /** Each row writes export at the levels marked 1 and expects the port of the level that should win. */
     @ParameterizedTest(name = "global={0} globalNode={1} resource={2} resourceNode={3} -> {4}")
     @CsvSource({
-        "0, 0, 0, 0, 10809",
         "1, 0, 0, 0, 1",
         "1, 1, 0, 0, 2",
         "1, 1, 1, 0, 3",
@@ -155,11 +157,11 @@ class ConfigParserTest {
     })
     void exportPrecedenceIsResourceNodeResourceGlobalNodeGlobalDefault(int global, int globalNode, int resource,
             int resourceNode, int port) throws Exception {
-        String text = (global == 1 ? "export tcp://127.0.0.1:1\n" : "")
+        String text = "export-insecure on\n" + (global == 1 ? "export tcp://127.0.0.1:1\n" : "")
                 + (globalNode == 1 ? "on alpha { export tcp://127.0.0.1:2 }\n" : "")
                 + resource(resource == 1 ? "export tcp://127.0.0.1:3" : "",
                         resourceNode == 1 ? "export tcp://127.0.0.1:4" : "");
-        assertEquals(HastAddress.parse("tcp://127.0.0.1:" + port), parse(text).resources().get(0).export());
+        assertEquals(HastAddress.parse("tcp://127.0.0.1:" + port), parse(text).resources().get(0).export().address());
     }
 
     @Test
@@ -281,11 +283,26 @@ class ConfigParserTest {
     @Test
     void exportMayBeTcpOrAUnixSocket() throws Exception {
         assertEquals(HastAddress.parse("tcp6://[::1]:10809"),
-                parse(resource("export tcp6://[::1]:10809", "")).resources().get(0).export());
+                parse(resource("export tcp6://[::1]:10809 export-insecure on", "")).resources().get(0).export()
+                        .address());
         assertEquals(HastAddress.parse("tcp://0.0.0.0:8457"),
-                parse(resource("export 0.0.0.0", "")).resources().get(0).export(), "a bare host gets port 8457");
+                parse(resource("export 0.0.0.0 export-insecure on", "")).resources().get(0).export().address(),
+                "a bare host gets port 8457");
         assertEquals(HastAddress.parse("uds:///run/hast/r.nbd"),
-                parse(resource("export /run/hast/r.nbd", "")).resources().get(0).export());
+                parse(resource("export /run/hast/r.nbd", "")).resources().get(0).export().address());
+    }
+
+    @Test
+    void exportProtectionIsInheritedLikeExport() throws Exception {
+        ExportConfig e = parse("export-tls /etc/hast/tls\non alpha { export-tls-verify on }\n"
+                + resource("export tcp://127.0.0.1:10809", "")).resources().get(0).export();
+        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:10809"), "/etc/hast/tls", true, false), e);
+        ExportConfig insecure = parse("export-insecure on\nexport tcp://127.0.0.1:10809\n"
+                + resource("", "export-insecure off export-tls /r/tls")).resources().get(0).export();
+        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:10809"), "/r/tls", false, false), insecure,
+                "the resource's node section wins");
+        assertEquals(Boolean.TRUE, parse(resource("export tcp://127.0.0.1:1 export-insecure on", ""))
+                .resources().get(0).export().deviceProperties().get(hast.api.device.HastDevice.EXPORT_INSECURE));
     }
 
     @Test
@@ -339,17 +356,19 @@ class ConfigParserTest {
         assertEquals(List.of("shared", "logs"), a.resources().stream().map(ResourceConfig::name).toList());
         assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
-                "/usr/local/libexec/hast-hook.sh", true, HastAddress.parse("tcp://127.0.0.1:10809"), false, null),
+                "/usr/local/libexec/hast-hook.sh", true,
+                new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), false, null),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
-                HastAddress.parse("uds:///run/hast/logs.nbd"), false, null), a.resource("logs").orElseThrow());
+                new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false), false, null),
+                a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");
         assertEquals(HastAddress.parse("uds:///run/hast/hastctl"), b.control());
         assertEquals("tcp4://192.168.10.1:8457", b.resource("shared").orElseThrow().remote());
         assertEquals("/dev/vdb1", b.resource("logs").orElseThrow().local());
-        assertEquals(HastAddress.parse("tcp://127.0.0.1:10809"), b.resource("logs").orElseThrow().export());
+        assertEquals(HastAddress.parse("uds:///run/hast/nbd.sock"), b.resource("logs").orElseThrow().export().address());
     }
 
     @Test

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every keyword written at every level: where the reference's placement table (plus ours:
- * export, shared-secret and auth-alg at all four levels, direct where metaflush goes, user where pidfile goes) allows it, the value must reach the resolved configuration; elsewhere the
- * parser must refuse it on its line.
+ * export and its export-insecure, export-tls and export-tls-verify, shared-secret and auth-alg at all four levels,
+ * direct where metaflush goes, user where pidfile goes) allows it, the value must reach the resolved configuration;
+ * elsewhere the parser must refuse it on its line.
  */
 class KeywordPlacementTest {
     private static final String GLOBAL = "global";
@@ -39,7 +40,10 @@ class KeywordPlacementTest {
             local       | /dev/sdc                | resource resource-node
             remote      | 10.0.0.7                | resource-node
             source      | 10.0.0.1                | resource-node
-            export      | tcp://127.0.0.1:9999    | global global-node resource resource-node
+            export      | uds:///run/x.nbd        | global global-node resource resource-node
+            export-insecure | on                  | global global-node resource resource-node
+            export-tls  | /etc/hast/tls           | global global-node resource resource-node
+            export-tls-verify | on                | global global-node resource resource-node
             direct      | on                      | global resource resource-node
             user        | hast                    | global global-node
             shared-secret | correct-horse-battery | global global-node resource resource-node
@@ -117,7 +121,10 @@ class KeywordPlacementTest {
             case "local" -> r.local();
             case "remote" -> r.remote();
             case "source" -> r.source();
-            case "export" -> r.export().toString();
+            case "export" -> r.export().address().toString();
+            case "export-insecure" -> r.export().insecure() ? "on" : "off";
+            case "export-tls" -> r.export().tls();
+            case "export-tls-verify" -> r.export().tlsVerify() ? "on" : "off";
             case "direct" -> r.direct() ? "on" : "off";
             case "user" -> config.user();
             // The secret never shows in text: compared as a secret.
