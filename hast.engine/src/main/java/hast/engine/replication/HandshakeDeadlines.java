@@ -42,17 +42,18 @@ final class HandshakeDeadlines implements AutoCloseable {
             task = timer.schedule(() -> {
                 LOG.warning(() -> "Handshake with " + c.peer() + " not done within " + deadline.toMillis()
                         + " ms; connection closed.");
-                close(c);
+                closeQuietly(c);
             }, deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             // The listener or link is going away: no handshake is to start now.
-            close(c);
+            closeQuietly(c);
             return () -> { };
         }
         return () -> task.cancel(false);
     }
 
-    private static void close(Connection c) {
+    /** Closes a connection that is being given up, where a failure to close changes nothing. */
+    static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (IOException e) {

@@ -170,7 +170,7 @@ public final class ReplicationListener implements AutoCloseable {
         }
         if (refusal != null) {
             refusals.refused(peer, l.address().toString(), refusal);
-            closeQuietly(c);
+            HandshakeDeadlines.closeQuietly(c);
             return;
         }
         Admission.Place admitted = place;
@@ -300,14 +300,6 @@ public final class ReplicationListener implements AutoCloseable {
 
     private static void refuse(Connection c, String message, int flags) throws IOException {
         new Frame(Frame.Type.REFUSE, flags, 0, 0, 0, 0, StandardCharsets.UTF_8.encode(message)).write(c);
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            LOG.fine(() -> "Closing " + c.peer() + ": " + e.getMessage());
-        }
     }
 
     @Override
