@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -33,8 +32,6 @@ public final class Hastctl {
     static final int EHAST_NOENTRY = 1;
     private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "events", "await", "verify",
             "reload");
-    /** How often {@code await} looks at the resources again: a change is seen this soon. */
-    private static final long AWAIT_POLL_MILLIS = 100;
     /** Events not yet written beyond which new ones are dropped (and counted) rather than held. */
     static final int EVENT_BACKLOG = 1024;
     /** Put after the events when the caller has gone; never delivered by the feed. */
@@ -83,7 +80,7 @@ public final class Hastctl {
                 case "role" -> role(cmd, err);
                 case "list", "status" -> show(cmd, out);
                 case "events" -> events(cmd, out, err, hangup);
-                case "await" -> await(cmd, err, hangup);
+                case "await" -> Await.run(daemon(), cmd, err, hangup);
                 case "verify" -> verify(cmd, out, err, hangup);
                 case "reload" -> reload();
                 default -> throw new IllegalStateException("Subcommand '" + cmd.subcommand() + "' has no handler");
@@ -307,56 +304,6 @@ public final class Hastctl {
     }
 
     /**
-     * Waits until every named resource meets the condition, looking again every
-     * {@link #AWAIT_POLL_MILLIS}; the time limit, or the caller hanging up, ends it with
-     * {@link Sysexits#EX_TEMPFAIL} and the resources that did not get there.
-     */
-    private int await(CommandLine cmd, PrintStream err, Hangup hangup) throws HastException {
-        HastNode daemon = daemon();
-        String condition = cmd.operands().get(0);
-        List<String> names = daemonNames(daemon, cmd.operands().subList(1, cmd.operands().size()));
-        for (String name : names) {
-            if (daemon.resource(name).isEmpty()) {
-                err.println("Unknown resource " + name + ".");
-                return EHAST_NOENTRY;
-            }
-        }
-        long seconds = cmd.seconds();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(seconds, 0));
-        AtomicBoolean hungUp = new AtomicBoolean();
-        hangup.onHangup(() -> hungUp.set(true));
-        while (true) {
-            List<ResourceInfo> behind = names.stream().map(daemon::resource).flatMap(Optional::stream)
-                    .filter(r -> !meets(r, condition)).toList();
-            if (behind.isEmpty()) {
-                return Sysexits.EX_OK;
-            }
-            if (hungUp.get() || seconds >= 0 && System.nanoTime() - deadline >= 0) {
-                for (ResourceInfo r : behind) {
-                    err.println("[" + r.name() + "] Not " + condition + " " + (hungUp.get() ? "when interrupted"
-                            : "after " + seconds + " s") + ": role " + r.role().label() + ", "
-                            + ResourceState.of(r).label() + (r.connected() ? ", connected." : ", not connected."));
-                }
-                return Sysexits.EX_TEMPFAIL;
-            }
-            try {
-                Thread.sleep(AWAIT_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                hungUp.set(true);
-            }
-        }
-    }
-
-    private static boolean meets(ResourceInfo r, String condition) {
-        return switch (condition) {
-            case "complete" -> ResourceState.of(r) == ResourceState.COMPLETE;
-            case "connected" -> r.connected();
-            default -> r.role() == Role.parse(condition);
-        };
-    }
-
-    /**
      * Exit status: the first failure's, else 1 when some extent differed, else 0. A hang-up (the
      * client gone, Ctrl-C in the console) stops it after the extent being compared: the only
      * safe point, since an interrupt in the middle of a disk read would close the disk's channel.
@@ -418,7 +365,7 @@ public final class Hastctl {
     }
 
     /** As hastd reads the names it is sent: none, or 'all' first, means every configured resource. */
-    private static List<String> daemonNames(HastNode daemon, List<String> operands) {
+    static List<String> daemonNames(HastNode daemon, List<String> operands) {
         if (operands.isEmpty() || operands.get(0).equals("all")) {
             return daemon.resources().stream().map(ResourceInfo::name).toList();
         }
