@@ -203,8 +203,8 @@ public final class Hastd {
 
     /**
      * Once the control socket answers, every socket of the daemon is open: drops privileges,
-     * only then accepts primaries, and tells the launcher the daemon serves. A failed drop stops the daemon rather than
-     * leaving it running as root against the operator's wish.
+     * only then accepts primaries, and tells the launcher the daemon serves. A failed drop stops
+     * the daemon rather than leaving it running as root against the operator's wish.
      */
     private void settle(HastConfig config, Optional<Account> account) {
         if (!awaitControlSocket(config)) {
