@@ -43,10 +43,9 @@ public final class FatalErrors {
         LOG.log(Level.SEVERE, "Thread " + thread.getName() + " ended by an unexpected error", t);
     }
 
-    /** Logs what it can (the log itself may need memory) and halts without running shutdown hooks. */
+    /** Logs it if it can (the log itself may need memory; the status says it otherwise) and halts without shutdown hooks. */
     private static void halt(Thread thread, Throwable t) {
         try {
-            System.err.println("hastd: fatal " + t + " in thread " + thread.getName() + "; halting.");
             LOG.log(Level.SEVERE, "Fatal " + t + " in thread " + thread.getName()
                     + "; halting the daemon (exit status " + STATUS + ") rather than run on with threads gone.", t);
             for (java.util.logging.Handler h : Logger.getLogger("hast").getHandlers()) {
