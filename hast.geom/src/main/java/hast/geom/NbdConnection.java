@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -14,7 +15,7 @@ import hast.api.transport.Connection;
 /**
  * One client, from greeting to close: the handshake, then the transmission phase on its reader
  * thread with replies on a writer thread. Whatever the client does wrong ends this connection
- * only.
+ * only. A reader that a call into the device holds is succeeded by another ({@link ReadingRelay}).
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
@@ -25,7 +26,11 @@ final class NbdConnection implements Runnable {
     private final ExportTls tls;
     private final Duration handshakeTimeout;
     private final Consumer<NbdConnection> onEnd;
-    private final Thread reader;
+    private final ReadingRelay relay;
+    /** The thread reading requests: the first, or the successor of one a device call held. */
+    private volatile Thread reader;
+    /** Once the negotiation is over: what a successor reader goes on with. */
+    private volatile Transmission transmission;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The plain connection, then the TLS one once STARTTLS succeeded. */
     private volatile Connection connection;
@@ -38,15 +43,24 @@ final class NbdConnection implements Runnable {
      * @param tls              the credentials of exports that require TLS, or {@code null}
      * @param handshakeTimeout how long a client may take over each step of the negotiation
      * @param onEnd            told once, by the reader thread as it ends, after the writer thread ended
+     * @param relayTimer       watches the reader's calls into the device (see {@link ReadingRelay})
      */
     NbdConnection(Connection connection, Handshake.Catalog catalog, ExportTls tls, Duration handshakeTimeout,
-            Consumer<NbdConnection> onEnd) {
+            Consumer<NbdConnection> onEnd, ScheduledExecutorService relayTimer) {
         this.connection = connection;
         this.catalog = catalog;
         this.tls = tls;
         this.handshakeTimeout = handshakeTimeout;
         this.onEnd = onEnd;
         this.reader = daemon(this, "nbd-conn " + connection.peer());
+        this.relay = new ReadingRelay(relayTimer, this::succeed);
+    }
+
+    /** A call into the device holds the reader: a new thread goes on reading (see {@link ReadingRelay}). */
+    private void succeed() {
+        Thread next = daemon(this, "nbd-conn " + connection.peer());
+        reader = next;
+        next.start();
     }
 
     private Thread daemon(Runnable body, String name) {
@@ -83,23 +97,19 @@ final class NbdConnection implements Runnable {
         return true;
     }
 
+    /** Negotiates, then reads requests; a successor reader goes straight on with the requests. */
     @Override
     public void run() {
+        boolean replaced = false;
         try {
-            connection.setReadTimeout(handshakeTimeout);
-            Handshake handshake = new Handshake(new Wire(connection), catalog, this, tls);
-            Export chosen = handshake.negotiate();
-            if (chosen == null) {
-                return;
+            Transmission t = transmission;
+            if (t == null) {
+                t = negotiate();
+                if (t == null) {
+                    return;
+                }
             }
-            // A client in transmission may stay idle for as long as it likes.
-            connection.setReadTimeout(Duration.ZERO);
-            ReplyWriter writing = startWriter();
-            if (writing == null) {
-                return;
-            }
-            LOG.info(() -> label() + " connected" + (tls == null ? "." : " over TLS."));
-            new Transmission(handshake.wire(), chosen, writing, label()).serve();
+            replaced = !t.serve();
         } catch (ProtocolException e) {
             LOG.warning(() -> label() + " broke the protocol (" + e.getMessage() + "); disconnected.");
         } catch (SocketTimeoutException e) {
@@ -116,10 +126,35 @@ final class NbdConnection implements Runnable {
             // A bug must cost this client its connection, not the daemon its server.
             LOG.log(Level.SEVERE, label() + ": unexpected failure; disconnected.", e);
         } finally {
-            close();
-            awaitWriter();
-            onEnd.accept(this);
+            // A replaced reader leaves the connection to its successor.
+            if (!replaced) {
+                relay.stop();
+                close();
+                awaitWriter();
+                onEnd.accept(this);
+            }
         }
+    }
+
+    /** The handshake and the start of the transmission phase; {@code null} when the connection is to end. */
+    private Transmission negotiate() throws IOException {
+        connection.setReadTimeout(handshakeTimeout);
+        Handshake handshake = new Handshake(new Wire(connection), catalog, this, tls);
+        Export chosen = handshake.negotiate();
+        if (chosen == null) {
+            return null;
+        }
+        // A client in transmission may stay idle for as long as it likes.
+        connection.setReadTimeout(Duration.ZERO);
+        ReplyWriter writing = startWriter();
+        if (writing == null) {
+            return null;
+        }
+        LOG.info(() -> label() + " connected" + (tls == null ? "." : " over TLS."));
+        Transmission t = new Transmission(handshake.wire(), chosen, writing, label(), relay);
+        transmission = t;
+        relay.start();
+        return t;
     }
 
     /** The reply writer on the connection the negotiation ended on, or {@code null} when closed meanwhile. */
@@ -164,9 +199,10 @@ final class NbdConnection implements Runnable {
                 replies.close();
             }
         }
-        if (Thread.currentThread() != reader) {
+        Thread r = reader;
+        if (Thread.currentThread() != r) {
             // The reader may be waiting for in-flight requests to free a slot.
-            reader.interrupt();
+            r.interrupt();
         }
     }
 

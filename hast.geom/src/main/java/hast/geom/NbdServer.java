@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -37,6 +38,8 @@ final class NbdServer implements Handshake.Catalog {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final AtomicBoolean listening = new AtomicBoolean(true);
     private final Thread acceptor;
+    /** Watches every client's reader for calls into the device that hold it (see {@link ReadingRelay}). */
+    private final ScheduledThreadPoolExecutor relayTimer;
 
     /**
      * @param transport        the transport that made the listener, so that its departure can end this server
@@ -55,6 +58,13 @@ final class NbdServer implements Handshake.Catalog {
         this.drainTimeout = drainTimeout;
         this.acceptor = new Thread(this::acceptLoop, "nbd-accept " + listener.address());
         acceptor.setDaemon(true);
+        this.relayTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "nbd-relay " + listener.address());
+            t.setDaemon(true);
+            return t;
+        });
+        // Each client's checks end with it: they must not stay in the queue.
+        relayTimer.setRemoveOnCancelPolicy(true);
     }
 
     void start() {
@@ -166,6 +176,7 @@ final class NbdServer implements Handshake.Catalog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        relayTimer.shutdownNow();
         LOG.info(() -> "NBD server on " + listener.address() + " closed.");
     }
 
@@ -192,7 +203,7 @@ final class NbdServer implements Handshake.Catalog {
                 refuse(c);
                 return;
             }
-            NbdConnection client = new NbdConnection(c, this, tls, handshakeTimeout, connections::remove);
+            NbdConnection client = new NbdConnection(c, this, tls, handshakeTimeout, connections::remove, relayTimer);
             connections.add(client);
             client.start();
         }

@@ -18,7 +18,8 @@ import hast.api.device.HastDevice;
  * without waiting, and each is answered through the {@link ReplyWriter} when it completes, in
  * whatever order that is. Requests in flight and the data they hold are bounded; at the bound
  * the loop stops reading, so a client that floods the socket meets TCP back-pressure instead of
- * growing the heap.
+ * growing the heap. A call into the device that holds the reading thread (a frozen disk under a
+ * device's cheap path) costs the client that request only: see {@link ReadingRelay}.
  */
 final class Transmission {
     private static final Logger LOG = Logger.getLogger(Transmission.class.getName());
@@ -33,9 +34,14 @@ final class Transmission {
     private final Semaphore requests = new Semaphore(MAX_REQUESTS);
     private final Semaphore payload = new Semaphore(MAX_PAYLOAD);
     private final PayloadBuffers buffers;
+    private final ReadingRelay relay;
 
-    /** @param label names the export and the client in log lines */
-    Transmission(Wire wire, Export export, ReplyWriter replies, String label) {
+    /**
+     * @param label names the export and the client in log lines
+     * @param relay hands the reading to another thread when a call into the device holds this one
+     */
+    Transmission(Wire wire, Export export, ReplyWriter replies, String label, ReadingRelay relay) {
+        this.relay = relay;
         this.wire = wire;
         this.export = export;
         this.device = export.device();
@@ -45,30 +51,34 @@ final class Transmission {
     }
 
     /**
-     * Serves requests until the client disconnects.
+     * Serves requests until the client disconnects, or until a call into the device held this
+     * thread so long that another took over the reading ({@link ReadingRelay}).
      *
+     * @return true when the client is gone, false when this thread was replaced as the reader
      * @throws ProtocolException when the client breaks the protocol; the connection must go
      */
-    void serve() throws IOException, InterruptedException {
+    boolean serve() throws IOException, InterruptedException {
         while (true) {
             ByteBuffer header = wire.readHeader(Nbd.REQUEST_HEADER);
             if (header == null) {
                 LOG.info(() -> label + " closed the connection without NBD_CMD_DISC.");
-                return;
+                return true;
             }
             Request request = Request.parse(header);
             if (request.type() == Nbd.CMD_DISC) {
                 // Everything in flight is answered before the connection goes.
                 requests.acquire(MAX_REQUESTS);
                 LOG.info(() -> label + " disconnected.");
-                return;
+                return true;
             }
             requests.acquire();
             int refusal = request.refusal(device);
             if (refusal != 0) {
                 refuse(request, refusal);
-            } else {
-                accept(request);
+            } else if (!accept(request)) {
+                LOG.warning(() -> label + ": " + request.describe() + " held its reader in the device for over "
+                        + ReadingRelay.PATIENCE.toMillis() + " ms; another thread had taken over reading.");
+                return false;
             }
         }
     }
@@ -86,7 +96,8 @@ final class Transmission {
         replies.send(request.handle(), error, null, requests::release);
     }
 
-    private void accept(Request request) throws IOException, InterruptedException {
+    /** Hands a request to the device; false when the call held this thread until it was replaced as the reader. */
+    private boolean accept(Request request) throws IOException, InterruptedException {
         int bytes = request.dataBytes();
         // A device whose largest request exceeds the whole budget still gets one request at a time.
         int permits = Math.min(bytes, MAX_PAYLOAD);
@@ -115,20 +126,23 @@ final class Transmission {
         }
         if (!export.enter()) {
             replies.send(request.handle(), Nbd.ESHUTDOWN, null, release);
-            return;
+            return true;
         }
         Runnable finished = () -> {
             release.run();
             export.leave();
         };
         CompletionStage<Void> operation;
+        long call = relay.enter();
         try {
             operation = start(request, data);
         } catch (RuntimeException e) {
             operation = CompletableFuture.failedFuture(e);
         }
+        boolean reading = relay.leave(call);
         operation.whenComplete((ignored, failure) -> complete(request, data, failure,
                 abandoned(failure) ? drop : finished));
+        return reading;
     }
 
     private static boolean abandoned(Throwable failure) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +38,9 @@ final class MemoryDevice implements HastDevice {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger mostOutstanding = new AtomicInteger();
     private boolean holding;
+    /** Holds the caller of the next write inside the call until counted down; {@code null}: none. */
+    private CountDownLatch callerHold;
+    private final CountDownLatch callerHeld = new CountDownLatch(1);
     private Throwable failure;
     private RuntimeException thrown;
 
@@ -51,6 +55,26 @@ final class MemoryDevice implements HastDevice {
 
     synchronized void hold() {
         holding = true;
+    }
+
+    /**
+     * The next write holds its caller inside the call until {@link #releaseCaller()}, as a
+     * primary's cheap path does when its disk freezes, and is then carried out.
+     */
+    synchronized void holdNextCaller() {
+        callerHold = new CountDownLatch(1);
+    }
+
+    /** Waits until a write holds its caller (see {@link #holdNextCaller()}). */
+    void awaitCallerHeld() throws InterruptedException {
+        assertTrue(callerHeld.await(10, TimeUnit.SECONDS), "no write held its caller");
+    }
+
+    /** Lets the held caller's call return. */
+    synchronized void releaseCaller() {
+        if (callerHold != null) {
+            callerHold.countDown();
+        }
     }
 
     /** Completes every held request, and stops holding. */
@@ -169,8 +193,18 @@ final class MemoryDevice implements HastDevice {
 
     @Override
     public CompletionStage<Void> write(long offset, ByteBuffer src, boolean fua) {
+        CountDownLatch hold;
         synchronized (this) {
             writeBuffers.add(src);
+            hold = callerHold;
+        }
+        if (hold != null && callerHeld.getCount() > 0) {
+            callerHeld.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return run("write " + offset + " " + src.remaining() + (fua ? " fua" : ""), offset,
                 () -> src.get(data, (int) offset, src.remaining()));

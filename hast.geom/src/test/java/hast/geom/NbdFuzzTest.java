@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -39,6 +41,12 @@ class NbdFuzzTest {
      * malformed input to the console would slow the fuzzer down to a few hundred inputs a second.
      * Held here, since the log manager holds loggers weakly.
      */
+    /** Watches the fuzzed connections' readers, as a server's timer does. */
+    private static final ScheduledExecutorService RELAY = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fuzz nbd-relay");
+        t.setDaemon(true);
+        return t;
+    });
     private static final Logger SERVER_LOG = Logger.getLogger(NbdConnection.class.getPackageName());
     /** The level before this class, given back after it: other tests of the module read the warnings. */
     private static Level before;
@@ -87,7 +95,7 @@ class NbdFuzzTest {
             AllocationBudget.check("NBD connection", input, FIXED, PER_BYTE, () -> {
                 Export export = new Export("mem", "fuzzed", new MemoryDevice(SIZE, MAX_REQUEST));
                 new NbdConnection(new InputConnection(sent, chunk), catalog(export), null, Duration.ofSeconds(5), c -> {
-                }).run();
+                }, RELAY).run();
             });
         } finally {
             SERVER_LOG.removeHandler(severe);

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +22,12 @@ import org.junit.jupiter.api.Test;
 /** Who writes a reply, and that a client which stops reading never holds up a completing thread. */
 class ReplyWriterTest {
     private final Socket socket = new Socket();
-    private final NbdConnection owner = new NbdConnection(socket, null, null, Duration.ofSeconds(5), c -> { });
+    private final NbdConnection owner = new NbdConnection(socket, null, null, Duration.ofSeconds(5), c -> { },
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "test nbd-relay");
+                t.setDaemon(true);
+                return t;
+            }));
     private final ReplyWriter writer = new ReplyWriter(socket, owner);
     private final Thread writerThread = new Thread(writer, "test nbd-reply");
 

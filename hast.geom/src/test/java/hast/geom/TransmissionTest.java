@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +34,40 @@ class TransmissionTest {
 
     @AfterEach
     void close() {
+        device.releaseCaller();
         device.releaseAll();
         fixture.close();
+    }
+
+    @Test
+    void aWriteThatHoldsItsReaderInTheDeviceDoesNotHoldTheClientsLaterRequests() throws Exception {
+        byte[] first = pattern(4096, 1);
+        byte[] second = pattern(4096, 2);
+        device.holdNextCaller();
+        try (NbdClient c = fixture.client().go("mem")) {
+            c.write(0, 1, 0, first);
+            device.awaitCallerHeld();
+            // The same connection goes on: a write and a read, answered while the first call is held.
+            CompletableFuture<byte[]> later = CompletableFuture.supplyAsync(() -> {
+                try {
+                    c.write(0, 2, 8192, second);
+                    assertEquals(0, c.errorFor(2));
+                    return c.read(3, 8192, second.length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertArrayEquals(second, later.get(ReadingRelay.PATIENCE.toMillis() + 5000, TimeUnit.MILLISECONDS),
+                    "the later requests were answered");
+            device.releaseCaller();
+            assertEquals(0, c.errorFor(1), "the held write is answered once its call returns");
+            assertArrayEquals(first, c.read(4, 0, first.length));
+            c.write(0, 5, 0, second);
+            assertEquals(0, c.errorFor(5), "one reader goes on, the held one has left");
+        }
+        // The held write is recorded when its call goes on.
+        assertEquals(List.of("write 8192 4096", "read 8192 4096", "write 0 4096", "read 0 4096", "write 0 4096"),
+                device.calls());
     }
 
     @Test
