@@ -13,8 +13,8 @@ import hast.api.device.AbandonedRequestException;
 /**
  * The primary's answer to its own disk stalling: a client request still unanswered after the
  * resource's {@code timeout}, while this node's disk has made no progress for that long, is
- * answered with an I/O error (it cannot be
- * saved by the secondary's copy: recording that would need the same stalled disk). The request
+ * answered with an I/O error (a write cannot be saved by the secondary's copy: recording that
+ * would need the same stalled disk), or, for a read, by a {@link Fallback}. The request
  * itself goes on: its extents stay dirty and it keeps its place among overlapping writes until
  * the disk returns. The error is an {@link AbandonedRequestException}, so that the exporter does
  * not hand the request's buffer, which the disk may still use, to another request.
@@ -50,7 +50,16 @@ final class LocalDeadline implements AutoCloseable {
      * @param op what the request is, for the report ({@code read}, {@code write}, ...)
      */
     Watch watch(CompletableFuture<Void> answer, String op, LongAdder errors) {
-        Watch w = new Watch(answer, op, errors);
+        return watch(answer, op, errors, () -> null);
+    }
+
+    /**
+     * As {@link #watch(CompletableFuture, String, LongAdder)}, but at the deadline {@code fallback}
+     * may answer the request instead of the error: the request is counted and reported as a
+     * local error all the same.
+     */
+    Watch watch(CompletableFuture<Void> answer, String op, LongAdder errors, Fallback fallback) {
+        Watch w = new Watch(answer, op, errors, fallback);
         w.arm(timeout.toNanos());
         answer.whenComplete((v, t) -> w.check.cancel(false));
         return w;
@@ -65,6 +74,16 @@ final class LocalDeadline implements AutoCloseable {
         return stalled.get() > 0;
     }
 
+    /** Another way to answer a request this node's disk holds past its deadline. */
+    @FunctionalInterface
+    interface Fallback {
+        /**
+         * Starts answering the request some other way, without blocking (the deadline's timer
+         * calls it); {@code null} when there is none. The stalled disk no longer owns the request.
+         */
+        CompletableFuture<Void> answer();
+    }
+
     /** One request's place under the deadline. */
     final class Watch {
         private static final int IN_DISK = 0;
@@ -76,12 +95,14 @@ final class LocalDeadline implements AutoCloseable {
         private final CompletableFuture<Void> answer;
         private final String op;
         private final LongAdder errors;
+        private final Fallback fallback;
         private volatile ScheduledFuture<?> check;
 
-        private Watch(CompletableFuture<Void> answer, String op, LongAdder errors) {
+        private Watch(CompletableFuture<Void> answer, String op, LongAdder errors, Fallback fallback) {
             this.answer = answer;
             this.op = op;
             this.errors = errors;
+            this.fallback = fallback;
         }
 
         private void arm(long nanos) {
@@ -98,18 +119,36 @@ final class LocalDeadline implements AutoCloseable {
                 return;
             }
             String why = "no answer from the local disk within " + timeout.toSeconds() + " s";
-            if (state.compareAndSet(IN_DISK, ABANDONED)) {
-                stalled.incrementAndGet();
+            if (!state.compareAndSet(IN_DISK, ABANDONED)) {
+                return;
+            }
+            stalled.incrementAndGet();
+            CompletableFuture<Void> elsewhere = fallback.answer();
+            if (elsewhere == null) {
                 if (answer.completeExceptionally(new AbandonedRequestException(why))) {
                     errors.increment();
                     localErrors.report(op, why);
                 }
+                return;
             }
+            errors.increment();
+            localErrors.report(op, why);
+            elsewhere.whenComplete((v, t) -> {
+                if (t == null) {
+                    answer.complete(null);
+                } else {
+                    answer.completeExceptionally(new AbandonedRequestException(why + ", nor from the secondary ("
+                            + t.getMessage() + ")"));
+                }
+            });
         }
 
-        /** The request waits for the secondary (its frame is being sent), not for this disk. */
-        void away() {
-            state.compareAndSet(IN_DISK, AWAY);
+        /**
+         * The request waits for the secondary (its frame is being sent), not for this disk, or
+         * fills its buffer; false when the deadline has taken the request from this disk already.
+         */
+        boolean away() {
+            return state.compareAndSet(IN_DISK, AWAY);
         }
 
         /** The request is back with this node's disk. */
@@ -117,11 +156,18 @@ final class LocalDeadline implements AutoCloseable {
             state.compareAndSet(AWAY, IN_DISK);
         }
 
-        /** The request no longer waits for this node's disk: only the secondary may keep it now. */
-        void diskDone() {
+        /**
+         * The request no longer waits for this node's disk: only the secondary may keep it now.
+         *
+         * @return false when the deadline had taken the request from this disk: it is answered,
+         *         or being answered, without it
+         */
+        boolean diskDone() {
             if (state.getAndSet(DONE) == ABANDONED) {
                 stalled.decrementAndGet();
+                return false;
             }
+            return true;
         }
     }
 

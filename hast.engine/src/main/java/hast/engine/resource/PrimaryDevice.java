@@ -31,7 +31,8 @@ import hast.engine.replication.RemoteLink;
  * <p>A write this disk fails and the secondary stores succeeds: its extents are recorded as
  * current on the secondary only ({@link StaleExtents}), which then serves their reads until the
  * synchroniser has copied them back here. A request still waiting for this disk after the
- * resource's timeout is answered with an error ({@link LocalDeadline}).
+ * resource's timeout is answered with an error ({@link LocalDeadline}), or a read by the secondary
+ * where its copy is current ({@link PrimaryReads#takeOver}).
  */
 final class PrimaryDevice implements HastDevice {
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
@@ -119,7 +120,9 @@ final class PrimaryDevice implements HastDevice {
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
-        return submit(watch -> reads.read(offset, dst, watch), counters.readErrors);
+        int start = dst.position();
+        return submit(watch -> reads.read(offset, dst, watch), counters.readErrors,
+                () -> reads.takeOver(offset, dst, start, io));
     }
 
     @Override
@@ -418,23 +421,29 @@ final class PrimaryDevice implements HastDevice {
         return true;
     }
 
-    private CompletionStage<Void> submit(ReadAction action, LongAdder errors) {
+    private CompletionStage<Void> submit(ReadAction action, LongAdder errors, LocalDeadline.Fallback fallback) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!enter(done)) {
             return done;
         }
-        LocalDeadline.Watch watch = deadline.watch(done, "read", errors);
+        LocalDeadline.Watch watch = deadline.watch(done, "read", errors, fallback);
         try {
             io.execute(() -> {
+                Exception failure = null;
                 try {
                     action.run(watch);
-                    done.complete(null);
                 } catch (IOException | RuntimeException e) {
-                    done.completeExceptionally(e);
-                } finally {
-                    watch.diskDone();
-                    inFlight.leave();
+                    failure = e;
                 }
+                // Taken from this disk at the deadline: whatever the disk did, the answer is not its own.
+                if (watch.diskDone()) {
+                    if (failure == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(failure);
+                    }
+                }
+                inFlight.leave();
             });
         } catch (RejectedExecutionException e) {
             // Lost a race with close(): the request never started.
