@@ -98,6 +98,7 @@ final class WriteProgressTracker {
         boolean rescuable;
         boolean ok;
         boolean remoteFailed;
+        boolean remoteStored;
         synchronized (this) {
             rescuable = rescue != null && localDone && !localOk;
             if (!acked) {
@@ -116,9 +117,10 @@ final class WriteProgressTracker {
             }
             ok = localOk;
             remoteFailed = remoteDone && !remoteOk;
+            remoteStored = remoteDone && remoteOk;
         }
         if (answer) {
-            answer(rescuable, ok, remoteFailed);
+            answer(rescuable, ok, remoteFailed, remoteStored);
         }
         boolean replicated;
         synchronized (this) {
@@ -128,13 +130,14 @@ final class WriteProgressTracker {
             finished = true;
             replicated = localOk && remoteOk;
         }
-        if (ok && !replicated) {
+        // A request answered with an error promised nothing: the secondary missing it is no new history.
+        if (ok && !replicated && !ack.isCompletedExceptionally()) {
             trace.missed();
         }
         finish.run(replicated);
     }
 
-    private void answer(boolean rescuable, boolean ok, boolean remoteFailed) {
+    private void answer(boolean rescuable, boolean ok, boolean remoteFailed, boolean remoteStored) {
         try {
             if (rescuable && !remoteFailed) {
                 try {
@@ -151,7 +154,10 @@ final class WriteProgressTracker {
                         + " and it did not store the request"));
             } else {
                 try {
-                    trace.beforeAck(remoteFailed);
+                    // Stored on both, the write is no history of this copy alone, whatever the link did since.
+                    if (!remoteStored) {
+                        trace.beforeAck(remoteFailed);
+                    }
                     ack.complete(null);
                 } catch (IOException e) {
                     ack.completeExceptionally(e);
