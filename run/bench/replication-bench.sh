@@ -11,6 +11,8 @@
 #                             "64 1024" adds a run whose working set fits the keepdirty list)
 #         CODECS="hole/none"  compression/checksum pairs to run each mode with (hole/none is the
 #                             default; e.g. "none/none lzf/sha256 lzf/crc32")
+#         PORT=28457          the primary's replication port (the secondary's is PORT+1): another
+#                             port lets two benchmarks share a machine
 #         PEERS="qsd-mirror-kit"  targets of ../shared/bench/peer-bench.sh run in the same session
 #                             (QEMU's active mirror; "" to skip; needs qemu-storage-daemon and socat)
 # Every file is written in full before it is measured, so no target pays for block allocation.
@@ -24,6 +26,7 @@ MODES=${MODES:-"fullsync memsync async"}
 TESTS=${TESTS:-"w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"}
 KEEPDIRTY=${KEEPDIRTY:-64}
 CODECS=${CODECS:-hole/none}
+PORT=${PORT:-28457}
 PEERS=${PEERS-qsd-mirror-kit}
 PEER_BENCH=${PEER_BENCH:-$here/../../shared/bench/peer-bench.sh}
 for c in fio nbdcopy nbdkit nbdinfo jq bc; do
@@ -95,11 +98,11 @@ run_hast() {  # mode keepdirty compression/checksum
 replication $mode
 compression $compression
 checksum $checksum
-on alpha { control uds://$DIR/alpha.ctl pidfile $DIR/alpha.pid listen tcp4://127.0.0.1:28457 export uds://$DIR/hast.sock }
-on beta { control uds://$DIR/beta.ctl pidfile $DIR/beta.pid listen tcp4://127.0.0.1:28458 export uds://$DIR/beta-nbd.sock }
+on alpha { control uds://$DIR/alpha.ctl pidfile $DIR/alpha.pid listen tcp4://127.0.0.1:$PORT export uds://$DIR/hast.sock }
+on beta { control uds://$DIR/beta.ctl pidfile $DIR/beta.pid listen tcp4://127.0.0.1:$((PORT + 1)) export uds://$DIR/beta-nbd.sock }
 resource bench {
-    on alpha { local $DIR/alpha.img remote tcp4://127.0.0.1:28458 }
-    on beta { local $DIR/beta.img remote tcp4://127.0.0.1:28457 }
+    on alpha { local $DIR/alpha.img remote tcp4://127.0.0.1:$((PORT + 1)) }
+    on beta { local $DIR/beta.img remote tcp4://127.0.0.1:$PORT }
 }
 CONF
     for n in alpha beta; do
