@@ -330,8 +330,9 @@ final class PrimaryDevice implements HastDevice {
         StaleExtents.Claim claim = r.ordered() ? stale.claim(r.offset(), r.length()) : null;
         // While this copy is behind the secondary's, every dirty extent is copied from there: a write
         // the secondary did not store would be overwritten, and one acknowledged without it would be
-        // history of this copy alone, a split-brain at the next handshake.
-        boolean remoteRequired = r.ordered() && (stale.covers(r.offset(), r.length()) || pairing.syncFromSecondary());
+        // history of this copy alone, a split-brain at the next handshake. Likewise a flush: what it
+        // promises durable must be durable on the copy the synchroniser takes it from.
+        boolean remoteRequired = r.ordered() && stale.covers(r.offset(), r.length()) || pairing.syncFromSecondary();
         WriteProgressTracker tracker = new WriteProgressTracker(m, r.ack(), replicated -> {
             if ((phase.getAndUpdate(x -> x | 2) & 1) != 0) {
                 acknowledgedEarly.decrementAndGet();

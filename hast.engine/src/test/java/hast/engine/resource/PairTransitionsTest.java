@@ -67,7 +67,9 @@ class PairTransitionsTest {
         // alpha comes back as primary: beta's copy is newer, so alpha copies the dirty extents from it...
         pair.beta.role(Role.SECONDARY);
         pair.alpha.role(Role.PRIMARY);
-        // ...while its client writes into those same extents, and the link drops in the middle.
+        // ...while its client writes into those same extents, and the link drops in the middle. Only
+        // once connected: a write acknowledged before the first handshake is history of alpha alone.
+        EnginePair.await("alpha connected to beta", () -> pair.alpha.info().connected());
         long refusals = count(pair.alpha, HastEvent.SPLIT_BRAIN) + count(pair.beta, HastEvent.SPLIT_BRAIN);
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         List<byte[]> written = new ArrayList<>();
