@@ -35,6 +35,11 @@ public final class RemoteLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RemoteLink.class.getName());
     /** Pause between connection attempts. */
     public static final Duration RECONNECT = Duration.ofSeconds(2);
+    /**
+     * Longest pause after refusals: a refusal (split-brain, a foreign resource) waits for an
+     * operator, and each attempt would log and raise its events again on both nodes.
+     */
+    public static final Duration RECONNECT_REFUSED_MAX = Duration.ofSeconds(30);
 
     /** errno of a reply whose data arrived damaged (EBADMSG). */
     static final int EBADMSG = 74;
@@ -85,6 +90,11 @@ public final class RemoteLink implements AutoCloseable {
     private int ending;
     /** Why replication is paused for want of a checksum, or {@code null}. */
     private volatile String paused;
+    /**
+     * Handshakes refused in a row for a reason only an operator can clear (by the connecting
+     * thread: start's, then the guard's); each doubles the next pause.
+     */
+    private int refusals;
 
     /** @param secret the resource's shared-secret as reloads change it (null: none), taken at each connection */
     public RemoteLink(String resource, HastAddress remote, HastAddress source, Duration timeout,
@@ -230,12 +240,18 @@ public final class RemoteLink implements AutoCloseable {
                     return;
                 }
                 try {
-                    wait(connection == null ? RECONNECT.toMillis() : keepalive / 2);
+                    wait(connection == null ? reconnectPause().toMillis() : keepalive / 2);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
         }
+    }
+
+    /** The pause before the next attempt: 2 s, doubled by each such refusal in a row, up to 30 s. */
+    private Duration reconnectPause() {
+        Duration pause = RECONNECT.multipliedBy(1L << Math.min(refusals, 5));
+        return pause.compareTo(RECONNECT_REFUSED_MAX) > 0 ? RECONNECT_REFUSED_MAX : pause;
     }
 
     /**
@@ -278,6 +294,7 @@ public final class RemoteLink implements AutoCloseable {
             welcome = Greeting.exchange(c, timeout, secret.get(), pairing.hello(codec.decodable()), pairing);
             handshake.disarm();
             if (welcome == null || !unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
+                refusals = welcome == null && pairing.awaitsOperator() ? refusals + 1 : 0;
                 c.close();
                 return;
             }
@@ -295,6 +312,7 @@ public final class RemoteLink implements AutoCloseable {
             handshake.disarm();
         }
         lastSendNanos = System.nanoTime();
+        refusals = 0;
         Session session = new Session(c, welcome.codecs());
         synchronized (this) {
             if (closed) {

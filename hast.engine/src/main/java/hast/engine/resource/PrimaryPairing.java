@@ -3,6 +3,7 @@ package hast.engine.resource;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.event.HastEvent;
@@ -23,6 +24,7 @@ import hast.engine.replication.Pairing;
 final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private static final Logger LOG = Logger.getLogger(PrimaryPairing.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String AUTHENTICATION_FAILED = "authentication failed: ";
 
     private final String resource;
     /** The secondary's configured address, for the events that name the peer. */
@@ -120,17 +122,26 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     public void authenticationFailed(String code, String message) {
         LOG.warning(() -> "[" + resource + "] Authentication with the secondary failed (" + code + "): " + message
                 + "; not connected.");
-        problem = "authentication failed: " + message;
+        problem = AUTHENTICATION_FAILED + message;
         events.accept(HastEvent.of(HastEvent.AUTH_FAILED, resource, remote, code));
     }
 
     @Override
     public void refused(String message, boolean splitBrain) {
-        LOG.warning(() -> "[" + resource + "] The secondary refused: " + message);
-        problem = splitBrain ? "split-brain" : message;
-        if (splitBrain) {
+        String now = splitBrain ? "split-brain" : message;
+        // One log line and one event per episode: the link retries until an operator acts.
+        boolean again = now.equals(problem);
+        problem = now;
+        LOG.log(again ? Level.FINE : Level.WARNING, () -> "[" + resource + "] The secondary refused: " + message);
+        if (splitBrain && !again) {
             events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, resource));
         }
+    }
+
+    @Override
+    public boolean awaitsOperator() {
+        String p = problem;
+        return p != null && (p.equals("split-brain") || p.startsWith(AUTHENTICATION_FAILED));
     }
 
     /**

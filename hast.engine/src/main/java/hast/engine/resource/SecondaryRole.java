@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.HastException;
@@ -164,12 +165,16 @@ final class SecondaryRole implements Resource.RoleState {
             return null;
         }
         if (d == SyncDecision.SPLIT_BRAIN) {
-            LOG.severe(() -> "[" + name + "] Split-brain detected (primary localcnt=" + hello.localcnt() + " remotecnt="
+            // One log line and one event per episode: the primary retries until an operator acts.
+            boolean again = "split-brain".equals(problem);
+            LOG.log(again ? Level.FINE : Level.SEVERE, () -> "[" + name + "] Split-brain detected (primary localcnt=" + hello.localcnt() + " remotecnt="
                     + hello.remotecnt() + ", secondary localcnt=" + md.localcnt() + " remotecnt=" + md.remotecnt()
                     + "); refusing the primary. Recover with 'hastctl role init', 'hastctl create' and "
                     + "'hastctl role secondary' on the node whose data is to be dropped.");
             problem = "split-brain";
-            events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
+            if (!again) {
+                events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
+            }
             ReplicationListener.refuse(c, "Split-brain condition!", true);
             return null;
         }

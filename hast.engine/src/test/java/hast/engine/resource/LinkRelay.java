@@ -20,6 +20,8 @@ final class LinkRelay implements AutoCloseable {
     private volatile int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    /** When each connection was accepted ({@link System#nanoTime}), to tell how often a peer tries. */
+    private final List<Long> accepted = new CopyOnWriteArrayList<>();
 
     LinkRelay(int target) throws IOException {
         this.target = target;
@@ -31,6 +33,11 @@ final class LinkRelay implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** The acceptance times of every connection so far, oldest first. */
+    List<Long> accepted() {
+        return List.copyOf(accepted);
     }
 
     /** The port new connections are relayed to. */
@@ -69,6 +76,7 @@ final class LinkRelay implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket in = server.accept();
+                accepted.add(System.nanoTime());
                 if (cut) {
                     // Nothing gets through: hold the connection open and silent.
                     sockets.add(in);

@@ -1,0 +1,76 @@
+package hast.engine.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import hast.api.Role;
+import hast.api.event.HastEvent;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A split-brain waits for an operator, and the primary keeps trying meanwhile: each node raises
+ * the event (and so runs its hooks) once per episode, not once per attempt, and the attempts
+ * space out.
+ */
+class SplitBrainEpisodeTest {
+    @TempDir
+    Path dir;
+    private EnginePair pair;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    @Test
+    void eachNodeRaisesOneEventPerEpisodeAndTheRetriesBackOff() throws Exception {
+        pair = new EnginePair(dir, "fullsync", false);
+        pair.beta.role(Role.SECONDARY);
+        pair.alpha.role(Role.PRIMARY);
+        pair.awaitClean(pair.alpha, pair.beta);
+        // Apart, each side is primary and writes.
+        pair.alpha.role(Role.INIT);
+        pair.beta.role(Role.PRIMARY);
+        EnginePair.done(pair.beta.write(0, new byte[4096], false));
+        pair.beta.role(Role.INIT);
+        pair.alpha.role(Role.PRIMARY);
+        EnginePair.done(pair.alpha.write(EnginePair.EXTENT, new byte[4096], false));
+        int before = pair.toBeta.accepted().size();
+        pair.beta.role(Role.SECONDARY);
+
+        // The first refusal, then two more attempts of the same episode.
+        EnginePair.await("three attempts refused", Duration.ofSeconds(60),
+                () -> pair.toBeta.accepted().size() - before >= 3 && "split-brain".equals(pair.alpha.info().problem()));
+        assertEquals(1, count(pair.alpha, HastEvent.SPLIT_BRAIN), "alpha raised the split-brain once");
+        assertEquals(1, count(pair.beta, HastEvent.SPLIT_BRAIN), "beta raised the split-brain once");
+
+        List<Long> attempts = pair.toBeta.accepted();
+        attempts = attempts.subList(attempts.size() - 3, attempts.size());
+        long first = attempts.get(1) - attempts.get(0);
+        long second = attempts.get(2) - attempts.get(1);
+        // Pauses of 4 s, then 8 s: never a steady 2 s.
+        assertTrue(first >= TimeUnit.MILLISECONDS.toNanos(3_500) && second >= TimeUnit.MILLISECONDS.toNanos(7_500),
+                "the pauses between attempts (" + TimeUnit.NANOSECONDS.toMillis(first) + " ms, "
+                        + TimeUnit.NANOSECONDS.toMillis(second) + " ms) double");
+
+        // A new episode (here: after a role change of the primary) raises the event again.
+        pair.alpha.role(Role.INIT);
+        pair.alpha.role(Role.PRIMARY);
+        EnginePair.await("alpha raised a second episode's event", () -> count(pair.alpha, HastEvent.SPLIT_BRAIN) == 2);
+        assertEquals(1, count(pair.beta, HastEvent.SPLIT_BRAIN), "beta's episode lasts while it stays secondary");
+    }
+
+    private static long count(EnginePair.Engine node, String type) {
+        return node.events.stream().filter(e -> e.type().equals(type)).count();
+    }
+}
