@@ -182,6 +182,22 @@ final class Resource {
         return v;
     }
 
+    /** See {@link SecondaryRole#discardSinceParting}: only a secondary can give its copy up. */
+    String discard() throws HastException {
+        RoleState s;
+        Role r;
+        synchronized (this) {
+            s = state;
+            r = role;
+        }
+        if (!(s instanceof SecondaryRole secondary)) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
+                    + " here; discard runs on the secondary whose writes are to be given up (make it secondary"
+                    + " first); nothing was changed.");
+        }
+        return secondary.discardSinceParting();
+    }
+
     /** Releases the current role without raising a role event (daemon shutdown). */
     synchronized void close() {
         release();

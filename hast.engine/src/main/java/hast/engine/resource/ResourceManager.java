@@ -144,6 +144,11 @@ public final class ResourceManager implements HastNode {
         return configured(name).verify(progress);
     }
 
+    @Override
+    public String discard(String name) throws HastException {
+        return configured(name).discard();
+    }
+
     private Resource configured(String name) throws HastException {
         Resource r;
         synchronized (this) {

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The network between two engines of one test: a loopback TCP relay to one node's listener.
@@ -22,6 +23,8 @@ final class LinkRelay implements AutoCloseable {
     private volatile boolean cut;
     /** When each connection was accepted ({@link System#nanoTime}), to tell how often a peer tries. */
     private final List<Long> accepted = new CopyOnWriteArrayList<>();
+    /** Bytes relayed, both directions, since the relay started. */
+    private final AtomicLong relayed = new AtomicLong();
 
     LinkRelay(int target) throws IOException {
         this.target = target;
@@ -38,6 +41,11 @@ final class LinkRelay implements AutoCloseable {
     /** The acceptance times of every connection so far, oldest first. */
     List<Long> accepted() {
         return List.copyOf(accepted);
+    }
+
+    /** Bytes relayed so far, both directions: what a synchronisation cost on the wire. */
+    long relayed() {
+        return relayed.get();
     }
 
     /** The port new connections are relayed to. */
@@ -104,6 +112,7 @@ final class LinkRelay implements AutoCloseable {
                         Thread.sleep(5);
                     }
                     out.write(buf, 0, n);
+                    relayed.addAndGet(n);
                 }
             } catch (IOException | InterruptedException e) {
                 // The other side went away, or the relay reset the connection.

@@ -1,13 +1,18 @@
 package hast.engine.resource;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import hast.api.HastException;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A split-brain waits for an operator, and the primary keeps trying meanwhile: each node raises
  * the event (and so runs its hooks) once per episode, not once per attempt, and the attempts
- * space out.
+ * space out. The operator's recovery gives one side's writes up and copies only what either
+ * side wrote since they parted.
  */
 class SplitBrainEpisodeTest {
     @TempDir
@@ -68,6 +74,52 @@ class SplitBrainEpisodeTest {
         pair.alpha.role(Role.PRIMARY);
         EnginePair.await("alpha raised a second episode's event", () -> count(pair.alpha, HastEvent.SPLIT_BRAIN) == 2);
         assertEquals(1, count(pair.beta, HastEvent.SPLIT_BRAIN), "beta's episode lasts while it stays secondary");
+    }
+
+    @Test
+    void discardOnTheLoserCopiesOnlyWhatEitherSideWroteSinceTheyParted() throws Exception {
+        pair = new EnginePair(dir, "fullsync", false);
+        pair.beta.role(Role.SECONDARY);
+        pair.alpha.role(Role.PRIMARY);
+        // Data everywhere, so that a full copy would cost the whole disk on the wire.
+        Random random = new Random(11);
+        for (long at = 0; at < EnginePair.SIZE; at += EnginePair.EXTENT) {
+            EnginePair.done(pair.alpha.write(at, bytes(random, EnginePair.EXTENT), false));
+        }
+        pair.awaitClean(pair.alpha, pair.beta);
+        assertEquals(69, assertThrows(HastException.class, pair.beta::discard).status(),
+                "no split-brain: nothing to discard");
+        // Apart, beta writes into extent 3 and alpha into extent 5.
+        pair.alpha.role(Role.INIT);
+        pair.beta.role(Role.PRIMARY);
+        EnginePair.done(pair.beta.write(3L * EnginePair.EXTENT, bytes(random, 65536), false));
+        pair.beta.role(Role.INIT);
+        pair.alpha.role(Role.PRIMARY);
+        byte[] alphas = bytes(random, 65536);
+        EnginePair.done(pair.alpha.write(5L * EnginePair.EXTENT, alphas, false));
+        pair.beta.role(Role.SECONDARY);
+        EnginePair.await("the split-brain refused", () -> "split-brain".equals(pair.beta.info().problem()));
+        assertEquals(69, assertThrows(HastException.class, pair.alpha::discard).status(), "the primary keeps its data");
+
+        long before = pair.toBeta.relayed();
+        pair.beta.discard();
+        EnginePair.await("the pair clean after the discard", Duration.ofSeconds(60),
+                () -> EnginePair.clean(pair.alpha, pair.beta));
+        long copied = pair.toBeta.relayed() - before;
+        byte[] betas = pair.beta.data();
+        assertArrayEquals(pair.alpha.data(), betas, "beta holds alpha's copy");
+        assertArrayEquals(alphas, Arrays.copyOfRange(betas, 5 * EnginePair.EXTENT, 5 * EnginePair.EXTENT + alphas.length),
+                "alpha's write is on beta");
+        // The two extents written apart, with those each node's keepdirty list (4 here) still held
+        // dirty: far less than the 16 extents of a full copy.
+        assertTrue(copied < 8L * EnginePair.EXTENT, copied + " bytes on the wire, a full copy is 16 extents");
+        assertTrue(copied >= 2L * EnginePair.EXTENT, copied + " bytes on the wire: both extents copied");
+    }
+
+    private static byte[] bytes(Random random, int size) {
+        byte[] b = new byte[size];
+        random.nextBytes(b);
+        return b;
     }
 
     private static long count(EnginePair.Engine node, String type) {
