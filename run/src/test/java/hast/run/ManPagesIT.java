@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ManPagesIT {
     private static final Map<String, List<String>> COVERED = Map.of(
-            "hastctl.8", List.of("create", "role", "list", "status", "dump", "events", "await", "-t seconds", "verify", "reload", "help",
+            "hastctl.8", List.of("create", "role", "list", "status", "dump", "events", "await", "-t seconds", "verify", "discard", "-y", "reload", "help",
                     "-c config", "-d", "-e extentsize", "-k keepdirty", "-m mediasize", "--json", "queues", "local",
                     "send", "recv", "done", "idle", "EXIT STATUS", "77", "EXAMPLES", "FILES"),
             "hastd.8", List.of("-c config", "-d", "-F", "-h", "-P pidfile", "-u user", "PRIVILEGES", "SIGHUP",

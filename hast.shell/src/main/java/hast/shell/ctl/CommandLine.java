@@ -21,12 +21,13 @@ import hast.api.Sysexits;
  * @param debug      how often {@code -d} was given
  * @param help       whether help was asked for ({@code -h}, {@code --help} or the {@code help} subcommand)
  * @param json       {@code --json}: output for scripts
+ * @param yes        {@code -y}: discard's confirmation, given in advance
  * @param operands   what follows the options
  */
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
-        List<String> operands) {
+        boolean yes, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
-            "verify", "reload", "help");
+            "verify", "discard", "reload", "help");
     /** What {@code await} can wait for: a state, or a role. */
     static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
@@ -41,6 +42,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         int debug = 0;
         boolean help = false;
         boolean json = false;
+        boolean yes = false;
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -68,6 +70,8 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                         debug++;
                     } else if (flag == 'h') {
                         help = true;
+                    } else if (flag == 'y' && (subcommand == null || subcommand.equals("discard"))) {
+                        yes = true;
                     } else if (valued(subcommand).indexOf(flag) >= 0) {
                         String value;
                         if (j + 1 < arg.length()) {
@@ -92,7 +96,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             subcommand = "help";
         }
         CommandLine line = new CommandLine(subcommand, Map.copyOf(options), debug,
-                help || subcommand.equals("help"), json, List.copyOf(operands));
+                help || subcommand.equals("help"), json, yes, List.copyOf(operands));
         line.check();
         return line;
     }
@@ -108,6 +112,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         }
         if (subcommand.equals("await")) {
             options.add("-t");
+        }
+        if (subcommand.equals("discard")) {
+            options.add("-y");
         }
         return List.copyOf(options);
     }
@@ -136,6 +143,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         if (options.keySet().stream().anyMatch(f -> valued(subcommand).indexOf(f) < 0)) {
             throw usage(options.containsKey('t') ? "option -t belongs to 'await'"
                     : "options -e, -k and -m belong to 'create'");
+        }
+        if (yes && !subcommand.equals("discard")) {
+            throw usage("option -y belongs to 'discard'");
         }
         if (json && !JSON.contains(subcommand)) {
             throw usage("option --json belongs to 'list', 'status', 'dump' and 'events'");
@@ -166,6 +176,12 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             case "verify" -> {
                 if (operands.isEmpty()) {
                     throw usage("verify needs at least one resource name");
+                }
+            }
+            case "discard" -> {
+                if (operands.isEmpty() || operands.contains("all")) {
+                    throw usage("discard needs the names of the resources whose writes are to be given up"
+                            + " ('all' is not taken)");
                 }
             }
             case "await" -> {
