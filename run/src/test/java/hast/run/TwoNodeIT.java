@@ -362,6 +362,54 @@ class TwoNodeIT {
     }
 
     @Test
+    void aSplitBrainRaisesOneEventPerNodeAndDiscardCopiesOnlyWhatEitherNodeWroteApart() throws Exception {
+        stop();
+        Path events = root.resolve("events.log");
+        Path hook = Files.writeString(root.resolve("hook.sh"), "#!/bin/sh\necho \"$HAST_NODE $*\" >> " + events + "\n");
+        hook.toFile().setExecutable(true);
+        configure("fullsync", false, "exec " + hook, "compression none");
+        for (Node n : List.of(alpha, beta)) {
+            // A keepdirty list of 4: the default 64 would hold every extent of this small disk dirty.
+            // -d: each refused attempt logs a line, which tells the test how many there were.
+            n.stop();
+            ctl(n, "create", "-e", "1M", "-k", "4", "r0").expect(0);
+            n.start("-d");
+        }
+        pair();
+        qemuIo(nbdAlpha, "write -P 0x20 0 16M", "write -P 0x20 16M 16M", "write -P 0x20 32M 16M", "write -P 0x20 48M 15M")
+                .expect(0);
+        awaitInSync();
+        beta.crash();
+        qemuIo(nbdAlpha, "write -P 0x31 5M 64k").expect(0);   // alpha moves on alone
+        ctl(alpha, "role", "init", "r0").expect(0);
+        beta.start("-d");
+        ctl(beta, "role", "primary", "r0").expect(0);
+        qemuIo(nbdBeta, "write -P 0x32 40M 64k").expect(0);   // and so does beta
+        ctl(alpha, "role", "secondary", "r0").expect(0);
+        Node.awaitTrue("three attempts refused for the split-brain", () -> count(alpha.logText(),
+                "Split-brain detected") >= 3);
+        assertEquals(1, count(Files.readString(events), "alpha split-brain r0"), "one event on alpha");
+        assertEquals(1, count(Files.readString(events), "beta split-brain r0"), "one event on beta");
+        ctl(beta, "discard", "-y", "r0").expect(69);   // beta is primary: it keeps its writes
+        long[] before = sent(beta);
+        ctl(alpha, "discard", "-y", "r0").expect(0);
+        awaitTrue(beta);
+        assertDataEqual();
+        qemuIo(nbdBeta, "read -P 0x32 40M 64k", "read -P 0x20 5M 64k").expect(0);
+        long copied = sent(beta)[0] - before[0];
+        // Extents 5 and 40, with those the keepdirty lists held (4 each): not the 63 of a full copy.
+        assertTrue(copied >= 2 * MIB && copied <= 10 * MIB, copied + " bytes copied");
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
     void verifyFindsExactlyTheExtentsDamagedOnTheSecondaryWhileClientsWriteAndThePairRepairsThem() throws Exception {
         pair();
         qemuIo(nbdAlpha, "write -P 0x61 0 16M", "write -P 0x62 30M 12M").expect(0);
