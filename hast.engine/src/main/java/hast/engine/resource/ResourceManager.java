@@ -46,6 +46,11 @@ public final class ResourceManager implements HastNode {
         public Optional<Duration> handshakeDeadline(InetAddress peer) {
             return ResourceManager.this.handshakeDeadline(peer);
         }
+
+        @Override
+        public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+            return ResourceManager.this.ofRemote(peer);
+        }
     });
     private volatile HastConfig config;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
@@ -103,6 +108,15 @@ public final class ResourceManager implements HastNode {
         }
         return configs.stream().filter(c -> ReplicationListener.isRemote(c.remote(), peer))
                 .map(c -> Duration.ofSeconds(c.timeout())).max(Duration::compareTo);
+    }
+
+    private List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+        List<Resource> all;
+        synchronized (this) {
+            all = List.copyOf(resources.values());
+        }
+        return all.stream().filter(r -> ReplicationListener.isRemote(r.config().remote(), peer))
+                .map(Resource::replica).toList();
     }
 
     /** Connections the replication listener refused before reading from them (strangers, limits). */

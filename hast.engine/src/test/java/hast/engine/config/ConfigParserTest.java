@@ -357,11 +357,13 @@ class ConfigParserTest {
         assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
                 "/usr/local/libexec/hast-hook.sh", true,
-                new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), false, null),
+                new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), false, null,
+                null),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
-                new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false), false, null),
+                new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false), false, null,
+                null),
                 a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");
