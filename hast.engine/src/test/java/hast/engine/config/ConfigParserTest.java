@@ -13,6 +13,7 @@ import java.util.Set;
 
 import hast.api.HastAddress;
 import hast.api.Sysexits;
+import hast.engine.replication.LinkTls;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -408,6 +409,20 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> alpha.parse(file));
         assertEquals(Sysexits.EX_CONFIG, e.status());
         assertEquals(file + ": not a text file (invalid UTF-8)", e.getMessage());
+    }
+
+    @Test
+    void linkTlsIsTakenFromTheMostSpecificSection() throws Exception {
+        String text = String.join("\n", "link-tls /etc/hast/link-tls",
+                "on alpha { link-tls-peer beta }",
+                "resource r { on alpha { local /x remote tcp4://10.0.0.2 } }",
+                "resource s { link-tls /etc/hast/s-tls on alpha { local /y remote tcp4://10.0.0.2 link-tls-peer b2 } }",
+                "resource t { on alpha { local /z remote none } }", "");
+        HastConfig c = alpha.parse(text, "/etc/hast.conf");
+        assertEquals(new LinkTls(Path.of("/etc/hast/link-tls"), "beta"), c.resource("r").orElseThrow().tls());
+        assertEquals(new LinkTls(Path.of("/etc/hast/s-tls"), "b2"), c.resource("s").orElseThrow().tls());
+        HastConfig plain = alpha.parse("resource r { on alpha { local /x remote none } }\n", "/etc/hast.conf");
+        assertNull(plain.resource("r").orElseThrow().tls(), "a plain link by default");
     }
 
     @Test
