@@ -131,6 +131,8 @@ CONF
     for n in alpha beta; do
         dd if=/dev/zero of="$DIR/$n.img" bs=1M count="$((SIZE_MB + 1))" status=none
         ctl $n create -k "$k" bench >/dev/null
+        # A fresh log per run: the synchronisation time below is read from it.
+        rm -f "$DIR/$n.log"
         HAST_NODE=$n HASTD_LOG=$DIR/$n.log "$here/hastd" -c "$conf"
     done
     uri="nbd+unix:///bench?socket=$DIR/hast.sock"

@@ -39,6 +39,11 @@ final class LinkCertificates {
         return node(name, rogueCa);
     }
 
+    /** A directory for node {@code name} signed by the CA, whose certificate expired yesterday. */
+    Path expired(String name) throws IOException, InterruptedException {
+        return node(name, ca, "expired-", -1);
+    }
+
     private Path authority(String name) throws IOException, InterruptedException {
         Path work = Files.createDirectories(dir.resolve(name));
         openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -48,14 +53,19 @@ final class LinkCertificates {
     }
 
     private Path node(String name, Path authority) throws IOException, InterruptedException {
-        Path out = Files.createDirectories(dir.resolve(authority.getFileName() + "-" + name));
+        return node(name, authority, "", 2);
+    }
+
+    /** @param days the certificate's validity from now (openssl takes -1: it ended a day ago) */
+    private Path node(String name, Path authority, String prefix, int days) throws IOException, InterruptedException {
+        Path out = Files.createDirectories(dir.resolve(prefix + authority.getFileName() + "-" + name));
         Files.writeString(out.resolve("node.ext"), "basicConstraints=CA:FALSE\n"
                 + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n"
                 + "subjectAltName=DNS:" + name + "\n");
         openssl(out, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
                 "node-key.pem", "-out", "node.csr", "-subj", "/CN=" + name);
         openssl(out, "x509", "-req", "-in", "node.csr", "-CA", authority.resolve("ca-cert.pem").toString(), "-CAkey",
-                authority.resolve("ca-key.pem").toString(), "-CAcreateserial", "-out", "node-cert.pem", "-days", "2",
+                authority.resolve("ca-key.pem").toString(), "-CAcreateserial", "-out", "node-cert.pem", "-days", String.valueOf(days),
                 "-extfile", "node.ext");
         Files.copy(authority.resolve("ca-cert.pem"), out.resolve("ca-cert.pem"));
         for (String side : List.of("server", "client")) {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS on the link between two engines over real loopback sockets, with certificates made by
- * openssl: the pair replicates through it; TLS on one side only, a certificate of another CA, a
- * certificate not naming the pinned peer, a plain peer at a TLS node and a stranger's TLS are all
+ * openssl: the pair replicates through it; TLS on one side only, a certificate of another CA, an
+ * expired one, a certificate not naming the pinned peer, a plain peer at a TLS node and a stranger's TLS are all
  * refused with a log line, counted and raised as {@code auth-failed}, and a live session never
  * notices.
  */
@@ -45,6 +45,7 @@ class LinkTlsTest {
     private static Path alphaTls;
     private static Path betaTls;
     private static Path rogueTls;
+    private static Path expiredTls;
 
     @TempDir
     Path dir;
@@ -73,6 +74,7 @@ class LinkTlsTest {
         alphaTls = made.node("alpha");
         betaTls = made.node("beta");
         rogueTls = made.rogue("alpha");
+        expiredTls = made.expired("alpha");
     }
 
     @BeforeEach
@@ -188,6 +190,15 @@ class LinkTlsTest {
         assertTrue(loggedLine("failed (tls-handshake): TLS handshake failed"), String.join("\n", logged));
         assertEquals("degraded", pair.beta.info().status());
         assertEquals(0, count(pair.beta, HastEvent.CONNECT));
+    }
+
+    @Test
+    void anExpiredCertificateIsRefusedByTheSecondary() throws Exception {
+        start("on alpha { link-tls " + expiredTls + " }", "on beta { link-tls " + betaTls + " }");
+        EnginePair.await("both to count it", () -> authFailures(pair.alpha) > 0 && authFailures(pair.beta) > 0);
+        assertEquals("tls-handshake", code(pair.beta));
+        assertTrue(loggedLine("failed (tls-handshake): TLS handshake failed", "validity"), String.join("\n", logged));
+        assertEquals("degraded", pair.beta.info().status());
     }
 
     @Test
