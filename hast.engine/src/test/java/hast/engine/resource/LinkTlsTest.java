@@ -247,6 +247,33 @@ class LinkTlsTest {
         assertUntouched(alphaDisconnects, betaDisconnects);
     }
 
+    /**
+     * The link's timeouts hold over TLS: with the relay to the secondary forwarding nothing, the
+     * primary's writes fill the socket and block in the TLS connection; the primary gives up on it
+     * (its read timeout, reply timeout or write deadline, whichever comes first, each closing the
+     * socket under the TLS connection), its clients' writes complete, and once the link is healed
+     * the pair is whole again.
+     */
+    @Test
+    void aStalledTlsLinkIsDroppedAndWritesGoOn() throws Exception {
+        startPaired();
+        int disconnects = count(pair.alpha, HastEvent.DISCONNECT);
+        pair.toBeta.cut();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        byte[] mib = new byte[1 << 20];
+        for (int i = 0; i < 32; i++) {
+            random.nextBytes(mib);
+            writes.add(pair.alpha.write((long) (i % 16) * EnginePair.EXTENT, mib.clone(), false));
+        }
+        for (CompletableFuture<Void> w : writes) {
+            EnginePair.done(w);
+        }
+        EnginePair.await("alpha to drop the stalled link", () -> count(pair.alpha, HastEvent.DISCONNECT) > disconnects);
+        assertTrue(loggedLine("Disconnected from"), String.join("\n", logged));
+        pair.toBeta.heal();
+        pair.awaitClean(pair.alpha, pair.beta);
+    }
+
     @Test
     void aTlsHandshakeThatStallsIsClosedAtTheHandshakeDeadline() throws Exception {
         startPaired();
