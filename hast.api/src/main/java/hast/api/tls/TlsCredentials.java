@@ -111,7 +111,10 @@ public final class TlsCredentials {
         }
     }
 
-    /** An engine for one connection, TLS 1.3 or 1.2; a server engine demands the client's certificate when verifying. */
+    /**
+     * An engine for one connection, TLS 1.3 or 1.2; a server engine demands the client's
+     * certificate when verifying.
+     */
     public SSLEngine engine() {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(side == Side.CLIENT);

@@ -22,7 +22,8 @@ enum Level {
             "name", "local", "export", "export-insecure", "export-tls", "export-tls-verify", "on", "direct",
             "shared-secret", "auth-alg", "link-tls", "link-tls-peer")),
     RESOURCE_NODE("a resource's 'on <node>' section", Set.of("name", "local", "remote", "source", "metaflush",
-            "export", "export-insecure", "export-tls", "export-tls-verify", "direct", "shared-secret", "auth-alg", "link-tls", "link-tls-peer"));
+            "export", "export-insecure", "export-tls", "export-tls-verify", "direct", "shared-secret", "auth-alg",
+            "link-tls", "link-tls-peer"));
 
     private final String description;
     private final Set<String> keywords;

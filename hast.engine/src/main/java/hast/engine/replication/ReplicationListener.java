@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -202,7 +203,7 @@ public final class ReplicationListener implements AutoCloseable {
             LinkTls tls = null;
             if (LinkTls.opensTls(first.get(0))) {
                 List<Replica> mine = resources.ofRemote(plain.peerAddress());
-                tls = mine.stream().map(Replica::tls).filter(t -> t != null).findFirst().orElse(null);
+                tls = mine.stream().map(Replica::tls).filter(Objects::nonNull).findFirst().orElse(null);
                 c = secured(c, tls, mine);
                 if (c == null) {
                     return;

@@ -65,7 +65,8 @@ final class LinkCertificates {
         openssl(out, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
                 "node-key.pem", "-out", "node.csr", "-subj", "/CN=" + name);
         openssl(out, "x509", "-req", "-in", "node.csr", "-CA", authority.resolve("ca-cert.pem").toString(), "-CAkey",
-                authority.resolve("ca-key.pem").toString(), "-CAcreateserial", "-out", "node-cert.pem", "-days", String.valueOf(days),
+                authority.resolve("ca-key.pem").toString(), "-CAcreateserial", "-out", "node-cert.pem", "-days",
+                String.valueOf(days),
                 "-extfile", "node.ext");
         Files.copy(authority.resolve("ca-cert.pem"), out.resolve("ca-cert.pem"));
         for (String side : List.of("server", "client")) {
