@@ -42,6 +42,17 @@ public record LinkTls(Path directory, String peerName) {
     /** Bytes of a plain answer kept to show what a peer without TLS said: its REFUSE fits. */
     private static final int PLAIN_ANSWER = Frame.HEADER + Frame.MAX_GREETING;
 
+    /**
+     * Reads both sides' credentials, so that a directory that cannot serve is reported when the
+     * configuration is loaded rather than at each connection attempt.
+     *
+     * @throws IOException naming the file that is missing or cannot be used
+     */
+    public void check() throws IOException {
+        TlsCredentials.load(directory, TlsCredentials.Side.SERVER, true);
+        TlsCredentials.load(directory, TlsCredentials.Side.CLIENT, true);
+    }
+
     /** Whether a connection whose first byte is {@code first} opens with TLS. */
     static boolean opensTls(byte first) {
         return first == TLS_HANDSHAKE;

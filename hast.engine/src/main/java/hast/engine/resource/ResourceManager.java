@@ -69,6 +69,24 @@ public final class ResourceManager implements HastNode {
         for (String problem : codecProblems(config)) {
             LOG.warning(() -> problem + "; its data goes uncompressed, or waits, until a bundle provides it.");
         }
+        checkLinkTls(config);
+    }
+
+    /**
+     * Warns of link-tls credentials that cannot serve: the link will not connect until they are
+     * fixed (they are read again at each connection, so fixing the files is enough).
+     */
+    private static void checkLinkTls(HastConfig c) {
+        for (ResourceConfig rc : c.resources()) {
+            if (rc.tls() != null) {
+                try {
+                    rc.tls().check();
+                } catch (IOException e) {
+                    LOG.warning(() -> "[" + rc.name() + "] link-tls: " + e.getMessage()
+                            + "; the link cannot connect until this is fixed.");
+                }
+            }
+        }
     }
 
     /** What in {@code c} names a codec this node does not know, one message per setting. */
@@ -203,6 +221,7 @@ public final class ResourceManager implements HastNode {
         resources.putAll(kept);
         config = next;
         LOG.info("Configuration reloaded successfully.");
+        checkLinkTls(next);
         resources.values().forEach(Resource::reloaded);
     }
 

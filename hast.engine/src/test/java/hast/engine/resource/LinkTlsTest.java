@@ -193,6 +193,15 @@ class LinkTlsTest {
     }
 
     @Test
+    void credentialsThatCannotServeAreReportedWhenTheConfigurationIsLoaded() throws Exception {
+        Path empty = java.nio.file.Files.createDirectories(dir.resolve("no-credentials"));
+        start("on alpha { link-tls " + empty + " }", "on beta { link-tls " + betaTls + " }");
+        assertTrue(loggedLine("[r0] link-tls: TLS credentials: " + empty.resolve("server-cert.pem") + " is missing",
+                "the link cannot connect until this is fixed"), String.join("\n", logged));
+        assertEquals("degraded", pair.beta.info().status());
+    }
+
+    @Test
     void anExpiredCertificateIsRefusedByTheSecondary() throws Exception {
         start("on alpha { link-tls " + expiredTls + " }", "on beta { link-tls " + betaTls + " }");
         EnginePair.await("both to count it", () -> authFailures(pair.alpha) > 0 && authFailures(pair.beta) > 0);
