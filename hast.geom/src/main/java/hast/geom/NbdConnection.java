@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.transport.Connection;
+import hast.api.tls.TlsCredentials;
 
 /**
  * One client, from greeting to close: the handshake, then the transmission phase on its reader
@@ -22,7 +23,7 @@ final class NbdConnection implements Runnable {
     private static final long WRITER_STOP_MILLIS = 10_000;
 
     private final Handshake.Catalog catalog;
-    private final ExportTls tls;
+    private final TlsCredentials tls;
     private final Duration handshakeTimeout;
     private final Consumer<NbdConnection> onEnd;
     private final Thread reader;
@@ -39,7 +40,7 @@ final class NbdConnection implements Runnable {
      * @param handshakeTimeout how long a client may take over each step of the negotiation
      * @param onEnd            told once, by the reader thread as it ends, after the writer thread ended
      */
-    NbdConnection(Connection connection, Handshake.Catalog catalog, ExportTls tls, Duration handshakeTimeout,
+    NbdConnection(Connection connection, Handshake.Catalog catalog, TlsCredentials tls, Duration handshakeTimeout,
             Consumer<NbdConnection> onEnd) {
         this.connection = connection;
         this.catalog = catalog;

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import hast.api.HastAddress;
 import hast.api.device.HastDevice;
 import hast.api.transport.Transport;
+import hast.api.tls.TlsCredentials;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -195,7 +196,8 @@ public final class NbdExporter {
         NbdServer server;
         try {
             ExportProtection protection = d.protection();
-            ExportTls tls = protection.tls() == null ? null : ExportTls.load(protection.tls(), protection.verifyClients());
+            TlsCredentials tls = protection.tls() == null ? null
+                    : TlsCredentials.load(protection.tls(), TlsCredentials.Side.SERVER, protection.verifyClients());
             server = new NbdServer(transport.listen(d.address()), transport, protection, tls, handshakeTimeout,
                     drainTimeout);
             if (protection.plainTcp(d.address())) {

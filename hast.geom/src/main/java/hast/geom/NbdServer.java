@@ -18,6 +18,7 @@ import hast.api.device.HastDevice;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
+import hast.api.tls.TlsCredentials;
 
 /** One NBD listening address, the exports offered there (selected by name) and its clients. */
 final class NbdServer implements Handshake.Catalog {
@@ -29,7 +30,7 @@ final class NbdServer implements Handshake.Catalog {
     private final Listener listener;
     private final Transport transport;
     private final ExportProtection protection;
-    private final ExportTls tls;
+    private final TlsCredentials tls;
     private final Duration handshakeTimeout;
     private final Duration drainTimeout;
     private final Map<String, Export> exports = new ConcurrentHashMap<>();
@@ -45,7 +46,7 @@ final class NbdServer implements Handshake.Catalog {
      * @param handshakeTimeout how long a client may take over each negotiation step
      * @param drainTimeout     how long withdrawing an export waits for its requests in flight
      */
-    NbdServer(Listener listener, Transport transport, ExportProtection protection, ExportTls tls,
+    NbdServer(Listener listener, Transport transport, ExportProtection protection, TlsCredentials tls,
             Duration handshakeTimeout, Duration drainTimeout) {
         this.listener = listener;
         this.transport = transport;

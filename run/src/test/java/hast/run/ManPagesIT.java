@@ -26,8 +26,8 @@ class ManPagesIT {
             "hast.conf.5", List.of("control", "pidfile", "listen", "replication", "checksum", "compression",
                     "timeout", "exec", "metaflush", "export", "export-tls", "export-tls-verify", "export-insecure",
                     "user", "name", "local", "remote", "source", "on node",
-                    "resource name", "shared-secret", "auth-alg", "auth-failed", "fullsync", "memsync", "async",
-                    "crc32", "sha256", "hole", "lzf", "EXAMPLES",
+                    "resource name", "shared-secret", "auth-alg", "link-tls", "link-tls-peer", "auth-failed",
+                    "fullsync", "memsync", "async", "crc32", "sha256", "hole", "lzf", "EXAMPLES",
                     "FILES"));
 
     @ParameterizedTest

@@ -558,6 +558,78 @@ class TwoNodeIT {
         }
     }
 
+    /**
+     * Issue 12: with link-tls on both nodes (each pinning the other's name) the pair synchronises
+     * and replicates over TLS; a stranger at the remote's address presenting a certificate of
+     * another CA (openssl's own TLS client) is refused, counted in hastctl list and logged, and
+     * the live session is untouched.
+     */
+    @Test
+    void linkTlsReplicatesAndRefusesACertificateOfAnotherCa() throws Exception {
+        stop();
+        Path certs = Files.createDirectories(root.resolve("link-tls"));
+        Path ca = authority(certs, "ca");
+        Path rogueCa = authority(certs, "rogue-ca");
+        Path alphaTls = nodeCertificate(certs, ca, "alpha");
+        Path betaTls = nodeCertificate(certs, ca, "beta");
+        Path rogue = nodeCertificate(certs, rogueCa, "alpha");
+        configure("fullsync", false, "shared-secret correct-horse-battery",
+                "on alpha { link-tls " + alphaTls + " link-tls-peer beta }",
+                "on beta { link-tls " + betaTls + " link-tls-peer alpha }");
+        pair();
+        qemuIo(nbdAlpha, "write -P 0x5a 0 4M", "flush").expect(0);
+        awaitInSync();
+        assertTrue(list(beta).contains("    auth failures: 0\n"), list(beta));
+        Node.Result stranger = alpha.run(List.of("sh", "-c", "exec openssl s_client -connect 127.0.0.1:" + listenBeta
+                + " -cert " + rogue.resolve("client-cert.pem") + " -key " + rogue.resolve("client-key.pem")
+                + " -CAfile " + rogue.resolve("ca-cert.pem") + " </dev/null"), Map.of());
+        assertTrue(stranger.out().contains("CONNECTED"), stranger.out() + stranger.err());
+        Node.awaitTrue("beta to count the failure", () -> list(beta).contains("    auth failures: 1\n"));
+        assertTrue(beta.logText().contains("failed (tls-handshake): TLS handshake failed"), beta.logText());
+        qemuIo(nbdAlpha, "write -P 0x77 4M 1M", "flush").expect(0);
+        awaitInSync();
+        assertDataEqual();
+        assertTrue(!alpha.logText().contains("Disconnected from"), alpha.logText());
+        assertTrue(!beta.logText().contains(" disconnected ("), beta.logText());
+    }
+
+    /** A throw-away CA made with openssl, in {@code certs/name}. */
+    private Path authority(Path certs, String name) throws Exception {
+        Path work = Files.createDirectories(certs.resolve(name));
+        openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "ca-key.pem", "-out", "ca-cert.pem", "-days", "2", "-subj", "/CN=hast " + name,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        return work;
+    }
+
+    /**
+     * A node's link-tls directory (qemu's tls-creds-x509 layout): {@code ca} and one certificate
+     * naming the node, signed by {@code ca}, as both the server's and the client's.
+     */
+    private Path nodeCertificate(Path certs, Path ca, String node) throws Exception {
+        Path out = Files.createDirectories(certs.resolve(ca.getFileName() + "-" + node));
+        Files.writeString(out.resolve("node.ext"), "basicConstraints=CA:FALSE\n"
+                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n"
+                + "subjectAltName=DNS:" + node + "\n");
+        openssl(out, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                "node-key.pem", "-out", "node.csr", "-subj", "/CN=" + node);
+        openssl(out, "x509", "-req", "-in", "node.csr", "-CA", ca.resolve("ca-cert.pem").toString(), "-CAkey",
+                ca.resolve("ca-key.pem").toString(), "-CAcreateserial", "-out", "node-cert.pem", "-days", "2",
+                "-extfile", "node.ext");
+        Files.copy(ca.resolve("ca-cert.pem"), out.resolve("ca-cert.pem"));
+        for (String side : List.of("server", "client")) {
+            Files.copy(out.resolve("node-cert.pem"), out.resolve(side + "-cert.pem"));
+            Files.copy(out.resolve("node-key.pem"), out.resolve(side + "-key.pem"));
+        }
+        return out;
+    }
+
+    private void openssl(Path work, String... arguments) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec openssl \"$@\"", work.toString()));
+        cmd.addAll(List.of(arguments));
+        alpha.run(cmd, Map.of()).expect(0);
+    }
+
     /** A frame of the replication protocol: its 40-byte header (version {@code v}, {@code type}, {@code flags}) and payload. */
     private static byte[] frame(byte v, int type, int flags, byte[] payload) {
         return java.nio.ByteBuffer.allocate(40 + payload.length).putInt(0x48415354).put(v).put((byte) type)

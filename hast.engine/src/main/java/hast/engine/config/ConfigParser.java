@@ -16,8 +16,8 @@ import hast.engine.config.Lexer.Token;
 /**
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
  * blocks with their own {@code on} sections) plus {@code export} (with {@code export-insecure},
- * {@code export-tls}, {@code export-tls-verify}), {@code direct}, {@code user}, {@code shared-secret}
- * and {@code auth-alg}. Syntax is checked here, against
+ * {@code export-tls}, {@code export-tls-verify}), {@code direct}, {@code user}, {@code shared-secret},
+ * {@code auth-alg}, {@code link-tls} and {@code link-tls-peer}. Syntax is checked here, against
  * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
  * node.
  */
@@ -129,7 +129,8 @@ public final class ConfigParser {
             return switch (keyword) {
                 case "replication" -> choice(keyword, "fullsync", "memsync", "async");
                 case "metaflush", "direct", "export-insecure", "export-tls-verify" -> choice(keyword, "on", "off");
-                case "export-tls" -> value("TLS credentials directory");
+                case "export-tls", "link-tls" -> value("TLS credentials directory");
+                case "link-tls-peer" -> value("certificate name");
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
                 case "user" -> value("user name");

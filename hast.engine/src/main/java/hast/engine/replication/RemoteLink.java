@@ -75,6 +75,8 @@ public final class RemoteLink implements AutoCloseable {
     private final Function<HastAddress, Transport> transports;
     /** The resource's shared-secret as reloads change it, or null for none. */
     private final Supplier<LinkSecret> secret;
+    /** The resource's link-tls as reloads change it, or null for a plain link. */
+    private final Supplier<LinkTls> tls;
     private final Pairing pairing;
     private final PayloadCodec codec;
     private final Runnable codecsChanged = this::codecsChanged;
@@ -96,12 +98,16 @@ public final class RemoteLink implements AutoCloseable {
      */
     private int refusals;
 
-    /** @param secret the resource's shared-secret as reloads change it (null: none), taken at each connection */
+    /**
+     * @param secret the resource's shared-secret as reloads change it (null: none), taken at each connection
+     * @param tls    the resource's link-tls as reloads change it (null: a plain link), taken at each connection
+     */
     public RemoteLink(String resource, HastAddress remote, HastAddress source, Duration timeout,
-            Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Pairing pairing,
-            PayloadCodec codec) {
+            Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Supplier<LinkTls> tls,
+            Pairing pairing, PayloadCodec codec) {
         this.resource = resource;
         this.secret = secret;
+        this.tls = tls;
         this.remote = remote;
         this.source = source;
         this.timeout = timeout;
@@ -280,17 +286,23 @@ public final class RemoteLink implements AutoCloseable {
         if (transport == null || !unblocked(codec.blocker(null))) {
             return;
         }
-        Connection c;
+        Connection plain;
         Greeting.Welcome welcome;
         try {
-            c = transport.connect(remote, source, timeout);
+            plain = transport.connect(remote, source, timeout);
         } catch (IOException e) {
             LOG.log(Level.FINE, "[{0}] Unable to connect to {1}: {2}", new Object[] {resource, remote, e.getMessage()});
             return;
         }
         // Each read has the timeout; a secondary that drips bytes must not hold the link's guard for longer.
-        HandshakeDeadlines.Armed handshake = deadlines.arm(c, timeout.multipliedBy(2));
+        HandshakeDeadlines.Armed handshake = deadlines.arm(plain, timeout.multipliedBy(2));
+        Connection c = plain;
         try {
+            LinkTls linkTls = tls.get();
+            if (linkTls != null) {
+                plain.setReadTimeout(timeout);
+                c = linkTls.connect(plain);
+            }
             welcome = Greeting.exchange(c, timeout, secret.get(), pairing.hello(codec.decodable()), pairing);
             handshake.disarm();
             if (welcome == null || !unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
@@ -298,6 +310,16 @@ public final class RemoteLink implements AutoCloseable {
                 c.close();
                 return;
             }
+        } catch (Authentication.Failed e) {
+            close(c);
+            pairing.authenticationFailed(e.code(), e.getMessage());
+            return;
+        } catch (javax.net.ssl.SSLException e) {
+            // Under TLS 1.3 the secondary checks our certificate after our side of the handshake is done.
+            close(c);
+            pairing.authenticationFailed("tls-refused-by-secondary", "the secondary ended TLS: " + e.getMessage()
+                    + " (it does not accept this node's certificate?)");
+            return;
         } catch (java.io.EOFException e) {
             LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + e.getMessage()
                     + " (a secondary speaking an older protocol than version " + Frame.VERSION + " closes so)");

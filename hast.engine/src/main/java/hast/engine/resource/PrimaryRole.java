@@ -99,7 +99,7 @@ final class PrimaryRole implements Resource.RoleState {
                 link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
                         config.source() == null ? null : HastAddress.parse(config.source(), 0),
                         Duration.ofSeconds(config.timeout()), replication.transports(), () -> current.get().secret(),
-                        pairing, codec);
+                        () -> current.get().tls(), pairing, codec);
                 sync[0] = new Synchronizer(config.name(), disk, md.localoff(), md.datasize(),
                         md.extentsize(), dirty, stale, fence, link, pairing, events);
                 verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),

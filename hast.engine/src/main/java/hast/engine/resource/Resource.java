@@ -19,6 +19,7 @@ import hast.engine.config.ResourceConfig;
 import hast.engine.replication.Authentication;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.LinkSecret;
+import hast.engine.replication.LinkTls;
 import hast.engine.replication.ReplicationListener;
 
 /**
@@ -233,6 +234,11 @@ final class Resource {
             @Override
             public LinkSecret secret() {
                 return config().secret();
+            }
+
+            @Override
+            public LinkTls tls() {
+                return config().tls();
             }
 
             @Override

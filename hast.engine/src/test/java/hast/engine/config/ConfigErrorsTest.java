@@ -77,6 +77,9 @@ class ConfigErrorsTest {
             export-tls without directory   | export-tls {                                     | 1 | expected TLS credentials directory, found '{'
             relative export-tls            | \\nexport-tls etc/tls                          | 2 | export-tls directory 'etc/tls' must be an absolute path.
             export-tls in a node's block   | resource r { on alpha { local /x remote none\\n export-tls tls } } | 2 | export-tls directory 'tls' must be an absolute path.
+            relative link-tls              | \\nlink-tls etc/tls                            | 2 | link-tls directory 'etc/tls' must be an absolute path.
+            link-tls without directory     | link-tls {                                       | 1 | expected TLS credentials directory, found '{'
+            link-tls-peer without link-tls | resource r { on alpha { local /x remote none\\n link-tls-peer beta } } | 2 | link-tls-peer of resource r without link-tls: the peer's name is checked in its TLS certificate, so give the resource 'link-tls <directory>' too.
             bad port                       | listen 127.0.0.1:99999                           | 1 | listen: Invalid port '99999' in address '127.0.0.1:99999' (expected 0 to 65535)
             short secret                   | \\nshared-secret abc                             | 2 | shared-secret of 3 characters (expected 8 to 254)
             keyword as a secret            | shared-secret none                               | 1 | expected a shared-secret value of letters, digits and . - _ / : [ ], found a reserved word

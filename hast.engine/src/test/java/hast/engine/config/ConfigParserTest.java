@@ -13,6 +13,7 @@ import java.util.Set;
 
 import hast.api.HastAddress;
 import hast.api.Sysexits;
+import hast.engine.replication.LinkTls;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -357,11 +358,13 @@ class ConfigParserTest {
         assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
                 "/usr/local/libexec/hast-hook.sh", true,
-                new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), false, null),
+                new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), false, null,
+                null),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
-                new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false), false, null),
+                new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false), false, null,
+                null),
                 a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");
@@ -406,6 +409,20 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> alpha.parse(file));
         assertEquals(Sysexits.EX_CONFIG, e.status());
         assertEquals(file + ": not a text file (invalid UTF-8)", e.getMessage());
+    }
+
+    @Test
+    void linkTlsIsTakenFromTheMostSpecificSection() throws Exception {
+        String text = String.join("\n", "link-tls /etc/hast/link-tls",
+                "on alpha { link-tls-peer beta }",
+                "resource r { on alpha { local /x remote tcp4://10.0.0.2 } }",
+                "resource s { link-tls /etc/hast/s-tls on alpha { local /y remote tcp4://10.0.0.2 link-tls-peer b2 } }",
+                "resource t { on alpha { local /z remote none } }", "");
+        HastConfig c = alpha.parse(text, "/etc/hast.conf");
+        assertEquals(new LinkTls(Path.of("/etc/hast/link-tls"), "beta"), c.resource("r").orElseThrow().tls());
+        assertEquals(new LinkTls(Path.of("/etc/hast/s-tls"), "b2"), c.resource("s").orElseThrow().tls());
+        HastConfig plain = alpha.parse("resource r { on alpha { local /x remote none } }\n", "/etc/hast.conf");
+        assertNull(plain.resource("r").orElseThrow().tls(), "a plain link by default");
     }
 
     @Test

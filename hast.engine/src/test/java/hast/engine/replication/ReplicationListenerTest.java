@@ -106,6 +106,11 @@ class ReplicationListenerTest {
                     }
 
                     @Override
+                    public LinkTls tls() {
+                        return null;
+                    }
+
+                    @Override
                     public void authenticationFailed(String peer, Authentication.Failed why) {
                         throw new AssertionError("no test here gets that far");
                     }
@@ -120,6 +125,11 @@ class ReplicationListenerTest {
             @Override
             public Optional<Duration> handshakeDeadline(InetAddress peer) {
                 return peer.equals(REMOTE) ? Optional.of(DEADLINE) : Optional.empty();
+            }
+
+            @Override
+            public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+                return List.of();
             }
         }, perListener, perAddress);
         TcpTransport tcp = new TcpTransport();
@@ -209,6 +219,12 @@ class ReplicationListenerTest {
             public Optional<Duration> handshakeDeadline(InetAddress peer) {
                 lookups.incrementAndGet();
                 return Optional.of(DEADLINE);
+            }
+
+            @Override
+            public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+                lookups.incrementAndGet();
+                return List.of();
             }
         })) {
             bound.start(List.of(address), a -> tcp);
