@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
 
 import hast.api.Sysexits;
 import hast.engine.config.Lexer.Kind;
@@ -22,6 +23,11 @@ import hast.engine.config.Lexer.Token;
  * node.
  */
 public final class ConfigParser {
+    /** Every keyword hast.conf takes, wherever it may stand: what hast.conf(5) documents. */
+    public static SortedSet<String> keywords() {
+        return Level.keywords();
+    }
+
     private final NodeIdentity node;
 
     public ConfigParser(NodeIdentity node) {

@@ -1,8 +1,11 @@
 package hast.engine.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The four kinds of block in hast.conf and the keywords each accepts: the reference's placement
@@ -31,6 +34,15 @@ enum Level {
     Level(String description, Set<String> keywords) {
         this.description = description;
         this.keywords = keywords;
+    }
+
+    /** Every keyword of the grammar, wherever it may stand. */
+    static SortedSet<String> keywords() {
+        SortedSet<String> all = new TreeSet<>();
+        for (Level l : values()) {
+            all.addAll(l.keywords);
+        }
+        return Collections.unmodifiableSortedSet(all);
     }
 
     String description() {

@@ -108,6 +108,16 @@ public final class Hastctl {
         }
     }
 
+    /** Every subcommand: what hastctl(8) documents. */
+    public static List<String> subcommands() {
+        return CommandLine.SUBCOMMANDS;
+    }
+
+    /** The options {@code subcommand} accepts, as they are typed: what hastctl(8) documents. */
+    public static List<String> options(String subcommand) {
+        return CommandLine.options(subcommand);
+    }
+
     /** The subcommand of a command line, if it is a valid one (help excepted). */
     public static Optional<String> subcommand(List<String> args) {
         try {
