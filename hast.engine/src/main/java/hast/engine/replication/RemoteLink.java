@@ -48,11 +48,14 @@ public final class RemoteLink implements AutoCloseable {
     private static final class Session {
         final Connection connection;
         final FrameWriter writer;
+        /** Where the connection was made: a reload that moves the remote ends it. */
+        final LinkEndpoint endpoint;
         volatile CodecSet peer;
 
-        Session(Connection connection, CodecSet peer) {
+        Session(Connection connection, CodecSet peer, LinkEndpoint endpoint) {
             this.connection = connection;
             this.writer = new FrameWriter(connection);
+            this.endpoint = endpoint;
             this.peer = peer;
         }
     }
@@ -69,9 +72,8 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     private final String resource;
-    private final HastAddress remote;
-    private final HastAddress source;
-    private final Duration timeout;
+    /** The remote, source and timeout as reloads change them. */
+    private final Supplier<LinkEndpoint> endpoint;
     private final Function<HastAddress, Transport> transports;
     /** The resource's shared-secret as reloads change it, or null for none. */
     private final Supplier<LinkSecret> secret;
@@ -99,24 +101,23 @@ public final class RemoteLink implements AutoCloseable {
     private int refusals;
 
     /**
-     * @param secret the resource's shared-secret as reloads change it (null: none), taken at each connection
-     * @param tls    the resource's link-tls as reloads change it (null: a plain link), taken at each connection
+     * @param endpoint the resource's remote, source and timeout as reloads change them
+     * @param secret   the resource's shared-secret as reloads change it (null: none), taken at each connection
+     * @param tls      the resource's link-tls as reloads change it (null: a plain link), taken at each connection
      */
-    public RemoteLink(String resource, HastAddress remote, HastAddress source, Duration timeout,
+    public RemoteLink(String resource, Supplier<LinkEndpoint> endpoint,
             Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Supplier<LinkTls> tls,
             Pairing pairing, PayloadCodec codec) {
         this.resource = resource;
         this.secret = secret;
         this.tls = tls;
-        this.remote = remote;
-        this.source = source;
-        this.timeout = timeout;
+        this.endpoint = endpoint;
         this.transports = transports;
         this.pairing = pairing;
         this.codec = codec;
         this.guard = new Thread(this::guard, "hast-guard " + resource);
         guard.setDaemon(true);
-        this.writes = new WriteDeadline(resource, timeout);
+        this.writes = new WriteDeadline(resource, () -> endpoint.get().timeout());
     }
 
     /**
@@ -165,7 +166,7 @@ public final class RemoteLink implements AutoCloseable {
     public Pending send(Frame.Type type, int flags, long offset, long length, ByteBuffer payload) {
         Session c = connection;
         if (c == null) {
-            return Pending.failed(new IOException("not connected to " + remote));
+            return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
         ByteBuffer wire = payload;
         int wireFlags = flags;
@@ -189,7 +190,7 @@ public final class RemoteLink implements AutoCloseable {
     public Pending digest(long offset, long length, String checksum) {
         Session c = connection;
         if (c == null) {
-            return Pending.failed(new IOException("not connected to " + remote));
+            return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
         // The name is not data: it travels as it is, whatever the codecs.
         return submit(c, Frame.Type.DIGEST, 0, offset, length, StandardCharsets.US_ASCII.encode(checksum));
@@ -201,7 +202,7 @@ public final class RemoteLink implements AutoCloseable {
         if (connection != c) {
             // Lost a race with a disconnect that has already failed the others.
             pending.forget(n);
-            return Pending.failed(new IOException("not connected to " + remote));
+            return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
         try {
             c.writer.send(Frame.request(type, wireFlags, n, offset, length, wire));
@@ -214,11 +215,17 @@ public final class RemoteLink implements AutoCloseable {
 
     /** The guard: (re)connects, sends keepalives when idle, and watches for unanswered requests. */
     private void guard() {
-        long keepalive = Math.max(200, Math.min(timeout.toMillis() / 3, 10_000));
         while (!closed) {
             Session c = connection;
+            LinkEndpoint now = endpoint.get();
+            Duration timeout = now.timeout();
+            long keepalive = Math.max(200, Math.min(timeout.toMillis() / 3, 10_000));
             if (c == null) {
                 connect();
+            } else if (now.movedFrom(c.endpoint)) {
+                disconnect(c, "the configuration moved the remote to " + now.remote()
+                        + (now.source() == null ? "" : " from " + now.source()));
+                continue;
             } else {
                 String blocked = codec.blocker(c.peer);
                 if (blocked != null) {
@@ -282,6 +289,9 @@ public final class RemoteLink implements AutoCloseable {
         if (!settled()) {
             return;
         }
+        LinkEndpoint to = endpoint.get();
+        HastAddress remote = to.remote();
+        Duration timeout = to.timeout();
         Transport transport = transports.apply(remote);
         if (transport == null || !unblocked(codec.blocker(null))) {
             return;
@@ -289,7 +299,7 @@ public final class RemoteLink implements AutoCloseable {
         Connection plain;
         Greeting.Welcome welcome;
         try {
-            plain = transport.connect(remote, source, timeout);
+            plain = transport.connect(remote, to.source(), timeout);
         } catch (IOException e) {
             LOG.log(Level.FINE, "[{0}] Unable to connect to {1}: {2}", new Object[] {resource, remote, e.getMessage()});
             return;
@@ -335,7 +345,7 @@ public final class RemoteLink implements AutoCloseable {
         }
         lastSendNanos = System.nanoTime();
         refusals = 0;
-        Session session = new Session(c, welcome.codecs());
+        Session session = new Session(c, welcome.codecs(), to);
         synchronized (this) {
             if (closed) {
                 // The role changed during the handshake: this link must not come alive again.
@@ -461,9 +471,9 @@ public final class RemoteLink implements AutoCloseable {
     private void end(Session c, String why) {
         writes.forget(c.writer);
         close(c.connection);
-        pending.failAll(new IOException("Disconnected from " + remote + ": " + why));
+        pending.failAll(new IOException("Disconnected from " + c.endpoint.remote() + ": " + why));
         if (!closed) {
-            LOG.warning(() -> "[" + resource + "] Disconnected from " + remote + " (" + why + ").");
+            LOG.warning(() -> "[" + resource + "] Disconnected from " + c.endpoint.remote() + " (" + why + ").");
         }
         pairing.disconnected();
     }

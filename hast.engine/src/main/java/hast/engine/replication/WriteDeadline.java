@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -22,12 +23,13 @@ public final class WriteDeadline implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WriteDeadline.class.getName());
 
     private final String resource;
-    private final Duration deadline;
+    /** As reloads change it: a new timeout applies to writes already watched too. */
+    private final Supplier<Duration> deadline;
     private final Map<FrameWriter, Runnable> watched = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    public WriteDeadline(String resource, Duration deadline) {
+    public WriteDeadline(String resource, Supplier<Duration> deadline) {
         this.resource = resource;
         this.deadline = deadline;
         this.thread = new Thread(this::watch, "hast-write-deadline " + resource);
@@ -48,11 +50,12 @@ public final class WriteDeadline implements AutoCloseable {
     }
 
     private void watch() {
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), deadline.toNanos() / 4);
         while (!closed) {
+            long limit = deadline.get().toNanos();
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), limit / 4);
             for (Map.Entry<FrameWriter, Runnable> e : watched.entrySet()) {
                 long stalled = e.getKey().writingFor();
-                if (stalled > deadline.toNanos() && watched.remove(e.getKey(), e.getValue())) {
+                if (stalled > limit && watched.remove(e.getKey(), e.getValue())) {
                     LOG.warning(() -> "[" + resource + "] A write to the peer has been blocked for "
                             + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms; giving up on the connection.");
                     e.getValue().run();

@@ -3,6 +3,7 @@ package hast.engine.resource;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,8 +28,8 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private static final String AUTHENTICATION_FAILED = "authentication failed: ";
 
     private final String resource;
-    /** The secondary's configured address, for the events that name the peer. */
-    private final String remote;
+    /** The secondary's configured address as reloads change it, for the events that name the peer. */
+    private final Supplier<String> remote;
     private final LocalComponent local;
     private final DirtyExtents dirty;
     private final Consumer<HastEvent> events;
@@ -42,7 +43,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     /** Between {@link #connected} and {@link #disconnected}: the secondary receives every request. */
     private volatile boolean linked;
 
-    PrimaryPairing(String resource, String remote, LocalComponent local, DirtyExtents dirty,
+    PrimaryPairing(String resource, Supplier<String> remote, LocalComponent local, DirtyExtents dirty,
             Consumer<HastEvent> events, Runnable onConnect) {
         this.resource = resource;
         this.remote = remote;
@@ -123,7 +124,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         LOG.warning(() -> "[" + resource + "] Authentication with the secondary failed (" + code + "): " + message
                 + "; not connected.");
         problem = AUTHENTICATION_FAILED + message;
-        events.accept(HastEvent.of(HastEvent.AUTH_FAILED, resource, remote, code));
+        events.accept(HastEvent.of(HastEvent.AUTH_FAILED, resource, remote.get(), code));
     }
 
     @Override

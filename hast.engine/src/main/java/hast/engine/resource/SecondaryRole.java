@@ -90,7 +90,8 @@ final class SecondaryRole implements Resource.RoleState {
         this.stale = new StaleExtents(local);
         this.events = events;
         this.codec = codec;
-        this.writes = new WriteDeadline(local.resource(), this.timeout);
+        Duration fixed = this.timeout;
+        this.writes = new WriteDeadline(local.resource(), () -> fixed);
         writes.start();
     }
 

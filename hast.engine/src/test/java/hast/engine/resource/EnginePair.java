@@ -173,6 +173,11 @@ final class EnginePair implements AutoCloseable {
             manager.setRole(RESOURCE, role);
         }
 
+        /** {@code hastctl reload}: this node reads the configuration file again. */
+        void reload() throws HastException {
+            manager.reload();
+        }
+
         /** {@code hastctl discard}: gives up this node's writes since the split-brain began. */
         String discard() throws HastException {
             return manager.discard(RESOURCE);
