@@ -410,6 +410,49 @@ class TwoNodeIT {
     }
 
     @Test
+    void aReloadThatMovesThePrimarysRemoteAndTimeoutKeepsTheClientsConnectionAndItsWrites() throws Exception {
+        pair();
+        // One qemu-io, one NBD connection, driven line by line across the reload.
+        Process client = new ProcessBuilder("qemu-io", "-f", "raw", url(nbdAlpha)).redirectErrorStream(true).start();
+        try (var commands = new java.io.PrintWriter(client.getOutputStream(), true);
+                var replies = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream()))) {
+            commands.println("write -P 0x51 0 1M");
+            assertTrue(awaitLine(replies, "wrote 1048576/1048576"), "the first write");
+            Path conf = dir.resolve("hast.conf");
+            Files.writeString(conf, Files.readString(conf)
+                    .replace("remote tcp4://127.0.0.1:" + listenBeta, "remote tcp4://localhost:" + listenBeta)
+                    .replace("timeout 5", "timeout 7"));
+            ctl(alpha, "reload").expect(0);
+            Node.awaitTrue("the primary reconnected to the moved remote", () -> alpha.logText()
+                    .contains("moved the remote to tcp4://localhost:" + listenBeta)
+                    && list(alpha).contains("  status: complete"));
+            commands.println("write -P 0x52 1M 1M");
+            assertTrue(awaitLine(replies, "wrote 1048576/1048576"), "a write after the reload, same connection");
+            commands.println("read -P 0x51 0 1M");
+            assertTrue(awaitLine(replies, "read 1048576/1048576"), "the first write reads back");
+            commands.println("quit");
+        }
+        assertEquals(0, client.waitFor());
+        assertTrue(alpha.logText().contains("(remote, timeout): applied to the running primary"), alpha.logText());
+        assertTrue(!alpha.logText().contains("restarting it"), "the primary was not restarted");
+        awaitInSync();
+        assertDataEqual();
+    }
+
+    /** Reads qemu-io's replies until one contains {@code what} (true) or one reports a failure (false). */
+    private static boolean awaitLine(java.io.BufferedReader replies, String what) throws IOException {
+        for (String line = replies.readLine(); line != null; line = replies.readLine()) {
+            if (line.contains(what)) {
+                return true;
+            }
+            if (line.contains("failed") || line.contains("error")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void verifyFindsExactlyTheExtentsDamagedOnTheSecondaryWhileClientsWriteAndThePairRepairsThem() throws Exception {
         pair();
         qemuIo(nbdAlpha, "write -P 0x61 0 16M", "write -P 0x62 30M 12M").expect(0);
