@@ -13,6 +13,7 @@ import hast.api.HastException;
 import hast.api.control.Queues;
 import hast.api.control.Statistics;
 import hast.api.event.HastEvent;
+import hast.api.guard.WriteDeadline;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.activemap.ActiveMapStore;
@@ -24,7 +25,6 @@ import hast.engine.replication.Greeting;
 import hast.engine.replication.ReplicaSession;
 import hast.engine.replication.ReplicationListener;
 import hast.engine.replication.SyncDecision;
-import hast.engine.replication.WriteDeadline;
 
 /**
  * What a secondary holds: its local component, locked, and at most one primary's connection.
