@@ -46,7 +46,7 @@ public final class AddressRange {
             // Literals only reach this (checked above): no name is looked up.
             bytes = InetAddress.getByName(host).getAddress();
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid address: " + e.getMessage());
+            throw new IllegalArgumentException("'" + text + "' is not a valid IPv4 or IPv6 address");
         }
         int bits = bytes.length * 8;
         int prefix = bits;

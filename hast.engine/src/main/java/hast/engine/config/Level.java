@@ -6,22 +6,25 @@ import java.util.Set;
 
 /**
  * The four kinds of block in hast.conf and the keywords each accepts: the reference's placement
- * table plus ours: {@code export} with {@code export-insecure}, {@code export-tls} and
- * {@code export-tls-verify}, {@code shared-secret} and {@code auth-alg}, which every level accepts,
+ * table plus ours: {@code export} with {@code export-insecure}, {@code export-tls},
+ * {@code export-tls-verify} and {@code export-allow}, {@code shared-secret} and {@code auth-alg},
+ * which every level accepts,
  * {@code direct} where {@code metaflush} goes (it is a property of the local component too), and
  * {@code user} where {@code pidfile} goes (it belongs to the daemon).
  */
 enum Level {
     GLOBAL("the global section", Set.of("control", "pidfile", "listen", "replication", "checksum", "compression",
-            "timeout", "exec", "metaflush", "export", "export-insecure", "export-tls", "export-tls-verify", "on",
-            "resource", "direct", "user", "shared-secret", "auth-alg")),
+            "timeout", "exec", "metaflush", "export", "export-insecure", "export-tls", "export-tls-verify",
+            "export-allow", "on", "resource", "direct", "user", "shared-secret", "auth-alg")),
     GLOBAL_NODE("a global 'on <node>' section", Set.of("control", "pidfile", "listen", "export", "export-insecure",
-            "export-tls", "export-tls-verify", "user", "shared-secret", "auth-alg")),
+            "export-tls", "export-tls-verify", "export-allow", "user", "shared-secret", "auth-alg")),
     RESOURCE("a resource block", Set.of("replication", "checksum", "compression", "timeout", "exec", "metaflush",
-            "name", "local", "export", "export-insecure", "export-tls", "export-tls-verify", "on", "direct",
+            "name", "local", "export", "export-insecure", "export-tls", "export-tls-verify", "export-allow", "on",
+            "direct",
             "shared-secret", "auth-alg")),
     RESOURCE_NODE("a resource's 'on <node>' section", Set.of("name", "local", "remote", "source", "metaflush",
-            "export", "export-insecure", "export-tls", "export-tls-verify", "direct", "shared-secret", "auth-alg"));
+            "export", "export-insecure", "export-tls", "export-tls-verify", "export-allow", "direct", "shared-secret",
+            "auth-alg"));
 
     private final String description;
     private final Set<String> keywords;
