@@ -25,6 +25,7 @@ class ManPagesIT {
                     "EXAMPLES", "FILES"),
             "hast.conf.5", List.of("control", "pidfile", "listen", "replication", "checksum", "compression",
                     "timeout", "exec", "metaflush", "export", "export-tls", "export-tls-verify", "export-insecure",
+                    "export-allow", "handshake deadline", "write deadline",
                     "user", "name", "local", "remote", "source", "on node",
                     "resource name", "shared-secret", "auth-alg", "auth-failed", "fullsync", "memsync", "async",
                     "crc32", "sha256", "hole", "lzf", "EXAMPLES",
