@@ -12,7 +12,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +25,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import hast.api.device.HastDevice;
+import hast.api.transport.Transport;
+import hast.engine.transport.UdsTransport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No stranger exhausts the node through an NBD export, over real sockets: a client that says
@@ -125,7 +132,7 @@ class ExportGuardTest {
         served.write(Nbd.CMD_FLAG_FUA, 1, 0, new byte[] {42});
         assertEquals(0, served.errorFor(1));
         a1.close();
-        assertServed("127.0.0.2");
+        eventually(() -> assertServed("127.0.0.2"));
         served.close();
     }
 
@@ -143,6 +150,48 @@ class ExportGuardTest {
             assertArrayEquals(new byte[] {0}, c.read(9, 0, 1), "the clients in place are served");
             c.close();
         }
+    }
+
+    @Test
+    void aUnixSocketHasNoPeerAddressAndIsBoundByTheListenersLimitAlone(@TempDir Path dir) throws Exception {
+        fixture = new ExportFixture(ExportLimits.DEFAULT.withPlaces(3, 1, 64, 1));
+        Path socket = dir.resolve("nbd.sock");
+        fixture.exporter.bindTransport(new UdsTransport(), Map.of(Transport.SCHEME, "uds"));
+        fixture.exporter.bindDevice(device, Map.of(HastDevice.NAME, "mem", HastDevice.EXPORT, "uds://" + socket));
+        List<SocketChannel> local = new ArrayList<>();
+        try {
+            // Past the per-address limits of 1: a local peer is counted against the listener's 3 only.
+            for (int i = 0; i < 3; i++) {
+                local.add(unix(socket));
+                ByteBuffer greeting = ByteBuffer.allocate(18);
+                while (greeting.hasRemaining() && local.get(i).read(greeting) >= 0) {
+                    // Reading the greeting.
+                }
+                assertEquals(0, greeting.remaining(), "greeted");
+            }
+            SocketChannel fourth = unix(socket);
+            local.add(fourth);
+            assertEquals(-1, fourth.read(ByteBuffer.allocate(1)), "closed without a byte sent");
+            assertNotNull(log.await("Connection from a local peer to uds://" + socket + " refused: already 3 NBD"
+                    + " clients negotiating on this listener (at most 3)", Duration.ofSeconds(5)));
+            local.get(0).close();
+            // The server sees the close in its own time: a place given back serves the next client then.
+            eventually(() -> {
+                try (NbdClient c = new NbdClient(socket).go("mem")) {
+                    assertArrayEquals(new byte[] {0}, c.read(1, 0, 1));
+                }
+            });
+        } finally {
+            for (SocketChannel c : local) {
+                c.close();
+            }
+        }
+    }
+
+    private static SocketChannel unix(Path socket) throws IOException {
+        SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+        c.connect(UnixDomainSocketAddress.of(socket));
+        return c;
     }
 
     @Test
@@ -204,6 +253,27 @@ class ExportGuardTest {
             assertEquals(Nbd.REP_ERR_UNKNOWN, c.optionReply().type());
         }
         assertServed("127.0.0.1");
+    }
+
+    /** A step that may fail until the server has caught up. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code step} until it succeeds, for at most 10 s; its last failure is the test's. */
+    private static void eventually(Step step) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                step.run();
+                return;
+            } catch (IOException | AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+            }
+        }
     }
 
     /** A fresh client from {@code source} negotiates and writes and reads back. */
