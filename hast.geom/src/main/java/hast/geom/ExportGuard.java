@@ -117,11 +117,6 @@ final class ExportGuard implements AutoCloseable {
         return refusals.count();
     }
 
-    /** Connections holding a place: connected clients, negotiating or served. */
-    int connected() {
-        return clients.held();
-    }
-
     @Override
     public void close() {
         handshakes.close();

@@ -81,9 +81,4 @@ public final class Admission {
         }
         return new Place(address);
     }
-
-    /** Connections holding a place now. */
-    public synchronized int held() {
-        return total;
-    }
 }
