@@ -81,8 +81,11 @@ final class Handshake {
             }
             int option = header.getInt();
             int length = header.getInt();
-            if (length < 0 || length > Nbd.MAX_OPTION) {
-                throw new ProtocolException("option " + option + " of " + Integer.toUnsignedString(length) + " bytes");
+            // Checked before the payload is allocated: a stranger's option costs at most a few KiB.
+            int limit = option == Nbd.OPT_INFO || option == Nbd.OPT_GO ? Nbd.MAX_INFO_OPTION : Nbd.MAX_OPTION;
+            if (length < 0 || length > limit) {
+                throw new ProtocolException("option " + option + " of " + Integer.toUnsignedString(length)
+                        + " bytes (at most " + limit + ")");
             }
             if (!fixed && option != Nbd.OPT_EXPORT_NAME) {
                 throw new ProtocolException("option " + option + " without fixed newstyle negotiation");

@@ -32,7 +32,7 @@ class ManPagesIT {
                     "queues", "local", "send", "recv", "done", "idle", "EXIT STATUS", "77", "EXAMPLES", "FILES"),
             "hastd.8", List.of("-c config", "-P pidfile", "-u user", "PRIVILEGES", "SIGHUP", "SIGTERM", "HAST_NODE",
                     "HASTD_LOG", "EXIT STATUS", "77", "/run/hast/nbd.sock", "CONTROL SOCKET", "EXAMPLES", "FILES"),
-            "hast.conf.5", List.of("on node", "resource name", "fullsync", "memsync", "async", "crc32", "sha256",
+            "hast.conf.5", List.of("handshake deadline", "write deadline", "on node", "resource name", "fullsync", "memsync", "async", "crc32", "sha256",
                     "hole", "lzf", "EXAMPLES", "FILES"));
 
     /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import hast.api.HastAddress;
+import hast.api.guard.AddressRange;
 import hast.engine.config.SettingChecks.Accepts;
 import hast.engine.replication.LinkSecret;
 import hast.engine.replication.LinkTls;
@@ -160,12 +161,29 @@ final class ConfigAssembler {
                 .map(s -> s.value().equals("on")).orElse(false);
         boolean insecure = mostSpecific(on, res, globalNode, global, "export-insecure")
                 .map(s -> s.value().equals("on")).orElse(false);
+        List<String> allow = allowList(mostSpecific(on, res, globalNode, global, "export-allow"));
         if (address.scheme() != HastAddress.Scheme.UDS && tls == null && !insecure) {
             throw new ConfigException(file, exportSetting.orElseThrow().line(), "export " + address + " of resource "
                     + resource + " is plain TCP, open to anyone who can reach it: give it 'export-tls <directory>'"
                     + " (NBD over TLS), or 'export-insecure on' to accept that, or export on a Unix socket.");
         }
-        return new ExportConfig(address, tls, verify, insecure);
+        return new ExportConfig(address, tls, verify, insecure, allow);
+    }
+
+    /** The address ranges of {@code export-allow}, each checked; empty when it is not set. */
+    private List<String> allowList(Optional<Section.Setting> setting) throws ConfigException {
+        if (setting.isEmpty()) {
+            return List.of();
+        }
+        List<String> ranges = List.of(setting.get().value().split(" "));
+        for (String range : ranges) {
+            try {
+                AddressRange.parse(range);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, setting.get().line(), "invalid export-allow: " + e.getMessage() + ".");
+            }
+        }
+        return ranges;
     }
 
     /**

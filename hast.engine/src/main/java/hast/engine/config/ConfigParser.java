@@ -137,6 +137,7 @@ public final class ConfigParser {
                 case "metaflush", "direct", "export-insecure", "export-tls-verify" -> choice(keyword, "on", "off");
                 case "export-tls", "link-tls" -> value("TLS credentials directory");
                 case "link-tls-peer" -> value("certificate name");
+                case "export-allow" -> addressList();
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
                 case "user" -> value("user name");
@@ -145,6 +146,21 @@ public final class ConfigParser {
                 case "checksum", "compression" -> codecName(keyword);
                 default -> value(keyword + " value");
             };
+        }
+
+        /**
+         * One or more addresses or CIDR blocks, separated by spaces, on the line of the first:
+         * the list ends at the line's end or at the next keyword of ours. Their syntax is checked
+         * when the export is assembled.
+         */
+        private String addressList() throws ConfigException {
+            int line = token.line();
+            List<String> ranges = new ArrayList<>();
+            ranges.add(value("export-allow address or CIDR block"));
+            while (token.kind() == Kind.WORD && token.line() == line && !Lexer.UNRESERVED.contains(token.text())) {
+                ranges.add(take());
+            }
+            return String.join(" ", ranges);
         }
 
         private String choice(String keyword, String... options) throws ConfigException {

@@ -17,9 +17,10 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLException;
 
-import hast.api.transport.Connection;
+import hast.api.guard.HandshakeDeadlines;
 import hast.api.tls.TlsConnection;
 import hast.api.tls.TlsCredentials;
+import hast.api.transport.Connection;
 
 /**
  * A resource's {@code link-tls}: TLS on the replication link from the connection's first byte,

@@ -13,6 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.HastAddress;
+import hast.api.guard.HandshakeDeadlines;
+import hast.api.guard.WriteDeadline;
 import hast.api.transport.Connection;
 import hast.api.transport.Transport;
 import hast.engine.codec.CodecSet;
@@ -86,7 +88,7 @@ public final class RemoteLink implements AutoCloseable {
     private final Thread guard;
     private final WriteDeadline writes;
     /** Bounds each whole handshake (twice the timeout: each of its reads has the timeout already). */
-    private final HandshakeDeadlines deadlines = new HandshakeDeadlines();
+    private final HandshakeDeadlines deadlines = new HandshakeDeadlines("Handshake");
     private volatile Session connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;

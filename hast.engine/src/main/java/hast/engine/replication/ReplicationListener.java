@@ -15,6 +15,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.HastAddress;
+import hast.api.guard.Admission;
+import hast.api.guard.HandshakeDeadlines;
+import hast.api.guard.RefusalLog;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
@@ -23,7 +26,7 @@ import hast.engine.vm.FatalErrors;
 /**
  * Accepts primaries on the {@code listen} addresses. Nothing is read from a peer whose address is
  * not the configured remote of some resource: it is closed at once, refused connections are
- * counted and logged once per address per {@link #REFUSAL_LOG_INTERVAL}. A known peer gets a
+ * counted and logged once per address per {@link RefusalLog#INTERVAL}. A known peer gets a
  * place among the connections in handshake ({@link Admission}), a deadline for the whole
  * handshake (the longest timeout of the resources it is the remote of) and a first frame of at
  * most {@link Frame#MAX_GREETING} bytes. The first frame (the CHALLENGE) names the resource; the
@@ -33,8 +36,6 @@ import hast.engine.vm.FatalErrors;
  */
 public final class ReplicationListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicationListener.class.getName());
-    /** How often refusals of one address are logged (each is counted). */
-    static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
     /** The resources as the listener needs them. */
     public interface Replicas {
@@ -84,8 +85,8 @@ public final class ReplicationListener implements AutoCloseable {
     private final Replicas resources;
     private final List<Listener> listeners = new ArrayList<>();
     private final Admission admission;
-    private final RefusalLog refusals = new RefusalLog(REFUSAL_LOG_INTERVAL);
-    private final HandshakeDeadlines deadlines = new HandshakeDeadlines();
+    private final RefusalLog refusals = new RefusalLog(LOG, RefusalLog.INTERVAL);
+    private final HandshakeDeadlines deadlines = new HandshakeDeadlines("Handshake");
     private volatile boolean closed;
 
     public ReplicationListener(Replicas resources) {
@@ -171,7 +172,7 @@ public final class ReplicationListener implements AutoCloseable {
             refusal = "not the configured remote of any resource";
         } else {
             try {
-                place = admission.admit(peer);
+                place = admission.admit(peer, "connections in handshake");
             } catch (Admission.Full e) {
                 refusal = e.getMessage();
             }

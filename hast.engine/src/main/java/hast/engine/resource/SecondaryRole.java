@@ -15,6 +15,7 @@ import hast.api.Sysexits;
 import hast.api.control.Queues;
 import hast.api.control.Statistics;
 import hast.api.event.HastEvent;
+import hast.api.guard.WriteDeadline;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.activemap.ActiveMapStore;
@@ -27,7 +28,6 @@ import hast.engine.replication.ReplicaSession;
 import hast.engine.replication.RemoteLink;
 import hast.engine.replication.ReplicationListener;
 import hast.engine.replication.SyncDecision;
-import hast.engine.replication.WriteDeadline;
 
 /**
  * What a secondary holds: its local component, locked, and at most one primary's connection.
@@ -90,8 +90,7 @@ final class SecondaryRole implements Resource.RoleState {
         this.stale = new StaleExtents(local);
         this.events = events;
         this.codec = codec;
-        Duration fixed = this.timeout;
-        this.writes = new WriteDeadline(local.resource(), () -> fixed);
+        this.writes = new WriteDeadline(local.resource(), this.timeout);
         writes.start();
     }
 

@@ -25,6 +25,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import hast.api.HastAddress;
+import hast.api.guard.Admission;
 import hast.api.transport.Connection;
 import hast.engine.transport.TcpTransport;
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import hast.api.HastAddress;
+import hast.api.guard.WriteDeadline;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.engine.transport.TcpTransport;

@@ -1,4 +1,4 @@
-package hast.engine.replication;
+package hast.api.guard;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,28 +11,39 @@ import java.util.logging.Logger;
 /**
  * Gives up on connections whose writes stay blocked: a peer that stops reading (or reads a few
  * bytes a second) fills the socket buffers, and then a write blocks for as long as the peer likes,
- * where no read timeout applies, holding its {@link FrameWriter} and everyone queued behind it.
- * A thread of its own, which never writes, notices and runs the connection's drop action (which
- * closes the socket, failing the blocked write). The primary's link and the secondary's sessions
- * each have one.
- *
- * <p>A single write of a frame buffer (at most 256 KiB, or one maximal request) taking longer than
- * the deadline means the link carries less than that per deadline: too little to replicate on.
+ * where no read timeout applies, holding its writer and everyone queued behind it. A thread of
+ * its own, which never writes, notices and runs the connection's drop action (which closes the
+ * socket, failing the blocked write).
  */
 public final class WriteDeadline implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WriteDeadline.class.getName());
 
-    private final String resource;
+    /** The writing side of one connection, as the deadline watches it. */
+    public interface Writing {
+        /** How long the write under way has been going on, in nanoseconds; 0 when none is. */
+        long writingFor();
+
+        /** The peer, for the log. */
+        String peer();
+    }
+
+    private final String label;
     /** As reloads change it: a new timeout applies to writes already watched too. */
     private final Supplier<Duration> deadline;
-    private final Map<FrameWriter, Runnable> watched = new ConcurrentHashMap<>();
+    private final Map<Writing, Runnable> watched = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    public WriteDeadline(String resource, Supplier<Duration> deadline) {
-        this.resource = resource;
+    /** @param label what the watched connections serve, for the log and the thread's name */
+    public WriteDeadline(String label, Duration deadline) {
+        this(label, () -> deadline);
+    }
+
+    /** @param deadline as a reload changes it, read at each check */
+    public WriteDeadline(String label, Supplier<Duration> deadline) {
+        this.label = label;
         this.deadline = deadline;
-        this.thread = new Thread(this::watch, "hast-write-deadline " + resource);
+        this.thread = new Thread(this::watch, "hast-write-deadline " + label);
         thread.setDaemon(true);
     }
 
@@ -41,11 +52,11 @@ public final class WriteDeadline implements AutoCloseable {
     }
 
     /** Runs {@code stalled} once when a write through {@code writer} outlasts the deadline. */
-    public void watch(FrameWriter writer, Runnable stalled) {
+    public void watch(Writing writer, Runnable stalled) {
         watched.put(writer, stalled);
     }
 
-    public void forget(FrameWriter writer) {
+    public void forget(Writing writer) {
         watched.remove(writer);
     }
 
@@ -53,11 +64,12 @@ public final class WriteDeadline implements AutoCloseable {
         while (!closed) {
             long limit = deadline.get().toNanos();
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), limit / 4);
-            for (Map.Entry<FrameWriter, Runnable> e : watched.entrySet()) {
+            for (Map.Entry<Writing, Runnable> e : watched.entrySet()) {
                 long stalled = e.getKey().writingFor();
                 if (stalled > limit && watched.remove(e.getKey(), e.getValue())) {
-                    LOG.warning(() -> "[" + resource + "] A write to the peer has been blocked for "
-                            + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms; giving up on the connection.");
+                    LOG.warning(() -> "[" + label + "] A write to " + e.getKey().peer() + " has been blocked for "
+                            + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms (the write deadline is "
+                            + TimeUnit.NANOSECONDS.toMillis(limit) + " ms); giving up on the connection.");
                     e.getValue().run();
                 }
             }
