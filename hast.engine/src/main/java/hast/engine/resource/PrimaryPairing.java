@@ -34,6 +34,8 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private final DirtyExtents dirty;
     private final Consumer<HastEvent> events;
     private final Runnable onConnect;
+    /** This copy's localcnt as the last HELLO told it. */
+    private long helloLocalcnt;
     /** The secondary's localcnt and remotecnt as of the last handshake (0 before any). */
     private long peerLocalcnt;
     private long peerRemotecnt;
@@ -65,6 +67,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
             local.updateMetadata(m -> m.withResuid(chosen));
             md = local.metadata();
         }
+        helloLocalcnt = md.localcnt();
         return new Greeting.Hello(resource, md.resuid(), md.localcnt(), md.remotecnt(), md.datasize(), md.extentsize(),
                 PrimaryDevice.MAX_REQUEST, decodable);
     }
@@ -75,6 +78,13 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         if (w.datasize() != md.datasize() || w.extentsize() != md.extentsize()) {
             LOG.severe(() -> "[" + resource + "] Data size differs between nodes (local=" + md.datasize() + "/"
                     + md.extentsize() + ", remote=" + w.datasize() + "/" + w.extentsize() + ").");
+            return false;
+        }
+        if (md.localcnt() != helloLocalcnt) {
+            // A write was acknowledged apart while the handshake ran: the secondary decided on
+            // counters that do not show it, and might copy its older data over it.
+            LOG.info(() -> "[" + resource + "] localcnt moved during the handshake (a write acknowledged meanwhile);"
+                    + " connecting again with the current counters.");
             return false;
         }
         if (w.decision().fromSecondary()) {

@@ -21,6 +21,10 @@ final class LinkRelay implements AutoCloseable {
     private volatile int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    /** Connections are made and bytes read, but nothing is passed on until {@link #resume()}. */
+    private volatile boolean stalled;
+    /** Bytes read from either side, passed on or not. */
+    private final AtomicLong read = new AtomicLong();
     /** When each connection was accepted ({@link System#nanoTime}), to tell how often a peer tries. */
     private final List<Long> accepted = new CopyOnWriteArrayList<>();
     /** Bytes relayed, both directions, since the relay started. */
@@ -60,6 +64,20 @@ final class LinkRelay implements AutoCloseable {
 
     void cut() {
         cut = true;
+    }
+
+    /** Holds every byte read from now on, on connections old and new, until {@link #resume()}. */
+    void stall() {
+        stalled = true;
+    }
+
+    void resume() {
+        stalled = false;
+    }
+
+    /** Bytes read from either side so far, including those a stall holds. */
+    long read() {
+        return read.get();
     }
 
     /** Closes every relayed connection: both peers see a reset or an end of stream. */
@@ -107,7 +125,8 @@ final class LinkRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    while (cut && !from.isClosed()) {
+                    read.addAndGet(n);
+                    while ((cut || stalled) && !from.isClosed()) {
                         // A cut link forwards nothing and tells nobody; heal() or reset() ends the wait.
                         Thread.sleep(5);
                     }
