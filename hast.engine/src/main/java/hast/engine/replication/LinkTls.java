@@ -186,12 +186,11 @@ public record LinkTls(Path directory, String peerName) {
     }
 
     /** Keeps a copy of the first bytes read, until stopped. */
-    private static final class Recording implements Connection {
-        private final Connection c;
+    private static final class Recording extends ForwardingConnection {
         private ByteBuffer recorded = ByteBuffer.allocate(PLAIN_ANSWER);
 
         Recording(Connection c) {
-            this.c = c;
+            super(c);
         }
 
         ByteBuffer recorded() {
@@ -211,36 +210,6 @@ public record LinkTls(Path directory, String peerName) {
                 recorded.put(got.limit(from + Math.min(n, recorded.remaining())));
             }
             return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return c.write(src);
-        }
-
-        @Override
-        public String peer() {
-            return c.peer();
-        }
-
-        @Override
-        public InetAddress peerAddress() {
-            return c.peerAddress();
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            c.setReadTimeout(timeout);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return c.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            c.close();
         }
     }
 }

@@ -1,9 +1,7 @@
 package hast.engine.replication;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 
 import hast.api.transport.Connection;
 
@@ -12,13 +10,12 @@ import hast.api.transport.Connection;
  * what a peer that should have spoken TLS said instead): reads give those bytes back first, then
  * continue on the connection. Everything else is the connection's.
  */
-final class Rewound implements Connection {
-    private final Connection c;
+final class Rewound extends ForwardingConnection {
     /** Guarded by the reader (one at a time, as the contract says). */
     private final ByteBuffer read;
 
     Rewound(Connection c, ByteBuffer read) {
-        this.c = c;
+        super(c);
         this.read = read;
     }
 
@@ -31,40 +28,5 @@ final class Rewound implements Connection {
         dst.put(read.slice().limit(n));
         read.position(read.position() + n);
         return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return c.write(src);
-    }
-
-    @Override
-    public String peer() {
-        return c.peer();
-    }
-
-    @Override
-    public InetAddress peerAddress() {
-        return c.peerAddress();
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) throws IOException {
-        c.setReadTimeout(timeout);
-    }
-
-    @Override
-    public boolean isOpen() {
-        return c.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
-        c.close();
-    }
-
-    @Override
-    public String toString() {
-        return c.toString();
     }
 }
