@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -85,6 +86,8 @@ public final class RemoteLink implements AutoCloseable {
     private int ending;
     /** Why replication is paused for want of a checksum, or {@code null}. */
     private volatile String paused;
+    /** Completed once the first connection attempt has ended, either way, or the link closed. */
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
     /** @param secret the resource's shared-secret as reloads change it (null: none), taken at each connection */
     public RemoteLink(String resource, HastAddress remote, HastAddress source, Duration timeout,
@@ -104,14 +107,23 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     /**
-     * Makes a first connection attempt in the caller's thread (so that a primary learns whether its
-     * copy is the newer one before it serves a single read), then keeps the link up in the background.
+     * Keeps the link up in the background, from a first connection attempt on: the caller (a role
+     * change) does not wait for a secondary that may take the whole timeout to answer, or never do.
+     * See {@link #firstAttempt()} for what must wait.
      */
     public void start() {
         codec.watch(codecsChanged);
         writes.start();
-        connect();
         guard.start();
+    }
+
+    /**
+     * Completes when the first connection attempt has ended, connected or not (or the link closed).
+     * Until then the primary does not know whether the secondary holds newer data, whose extents
+     * it must read from there: its device's requests wait for this.
+     */
+    public CompletionStage<Void> firstAttempt() {
+        return firstAttempt;
     }
 
     public boolean connected() {
@@ -203,6 +215,7 @@ public final class RemoteLink implements AutoCloseable {
             Session c = connection;
             if (c == null) {
                 connect();
+                firstAttempt.complete(null);
             } else {
                 String blocked = codec.blocker(c.peer);
                 if (blocked != null) {
@@ -444,6 +457,7 @@ public final class RemoteLink implements AutoCloseable {
             closed = true;
             notifyAll();
         }
+        firstAttempt.complete(null);
         Session c = connection;
         if (c != null) {
             disconnect(c, "role changed");
