@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (unicast adverts between the nodes' 127.10.0.x addresses), each calling run/keepalived/hast-notify:
  * the MASTER's resource becomes primary, the BACKUP's secondary, and when the MASTER's keepalived
  * stops, the roles move with the VRRP state and the new primary completes with the old one as its
- * secondary.
+ * secondary; and when the MASTER's node dies, the other becomes primary with every write the
+ * dead one acknowledged.
  */
 class KeepalivedIT {
     private static final int MIB = 1 << 20;
@@ -67,7 +68,7 @@ class KeepalivedIT {
             n.start();
         }
         Process a = keepalived("a", alpha, 150, lab.address("b"));
-        keepalived("b", beta, 100, lab.address("a"));
+        Process b = keepalived("b", beta, 100, lab.address("a"));
 
         ctl(alpha, "await", "-t", "30", "primary", "r0").expect(0);
         ctl(beta, "await", "-t", "30", "secondary", "r0").expect(0);
@@ -82,6 +83,23 @@ class KeepalivedIT {
         ctl(beta, "await", "-t", "30", "complete", "r0").expect(0);
         Node.awaitTrue("a's STOP notification", () -> read("a.notify").contains("is STOP: making r0 secondary."));
         assertTrue(read("b.notify").contains("INSTANCE hast is MASTER: making r0 primary."), read("b.notify"));
+
+        // beta's node dies (keepalived and hastd killed) after a write it acknowledged: a, started
+        // again, hears no advert, becomes MASTER, and alpha serves that write as primary.
+        a = keepalived("a", alpha, 150, lab.address("b"));
+        Node.awaitTrue("a's keepalived BACKUP again", () -> read("a.notify").split("is BACKUP").length > 2);
+        qemuIo(beta, "write -P 0x77 0 64k");
+        b.descendants().forEach(ProcessHandle::destroyForcibly);
+        b.destroyForcibly().waitFor();
+        beta.crash();
+        ctl(alpha, "await", "-t", "30", "primary", "r0").expect(0);
+        ctl(alpha, "status", "r0").expect(Node.DEGRADED);
+        qemuIo(alpha, "read -P 0x77 0 64k");
+    }
+
+    private void qemuIo(Node n, String command) throws Exception {
+        n.run(List.of("qemu-io", "-f", "raw", "-c", command, "nbd+unix:///r0?socket=" + dir.resolve(n.name + ".nbd")),
+                Map.of()).expect(0);
     }
 
     @Test
@@ -125,6 +143,8 @@ class KeepalivedIT {
                 "global_defs {", "  script_user root", "}",
                 "vrrp_instance hast {",
                 "  state BACKUP",
+                // As the example configuration: a node that comes back does not take MASTER back.
+                "  nopreempt",
                 "  interface hl" + lab.id + site,
                 "  virtual_router_id 51",
                 "  priority " + priority,
