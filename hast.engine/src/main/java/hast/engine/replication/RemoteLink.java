@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -97,10 +98,11 @@ public final class RemoteLink implements AutoCloseable {
     /** Why replication is paused for want of a checksum, or {@code null}. */
     private volatile String paused;
     /**
-     * Handshakes refused in a row for a reason only an operator can clear (by the connecting
-     * thread: start's, then the guard's); each doubles the next pause.
+     * Handshakes refused in a row for a reason only an operator can clear (guard thread only); each doubles the next pause.
      */
     private int refusals;
+    /** Completed once the first connection attempt has ended, either way, or the link closed. */
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
     /**
      * @param endpoint the resource's remote, source and timeout as reloads change them
@@ -123,14 +125,23 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     /**
-     * Makes a first connection attempt in the caller's thread (so that a primary learns whether its
-     * copy is the newer one before it serves a single read), then keeps the link up in the background.
+     * Keeps the link up in the background, from a first connection attempt on: the caller (a role
+     * change) does not wait for a secondary that may take the whole timeout to answer, or never do.
+     * See {@link #firstAttempt()} for what must wait.
      */
     public void start() {
         codec.watch(codecsChanged);
         writes.start();
-        connect();
         guard.start();
+    }
+
+    /**
+     * Completes when the first connection attempt has ended, connected or not (or the link closed).
+     * Until then the primary does not know whether the secondary holds newer data, whose extents
+     * it must read from there: its device's requests wait for this.
+     */
+    public CompletionStage<Void> firstAttempt() {
+        return firstAttempt;
     }
 
     public boolean connected() {
@@ -224,6 +235,7 @@ public final class RemoteLink implements AutoCloseable {
             long keepalive = Math.max(200, Math.min(timeout.toMillis() / 3, 10_000));
             if (c == null) {
                 connect();
+                firstAttempt.complete(null);
             } else if (now.movedFrom(c.endpoint)) {
                 disconnect(c, "the configuration moved the remote to " + now.remote()
                         + (now.source() == null ? "" : " from " + now.source()));
@@ -496,6 +508,7 @@ public final class RemoteLink implements AutoCloseable {
             closed = true;
             notifyAll();
         }
+        firstAttempt.complete(null);
         Session c = connection;
         if (c != null) {
             disconnect(c, "role changed");

@@ -120,7 +120,10 @@ final class PrimaryRole implements Resource.RoleState {
                 Map<String, Object> properties = new HashMap<>(config.export().deviceProperties());
                 properties.put(HastDevice.NAME, config.provname());
                 properties.put(HastDevice.RESOURCE, config.name());
-                publication = publisher.publish(device, properties);
+                // Published before the secondary answers: the role change returns at once, and the
+                // device's requests wait for the first connection attempt (FirstAttemptGate).
+                HastDevice exported = link == null ? device : new FirstAttemptGate(device, link.firstAttempt());
+                publication = publisher.publish(exported, properties);
             } catch (RuntimeException e) {
                 if (link != null) {
                     flusher.close();

@@ -46,6 +46,27 @@ class PairTransitionsTest {
     }
 
 
+    /**
+     * issue 14: role primary returns before the first handshake, but the device's requests wait for
+     * it. A read issued the moment the role is taken must get the secondary's newer data, not the
+     * primary's own older copy, which it cannot know is older until the handshake.
+     */
+    @org.junit.jupiter.api.Test
+    void aReadRightAfterPromotionWaitsForTheHandshakeAndGetsTheSecondarysNewerData() throws Exception {
+        pair = new EnginePair(dir, "fullsync", false);
+        pair.beta.role(Role.SECONDARY);
+        pair.alpha.role(Role.PRIMARY);
+        pair.awaitClean(pair.alpha, pair.beta);
+        pair.alpha.role(Role.INIT);
+        pair.beta.role(Role.PRIMARY);
+        byte[] newer = bytes(4 * EXTENT);
+        EnginePair.done(pair.beta.write(0, newer, false));
+        pair.beta.role(Role.SECONDARY);
+
+        pair.alpha.role(Role.PRIMARY);
+        assertArrayEquals(Arrays.copyOf(newer, BLOCK), pair.alpha.read(0, BLOCK), "alpha served its own older copy");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void aReconnectDuringASyncFromTheSecondaryNeverCopiesOlderDataOverTheClientsWrites(String mode) throws Exception {

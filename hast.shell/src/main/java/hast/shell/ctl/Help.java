@@ -85,7 +85,9 @@ public final class Help {
             + "  init       idle: no exported device, no replication\n"
             + "  primary    export the device and replicate every write to the other node\n"
             + "  secondary  receive the primary's writes; exports nothing\n"
-            + "Requests under way finish in the old role first. Give -d to print each change."
+            + "Requests under way finish in the old role first. Give -d to print each change.\n"
+            + "primary returns once the device is exported; the connection to the secondary is made\n"
+            + "in the background (hastctl await connected), and requests wait for its first attempt."
             + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl list -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String LIST = "usage: hastctl list [-d] [-c config] [--json] [all | name ...]\n"
