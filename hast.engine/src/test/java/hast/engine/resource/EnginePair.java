@@ -173,6 +173,11 @@ final class EnginePair implements AutoCloseable {
             manager.setRole(RESOURCE, role);
         }
 
+        /** As {@code hastctl role -f}: a promotion of an inconsistent copy goes ahead. */
+        void forceRole(Role role) throws HastException {
+            manager.setRole(RESOURCE, role, true);
+        }
+
         ResourceInfo info() {
             return manager.resource(RESOURCE).orElseThrow();
         }

@@ -219,7 +219,7 @@ class SecondarySessionTest {
         raw.add(c);
         RawPrimary.authenticate(c, null);
         Greeting.Hello h = new Greeting.Hello(EnginePair.RESOURCE, resuid, 0, 0, md.datasize(), md.extentsize(),
-                PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN);
+                PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN, true);
         Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c);
         return c;
     }
