@@ -21,10 +21,11 @@ import hast.api.Sysexits;
  * @param debug      how often {@code -d} was given
  * @param help       whether help was asked for ({@code -h}, {@code --help} or the {@code help} subcommand)
  * @param json       {@code --json}: output for scripts
+ * @param force      {@code -f} of {@code role}: promote even a copy that is not consistent
  * @param operands   what follows the options
  */
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
-        List<String> operands) {
+        boolean force, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
             "verify", "reload", "help");
     /** What {@code await} can wait for: a state, or a role. */
@@ -41,6 +42,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         int debug = 0;
         boolean help = false;
         boolean json = false;
+        boolean force = false;
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -66,6 +68,8 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                     char flag = arg.charAt(j);
                     if (flag == 'd') {
                         debug++;
+                    } else if (flag == 'f' && (subcommand == null || subcommand.equals("role"))) {
+                        force = true;
                     } else if (flag == 'h') {
                         help = true;
                     } else if (valued(subcommand).indexOf(flag) >= 0) {
@@ -92,7 +96,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             subcommand = "help";
         }
         CommandLine line = new CommandLine(subcommand, Map.copyOf(options), debug,
-                help || subcommand.equals("help"), json, List.copyOf(operands));
+                help || subcommand.equals("help"), json, force, List.copyOf(operands));
         line.check();
         return line;
     }
@@ -109,6 +113,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         if (subcommand.equals("await")) {
             options.add("-t");
         }
+        if (subcommand.equals("role")) {
+            options.add("-f");
+        }
         return List.copyOf(options);
     }
 
@@ -116,7 +123,8 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
     static boolean takesValue(String subcommand, String word) {
         return word.length() >= 2 && word.charAt(0) == '-' && word.charAt(1) != '-'
                 && valued(subcommand).indexOf(word.charAt(word.length() - 1)) >= 0
-                && word.chars().skip(1).allMatch(c -> c == 'd' || valued(subcommand).indexOf(c) >= 0);
+                && word.chars().skip(1).allMatch(c -> c == 'd' || (c == 'f' && "role".equals(subcommand))
+                        || valued(subcommand).indexOf(c) >= 0);
     }
 
     /** Options given before the subcommand are only known to be valid once it is. */
@@ -136,6 +144,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         if (options.keySet().stream().anyMatch(f -> valued(subcommand).indexOf(f) < 0)) {
             throw usage(options.containsKey('t') ? "option -t belongs to 'await'"
                     : "options -e, -k and -m belong to 'create'");
+        }
+        if (force && !subcommand.equals("role")) {
+            throw usage("option -f belongs to 'role'");
         }
         if (json && !JSON.contains(subcommand)) {
             throw usage("option --json belongs to 'list', 'status', 'dump' and 'events'");
