@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ManPagesIT {
     private static final Map<String, List<String>> COVERED = Map.of(
             "hastctl.8", List.of("create", "role", "list", "status", "dump", "events", "await", "-t seconds", "verify", "reload", "help",
-                    "-c config", "-d", "-e extentsize", "-k keepdirty", "-m mediasize", "--json", "queues", "local",
+                    "-c config", "-d", "-f", "-e extentsize", "-k keepdirty", "-m mediasize", "--json", "queues", "local",
+                    "CONSISTENCY", "synchronising", "inconsistent",
                     "send", "recv", "done", "idle", "EXIT STATUS", "77", "EXAMPLES", "FILES"),
             "hastd.8", List.of("-c config", "-d", "-F", "-h", "-P pidfile", "-u user", "PRIVILEGES", "SIGHUP",
                     "SIGTERM", "HAST_NODE", "HASTD_LOG", "EXIT STATUS", "77", "/run/hast/nbd.sock", "CONTROL SOCKET",
