@@ -110,6 +110,12 @@ class HastctlTest {
         assertEquals(3, list.status());
         assertTrue(list.out().contains("\n  consistent: no (synchronising, 25%)\n  dirty: 6291456 (6.0MB)\n"
                 + "  synchronization: 25% done"), list.out());
+        Run json = run(daemon, "status", "--json", "backup");
+        assertEquals(3, json.status());
+        assertTrue(json.out().contains("\"consistency\":\"incomplete\",\"state\":\"inconsistent\""), json.out());
+        assertTrue(run(daemon, "list", "--json", "backup").out().contains("\"state\":\"inconsistent\","
+                + "\"consistency\":\"incomplete\",\"dirty\":6291456,\"synchronization\":{\"total\":8388608,"
+                + "\"done\":2097152,\"percent\":25"));
         assertEquals(4, run(daemon, "status", "backup", "shared").status(), "split-brain is worse still");
         node.put(backup, Consistency.OUTDATED, null);
         assertTrue(run(daemon, "list", "backup").out().contains("\n  consistent: no (outdated, synchronisation not started)\n"));
