@@ -152,7 +152,7 @@ class DaemonIT {
             Node.Result dump = n.hastctl("dump", "-c", c, "--json").expect(0);
             assertTrue(dump.out().matches("\\{\"resources\":\\[\\{\"name\":\"r\",\"datasize\":\\d+,\"extentsize\":1048576,"
                     + "\"keepdirty\":64,\"localoff\":8192,\"resuid\":\\d+,\"localcnt\":\\d+,\"remotecnt\":\\d+,"
-                    + "\"prevrole\":\"primary\"}]}\n"), dump.out());
+                    + "\"prevrole\":\"primary\",\"consistency\":\"consistent\"}]}\n"), dump.out());
 
             // Unknown resource: 1 from hastd (list, status, events, verify), 65 for the local dump.
             assertEquals("{\"resources\":[{\"name\":\"ghost\",\"error\":1}]}\n",
