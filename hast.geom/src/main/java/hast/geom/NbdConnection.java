@@ -2,7 +2,6 @@ package hast.geom;
 
 import java.io.IOException;
 import java.net.ProtocolException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -10,11 +9,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.transport.Connection;
+import hast.api.tls.TlsCredentials;
 
 /**
  * One client, from greeting to close: the handshake, then the transmission phase on its reader
  * thread with replies on a writer thread. Whatever the client does wrong ends this connection
- * only.
+ * only, and its {@link ExportGuard.Pass} bounds how long it may negotiate and how long a reply
+ * may wait for it to read.
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
@@ -22,8 +23,8 @@ final class NbdConnection implements Runnable {
     private static final long WRITER_STOP_MILLIS = 10_000;
 
     private final Handshake.Catalog catalog;
-    private final ExportTls tls;
-    private final Duration handshakeTimeout;
+    private final TlsCredentials tls;
+    private final ExportGuard.Pass pass;
     private final Consumer<NbdConnection> onEnd;
     private final Thread reader;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -35,16 +36,16 @@ final class NbdConnection implements Runnable {
     private Thread writer;
 
     /**
-     * @param tls              the credentials of exports that require TLS, or {@code null}
-     * @param handshakeTimeout how long a client may take over each step of the negotiation
-     * @param onEnd            told once, by the reader thread as it ends, after the writer thread ended
+     * @param tls   the credentials of exports that require TLS, or {@code null}
+     * @param pass  the client's admission, its negotiation's deadline running; given back at the end
+     * @param onEnd told once, by the reader thread as it ends, after the writer thread ended
      */
-    NbdConnection(Connection connection, Handshake.Catalog catalog, ExportTls tls, Duration handshakeTimeout,
+    NbdConnection(Connection connection, Handshake.Catalog catalog, TlsCredentials tls, ExportGuard.Pass pass,
             Consumer<NbdConnection> onEnd) {
         this.connection = connection;
         this.catalog = catalog;
         this.tls = tls;
-        this.handshakeTimeout = handshakeTimeout;
+        this.pass = pass;
         this.onEnd = onEnd;
         this.reader = daemon(this, "nbd-conn " + connection.peer());
     }
@@ -86,14 +87,13 @@ final class NbdConnection implements Runnable {
     @Override
     public void run() {
         try {
-            connection.setReadTimeout(handshakeTimeout);
             Handshake handshake = new Handshake(new Wire(connection), catalog, this, tls);
             Export chosen = handshake.negotiate();
             if (chosen == null) {
                 return;
             }
             // A client in transmission may stay idle for as long as it likes.
-            connection.setReadTimeout(Duration.ZERO);
+            pass.negotiated();
             ReplyWriter writing = startWriter();
             if (writing == null) {
                 return;
@@ -102,9 +102,6 @@ final class NbdConnection implements Runnable {
             new Transmission(handshake.wire(), chosen, writing, label()).serve();
         } catch (ProtocolException e) {
             LOG.warning(() -> label() + " broke the protocol (" + e.getMessage() + "); disconnected.");
-        } catch (SocketTimeoutException e) {
-            LOG.info(() -> label() + " did not finish the negotiation within " + handshakeTimeout.toSeconds()
-                    + " s; disconnected.");
         } catch (IOException e) {
             if (!closed.get()) {
                 LOG.log(Level.FINE, "{0} gone: {1}", new Object[] {label(), e.toString()});
@@ -118,6 +115,7 @@ final class NbdConnection implements Runnable {
         } finally {
             close();
             awaitWriter();
+            pass.close();
             onEnd.accept(this);
         }
     }
@@ -128,6 +126,7 @@ final class NbdConnection implements Runnable {
             return null;
         }
         replies = new ReplyWriter(connection, this);
+        pass.watchWrites(replies, this::close);
         writer = daemon(replies, "nbd-reply " + connection.peer());
         writer.start();
         return replies;

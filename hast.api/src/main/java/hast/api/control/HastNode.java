@@ -70,6 +70,19 @@ public interface HastNode {
      */
     Verification verify(String name, VerifyProgress progress) throws HastException;
 
+    /**
+     * Recovers from a split-brain on the node whose writes since the two parted are to be given
+     * up: the primary's next connection then copies only the extents either node wrote since
+     * (both activemaps say which), not the whole disk.
+     *
+     * @return what was done, for the operator
+     * @throws HastException when the resource is unknown (1), is not secondary here or has not
+     *                       refused its primary for a split-brain (69), or the metadata cannot be
+     *                       written (74); nothing is changed then
+     * @since 2.4
+     */
+    String discard(String name) throws HastException;
+
     /** Re-reads the configuration file; a bad file leaves the running configuration in force. */
     void reload() throws HastException;
 }

@@ -81,4 +81,9 @@ final class AttachedDevices implements HastNode {
     public Verification verify(String name, VerifyProgress progress) throws HastException {
         return resources.verify(name, progress);
     }
+
+    @Override
+    public String discard(String name) throws HastException {
+        return resources.discard(name);
+    }
 }

@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.control.Queues;
+import hast.api.guard.WriteDeadline;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;

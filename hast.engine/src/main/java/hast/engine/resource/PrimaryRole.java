@@ -25,6 +25,7 @@ import hast.engine.activemap.ActiveMapStore;
 import hast.engine.codec.PayloadCodec;
 import hast.engine.config.ResourceConfig;
 import hast.engine.metadata.Metadata;
+import hast.engine.replication.LinkEndpoint;
 import hast.engine.replication.RemoteLink;
 
 /**
@@ -100,16 +101,15 @@ final class PrimaryRole implements Resource.RoleState {
             LocalErrors localErrors = new LocalErrors(config.name(), events);
             SyncFence fence = new SyncFence(md.extentsize());
             Synchronizer[] sync = new Synchronizer[1];
-            PrimaryPairing pairing = new PrimaryPairing(config.name(), config.remote(), local, dirty, events,
-                    () -> sync[0].request());
+            PrimaryPairing pairing = new PrimaryPairing(config.name(), () -> current.get().remote(), local, dirty,
+                    events, () -> sync[0].request());
             PayloadCodec codec = new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs());
             RemoteLink link = null;
             Verifier verifier = null;
             if (config.hasRemote()) {
-                link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
-                        config.source() == null ? null : HastAddress.parse(config.source(), 0),
-                        Duration.ofSeconds(config.timeout()), replication.transports(), () -> current.get().secret(),
-                        pairing, codec);
+                link = new RemoteLink(config.name(), () -> endpoint(current.get()), replication.transports(),
+                        () -> current.get().secret(),
+                        () -> current.get().tls(), pairing, codec);
                 sync[0] = new Synchronizer(config.name(), disk, md.localoff(), md.datasize(),
                         md.extentsize(), dirty, stale, fence, link, pairing, events);
                 verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
@@ -117,11 +117,12 @@ final class PrimaryRole implements Resource.RoleState {
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
-                    stale, localErrors, Duration.ofSeconds(config.timeout()), () -> sync[0].request());
+                    stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request());
             CacheFlusher flusher = null;
             if (link != null) {
                 link.start();
-                flusher = new CacheFlusher(config.name(), dirty, link, device, Duration.ofSeconds(config.timeout()));
+                flusher = new CacheFlusher(config.name(), dirty, link, device,
+                        () -> Duration.ofSeconds(current.get().timeout()));
                 flusher.start();
             }
             DevicePublisher.Publication publication;
@@ -243,5 +244,12 @@ final class PrimaryRole implements Resource.RoleState {
         } finally {
             local.close();
         }
+    }
+
+    /** The link's endpoint as {@code config} says: parsed again at each use, so that a reload moves it. */
+    private static LinkEndpoint endpoint(ResourceConfig config) {
+        return new LinkEndpoint(HastAddress.parse(config.remote()),
+                config.source() == null ? null : HastAddress.parse(config.source(), 0),
+                Duration.ofSeconds(config.timeout()));
     }
 }

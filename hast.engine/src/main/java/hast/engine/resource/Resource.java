@@ -1,6 +1,8 @@
 package hast.engine.resource;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -20,6 +22,7 @@ import hast.engine.config.ResourceConfig;
 import hast.engine.replication.Authentication;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.LinkSecret;
+import hast.engine.replication.LinkTls;
 import hast.engine.replication.ReplicationListener;
 
 /**
@@ -146,25 +149,48 @@ final class Resource {
     }
 
     /**
-     * Takes a reloaded configuration. A change of what the role holds open (provider path, name or
-     * direct I/O, export address or protection, the peer's address, source or timeout) restarts the role; anything
-     * else (replication mode, metaflush...) applies to new requests, with the connection kept.
+     * Takes a reloaded configuration. What the role holds open (provider path, name or direct
+     * I/O, export address or protection, whether there is a peer at all) restarts the role, and
+     * the log names the keywords that did. A primary takes a new {@code remote}, {@code source}
+     * or {@code timeout} as it runs: its link reconnects to the new address, and its export and
+     * clients stay (a secondary, which exports nothing, restarts for them). Anything else
+     * (replication mode, codecs, exec, metaflush...) applies to new requests.
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
-        boolean restart = state != null && (!next.local().equals(config.local())
-                || !next.provname().equals(config.provname()) || !next.export().equals(config.export())
-                || !next.remote().equals(config.remote()) || !java.util.Objects.equals(next.source(), config.source())
-                || next.timeout() != config.timeout() || next.direct() != config.direct());
+        List<String> held = new ArrayList<>();
+        List<String> link = new ArrayList<>();
+        changed(held, "local", config.local(), next.local());
+        changed(held, "name", config.provname(), next.provname());
+        changed(held, "export", config.export(), next.export());
+        changed(held, "direct", config.direct(), next.direct());
+        changed(held, "remote none", config.hasRemote(), next.hasRemote());
+        changed(link, "remote", config.remote(), next.remote());
+        changed(link, "source", config.source(), next.source());
+        changed(link, "timeout", config.timeout(), next.timeout());
+        if (role != Role.PRIMARY) {
+            held.addAll(link);
+        }
+        boolean restart = state != null && !held.isEmpty();
         Role current = role;
         if (restart) {
-            LOG.info(() -> "[" + next.name() + "] Resource configuration was modified, restarting it.");
+            LOG.info(() -> "[" + next.name() + "] Resource configuration was modified (" + String.join(", ", held)
+                    + "), restarting it.");
             setRole(Role.INIT, false);
+        } else if (state != null && !link.isEmpty()) {
+            LOG.info(() -> "[" + next.name() + "] Resource configuration was modified (" + String.join(", ", link)
+                    + "): applied to the running primary, which keeps serving.");
         }
         config = next;
         exec = next.exec();
         if (restart) {
             // A primary's copy was consistent when it was promoted, and a secondary is not checked.
             setRole(current, false);
+        }
+    }
+
+    private static void changed(List<String> changes, String keyword, Object before, Object after) {
+        if (!java.util.Objects.equals(before, after)) {
+            changes.add(keyword);
         }
     }
 
@@ -194,6 +220,22 @@ final class Resource {
         events.accept(HastEvent.of(HastEvent.VERIFY_DONE, name, Integer.toString(v.differing().size()),
                 Long.toString(v.extents() - v.skipped())));
         return v;
+    }
+
+    /** See {@link SecondaryRole#discardSinceParting}: only a secondary can give its copy up. */
+    String discard() throws HastException {
+        RoleState s;
+        Role r;
+        synchronized (this) {
+            s = state;
+            r = role;
+        }
+        if (!(s instanceof SecondaryRole secondary)) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
+                    + " here; discard runs on the secondary whose writes are to be given up (make it secondary"
+                    + " first); nothing was changed.");
+        }
+        return secondary.discardSinceParting();
     }
 
     /** Releases the current role without raising a role event (daemon shutdown). */
@@ -231,6 +273,11 @@ final class Resource {
             @Override
             public LinkSecret secret() {
                 return config().secret();
+            }
+
+            @Override
+            public LinkTls tls() {
+                return config().tls();
             }
 
             @Override

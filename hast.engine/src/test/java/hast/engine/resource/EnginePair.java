@@ -178,6 +178,16 @@ final class EnginePair implements AutoCloseable {
             manager.setRole(RESOURCE, role, true);
         }
 
+        /** {@code hastctl reload}: this node reads the configuration file again. */
+        void reload() throws HastException {
+            manager.reload();
+        }
+
+        /** {@code hastctl discard}: gives up this node's writes since the split-brain began. */
+        String discard() throws HastException {
+            return manager.discard(RESOURCE);
+        }
+
         ResourceInfo info() {
             return manager.resource(RESOURCE).orElseThrow();
         }

@@ -22,12 +22,13 @@ import hast.api.Sysexits;
  * @param help       whether help was asked for ({@code -h}, {@code --help} or the {@code help} subcommand)
  * @param json       {@code --json}: output for scripts
  * @param force      {@code -f} of {@code role}: promote even a copy that is not consistent
+ * @param yes        {@code -y}: discard's confirmation, given in advance
  * @param operands   what follows the options
  */
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
-        boolean force, List<String> operands) {
+        boolean force, boolean yes, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
-            "verify", "reload", "help");
+            "verify", "discard", "reload", "help");
     /** What {@code await} can wait for: a state, or a role. */
     static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
@@ -43,6 +44,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         boolean help = false;
         boolean json = false;
         boolean force = false;
+        boolean yes = false;
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -72,6 +74,8 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                         force = true;
                     } else if (flag == 'h') {
                         help = true;
+                    } else if (flag == 'y' && (subcommand == null || subcommand.equals("discard"))) {
+                        yes = true;
                     } else if (valued(subcommand).indexOf(flag) >= 0) {
                         String value;
                         if (j + 1 < arg.length()) {
@@ -96,7 +100,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             subcommand = "help";
         }
         CommandLine line = new CommandLine(subcommand, Map.copyOf(options), debug,
-                help || subcommand.equals("help"), json, force, List.copyOf(operands));
+                help || subcommand.equals("help"), json, force, yes, List.copyOf(operands));
         line.check();
         return line;
     }
@@ -115,6 +119,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         }
         if (subcommand.equals("role")) {
             options.add("-f");
+        }
+        if (subcommand.equals("discard")) {
+            options.add("-y");
         }
         return List.copyOf(options);
     }
@@ -148,6 +155,9 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         if (force && !subcommand.equals("role")) {
             throw usage("option -f belongs to 'role'");
         }
+        if (yes && !subcommand.equals("discard")) {
+            throw usage("option -y belongs to 'discard'");
+        }
         if (json && !JSON.contains(subcommand)) {
             throw usage("option --json belongs to 'list', 'status', 'dump' and 'events'");
         }
@@ -177,6 +187,12 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             case "verify" -> {
                 if (operands.isEmpty()) {
                     throw usage("verify needs at least one resource name");
+                }
+            }
+            case "discard" -> {
+                if (operands.isEmpty() || operands.contains("all")) {
+                    throw usage("discard needs the names of the resources whose writes are to be given up"
+                            + " ('all' is not taken)");
                 }
             }
             case "await" -> {

@@ -1,7 +1,8 @@
 package hast.shell.ctl;
 
 /**
- * hastctl's usage lines (the reference's, with --json and our events, verify and reload added)
+ * hastctl's usage lines (the reference's, with --json and our events, await, verify, discard and
+ * reload added)
  * and its longer explanations.
  */
 public final class Help {
@@ -14,6 +15,7 @@ public final class Help {
             + "       hastctl events [-d] [-c config] [--json] [all | name ...]\n"
             + "       hastctl await [-d] [-c config] [-t seconds] condition [all | name ...]\n"
             + "       hastctl verify [-d] [-c config] name ...\n"
+            + "       hastctl discard [-d] [-c config] [-y] name ...\n"
             + "       hastctl reload [-d] [-c config]\n"
             + "       hastctl help [subcommand]";
 
@@ -44,6 +46,8 @@ public final class Help {
             + "  await    wait until resources are complete, connected, or have a role (for scripts)\n"
             + "  verify   compare both nodes' copies of primary resources, extent by extent, and have\n"
             + "           the differing extents synchronised\n"
+            + "  discard  after a split-brain, give up this secondary's writes since the two parted: only\n"
+            + "           the extents either node wrote since are copied from the primary\n"
             + "  reload   make hastd re-read its configuration file (as SIGHUP does)\n"
             + "  help     this text, or 'hastctl help <subcommand>' for one subcommand\n"
             + "\n"
@@ -55,8 +59,8 @@ public final class Help {
             + "4 split-brain, 5 idle (init), the worst of the resources shown; role: 3 when 'primary' is\n"
             + "refused because the copy is inconsistent (-f forces it); 64 bad usage; 65 bad data\n"
             + "(unknown resource for create or dump, invalid sizes, unreadable metadata); 66 local provider\n"
-            + "cannot be opened; 69 hastd did not answer or is not running, or verify cannot run (resource\n"
-            + "not primary, secondary not connected);\n"
+            + "cannot be opened; 69 hastd did not answer or is not running, or verify or discard cannot run\n"
+            + "(resource not primary, secondary not connected; for discard, not a secondary in split-brain);\n"
             + "70 hastd refused a malformed request; 71 no connection to hastd; 72 configuration file\n"
             + "unreadable; 74 metadata cannot be written; 75 hastd is busy, try again, or await gave up; 77 the control socket\n"
             + "refused this user; 78 configuration invalid. See hastctl(8).\n";
@@ -174,6 +178,19 @@ public final class Help {
             + "Exit status: 0 when both copies are equal, 1 when extents differed (they are being\n"
             + "repaired), 69 when the resource is not primary here or not connected."
             + "\n\n" + OPTIONS + "\n";
+    /** {@code hastctl discard -h}; a constant, so that the Gogo command can carry it as its description. */
+    public static final String DISCARD = "usage: hastctl discard [-d] [-c config] [-y] name ...\n"
+            + "\n"
+            + "Recovers from a split-brain on the node whose data is to be given up, which must be the\n"
+            + "secondary that refused its primary for the split-brain (hastctl status shows it). This\n"
+            + "node's writes since the two parted are given up: at the primary's next attempt (within\n"
+            + "30 s), the extents either node wrote since then are copied from the primary, and only\n"
+            + "those (both activemaps say which), not the whole disk as after 'hastctl create'.\n"
+            + "On a terminal hastctl asks for confirmation first.\n"
+            + "  -y      confirm in advance (scripts, the console)\n"
+            + "Exit status: 0 when done, 69 when the resource is not a secondary in split-brain here,\n"
+            + "74 when its metadata cannot be written; nothing is changed then. 1 for an unknown resource."
+            + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl reload -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String RELOAD = "usage: hastctl reload [-d] [-c config]\n"
             + "\n"
@@ -195,6 +212,7 @@ public final class Help {
             case "events" -> EVENTS;
             case "await" -> AWAIT;
             case "verify" -> VERIFY;
+            case "discard" -> DISCARD;
             case "reload" -> RELOAD;
             default -> GENERAL;
         };

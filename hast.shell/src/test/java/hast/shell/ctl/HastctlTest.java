@@ -137,6 +137,23 @@ class HastctlTest {
     }
 
     @Test
+    void discardNeedsConfirmationNamesAndASecondary() {
+        assertEquals(64, run(daemon, "discard", "backup").status(), "without -y: never from hastd alone");
+        assertEquals(64, run(daemon, "discard", "-y").status(), "no name");
+        assertEquals(64, run(daemon, "discard", "-y", "all").status(), "'all' is not taken");
+        assertEquals(64, run(daemon, "status", "-y").status(), "-y belongs to discard");
+        assertEquals(new Run(0, "[backup] discarded\n", ""), run(daemon, "-y", "discard", "backup"));
+        Run primary = run(daemon, "discard", "-y", "shared", "backup");
+        assertEquals(69, primary.status(), "the primary keeps its writes");
+        assertTrue(primary.err().startsWith("[shared] The resource is primary here"), primary.err());
+        assertEquals(List.of("discard backup", "discard backup"), node.calls);
+        assertEquals(Optional.of("Give up this node's writes to backup since the split-brain, for the primary's copy?"
+                + " [y/N] "), Hastctl.confirmation(List.of("discard", "backup")));
+        assertEquals(Optional.empty(), Hastctl.confirmation(List.of("discard", "-y", "backup")));
+        assertEquals(Optional.empty(), Hastctl.confirmation(List.of("status")));
+    }
+
+    @Test
     void awaitReturnsOnceEveryResourceMeetsTheConditionOrGivesUpNamingThoseBehind() throws Exception {
         assertEquals(new Run(0, "", ""), run(daemon, "await", "-t", "0", "secondary", "backup"));
         assertEquals(new Run(0, "", ""), run(daemon, "await", "connected", "backup"));

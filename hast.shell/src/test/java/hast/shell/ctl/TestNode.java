@@ -162,6 +162,21 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
     }
 
     @Override
+    public String discard(String name) throws HastException {
+        ResourceInfo r = resources.get(name);
+        if (r == null) {
+            throw new HastException(1, "Unknown resource " + name + ".");
+        }
+        check(name);
+        if (r.role() != Role.SECONDARY) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] The resource is " + r.role().label()
+                    + " here; discard runs on the secondary whose writes are to be given up.");
+        }
+        calls.add("discard " + name);
+        return "[" + name + "] discarded";
+    }
+
+    @Override
     public void reload() {
         calls.add("reload");
     }

@@ -1,0 +1,70 @@
+package hast.engine.replication;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+import hast.api.transport.Connection;
+
+/**
+ * A connection whose first bytes were read already (to tell TLS from a plain frame, or to find
+ * what a peer that should have spoken TLS said instead): reads give those bytes back first, then
+ * continue on the connection. Everything else is the connection's.
+ */
+final class Rewound implements Connection {
+    private final Connection c;
+    /** Guarded by the reader (one at a time, as the contract says). */
+    private final ByteBuffer read;
+
+    Rewound(Connection c, ByteBuffer read) {
+        this.c = c;
+        this.read = read;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!read.hasRemaining()) {
+            return c.read(dst);
+        }
+        int n = Math.min(dst.remaining(), read.remaining());
+        dst.put(read.slice().limit(n));
+        read.position(read.position() + n);
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        return c.write(src);
+    }
+
+    @Override
+    public String peer() {
+        return c.peer();
+    }
+
+    @Override
+    public InetAddress peerAddress() {
+        return c.peerAddress();
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) throws IOException {
+        c.setReadTimeout(timeout);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return c.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        c.close();
+    }
+
+    @Override
+    public String toString() {
+        return c.toString();
+    }
+}
