@@ -29,7 +29,8 @@ class ManPagesIT {
     /** What the code cannot tell: the values options take, sections, statuses and files. */
     private static final Map<String, List<String>> COVERED = Map.of(
             "hastctl.8", List.of("-t seconds", "-c config", "-e extentsize", "-k keepdirty", "-m mediasize",
-                    "queues", "local", "send", "recv", "done", "idle", "EXIT STATUS", "77", "EXAMPLES", "FILES"),
+                    "queues", "local", "send", "recv", "done", "idle", "CONSISTENCY", "synchronising", "inconsistent",
+                    "EXIT STATUS", "77", "EXAMPLES", "FILES"),
             "hastd.8", List.of("-c config", "-P pidfile", "-u user", "PRIVILEGES", "SIGHUP", "SIGTERM", "HAST_NODE",
                     "HASTD_LOG", "EXIT STATUS", "77", "/run/hast/nbd.sock", "CONTROL SOCKET", "EXAMPLES", "FILES"),
             "hast.conf.5", List.of("handshake deadline", "write deadline", "on node", "resource name", "fullsync", "memsync", "async", "crc32", "sha256",

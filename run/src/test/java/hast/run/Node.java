@@ -24,6 +24,7 @@ final class Node implements AutoCloseable {
     /** hastctl status and list's exit statuses (hastctl(8)). */
     static final int COMPLETE = 0;
     static final int DEGRADED = 2;
+    static final int INCONSISTENT = 3;
     static final int SPLIT_BRAIN = 4;
     static final int IDLE = 5;
 

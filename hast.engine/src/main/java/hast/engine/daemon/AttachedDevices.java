@@ -68,8 +68,8 @@ final class AttachedDevices implements HastNode {
     }
 
     @Override
-    public Role setRole(String name, Role role) throws HastException {
-        return resources.setRole(name, role);
+    public Role setRole(String name, Role role, boolean force) throws HastException {
+        return resources.setRole(name, role, force);
     }
 
     @Override

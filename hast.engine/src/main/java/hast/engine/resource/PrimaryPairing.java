@@ -44,6 +44,8 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private volatile boolean fromSecondary;
     /** Between {@link #connected} and {@link #disconnected}: the secondary receives every request. */
     private volatile boolean linked;
+    /** The secondary connected last wants synchronisation reports (it keeps its consistency on disk). */
+    private volatile boolean syncReports;
 
     PrimaryPairing(String resource, Supplier<String> remote, LocalComponent local, DirtyExtents dirty,
             Consumer<HastEvent> events, Runnable onConnect) {
@@ -69,7 +71,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         }
         helloLocalcnt = md.localcnt();
         return new Greeting.Hello(resource, md.resuid(), md.localcnt(), md.remotecnt(), md.datasize(), md.extentsize(),
-                PrimaryDevice.MAX_REQUEST, decodable);
+                PrimaryDevice.MAX_REQUEST, decodable, true);
     }
 
     @Override
@@ -92,6 +94,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
                     + "): synchronising from it; reads of extents not yet copied are served by it.");
         }
         fromSecondary = w.decision().fromSecondary();
+        syncReports = w.syncReports();
         // Left from the last connection (a reply that raced its end): that secondary may have lost them.
         dirty.peerLost();
         peerLocalcnt = w.localcnt();
@@ -182,6 +185,11 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         } catch (IOException e) {
             LOG.warning(() -> "[" + resource + "] Unable to record that the secondary missed a write: " + e.getMessage());
         }
+    }
+
+    /** Whether the secondary wants {@code SYNC} reports: an older one would drop the connection at the first. */
+    boolean syncReports() {
+        return syncReports;
     }
 
     boolean syncFromSecondary() {

@@ -13,6 +13,7 @@ import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.control.Consistency;
 import hast.api.control.Queues;
 import hast.api.control.Statistics;
 import hast.api.control.Verification;
@@ -68,13 +69,22 @@ final class PrimaryRole implements Resource.RoleState {
     /**
      * @param current the resource's configuration as reloads change it: each request takes the
      *                replication mode in force when it starts
+     * @param force   serve the copy even when its metadata says it is inconsistent (see {@link Promotion})
      */
     static PrimaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
-            DevicePublisher publisher, Consumer<HastEvent> events) throws HastException {
+            DevicePublisher publisher, Consumer<HastEvent> events, boolean force) throws HastException {
         LocalComponent local = LocalComponent.open(config, replication);
         try {
-            // Never paired: nothing to compare counters with yet.
-            local.updateMetadata(m -> (m.resuid() == 0 ? m.withCounters(0, 0) : m).withPrevrole(Role.PRIMARY));
+            Promotion.check(config.name(), local.metadata().consistency(), null, force);
+        } catch (HastException refused) {
+            local.close();
+            throw refused;
+        }
+        try {
+            // Never paired: nothing to compare counters with yet. Forced or not, this copy is the
+            // reference from now on: what it holds is what clients are served and the secondary gets.
+            local.updateMetadata(m -> (m.resuid() == 0 ? m.withCounters(0, 0) : m).withPrevrole(Role.PRIMARY)
+                    .withConsistency(Consistency.CONSISTENT));
             Metadata md = local.metadata();
             Counters counters = new Counters();
             // Every data and activemap I/O of the role goes through it, so that a stall shows.

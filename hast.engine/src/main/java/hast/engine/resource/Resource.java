@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.control.Consistency;
 import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
@@ -82,6 +83,11 @@ final class Resource {
             return null;
         }
 
+        /** Whether this node's copy may be promoted; a primary's is the reference. */
+        default Consistency consistency() {
+            return Consistency.CONSISTENT;
+        }
+
         /** What needs an operator, or {@code null}. */
         default String problem() {
             return null;
@@ -113,19 +119,26 @@ final class Resource {
 
     /**
      * Moves to {@code next}, draining the current role first. On failure the resource is left in
-     * init with the error reported, never half-open.
+     * init with the error reported, never half-open; a promotion refused because the copy is
+     * inconsistent leaves a secondary serving as it was.
      *
+     * @param force promote even an inconsistent copy (see {@link Promotion})
      * @return the previous role
      */
-    synchronized Role setRole(Role next) throws HastException {
+    synchronized Role setRole(Role next, boolean force) throws HastException {
         Role previous = role;
         if (next == previous) {
             return previous;
         }
+        if (next == Role.PRIMARY && state != null && !force) {
+            // Before the secondary is released: refused, it goes on receiving its synchronisation.
+            // Forced, the primary's start logs it, from the metadata.
+            Promotion.check(config.name(), state.consistency(), state.sync(), force);
+        }
         release();
         role = Role.INIT;
         state = switch (next) {
-            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events);
+            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events, force);
             case SECONDARY -> SecondaryRole.start(config, this::config, replication, events);
             case INIT -> null;
         };
@@ -162,7 +175,7 @@ final class Resource {
         if (restart) {
             LOG.info(() -> "[" + next.name() + "] Resource configuration was modified (" + String.join(", ", held)
                     + "), restarting it.");
-            setRole(Role.INIT);
+            setRole(Role.INIT, false);
         } else if (state != null && !link.isEmpty()) {
             LOG.info(() -> "[" + next.name() + "] Resource configuration was modified (" + String.join(", ", link)
                     + "): applied to the running primary, which keeps serving.");
@@ -170,7 +183,8 @@ final class Resource {
         config = next;
         exec = next.exec();
         if (restart) {
-            setRole(current);
+            // A primary's copy was consistent when it was promoted, and a secondary is not checked.
+            setRole(current, false);
         }
     }
 
@@ -296,6 +310,6 @@ final class Resource {
                 (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
                 s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
-                s == null ? null : s.problem(), s != null && s.connected());
+                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency());
     }
 }

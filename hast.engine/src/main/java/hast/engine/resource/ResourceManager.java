@@ -167,8 +167,8 @@ public final class ResourceManager implements HastNode {
     }
 
     @Override
-    public Role setRole(String name, Role role) throws HastException {
-        return configured(name).setRole(role);
+    public Role setRole(String name, Role role, boolean force) throws HastException {
+        return configured(name).setRole(role, force);
     }
 
     @Override
@@ -220,7 +220,7 @@ public final class ResourceManager implements HastNode {
             }
         }
         for (Resource gone : resources.values()) {
-            gone.setRole(Role.INIT);
+            gone.setRole(Role.INIT, false);
         }
         resources.clear();
         resources.putAll(kept);

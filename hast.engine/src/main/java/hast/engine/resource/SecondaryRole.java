@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
+import hast.api.control.Consistency;
 import hast.api.control.Queues;
 import hast.api.control.Statistics;
 import hast.api.event.HastEvent;
@@ -59,6 +60,7 @@ final class SecondaryRole implements Resource.RoleState {
     private final ActiveMapStore store;
     /** Extents this node last held as primary without their current data: reported dirty in the handshake. */
     private final StaleExtents stale;
+    private final SecondaryConsistency consistency;
     private final Consumer<HastEvent> events;
     private final Counters counters = new Counters();
     private final PayloadCodec codec;
@@ -88,6 +90,7 @@ final class SecondaryRole implements Resource.RoleState {
         this.handover = Duration.ofMillis(Math.max(100, this.timeout.toMillis() / 2));
         this.store = new ActiveMapStore(local.provider(), local.layout(), metaflush);
         this.stale = new StaleExtents(local);
+        this.consistency = new SecondaryConsistency(local);
         this.events = events;
         this.codec = codec;
         this.writes = new WriteDeadline(local.resource(), this.timeout);
@@ -195,13 +198,13 @@ final class SecondaryRole implements Resource.RoleState {
             return null;
         }
         boolean fresh = md.resuid() == 0;
-        if (fresh) {
-            local.updateMetadata(m -> m.withResuid(hello.resuid()).withPrevrole(hast.api.Role.SECONDARY));
-        }
+        // Durable before the WELCOME, so before the first byte of the synchronisation lands here.
+        consistency.handshake(d, hello, fresh ? hello.resuid() : 0);
         byte[] bitmap = d.full() ? new byte[0] : withStale(store.read());
         Metadata now = local.metadata();
         Frame welcome = Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(),
-                now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode());
+                now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable(), true)
+                .encode());
         Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs(), writes),
                 welcome, d);
         synchronized (this) {
@@ -292,6 +295,7 @@ final class SecondaryRole implements Resource.RoleState {
             // Before the next session may start: hooks see this disconnect before its connect.
             events.accept(HastEvent.of(HastEvent.DISCONNECT, name));
         } finally {
+            consistency.disconnected();
             end(mine);
         }
     }
@@ -338,6 +342,11 @@ final class SecondaryRole implements Resource.RoleState {
             }
 
             @Override
+            public void synchronisation(long done, long total, boolean finished) throws IOException {
+                consistency.report(done, total, finished);
+            }
+
+            @Override
             public void count(Frame.Type type, boolean failed) {
                 switch (type) {
                     case WRITE -> (failed ? counters.writeErrors : counters.writes).increment();
@@ -353,8 +362,8 @@ final class SecondaryRole implements Resource.RoleState {
 
     @Override
     public long dirtyBytes() {
-        // A secondary keeps no live activemap: the primary tracks what it lacks.
-        return 0;
+        // A secondary keeps no live activemap: the primary tracks what it lacks, and reports it.
+        return consistency.remaining();
     }
 
     @Override
@@ -367,9 +376,21 @@ final class SecondaryRole implements Resource.RoleState {
         return 0;
     }
 
+    /** Complete only when connected and consistent: a copy being synchronised is not. */
     @Override
     public synchronized String status() {
-        return current != null ? "complete" : "degraded";
+        return current != null && consistency.current() == Consistency.CONSISTENT ? "complete" : "degraded";
+    }
+
+    @Override
+    public Consistency consistency() {
+        return consistency.current();
+    }
+
+    /** The synchronisation being received, as the primary reports it. */
+    @Override
+    public hast.api.control.SyncProgress sync() {
+        return consistency.progress();
     }
 
     @Override

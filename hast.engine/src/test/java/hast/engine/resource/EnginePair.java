@@ -173,6 +173,11 @@ final class EnginePair implements AutoCloseable {
             manager.setRole(RESOURCE, role);
         }
 
+        /** As {@code hastctl role -f}: a promotion of an inconsistent copy goes ahead. */
+        void forceRole(Role role) throws HastException {
+            manager.setRole(RESOURCE, role, true);
+        }
+
         /** {@code hastctl reload}: this node reads the configuration file again. */
         void reload() throws HastException {
             manager.reload();

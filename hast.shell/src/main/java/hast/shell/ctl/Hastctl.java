@@ -219,7 +219,7 @@ public final class Hastctl {
         FirstFailure status = new FirstFailure(err);
         for (String name : daemonNames(daemon, cmd.operands().subList(1, cmd.operands().size()))) {
             try {
-                changeRole(daemon, name, role, cmd.debug(), err);
+                changeRole(daemon, name, role, cmd.force(), cmd.debug(), err);
             } catch (HastException e) {
                 // The reference only has hastd's error number; ours says what went wrong.
                 status.report(e.status(), "[" + name + "] " + (e.status() == EHAST_NOENTRY
@@ -229,12 +229,13 @@ public final class Hastctl {
         return status.exitStatus();
     }
 
-    private static void changeRole(HastNode daemon, String name, Role role, int debug, PrintStream err)
+    /** @param force {@code -f}: hastd promotes even an inconsistent copy (and logs it) */
+    private static void changeRole(HastNode daemon, String name, Role role, boolean force, int debug, PrintStream err)
             throws HastException {
         if (daemon.resource(name).isEmpty()) {
             throw new HastException(EHAST_NOENTRY, "Unknown resource " + name + ".");
         }
-        Role previous = daemon.setRole(name, role);
+        Role previous = daemon.setRole(name, role, force);
         if (previous != role && debug >= 1) {
             err.println("[" + name + "] Role changed from " + previous.label() + " to " + role.label() + ".");
         } else if (previous == role && debug >= 2) {
