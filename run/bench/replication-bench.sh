@@ -11,6 +11,9 @@
 #                             "64 1024" adds a run whose working set fits the keepdirty list)
 #         CODECS="hole/none"  compression/checksum pairs to run each mode with (hole/none is the
 #                             default; e.g. "none/none lzf/sha256 lzf/crc32")
+#         LINKS="plain"       the replication link of each run: plain, tls (link-tls with mutual
+#                             certificate checking, credentials made here with openssl), or
+#                             "plain tls" to measure TLS's cost against plain in the same run
 #         PORT=28457          the primary's replication port (the secondary's is PORT+1): another
 #                             port lets two benchmarks share a machine
 #         PEERS="qsd-mirror-kit"  targets of ../shared/bench/peer-bench.sh run in the same session
@@ -26,6 +29,7 @@ MODES=${MODES:-"fullsync memsync async"}
 TESTS=${TESTS:-"w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"}
 KEEPDIRTY=${KEEPDIRTY:-64}
 CODECS=${CODECS:-hole/none}
+LINKS=${LINKS:-plain}
 PORT=${PORT:-28457}
 PEERS=${PEERS-qsd-mirror-kit}
 PEER_BENCH=${PEER_BENCH:-$here/../../shared/bench/peer-bench.sh}
@@ -90,11 +94,33 @@ kill "${PIDS[-1]}"
 conf=$DIR/hast.conf
 ctl() { HAST_NODE=$1 "$here/hastctl" "${@:2}" -c "$conf"; }
 peak_rss() { awk '/VmHWM/{print $2}' "/proc/$(cat "$DIR/$1.pid")/status"; }
-run_hast() {  # mode keepdirty compression/checksum
-    local mode=$1 k=$2 compression=${3%/*} checksum=${3#*/} target=hast-$1
+# One CA and one certificate for both nodes (server and client use), in qemu's tls-creds-x509 layout.
+link_credentials() {
+    local d=$DIR/link-tls
+    [ -f "$d/client-key.pem" ] && return
+    mkdir -p "$d"
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:localhost\n' >"$d/node.ext"
+    ( cd "$d"
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca-key.pem -out ca-cert.pem \
+          -days 2 -subj "/CN=hast bench CA" -addext basicConstraints=critical,CA:TRUE \
+          -addext keyUsage=critical,keyCertSign,cRLSign
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout node-key.pem -out node.csr \
+          -subj /CN=localhost
+      openssl x509 -req -in node.csr -CA ca-cert.pem -CAkey ca-key.pem -CAcreateserial -out node-cert.pem -days 2 \
+          -extfile node.ext
+      for side in server client; do cp node-cert.pem $side-cert.pem; cp node-key.pem $side-key.pem; done
+    ) >"$d/openssl.log" 2>&1
+}
+run_hast() {  # mode keepdirty compression/checksum link
+    local mode=$1 k=$2 compression=${3%/*} checksum=${3#*/} link=$4 target=hast-$1 tls=""
     [ "$k" = 64 ] || target=$target-k$k
     [ "$3" = hole/none ] || target=$target-$compression-$checksum
+    if [ "$link" = tls ]; then
+        link_credentials
+        target=$target-tls tls="link-tls $DIR/link-tls"
+    fi
     cat >"$conf" <<CONF
+$tls
 replication $mode
 compression $compression
 checksum $checksum
@@ -108,6 +134,8 @@ CONF
     for n in alpha beta; do
         dd if=/dev/zero of="$DIR/$n.img" bs=1M count="$((SIZE_MB + 1))" status=none
         ctl $n create -k "$k" bench >/dev/null
+        # A fresh log per run: the synchronisation time below is read from it.
+        rm -f "$DIR/$n.log"
         HAST_NODE=$n HASTD_LOG=$DIR/$n.log "$here/hastd" -c "$conf"
     done
     uri="nbd+unix:///bench?socket=$DIR/hast.sock"
@@ -130,9 +158,11 @@ CONF
     for n in alpha beta; do kill "$(cat "$DIR/$n.pid")"; done
     for n in alpha beta; do while [ -f "$DIR/$n.pid" ]; do sleep 0.1; done; done
 }
-for codecs in $CODECS; do
-    for k in $KEEPDIRTY; do
-        for mode in $MODES; do run_hast "$mode" "$k" "$codecs"; done
+for link in $LINKS; do
+    for codecs in $CODECS; do
+        for k in $KEEPDIRTY; do
+            for mode in $MODES; do run_hast "$mode" "$k" "$codecs" "$link"; done
+        done
     done
 done
 

@@ -11,6 +11,9 @@ import java.util.logging.Logger;
 
 import javax.net.ssl.SSLException;
 
+import hast.api.tls.TlsConnection;
+import hast.api.tls.TlsCredentials;
+
 /**
  * The fixed newstyle negotiation: greeting, client flags, then options until the client picks
  * an export (EXPORT_NAME or GO) or leaves. Where the exports require TLS, as nbdkit's
@@ -30,13 +33,13 @@ final class Handshake {
 
     private final Catalog catalog;
     private final NbdConnection owner;
-    private final ExportTls tls;
+    private final TlsCredentials tls;
     private Wire wire;
     private boolean secured;
     private boolean noZeroes;
 
     /** @param tls the credentials of an export that requires TLS, or {@code null} for a plain one */
-    Handshake(Wire wire, Catalog catalog, NbdConnection owner, ExportTls tls) {
+    Handshake(Wire wire, Catalog catalog, NbdConnection owner, TlsCredentials tls) {
         this.wire = wire;
         this.catalog = catalog;
         this.owner = owner;
@@ -78,8 +81,11 @@ final class Handshake {
             }
             int option = header.getInt();
             int length = header.getInt();
-            if (length < 0 || length > Nbd.MAX_OPTION) {
-                throw new ProtocolException("option " + option + " of " + Integer.toUnsignedString(length) + " bytes");
+            // Checked before the payload is allocated: a stranger's option costs at most a few KiB.
+            int limit = option == Nbd.OPT_INFO || option == Nbd.OPT_GO ? Nbd.MAX_INFO_OPTION : Nbd.MAX_OPTION;
+            if (length < 0 || length > limit) {
+                throw new ProtocolException("option " + option + " of " + Integer.toUnsignedString(length)
+                        + " bytes (at most " + limit + ")");
             }
             if (!fixed && option != Nbd.OPT_EXPORT_NAME) {
                 throw new ProtocolException("option " + option + " without fixed newstyle negotiation");
@@ -142,7 +148,7 @@ final class Handshake {
         reply(Nbd.OPT_STARTTLS, Nbd.REP_ACK, ByteBuffer.allocate(0));
         TlsConnection secure;
         try {
-            secure = TlsConnection.accept(wire.connection(), tls.engine());
+            secure = TlsConnection.handshake(wire.connection(), tls.engine());
         } catch (SSLException e) {
             throw new ProtocolException("TLS negotiation failed: " + e.getMessage());
         }

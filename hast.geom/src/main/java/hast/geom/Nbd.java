@@ -63,10 +63,14 @@ final class Nbd {
     static final int REQUEST_HEADER = 28;
     /** Bytes of a simple reply header. */
     static final int REPLY_HEADER = 16;
-    /** Longest option payload accepted: an INFO/GO with a 4096-byte name and many info requests fits. */
-    static final int MAX_OPTION = 8192;
     /** Longest string (export name, description) the protocol allows. */
     static final int MAX_STRING = 4096;
+    /** Longest option payload accepted, read before the option is looked at: an EXPORT_NAME's name fits. */
+    static final int MAX_OPTION = MAX_STRING;
+    /** Information requests one INFO or GO may carry; the protocol defines four kinds. */
+    static final int MAX_INFO_REQUESTS = 32;
+    /** Longest INFO or GO payload: name length, a name of {@link #MAX_STRING}, count, requests. */
+    static final int MAX_INFO_OPTION = 4 + MAX_STRING + 2 + 2 * MAX_INFO_REQUESTS;
 
     private Nbd() {
     }

@@ -2,7 +2,6 @@ package hast.geom;
 
 import java.io.IOException;
 import java.net.ProtocolException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,11 +10,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.transport.Connection;
+import hast.api.tls.TlsCredentials;
 
 /**
  * One client, from greeting to close: the handshake, then the transmission phase on its reader
  * thread with replies on a writer thread. Whatever the client does wrong ends this connection
- * only. A reader that a call into the device holds is succeeded by another ({@link ReadingRelay}).
+ * only, and its {@link ExportGuard.Pass} bounds how long it may negotiate and how long a reply
+ * may wait for it to read. A reader that a call into the device holds is succeeded by another
+ * ({@link ReadingRelay}).
  */
 final class NbdConnection implements Runnable {
     private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
@@ -23,8 +25,8 @@ final class NbdConnection implements Runnable {
     private static final long WRITER_STOP_MILLIS = 10_000;
 
     private final Handshake.Catalog catalog;
-    private final ExportTls tls;
-    private final Duration handshakeTimeout;
+    private final TlsCredentials tls;
+    private final ExportGuard.Pass pass;
     private final Consumer<NbdConnection> onEnd;
     private final ReadingRelay relay;
     /** The thread reading requests: the first, or the successor of one a device call held. */
@@ -40,17 +42,17 @@ final class NbdConnection implements Runnable {
     private Thread writer;
 
     /**
-     * @param tls              the credentials of exports that require TLS, or {@code null}
-     * @param handshakeTimeout how long a client may take over each step of the negotiation
-     * @param onEnd            told once, by the reader thread as it ends, after the writer thread ended
-     * @param relayTimer       watches the reader's calls into the device (see {@link ReadingRelay})
+     * @param tls        the credentials of exports that require TLS, or {@code null}
+     * @param pass       the client's admission, its negotiation's deadline running; given back at the end
+     * @param onEnd      told once, by the reader thread as it ends, after the writer thread ended
+     * @param relayTimer watches the reader's calls into the device (see {@link ReadingRelay})
      */
-    NbdConnection(Connection connection, Handshake.Catalog catalog, ExportTls tls, Duration handshakeTimeout,
+    NbdConnection(Connection connection, Handshake.Catalog catalog, TlsCredentials tls, ExportGuard.Pass pass,
             Consumer<NbdConnection> onEnd, ScheduledExecutorService relayTimer) {
         this.connection = connection;
         this.catalog = catalog;
         this.tls = tls;
-        this.handshakeTimeout = handshakeTimeout;
+        this.pass = pass;
         this.onEnd = onEnd;
         this.reader = daemon(this, "nbd-conn " + connection.peer());
         this.relay = new ReadingRelay(relayTimer, this::succeed);
@@ -112,9 +114,6 @@ final class NbdConnection implements Runnable {
             replaced = !t.serve();
         } catch (ProtocolException e) {
             LOG.warning(() -> label() + " broke the protocol (" + e.getMessage() + "); disconnected.");
-        } catch (SocketTimeoutException e) {
-            LOG.info(() -> label() + " did not finish the negotiation within " + handshakeTimeout.toSeconds()
-                    + " s; disconnected.");
         } catch (IOException e) {
             if (!closed.get()) {
                 LOG.log(Level.FINE, "{0} gone: {1}", new Object[] {label(), e.toString()});
@@ -131,6 +130,7 @@ final class NbdConnection implements Runnable {
                 relay.stop();
                 close();
                 awaitWriter();
+                pass.close();
                 onEnd.accept(this);
             }
         }
@@ -138,14 +138,13 @@ final class NbdConnection implements Runnable {
 
     /** The handshake and the start of the transmission phase; {@code null} when the connection is to end. */
     private Transmission negotiate() throws IOException {
-        connection.setReadTimeout(handshakeTimeout);
         Handshake handshake = new Handshake(new Wire(connection), catalog, this, tls);
         Export chosen = handshake.negotiate();
         if (chosen == null) {
             return null;
         }
         // A client in transmission may stay idle for as long as it likes.
-        connection.setReadTimeout(Duration.ZERO);
+        pass.negotiated();
         ReplyWriter writing = startWriter();
         if (writing == null) {
             return null;
@@ -163,6 +162,7 @@ final class NbdConnection implements Runnable {
             return null;
         }
         replies = new ReplyWriter(connection, this);
+        pass.watchWrites(replies, this::close);
         writer = daemon(replies, "nbd-reply " + connection.peer());
         writer.start();
         return replies;

@@ -1,7 +1,6 @@
 package hast.geom;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,6 +12,7 @@ import java.util.logging.Logger;
 import hast.api.HastAddress;
 import hast.api.device.HastDevice;
 import hast.api.transport.Transport;
+import hast.api.tls.TlsCredentials;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -34,29 +34,30 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(immediate = true)
 public final class NbdExporter {
     private static final Logger LOG = Logger.getLogger(NbdExporter.class.getName());
-    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     /** A bound device, exported or waiting for a transport (or for its name to become free). */
     private record Device(HastDevice device, String name, String description, HastAddress address,
             ExportProtection protection) {
     }
 
-    private final Duration handshakeTimeout;
-    private final Duration drainTimeout;
+    private final ExportLimits limits;
     private final Map<HastDevice, Device> devices = new LinkedHashMap<>();
     private final Map<Transport, List<String>> transports = new LinkedHashMap<>();
     private final Map<HastAddress, NbdServer> servers = new HashMap<>();
     private boolean deactivated;
 
     public NbdExporter() {
-        this(HANDSHAKE_TIMEOUT, DRAIN_TIMEOUT);
+        this(ExportLimits.DEFAULT);
     }
 
-    /** With shorter limits, for tests that exercise them. */
-    NbdExporter(Duration handshakeTimeout, Duration drainTimeout) {
-        this.handshakeTimeout = handshakeTimeout;
-        this.drainTimeout = drainTimeout;
+    /** With other limits, for tests that exercise them. */
+    NbdExporter(ExportLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Connections refused before their first byte was read, on every address served now. */
+    synchronized long refused() {
+        return servers.values().stream().mapToLong(NbdServer::refused).sum();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -102,7 +103,13 @@ public final class NbdExporter {
             LOG.warning(() -> "Device '" + n + "' is not exported: " + e.getMessage());
             return;
         }
-        ExportProtection protection = ExportProtection.of(properties);
+        ExportProtection protection;
+        try {
+            protection = ExportProtection.of(properties);
+        } catch (IllegalArgumentException e) {
+            LOG.severe(() -> "Device '" + n + "' is not exported: " + e.getMessage() + ".");
+            return;
+        }
         String refusal = protection.refusal(address);
         if (refusal != null) {
             LOG.severe(() -> "Device '" + n + "' is not exported: " + refusal + ".");
@@ -195,9 +202,9 @@ public final class NbdExporter {
         NbdServer server;
         try {
             ExportProtection protection = d.protection();
-            ExportTls tls = protection.tls() == null ? null : ExportTls.load(protection.tls(), protection.verifyClients());
-            server = new NbdServer(transport.listen(d.address()), transport, protection, tls, handshakeTimeout,
-                    drainTimeout);
+            TlsCredentials tls = protection.tls() == null ? null
+                    : TlsCredentials.load(protection.tls(), TlsCredentials.Side.SERVER, protection.verifyClients());
+            server = new NbdServer(transport.listen(d.address()), transport, protection, tls, limits);
             if (protection.plainTcp(d.address())) {
                 LOG.warning(() -> "NBD export on " + d.address() + " is plain TCP (export-insecure): anyone who can"
                         + " reach that address can read and write the disks exported there.");

@@ -19,8 +19,12 @@ import hast.api.device.HastDevice;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
+import hast.api.tls.TlsCredentials;
 
-/** One NBD listening address, the exports offered there (selected by name) and its clients. */
+/**
+ * One NBD listening address, the exports offered there (selected by name) and its clients, each
+ * admitted by the address's {@link ExportGuard} before anything is read from it.
+ */
 final class NbdServer implements Handshake.Catalog {
     private static final Logger LOG = Logger.getLogger(NbdServer.class.getName());
     /** Pause after a failed accept (out of descriptors, say), so the failure does not spin. */
@@ -30,8 +34,8 @@ final class NbdServer implements Handshake.Catalog {
     private final Listener listener;
     private final Transport transport;
     private final ExportProtection protection;
-    private final ExportTls tls;
-    private final Duration handshakeTimeout;
+    private final TlsCredentials tls;
+    private final ExportGuard guard;
     private final Duration drainTimeout;
     private final Map<String, Export> exports = new ConcurrentHashMap<>();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
@@ -45,17 +49,16 @@ final class NbdServer implements Handshake.Catalog {
      * @param transport        the transport that made the listener, so that its departure can end this server
      * @param protection       what every export offered here shares
      * @param tls              the credentials when {@code protection} requires TLS, else {@code null}
-     * @param handshakeTimeout how long a client may take over each negotiation step
-     * @param drainTimeout     how long withdrawing an export waits for its requests in flight
+     * @param limits           what the clients of this address are granted
      */
-    NbdServer(Listener listener, Transport transport, ExportProtection protection, ExportTls tls,
-            Duration handshakeTimeout, Duration drainTimeout) {
+    NbdServer(Listener listener, Transport transport, ExportProtection protection, TlsCredentials tls,
+            ExportLimits limits) {
         this.listener = listener;
         this.transport = transport;
         this.protection = protection;
         this.tls = tls;
-        this.handshakeTimeout = handshakeTimeout;
-        this.drainTimeout = drainTimeout;
+        this.guard = new ExportGuard(listener.address().toString(), protection.allowed(), limits);
+        this.drainTimeout = limits.drain();
         this.acceptor = new Thread(this::acceptLoop, "nbd-accept " + listener.address());
         acceptor.setDaemon(true);
         this.relayTimer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -78,6 +81,11 @@ final class NbdServer implements Handshake.Catalog {
 
     ExportProtection protection() {
         return protection;
+    }
+
+    /** Connections refused before their first byte was read (not allowed, or past a limit). */
+    long refused() {
+        return guard.refused();
     }
 
     /** Offers an export under its name, which must be free. */
@@ -176,6 +184,7 @@ final class NbdServer implements Handshake.Catalog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        guard.close();
         relayTimer.shutdownNow();
         LOG.info(() -> "NBD server on " + listener.address() + " closed.");
     }
@@ -203,7 +212,11 @@ final class NbdServer implements Handshake.Catalog {
                 refuse(c);
                 return;
             }
-            NbdConnection client = new NbdConnection(c, this, tls, handshakeTimeout, connections::remove, relayTimer);
+            ExportGuard.Pass pass = guard.admit(c);
+            if (pass == null) {
+                continue;
+            }
+            NbdConnection client = new NbdConnection(c, this, tls, pass, connections::remove, relayTimer);
             connections.add(client);
             client.start();
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.guard.WriteDeadline;
 import hast.api.transport.Connection;
 
 /**
@@ -19,9 +20,10 @@ import hast.api.transport.Connection;
  * busy, a large read payload, a socket that is full) is queued for the connection's writer
  * thread, so a client that reads slowly never holds up the device's threads. Each reply carries
  * an action that runs once its bytes are on the wire, or once it is certain they never will be;
- * the in-flight accounting hangs on that.
+ * the in-flight accounting hangs on that. Every write that may wait is timed, so that a client that
+ * stops reading is noticed by its {@link WriteDeadline}.
  */
-final class ReplyWriter implements Runnable {
+final class ReplyWriter implements Runnable, WriteDeadline.Writing {
     private static final Logger LOG = Logger.getLogger(ReplyWriter.class.getName());
     private static final int BUFFER = 64 * 1024;
     /** Largest read payload a completion may write itself; larger ones always go to the writer thread. */
@@ -45,6 +47,8 @@ final class ReplyWriter implements Runnable {
     /** The actions of the replies whose bytes are in {@code out}. */
     private final List<Runnable> buffered = new ArrayList<>();
     private boolean closed;
+    /** When the write to the connection under way began ({@link System#nanoTime()}), or 0 when none is. */
+    private volatile long writingSince;
 
     ReplyWriter(Connection connection, NbdConnection owner) {
         this.connection = connection;
@@ -172,7 +176,7 @@ final class ReplyWriter implements Runnable {
             } else {
                 // Large payloads go straight from their own buffer rather than through this one.
                 writeBuffered();
-                connection.writeFully(data);
+                writeFully(data);
             }
         }
         buffered.add(r.sent());
@@ -187,10 +191,34 @@ final class ReplyWriter implements Runnable {
     private void writeBuffered() throws IOException {
         out.flip();
         try {
-            connection.writeFully(out);
+            writeFully(out);
         } finally {
             out.clear();
         }
+    }
+
+    /** Writes all of {@code b}, the wire held, timed for {@link #writingFor()}. */
+    private void writeFully(ByteBuffer b) throws IOException {
+        if (!b.hasRemaining()) {
+            return;
+        }
+        writingSince = System.nanoTime();
+        try {
+            connection.writeFully(b);
+        } finally {
+            writingSince = 0;
+        }
+    }
+
+    @Override
+    public long writingFor() {
+        long since = writingSince;
+        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
+    }
+
+    @Override
+    public String peer() {
+        return connection.peer();
     }
 
     private void runBuffered() {

@@ -32,7 +32,12 @@ final class ExportFixture implements AutoCloseable {
 
     /** An exporter whose negotiation and drain limits are short enough to test. */
     ExportFixture(Duration handshakeTimeout, Duration drainTimeout) throws IOException {
-        this(new NbdExporter(handshakeTimeout, drainTimeout));
+        this(ExportLimits.DEFAULT.withTimes(handshakeTimeout, ExportLimits.DEFAULT.write(), drainTimeout));
+    }
+
+    /** An exporter with {@code limits}. */
+    ExportFixture(ExportLimits limits) throws IOException {
+        this(new NbdExporter(limits));
     }
 
     String address() {

@@ -45,8 +45,17 @@ final class NbdClient implements AutoCloseable {
 
     /** Connects over TCP to 127.0.0.1 and reads the greeting. */
     NbdClient(int port) throws IOException {
+        this(connect(port));
+    }
+
+    private static Socket connect(int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+        return s;
+    }
+
+    /** Takes over a socket the test connected (from a source address of its choice) and reads the greeting. */
+    NbdClient(Socket s) throws IOException {
         s.setSoTimeout(TIMEOUT_MILLIS);
         socket = s;
         in = new DataInputStream(s.getInputStream());

@@ -94,7 +94,8 @@ class NbdFuzzTest {
         try {
             AllocationBudget.check("NBD connection", input, FIXED, PER_BYTE, () -> {
                 Export export = new Export("mem", "fuzzed", new MemoryDevice(SIZE, MAX_REQUEST));
-                new NbdConnection(new InputConnection(sent, chunk), catalog(export), null, Duration.ofSeconds(5), c -> {
+                InputConnection client = new InputConnection(sent, chunk);
+                new NbdConnection(client, catalog(export), null, Passes.admit(client), c -> {
                 }, RELAY).run();
             });
         } finally {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Who writes a reply, and that a client which stops reading never holds up a completing thread. */
 class ReplyWriterTest {
     private final Socket socket = new Socket();
-    private final NbdConnection owner = new NbdConnection(socket, null, null, Duration.ofSeconds(5), c -> { },
+    private final NbdConnection owner = new NbdConnection(socket, null, null, Passes.admit(socket), c -> { },
             Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "test nbd-relay");
                 t.setDaemon(true);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 
 import hast.api.device.HastDevice;
+import hast.api.tls.TlsCredentials;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,17 +150,20 @@ class TlsExportTest {
     @Test
     void unusableCredentialsAreNamed() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        IOException missing = assertThrows(IOException.class, () -> ExportTls.load(empty, false));
+        IOException missing = assertThrows(IOException.class, () -> TlsCredentials.load(empty,
+                TlsCredentials.Side.SERVER, false));
         assertEquals("TLS credentials: " + empty.resolve("server-cert.pem") + " is missing", missing.getMessage());
         Path old = Files.createDirectory(dir.resolve("old"));
         Files.copy(tls.server.resolve("server-cert.pem"), old.resolve("server-cert.pem"));
         Files.writeString(old.resolve("server-key.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
-        IOException pkcs1 = assertThrows(IOException.class, () -> ExportTls.load(old, false));
+        IOException pkcs1 = assertThrows(IOException.class, () -> TlsCredentials.load(old,
+                TlsCredentials.Side.SERVER, false));
         assertTrue(pkcs1.getMessage().contains("holds a RSA PRIVATE KEY; an unencrypted PKCS#8 key"), pkcs1.getMessage());
         Files.copy(tls.server.resolve("server-key.pem"), empty.resolve("server-key.pem"));
         Files.copy(tls.server.resolve("server-cert.pem"), empty.resolve("server-cert.pem"));
-        IOException noCa = assertThrows(IOException.class, () -> ExportTls.load(empty, true));
+        IOException noCa = assertThrows(IOException.class, () -> TlsCredentials.load(empty,
+                TlsCredentials.Side.SERVER, true));
         assertEquals("TLS credentials: " + empty.resolve("ca-cert.pem") + " is missing", noCa.getMessage());
-        ExportTls.load(empty, false);
+        TlsCredentials.load(empty, TlsCredentials.Side.SERVER, false);
     }
 }

@@ -140,7 +140,7 @@ class DaemonIT {
             String c = n.conf.toString();
             Node.Result status = n.hastctl("status", "-c", c, "--json").expect(Node.IDLE);
             assertEquals("{\"resources\":[{\"name\":\"r\",\"status\":null,\"role\":\"init\",\"localpath\":\""
-                    + dir.resolve("disk.img") + "\",\"remoteaddr\":\"none\",\"state\":\"idle\"}]}\n", status.out());
+                    + dir.resolve("disk.img") + "\",\"remoteaddr\":\"none\",\"consistency\":null,\"state\":\"idle\"}]}\n", status.out());
             n.hastctl("role", "-c", c, "primary", "r").expect(0);
             Node.Result list = n.hastctl("list", "-c", c, "--json", "r").expect(Node.DEGRADED);  // remote none
             assertTrue(list.out().startsWith("{\"resources\":[{\"name\":\"r\",\"role\":\"primary\",\"provname\":\"r\""),
@@ -152,7 +152,7 @@ class DaemonIT {
             Node.Result dump = n.hastctl("dump", "-c", c, "--json").expect(0);
             assertTrue(dump.out().matches("\\{\"resources\":\\[\\{\"name\":\"r\",\"datasize\":\\d+,\"extentsize\":1048576,"
                     + "\"keepdirty\":64,\"localoff\":8192,\"resuid\":\\d+,\"localcnt\":\\d+,\"remotecnt\":\\d+,"
-                    + "\"prevrole\":\"primary\"}]}\n"), dump.out());
+                    + "\"prevrole\":\"primary\",\"consistency\":\"consistent\"}]}\n"), dump.out());
 
             // Unknown resource: 1 from hastd (list, status, events, verify), 65 for the local dump.
             assertEquals("{\"resources\":[{\"name\":\"ghost\",\"error\":1}]}\n",

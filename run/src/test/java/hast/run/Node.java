@@ -24,6 +24,7 @@ final class Node implements AutoCloseable {
     /** hastctl status and list's exit statuses (hastctl(8)). */
     static final int COMPLETE = 0;
     static final int DEGRADED = 2;
+    static final int INCONSISTENT = 3;
     static final int SPLIT_BRAIN = 4;
     static final int IDLE = 5;
 
@@ -66,6 +67,11 @@ final class Node implements AutoCloseable {
 
     /** Runs a command with HAST_NODE set to this node, collecting its output. */
     Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        return run(cmd, env, DEADLINE);
+    }
+
+    /** As {@link #run(List, Map)}, for a command that may take longer than {@link #DEADLINE}. */
+    Result run(List<String> cmd, Map<String, String> env, Duration deadline) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
@@ -73,9 +79,10 @@ final class Node implements AutoCloseable {
         environment(pb);
         pb.environment().putAll(env);
         Process p = pb.start();
-        if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+        if (!p.waitFor(deadline.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(cmd + " did not finish within " + DEADLINE);
+            throw new AssertionError(cmd + " did not finish within " + deadline + "; its output so far:\n"
+                    + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));

@@ -25,6 +25,8 @@ class ScriptableStateIT {
     Path dir;
     private Node alpha;
     private Node beta;
+    /** Between alpha and beta's listener, in the tests that hold a synchronisation in the middle. */
+    private StallingProxy proxy;
 
     @AfterEach
     void stop() throws Exception {
@@ -33,20 +35,83 @@ class ScriptableStateIT {
                 n.close();
             }
         }
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     private void start() throws Exception {
+        start(false);
+    }
+
+    /**
+     * @param stallable alpha reaches beta through {@link #proxy}, and its disk holds random data
+     *                  (which no codec shrinks), so that a byte count on the link is a point in the sync
+     */
+    private void start(boolean stallable) throws Exception {
         PairConf pair = new PairConf(dir);
-        Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), pair.listenBeta, "timeout 3");
+        int alphaToBeta = pair.listenBeta;
+        if (stallable) {
+            proxy = new StallingProxy(pair.listenBeta);
+            alphaToBeta = proxy.port();
+        }
+        Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), alphaToBeta, "timeout 3");
         alpha = new Node("alpha", dir, conf);
         beta = new Node("beta", dir, conf);
         for (Node n : List.of(alpha, beta)) {
             try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name + ".img").toFile(), "rw")) {
                 f.setLength(32 * MIB);
+                if (stallable && n == alpha) {
+                    byte[] noise = new byte[32 * MIB];
+                    new java.util.Random(14).nextBytes(noise);
+                    f.write(noise);
+                }
             }
             ctl(n, "create", "-e", "1M", "r0").expect(0);
             n.start();
         }
+    }
+
+    /** beta as secondary, alpha as primary, and the first synchronisation held after 12 of its 32 MiB. */
+    private void holdTheFirstSynchronisation() throws Exception {
+        start(true);
+        ctl(beta, "role", "secondary", "r0").expect(0);
+        proxy.stallAfter(12 * MIB);
+        ctl(alpha, "role", "primary", "r0").expect(0);
+        Node.awaitTrue("beta inconsistent", () -> status(beta) == Node.INCONSISTENT);
+    }
+
+    @Test
+    void promotionIsRefusedWhileTheFirstSynchronisationRunsAndAllowedOnceItIsDone() throws Exception {
+        holdTheFirstSynchronisation();
+        Node.Result status = ctl(beta, "status", "r0").expect(Node.INCONSISTENT);
+        assertTrue(status.out().matches("(?s).*r0\tdegraded secondary .*\tinconsistent \\([^)]+\\)\n"), status.out());
+        assertTrue(ctl(beta, "list", "--json", "r0").expect(Node.INCONSISTENT).out()
+                .contains("\"state\":\"inconsistent\",\"consistency\":\"incomplete\""));
+        Node.Result refused = ctl(beta, "role", "primary", "r0").expect(Node.INCONSISTENT);
+        assertTrue(refused.err().startsWith("[r0] Not made primary: this copy of r0 is inconsistent (a full"
+                + " synchronisation from the primary has not finished"), refused.err());
+        assertTrue(refused.err().contains("'hastctl role -f primary r0'"), refused.err());
+        ctl(beta, "await", "-t", "0", "secondary", "r0").expect(0);
+        assertTrue(ctl(beta, "dump", "r0").expect(0).out().contains("consistency: incomplete"));
+
+        proxy.heal();
+        ctl(beta, "await", "-t", "60", "complete", "r0").expect(0);
+        ctl(beta, "status", "r0").expect(Node.COMPLETE);
+        assertTrue(ctl(beta, "list", "r0").expect(Node.COMPLETE).out().contains("\n  consistent: yes\n"));
+        ctl(alpha, "role", "init", "r0").expect(0);
+        ctl(beta, "role", "primary", "r0").expect(0);
+        ctl(beta, "await", "-t", "0", "primary", "r0").expect(0);
+    }
+
+    @Test
+    void promotionOfAnInconsistentCopyIsAllowedWithForceAndLogged() throws Exception {
+        holdTheFirstSynchronisation();
+        ctl(beta, "role", "-f", "primary", "r0").expect(0);
+        ctl(beta, "await", "-t", "0", "primary", "r0").expect(0);
+        assertTrue(beta.logText().contains("Forced to primary with an inconsistent copy"), beta.logText());
+        assertTrue(ctl(beta, "dump", "r0").expect(0).out().contains("consistency: consistent"),
+                "the copy is the reference from now on");
     }
 
     @Test

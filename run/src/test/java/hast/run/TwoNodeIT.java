@@ -362,6 +362,97 @@ class TwoNodeIT {
     }
 
     @Test
+    void aSplitBrainRaisesOneEventPerNodeAndDiscardCopiesOnlyWhatEitherNodeWroteApart() throws Exception {
+        stop();
+        Path events = root.resolve("events.log");
+        Path hook = Files.writeString(root.resolve("hook.sh"), "#!/bin/sh\necho \"$HAST_NODE $*\" >> " + events + "\n");
+        hook.toFile().setExecutable(true);
+        configure("fullsync", false, "exec " + hook, "compression none");
+        for (Node n : List.of(alpha, beta)) {
+            // A keepdirty list of 4: the default 64 would hold every extent of this small disk dirty.
+            // -d: each refused attempt logs a line, which tells the test how many there were.
+            n.stop();
+            ctl(n, "create", "-e", "1M", "-k", "4", "r0").expect(0);
+            n.start("-d");
+        }
+        pair();
+        qemuIo(nbdAlpha, "write -P 0x20 0 16M", "write -P 0x20 16M 16M", "write -P 0x20 32M 16M", "write -P 0x20 48M 15M")
+                .expect(0);
+        awaitInSync();
+        beta.crash();
+        qemuIo(nbdAlpha, "write -P 0x31 5M 64k").expect(0);   // alpha moves on alone
+        ctl(alpha, "role", "init", "r0").expect(0);
+        beta.start("-d");
+        ctl(beta, "role", "primary", "r0").expect(0);
+        qemuIo(nbdBeta, "write -P 0x32 40M 64k").expect(0);   // and so does beta
+        ctl(alpha, "role", "secondary", "r0").expect(0);
+        Node.awaitTrue("three attempts refused for the split-brain", () -> count(alpha.logText(),
+                "Split-brain detected") >= 3);
+        assertEquals(1, count(Files.readString(events), "alpha split-brain r0"), "one event on alpha");
+        assertEquals(1, count(Files.readString(events), "beta split-brain r0"), "one event on beta");
+        ctl(beta, "discard", "-y", "r0").expect(69);   // beta is primary: it keeps its writes
+        long[] before = sent(beta);
+        ctl(alpha, "discard", "-y", "r0").expect(0);
+        awaitTrue(beta);
+        assertDataEqual();
+        qemuIo(nbdBeta, "read -P 0x32 40M 64k", "read -P 0x20 5M 64k").expect(0);
+        long copied = sent(beta)[0] - before[0];
+        // Extents 5 and 40, with those the keepdirty lists held (4 each): not the 63 of a full copy.
+        assertTrue(copied >= 2 * MIB && copied <= 10 * MIB, copied + " bytes copied");
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void aReloadThatMovesThePrimarysRemoteAndTimeoutKeepsTheClientsConnectionAndItsWrites() throws Exception {
+        pair();
+        // One qemu-io, one NBD connection, driven line by line across the reload.
+        Process client = new ProcessBuilder("qemu-io", "-f", "raw", url(nbdAlpha)).redirectErrorStream(true).start();
+        try (var commands = new java.io.PrintWriter(client.getOutputStream(), true);
+                var replies = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream()))) {
+            commands.println("write -P 0x51 0 1M");
+            assertTrue(awaitLine(replies, "wrote 1048576/1048576"), "the first write");
+            Path conf = dir.resolve("hast.conf");
+            Files.writeString(conf, Files.readString(conf)
+                    .replace("remote tcp4://127.0.0.1:" + listenBeta, "remote tcp4://localhost:" + listenBeta)
+                    .replace("timeout 5", "timeout 7"));
+            ctl(alpha, "reload").expect(0);
+            Node.awaitTrue("the primary reconnected to the moved remote", () -> alpha.logText()
+                    .contains("moved the remote to tcp4://localhost:" + listenBeta)
+                    && list(alpha).contains("  status: complete"));
+            commands.println("write -P 0x52 1M 1M");
+            assertTrue(awaitLine(replies, "wrote 1048576/1048576"), "a write after the reload, same connection");
+            commands.println("read -P 0x51 0 1M");
+            assertTrue(awaitLine(replies, "read 1048576/1048576"), "the first write reads back");
+            commands.println("quit");
+        }
+        assertEquals(0, client.waitFor());
+        assertTrue(alpha.logText().contains("(remote, timeout): applied to the running primary"), alpha.logText());
+        assertTrue(!alpha.logText().contains("restarting it"), "the primary was not restarted");
+        awaitInSync();
+        assertDataEqual();
+    }
+
+    /** Reads qemu-io's replies until one contains {@code what} (true) or one reports a failure (false). */
+    private static boolean awaitLine(java.io.BufferedReader replies, String what) throws IOException {
+        for (String line = replies.readLine(); line != null; line = replies.readLine()) {
+            if (line.contains(what)) {
+                return true;
+            }
+            if (line.contains("failed") || line.contains("error")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void verifyFindsExactlyTheExtentsDamagedOnTheSecondaryWhileClientsWriteAndThePairRepairsThem() throws Exception {
         pair();
         qemuIo(nbdAlpha, "write -P 0x61 0 16M", "write -P 0x62 30M 12M").expect(0);
@@ -508,6 +599,78 @@ class TwoNodeIT {
             assertTrue(!ctl(n, "list", "r0").out().contains("correct-horse-battery"));
             assertTrue(!ctl(n, "dump", "r0").out().contains("correct-horse-battery"));
         }
+    }
+
+    /**
+     * Issue 12: with link-tls on both nodes (each pinning the other's name) the pair synchronises
+     * and replicates over TLS; a stranger at the remote's address presenting a certificate of
+     * another CA (openssl's own TLS client) is refused, counted in hastctl list and logged, and
+     * the live session is untouched.
+     */
+    @Test
+    void linkTlsReplicatesAndRefusesACertificateOfAnotherCa() throws Exception {
+        stop();
+        Path certs = Files.createDirectories(root.resolve("link-tls"));
+        Path ca = authority(certs, "ca");
+        Path rogueCa = authority(certs, "rogue-ca");
+        Path alphaTls = nodeCertificate(certs, ca, "alpha");
+        Path betaTls = nodeCertificate(certs, ca, "beta");
+        Path rogue = nodeCertificate(certs, rogueCa, "alpha");
+        configure("fullsync", false, "shared-secret correct-horse-battery",
+                "on alpha { link-tls " + alphaTls + " link-tls-peer beta }",
+                "on beta { link-tls " + betaTls + " link-tls-peer alpha }");
+        pair();
+        qemuIo(nbdAlpha, "write -P 0x5a 0 4M", "flush").expect(0);
+        awaitInSync();
+        assertTrue(list(beta).contains("    auth failures: 0\n"), list(beta));
+        Node.Result stranger = alpha.run(List.of("sh", "-c", "exec openssl s_client -connect 127.0.0.1:" + listenBeta
+                + " -cert " + rogue.resolve("client-cert.pem") + " -key " + rogue.resolve("client-key.pem")
+                + " -CAfile " + rogue.resolve("ca-cert.pem") + " </dev/null"), Map.of());
+        assertTrue(stranger.out().contains("CONNECTED"), stranger.out() + stranger.err());
+        Node.awaitTrue("beta to count the failure", () -> list(beta).contains("    auth failures: 1\n"));
+        assertTrue(beta.logText().contains("failed (tls-handshake): TLS handshake failed"), beta.logText());
+        qemuIo(nbdAlpha, "write -P 0x77 4M 1M", "flush").expect(0);
+        awaitInSync();
+        assertDataEqual();
+        assertTrue(!alpha.logText().contains("Disconnected from"), alpha.logText());
+        assertTrue(!beta.logText().contains(" disconnected ("), beta.logText());
+    }
+
+    /** A throw-away CA made with openssl, in {@code certs/name}. */
+    private Path authority(Path certs, String name) throws Exception {
+        Path work = Files.createDirectories(certs.resolve(name));
+        openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "ca-key.pem", "-out", "ca-cert.pem", "-days", "2", "-subj", "/CN=hast " + name,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        return work;
+    }
+
+    /**
+     * A node's link-tls directory (qemu's tls-creds-x509 layout): {@code ca} and one certificate
+     * naming the node, signed by {@code ca}, as both the server's and the client's.
+     */
+    private Path nodeCertificate(Path certs, Path ca, String node) throws Exception {
+        Path out = Files.createDirectories(certs.resolve(ca.getFileName() + "-" + node));
+        Files.writeString(out.resolve("node.ext"), "basicConstraints=CA:FALSE\n"
+                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n"
+                + "subjectAltName=DNS:" + node + "\n");
+        openssl(out, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                "node-key.pem", "-out", "node.csr", "-subj", "/CN=" + node);
+        openssl(out, "x509", "-req", "-in", "node.csr", "-CA", ca.resolve("ca-cert.pem").toString(), "-CAkey",
+                ca.resolve("ca-key.pem").toString(), "-CAcreateserial", "-out", "node-cert.pem", "-days", "2",
+                "-extfile", "node.ext");
+        Files.copy(ca.resolve("ca-cert.pem"), out.resolve("ca-cert.pem"));
+        for (String side : List.of("server", "client")) {
+            Files.copy(out.resolve("node-cert.pem"), out.resolve(side + "-cert.pem"));
+            Files.copy(out.resolve("node-key.pem"), out.resolve(side + "-key.pem"));
+        }
+        return out;
+    }
+
+    private void openssl(Path work, String... arguments) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec openssl \"$@\"", work.toString()));
+        cmd.addAll(List.of(arguments));
+        alpha.run(cmd, Map.of()).expect(0);
     }
 
     /** A frame of the replication protocol: its 40-byte header (version {@code v}, {@code type}, {@code flags}) and payload. */

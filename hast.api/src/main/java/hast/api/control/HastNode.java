@@ -27,12 +27,35 @@ public interface HastNode {
     Optional<ResourceInfo> resource(String name);
 
     /**
-     * Changes the role of a resource, draining in-flight I/O of the old role first.
+     * The status of a {@link HastException} refusing to promote a copy that is not
+     * {@linkplain Consistency#CONSISTENT consistent}: hastctl's exit status then.
+     */
+    int INCONSISTENT = 3;
+
+    /**
+     * Changes the role of a resource, draining in-flight I/O of the old role first; refuses to
+     * make an inconsistent copy primary.
      *
      * @return the previous role
-     * @throws HastException when the resource is unknown or its provider cannot be opened
+     * @throws HastException when the resource is unknown or its provider cannot be opened, or
+     *                       with status {@link #INCONSISTENT} when {@code role} is primary and
+     *                       the copy is not consistent
      */
-    Role setRole(String name, Role role) throws HastException;
+    default Role setRole(String name, Role role) throws HastException {
+        return setRole(name, role, false);
+    }
+
+    /**
+     * Changes the role of a resource, draining in-flight I/O of the old role first.
+     *
+     * @param force make the copy primary even when it is not consistent: the operator takes the
+     *              risk of serving a half-copied disk, and the copy becomes the reference
+     * @return the previous role
+     * @throws HastException when the resource is unknown or its provider cannot be opened, or
+     *                       with status {@link #INCONSISTENT} when {@code role} is primary, the copy
+     *                       is not consistent and {@code force} is false
+     */
+    Role setRole(String name, Role role, boolean force) throws HastException;
 
     /**
      * Compares the primary's copy of a resource with the secondary's, extent by extent, while
@@ -46,6 +69,19 @@ public interface HastNode {
      *                       way, e.g. because the connection was lost (69)
      */
     Verification verify(String name, VerifyProgress progress) throws HastException;
+
+    /**
+     * Recovers from a split-brain on the node whose writes since the two parted are to be given
+     * up: the primary's next connection then copies only the extents either node wrote since
+     * (both activemaps say which), not the whole disk.
+     *
+     * @return what was done, for the operator
+     * @throws HastException when the resource is unknown (1), is not secondary here or has not
+     *                       refused its primary for a split-brain (69), or the metadata cannot be
+     *                       written (74); nothing is changed then
+     * @since 2.4
+     */
+    String discard(String name) throws HastException;
 
     /** Re-reads the configuration file; a bad file leaves the running configuration in force. */
     void reload() throws HastException;

@@ -14,7 +14,8 @@ import hast.api.Role;
  * @param localcnt   this node's modification counter
  * @param remotecnt  the peer's modification counter as last seen
  * @param prevrole   the role when the metadata was last written
+ * @param consistency whether the copy on this provider may be promoted (see {@link Consistency})
  */
 public record MetadataInfo(String resource, long datasize, int extentsize, int keepdirty, long localoff,
-        long resuid, long localcnt, long remotecnt, Role prevrole) {
+        long resuid, long localcnt, long remotecnt, Role prevrole, Consistency consistency) {
 }

@@ -27,16 +27,18 @@ import hast.api.Role;
  * @param problem     what keeps the pair apart and needs an operator (e.g. {@code split-brain}), or {@code null}
  * @param connected   whether the replication connection to the other node is up (a primary's to its
  *                    secondary, a secondary's from its primary)
+ * @param consistency whether this node's copy may be promoted, or {@code null} when the resource is
+ *                    idle (init); on a secondary receiving a synchronisation, {@code sync} is its progress
  */
 public record ResourceInfo(String name, Role role, String provname, String localpath, long extentsize,
         int keepdirty, String remoteaddr, String sourceaddr, String replication, String checksum,
         String compression, String status, long dirty, String exportaddr, String device, Statistics statistics,
-        Queues queues, SyncProgress sync, String problem, boolean connected) {
+        Queues queues, SyncProgress sync, String problem, boolean connected, Consistency consistency) {
 
     /** The same information with {@code device} as the kernel device. */
     public ResourceInfo withDevice(String device) {
         return new ResourceInfo(name, role, provname, localpath, extentsize, keepdirty, remoteaddr, sourceaddr,
                 replication, checksum, compression, status, dirty, exportaddr, device, statistics, queues, sync,
-                problem, connected);
+                problem, connected, consistency);
     }
 }

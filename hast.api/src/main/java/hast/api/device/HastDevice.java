@@ -44,6 +44,12 @@ public interface HastDevice {
      * signed by the directory's {@code ca-cert.pem} ({@code export-tls-verify on}).
      */
     String EXPORT_TLS_VERIFY = "hast.device.export.tls.verify";
+    /**
+     * Service property (String[]): the only peer addresses a TCP export lets in, each a numeric
+     * address or CIDR block ({@code export-allow}); without it, every peer that reaches the
+     * address. Others are closed before a byte is read from them.
+     */
+    String EXPORT_ALLOW = "hast.device.export.allow";
 
     /** Size of the device in bytes. */
     long size();

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import hast.api.HastAddress;
+import hast.api.guard.AddressRange;
 import hast.engine.config.SettingChecks.Accepts;
 import hast.engine.replication.LinkSecret;
+import hast.engine.replication.LinkTls;
 
 /**
  * Resolves a parsed hast.conf for this node: picks the {@code on} sections naming it, applies
@@ -53,11 +55,12 @@ final class ConfigAssembler {
         String pidfile = checks.text(first(mine, global, "pidfile"), "pidfile", SettingChecks.MAX_PATH)
                 .orElse(DEFAULT_PIDFILE);
         address(first(mine, global, "export"), "export", Accepts.TCP_OR_UDS);
-        tlsDirectory(first(mine, global, "export-tls"));
+        tlsDirectory(first(mine, global, "export-tls"), "export-tls");
         checkGlobalDefaults(global);
         for (Section defaults : List.of(mine, global)) {
             checks.secret(defaults.get("shared-secret"));
             checks.authAlgorithm(defaults.get("auth-alg"));
+            tlsDirectory(defaults.get("link-tls"), "link-tls");
         }
 
         List<ResourceConfig> resources = new ArrayList<>();
@@ -139,7 +142,8 @@ final class ConfigAssembler {
                 export(name, on, res, globalNode, global),
                 first(on, res, "direct").or(() -> global.get("direct"))
                         .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT),
-                secret.map(s -> LinkSecret.of(s, algorithm)).orElse(null));
+                secret.map(s -> LinkSecret.of(s, algorithm)).orElse(null),
+                linkTls(name, on, res, globalNode, global));
     }
 
     /**
@@ -152,23 +156,57 @@ final class ConfigAssembler {
             throws ConfigException {
         Optional<Section.Setting> exportSetting = mostSpecific(on, res, globalNode, global, "export");
         HastAddress address = address(exportSetting, "export", Accepts.TCP_OR_UDS).orElse(DEFAULT_EXPORT);
-        String tls = tlsDirectory(mostSpecific(on, res, globalNode, global, "export-tls")).orElse(null);
+        String tls = tlsDirectory(mostSpecific(on, res, globalNode, global, "export-tls"), "export-tls").orElse(null);
         boolean verify = mostSpecific(on, res, globalNode, global, "export-tls-verify")
                 .map(s -> s.value().equals("on")).orElse(false);
         boolean insecure = mostSpecific(on, res, globalNode, global, "export-insecure")
                 .map(s -> s.value().equals("on")).orElse(false);
+        List<String> allow = allowList(mostSpecific(on, res, globalNode, global, "export-allow"));
         if (address.scheme() != HastAddress.Scheme.UDS && tls == null && !insecure) {
             throw new ConfigException(file, exportSetting.orElseThrow().line(), "export " + address + " of resource "
                     + resource + " is plain TCP, open to anyone who can reach it: give it 'export-tls <directory>'"
                     + " (NBD over TLS), or 'export-insecure on' to accept that, or export on a Unix socket.");
         }
-        return new ExportConfig(address, tls, verify, insecure);
+        return new ExportConfig(address, tls, verify, insecure, allow);
     }
 
-    private Optional<String> tlsDirectory(Optional<Section.Setting> setting) throws ConfigException {
-        Optional<String> dir = checks.text(setting, "export-tls", SettingChecks.MAX_PATH);
+    /** The address ranges of {@code export-allow}, each checked; empty when it is not set. */
+    private List<String> allowList(Optional<Section.Setting> setting) throws ConfigException {
+        if (setting.isEmpty()) {
+            return List.of();
+        }
+        List<String> ranges = List.of(setting.get().value().split(" "));
+        for (String range : ranges) {
+            try {
+                AddressRange.parse(range);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, setting.get().line(), "invalid export-allow: " + e.getMessage() + ".");
+            }
+        }
+        return ranges;
+    }
+
+    /**
+     * The link's TLS, each setting from the most specific section that has it; a pinned peer name
+     * without TLS is a mistake worth stopping for (the admin believes the link is checked).
+     */
+    private LinkTls linkTls(String resource, Section on, Section res, Section globalNode, Section global)
+            throws ConfigException {
+        Optional<String> dir = tlsDirectory(mostSpecific(on, res, globalNode, global, "link-tls"), "link-tls");
+        Optional<Section.Setting> peer = mostSpecific(on, res, globalNode, global, "link-tls-peer");
+        Optional<String> name = checks.text(peer, "link-tls-peer", SettingChecks.MAX_NAME);
+        if (name.isPresent() && dir.isEmpty()) {
+            throw new ConfigException(file, peer.get().line(), "link-tls-peer of resource " + resource
+                    + " without link-tls: the peer's name is checked in its TLS certificate, so give the resource"
+                    + " 'link-tls <directory>' too.");
+        }
+        return dir.map(d -> new LinkTls(Path.of(d), name.orElse(null))).orElse(null);
+    }
+
+    private Optional<String> tlsDirectory(Optional<Section.Setting> setting, String keyword) throws ConfigException {
+        Optional<String> dir = checks.text(setting, keyword, SettingChecks.MAX_PATH);
         if (dir.isPresent() && !dir.get().startsWith("/")) {
-            throw new ConfigException(file, setting.orElseThrow().line(), "export-tls directory '" + dir.get()
+            throw new ConfigException(file, setting.orElseThrow().line(), keyword + " directory '" + dir.get()
                     + "' must be an absolute path.");
         }
         return dir;

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
 
 import hast.api.Sysexits;
 import hast.engine.config.Lexer.Kind;
@@ -16,12 +17,17 @@ import hast.engine.config.Lexer.Token;
 /**
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
  * blocks with their own {@code on} sections) plus {@code export} (with {@code export-insecure},
- * {@code export-tls}, {@code export-tls-verify}), {@code direct}, {@code user}, {@code shared-secret}
- * and {@code auth-alg}. Syntax is checked here, against
+ * {@code export-tls}, {@code export-tls-verify}), {@code direct}, {@code user}, {@code shared-secret},
+ * {@code auth-alg}, {@code link-tls} and {@code link-tls-peer}. Syntax is checked here, against
  * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
  * node.
  */
 public final class ConfigParser {
+    /** Every keyword hast.conf takes, wherever it may stand: what hast.conf(5) documents. */
+    public static SortedSet<String> keywords() {
+        return Level.keywords();
+    }
+
     private final NodeIdentity node;
 
     public ConfigParser(NodeIdentity node) {
@@ -129,7 +135,9 @@ public final class ConfigParser {
             return switch (keyword) {
                 case "replication" -> choice(keyword, "fullsync", "memsync", "async");
                 case "metaflush", "direct", "export-insecure", "export-tls-verify" -> choice(keyword, "on", "off");
-                case "export-tls" -> value("TLS credentials directory");
+                case "export-tls", "link-tls" -> value("TLS credentials directory");
+                case "link-tls-peer" -> value("certificate name");
+                case "export-allow" -> addressList();
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
                 case "user" -> value("user name");
@@ -138,6 +146,21 @@ public final class ConfigParser {
                 case "checksum", "compression" -> codecName(keyword);
                 default -> value(keyword + " value");
             };
+        }
+
+        /**
+         * One or more addresses or CIDR blocks, separated by spaces, on the line of the first:
+         * the list ends at the line's end or at the next keyword of ours. Their syntax is checked
+         * when the export is assembled.
+         */
+        private String addressList() throws ConfigException {
+            int line = token.line();
+            List<String> ranges = new ArrayList<>();
+            ranges.add(value("export-allow address or CIDR block"));
+            while (token.kind() == Kind.WORD && token.line() == line && !Lexer.UNRESERVED.contains(token.text())) {
+                ranges.add(take());
+            }
+            return String.join(" ", ranges);
         }
 
         private String choice(String keyword, String... options) throws ConfigException {

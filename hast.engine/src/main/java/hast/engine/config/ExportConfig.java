@@ -1,6 +1,7 @@
 package hast.engine.config;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import hast.api.HastAddress;
@@ -14,8 +15,10 @@ import hast.api.device.HastDevice;
  *                  or {@code null}
  * @param tlsVerify with {@code tls}, clients must present a certificate signed by its CA
  * @param insecure  a TCP export without TLS is allowed ({@code export-insecure on})
+ * @param allow     the only client addresses or CIDR blocks a TCP export lets in ({@code export-allow});
+ *                  empty for any; a Unix socket is the daemon user's alone and has no use for it
  */
-public record ExportConfig(HastAddress address, String tls, boolean tlsVerify, boolean insecure) {
+public record ExportConfig(HastAddress address, String tls, boolean tlsVerify, boolean insecure, List<String> allow) {
 
     /** The properties the exporting bundles read from the device service, beside its name. */
     public Map<String, Object> deviceProperties() {
@@ -28,12 +31,17 @@ public record ExportConfig(HastAddress address, String tls, boolean tlsVerify, b
         if (insecure) {
             properties.put(HastDevice.EXPORT_INSECURE, Boolean.TRUE);
         }
+        if (!allow.isEmpty() && address.scheme() != HastAddress.Scheme.UDS) {
+            properties.put(HastDevice.EXPORT_ALLOW, allow.toArray(String[]::new));
+        }
         return properties;
     }
 
     @Override
     public String toString() {
         return address + (tls != null ? " (TLS" + (tlsVerify ? ", client certificates verified" : "") + ")"
-                : insecure ? " (plain, export-insecure)" : "");
+                : insecure ? " (plain, export-insecure)" : "")
+                + (allow.isEmpty() || address.scheme() == HastAddress.Scheme.UDS ? ""
+                        : " for " + String.join(" ", allow) + " only");
     }
 }

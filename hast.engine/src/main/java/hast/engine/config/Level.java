@@ -1,27 +1,34 @@
 package hast.engine.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The four kinds of block in hast.conf and the keywords each accepts: the reference's placement
- * table plus ours: {@code export} with {@code export-insecure}, {@code export-tls} and
- * {@code export-tls-verify}, {@code shared-secret} and {@code auth-alg}, which every level accepts,
+ * table plus ours: {@code export} with {@code export-insecure}, {@code export-tls},
+ * {@code export-tls-verify} and {@code export-allow}, {@code shared-secret}, {@code auth-alg},
+ * {@code link-tls} and {@code link-tls-peer}, which every level accepts,
  * {@code direct} where {@code metaflush} goes (it is a property of the local component too), and
  * {@code user} where {@code pidfile} goes (it belongs to the daemon).
  */
 enum Level {
     GLOBAL("the global section", Set.of("control", "pidfile", "listen", "replication", "checksum", "compression",
-            "timeout", "exec", "metaflush", "export", "export-insecure", "export-tls", "export-tls-verify", "on",
-            "resource", "direct", "user", "shared-secret", "auth-alg")),
+            "timeout", "exec", "metaflush", "export", "export-insecure", "export-tls", "export-tls-verify",
+            "export-allow", "on", "resource", "direct", "user", "shared-secret", "auth-alg", "link-tls",
+            "link-tls-peer")),
     GLOBAL_NODE("a global 'on <node>' section", Set.of("control", "pidfile", "listen", "export", "export-insecure",
-            "export-tls", "export-tls-verify", "user", "shared-secret", "auth-alg")),
+            "export-tls", "export-tls-verify", "export-allow", "user", "shared-secret", "auth-alg", "link-tls",
+            "link-tls-peer")),
     RESOURCE("a resource block", Set.of("replication", "checksum", "compression", "timeout", "exec", "metaflush",
-            "name", "local", "export", "export-insecure", "export-tls", "export-tls-verify", "on", "direct",
-            "shared-secret", "auth-alg")),
+            "name", "local", "export", "export-insecure", "export-tls", "export-tls-verify", "export-allow", "on",
+            "direct", "shared-secret", "auth-alg", "link-tls", "link-tls-peer")),
     RESOURCE_NODE("a resource's 'on <node>' section", Set.of("name", "local", "remote", "source", "metaflush",
-            "export", "export-insecure", "export-tls", "export-tls-verify", "direct", "shared-secret", "auth-alg"));
+            "export", "export-insecure", "export-tls", "export-tls-verify", "export-allow", "direct", "shared-secret",
+            "auth-alg", "link-tls", "link-tls-peer"));
 
     private final String description;
     private final Set<String> keywords;
@@ -29,6 +36,15 @@ enum Level {
     Level(String description, Set<String> keywords) {
         this.description = description;
         this.keywords = keywords;
+    }
+
+    /** Every keyword of the grammar, wherever it may stand. */
+    static SortedSet<String> keywords() {
+        SortedSet<String> all = new TreeSet<>();
+        for (Level l : values()) {
+            all.addAll(l.keywords);
+        }
+        return Collections.unmodifiableSortedSet(all);
     }
 
     String description() {

@@ -2,6 +2,7 @@ package hast.engine.config;
 
 import hast.engine.codec.CodecChoice;
 import hast.engine.replication.LinkSecret;
+import hast.engine.replication.LinkTls;
 
 /**
  * One resource as this node sees it, every setting resolved (node section over resource block
@@ -18,10 +19,13 @@ import hast.engine.replication.LinkSecret;
  * @param secret  the {@code shared-secret} both nodes prove they know before anything else
  *                crosses the link, with its {@code auth-alg}; {@code null} when none is
  *                configured (its {@code toString} shows no secret)
+ * @param tls     the {@code link-tls} the link is carried in, with mutual certificate checking;
+ *                {@code null} for a plain link
  */
 public record ResourceConfig(String name, String provname, String local, String remote, String source,
         Replication replication, String checksum, String compression, int timeout, String exec,
-        boolean metaflush, ExportConfig export, boolean direct, LinkSecret secret) {
+        boolean metaflush, ExportConfig export, boolean direct, LinkSecret secret,
+        LinkTls tls) {
 
     public static final String NO_REMOTE = "none";
 

@@ -68,8 +68,8 @@ final class AttachedDevices implements HastNode {
     }
 
     @Override
-    public Role setRole(String name, Role role) throws HastException {
-        return resources.setRole(name, role);
+    public Role setRole(String name, Role role, boolean force) throws HastException {
+        return resources.setRole(name, role, force);
     }
 
     @Override
@@ -80,5 +80,10 @@ final class AttachedDevices implements HastNode {
     @Override
     public Verification verify(String name, VerifyProgress progress) throws HastException {
         return resources.verify(name, progress);
+    }
+
+    @Override
+    public String discard(String name) throws HastException {
+        return resources.discard(name);
     }
 }

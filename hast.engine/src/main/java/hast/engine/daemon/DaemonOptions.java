@@ -17,7 +17,7 @@ import hast.api.Sysexits;
  * @param user       {@code -u}: the user to run as once the sockets are open (overrides 'user' in the
  *                   configuration); {@code null} when not given
  */
-record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, boolean help, String user) {
+public record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, boolean help, String user) {
     static final String DEFAULT_CONFIG = "/etc/hast.conf";
     static final String USAGE = "usage: hastd [-dFh] [-c config] [-P pidfile] [-u user]";
     static final String HELP = USAGE + "\n"
@@ -51,6 +51,11 @@ record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, b
             + "serves only its owner and root (mode 0600, and each peer's credentials checked):\n"
             + "role, list and status (with --json), events to follow what happens, verify to\n"
             + "compare both nodes' copies. Manual pages: hastd(8), hastctl(8), hast.conf(5).\n";
+
+    /** The options {@link #parse} takes (DaemonOptionsTest proves it): what hastd(8) documents. */
+    public static List<String> options() {
+        return List.of("-c", "-d", "-F", "-h", "--help", "-P", "-u");
+    }
 
     /**
      * Parses getopt-style arguments (flags may be grouped, e.g. {@code -dF}, and an option's value

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 import hast.api.Role;
+import hast.api.control.Consistency;
 
 /**
  * The metadata block, format 1: a magic, a format version, fixed little-endian fields, the
@@ -18,6 +19,9 @@ import hast.api.Role;
  * extent numbers. A block with no stale extent is written in format 1, so that an older hastd
  * still reads it; one with stale extents in format 2, which an older hastd refuses rather than
  * ignore marks that say its copy of those extents is not current.
+ * Format 3 adds, after the stale extents (whose count may then be 0), one byte: the copy's
+ * {@link Consistency}. A consistent copy is written in format 1 or 2 as before; an inconsistent
+ * one in format 3, which an older hastd refuses rather than promote a half-copied disk.
  * A reader refuses what it cannot vouch for, with a message saying which case it is.
  */
 public final class MetadataCodec {
@@ -25,6 +29,8 @@ public final class MetadataCodec {
     static final int FORMAT = 1;
     /** The format that carries stale extents. */
     static final int FORMAT_STALE = 2;
+    /** The format that carries the consistency of an inconsistent copy. */
+    static final int FORMAT_CONSISTENCY = 3;
     /**
      * Most stale extents a block holds: room is left for the longest name, and a disk failing in
      * more places than this is better answered with errors than with ever more marks.
@@ -54,6 +60,32 @@ public final class MetadataCodec {
         };
     }
 
+    /** The consistency's code on disk, fixed here as the role's is. */
+    private static int consistencyCode(Consistency c) {
+        return switch (c) {
+            case CONSISTENT -> 0;
+            case INCOMPLETE -> 1;
+            case OUTDATED -> 2;
+        };
+    }
+
+    private static Consistency consistency(int code) {
+        return switch (code) {
+            case 0 -> Consistency.CONSISTENT;
+            case 1 -> Consistency.INCOMPLETE;
+            case 2 -> Consistency.OUTDATED;
+            default -> null;
+        };
+    }
+
+    /** The oldest format that holds {@code md}: what the most hastd versions read. */
+    private static int format(Metadata md) {
+        if (md.consistency() != Consistency.CONSISTENT) {
+            return FORMAT_CONSISTENCY;
+        }
+        return md.stale().isEmpty() ? FORMAT : FORMAT_STALE;
+    }
+
     public static ByteBuffer encode(Metadata md) {
         byte[] name = md.resource().getBytes(StandardCharsets.UTF_8);
         if (name.length == 0 || name.length > MAX_NAME) {
@@ -64,14 +96,18 @@ public final class MetadataCodec {
             throw new IllegalArgumentException("At most " + MAX_STALE + " stale extents fit the metadata: "
                     + md.stale().size());
         }
-        b.put(MAGIC).putShort((short) (md.stale().isEmpty() ? FORMAT : FORMAT_STALE))
+        int format = format(md);
+        b.put(MAGIC).putShort((short) format)
                 .putLong(md.datasize()).putInt(md.extentsize()).putInt(md.keepdirty()).putLong(md.localoff())
                 .putLong(md.resuid()).putLong(md.localcnt()).putLong(md.remotecnt())
                 .put((byte) roleCode(md.prevrole()))
                 .putShort((short) name.length).put(name);
-        if (!md.stale().isEmpty()) {
+        if (format >= FORMAT_STALE) {
             b.putShort((short) md.stale().size());
             md.stale().forEach(b::putInt);
+        }
+        if (format == FORMAT_CONSISTENCY) {
+            b.put((byte) consistencyCode(md.consistency()));
         }
         b.putInt(CRC_OFFSET, crc(b.array()));
         return b.clear();
@@ -100,9 +136,9 @@ public final class MetadataCodec {
                     + " 'hastctl create' would overwrite it.");
         }
         int format = Short.toUnsignedInt(in.getShort());
-        if (format != FORMAT && format != FORMAT_STALE) {
+        if (format < FORMAT || format > FORMAT_CONSISTENCY) {
             throw new MetadataFormatException("Metadata on " + provider + " has format " + format
-                    + "; this version reads formats " + FORMAT + " and " + FORMAT_STALE + ".");
+                    + "; this version reads formats " + FORMAT + " to " + FORMAT_CONSISTENCY + ".");
         }
         if (in.getInt(CRC_OFFSET) != crc(raw)) {
             throw new MetadataFormatException("Metadata on " + provider + " is torn or corrupted (checksum mismatch).");
@@ -132,16 +168,25 @@ public final class MetadataCodec {
         } catch (CharacterCodingException e) {
             throw inconsistent(provider, "the resource name is not UTF-8");
         }
-        List<Integer> stale = format == FORMAT_STALE ? stale(in, provider) : List.of();
+        List<Integer> stale = format >= FORMAT_STALE ? stale(in, provider, format == FORMAT_CONSISTENCY) : List.of();
+        Consistency consistency = Consistency.CONSISTENT;
+        if (format == FORMAT_CONSISTENCY) {
+            int code = Byte.toUnsignedInt(in.get());
+            consistency = consistency(code);
+            if (consistency == null) {
+                throw inconsistent(provider, "unknown consistency " + code);
+            }
+        }
         Metadata md = new Metadata(resource, datasize, extentsize, keepdirty, localoff,
-                resuid, localcnt, remotecnt, prevrole, stale);
+                resuid, localcnt, remotecnt, prevrole, stale, consistency);
         checkLayout(md, provider);
         return md;
     }
 
-    private static List<Integer> stale(ByteBuffer in, String provider) throws MetadataFormatException {
+    /** @param none whether the format may hold no stale extent (3 does; 2 is written only for some) */
+    private static List<Integer> stale(ByteBuffer in, String provider, boolean none) throws MetadataFormatException {
         int count = Short.toUnsignedInt(in.getShort());
-        if (count == 0 || count > MAX_STALE) {
+        if ((count == 0 && !none) || count > MAX_STALE) {
             throw inconsistent(provider, count + " stale extents");
         }
         List<Integer> stale = new ArrayList<>(count);

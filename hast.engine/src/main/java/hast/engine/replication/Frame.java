@@ -63,7 +63,14 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
         /** The secondary: its challenge and its proof. */
         RESPONSE(14),
         /** The primary: its proof, after which it says HELLO. */
-        PROOF(15);
+        PROOF(15),
+        /**
+         * The primary, to a secondary that asked for it in its WELCOME: how far the synchronisation
+         * is (offset: bytes copied, length: bytes to copy in this pass); with {@link Frame#SYNC_FINISHED}
+         * it is done, and the REPLY comes once the secondary has flushed its disk and recorded that
+         * its copy is consistent.
+         */
+        SYNC(16);
 
         private final int code;
 
@@ -98,6 +105,8 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     public static final int FLAG_ENCODED = 4;
     /** WRITE and DELETE flag: the client asked for FUA, so the secondary makes the data durable before it answers. */
     public static final int FLAG_FUA = 8;
+    /** SYNC flag: the pass copied everything there was to copy, and every chunk was confirmed. */
+    public static final int SYNC_FINISHED = 1;
 
     public static Frame request(Type type, int flags, long seq, long offset, long length, ByteBuffer payload) {
         return new Frame(type, flags, seq, offset, length, 0, payload);

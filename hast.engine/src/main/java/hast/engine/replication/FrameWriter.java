@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
+import hast.api.guard.WriteDeadline;
 import hast.api.transport.Connection;
 
 /**
@@ -14,7 +15,7 @@ import hast.api.transport.Connection;
  * so many requests in flight share their writes: a sender that had to wait for the connection
  * usually finds its frame written already.
  */
-public final class FrameWriter {
+public final class FrameWriter implements WriteDeadline.Writing {
     private static final int BUFFER = 256 * 1024;
 
     private final Connection connection;
@@ -75,6 +76,7 @@ public final class FrameWriter {
      * How long the write to the connection under way has been going on, in nanoseconds; 0 when
      * none is. A peer that stopped reading makes it grow without end.
      */
+    @Override
     public long writingFor() {
         long since = writingSince;
         return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
@@ -105,6 +107,11 @@ public final class FrameWriter {
         } finally {
             writing.unlock();
         }
+    }
+
+    @Override
+    public String peer() {
+        return connection.peer();
     }
 
     /** Frames waiting for the sender that holds the connection (a moment's count, for hastctl list). */

@@ -73,20 +73,41 @@ public final class Greeting {
     }
 
     /**
+     * Bit of the byte that ends a HELLO or a WELCOME, after the codec list: the primary reports
+     * synchronisation with {@link Frame.Type#SYNC} frames (HELLO), the secondary wants those
+     * reports (WELCOME). A peer older than the byte ends its greeting with the codec list and
+     * reads no further, so the two sides agree on the reports without a new protocol version; a
+     * greeting that offers nothing leaves the byte out, as an older peer's does.
+     */
+    static final int SYNC_REPORTS = 1;
+
+    private static ByteBuffer features(ByteBuffer b, boolean syncReports) {
+        return syncReports ? b.put((byte) SYNC_REPORTS) : b;
+    }
+
+    /** The feature byte after a greeting's codec list: absent (an older peer) means none. */
+    private static boolean readSyncReports(ByteBuffer b) {
+        return b.hasRemaining() && (b.get() & SYNC_REPORTS) != 0;
+    }
+
+    /**
      * What the primary says of its copy.
      *
-     * @param maxRequest largest request it will send; the secondary refuses to pair if it cannot take it
-     * @param codecs     what the primary can decode (the secondary's read replies)
+     * @param maxRequest  largest request it will send; the secondary refuses to pair if it cannot take it
+     * @param codecs      what the primary can decode (the secondary's read replies)
+     * @param syncReports the primary reports each synchronisation's progress and end to a
+     *                    secondary that asks for it in its WELCOME
      */
     public record Hello(String resource, long resuid, long localcnt, long remotecnt, long datasize, int extentsize,
-            int maxRequest, CodecSet codecs) {
+            int maxRequest, CodecSet codecs, boolean syncReports) {
 
         public ByteBuffer encode() {
             byte[] name = resource.getBytes(StandardCharsets.UTF_8);
             ByteBuffer set = codecs.encode();
-            return ByteBuffer.allocate(2 + name.length + 8 * 4 + 4 + 4 + set.remaining()).putShort((short) name.length)
-                    .put(name).putLong(resuid).putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize)
-                    .putInt(maxRequest).put(set).flip();
+            ByteBuffer b = ByteBuffer.allocate(2 + name.length + 8 * 4 + 4 + 4 + set.remaining() + 1)
+                    .putShort((short) name.length).put(name).putLong(resuid).putLong(localcnt).putLong(remotecnt)
+                    .putLong(datasize).putInt(extentsize).putInt(maxRequest).put(set);
+            return features(b, syncReports).flip();
         }
 
         public static Hello decode(ByteBuffer b) throws ProtocolException {
@@ -94,7 +115,7 @@ public final class Greeting {
                 byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
                 b.get(name);
                 return new Hello(new String(name, StandardCharsets.UTF_8), b.getLong(), b.getLong(), b.getLong(),
-                        b.getLong(), b.getInt(), b.getInt(), CodecSet.decode(b));
+                        b.getLong(), b.getInt(), b.getInt(), CodecSet.decode(b), readSyncReports(b));
             } catch (RuntimeException e) {
                 throw new ProtocolException("malformed HELLO: " + e);
             }
@@ -107,16 +128,19 @@ public final class Greeting {
      * @param fresh  the secondary had never been paired before this handshake
      * @param bitmap the secondary's on-disk activemap, whose extents the primary must copy too
      * @param codecs what the secondary can decode (the primary's writes)
+     * @param syncReports the secondary keeps its consistency on disk and wants each synchronisation's
+     *               progress and end reported (only asked of a primary whose HELLO offers it)
      */
     public record Welcome(SyncDecision decision, boolean fresh, long resuid, long localcnt, long remotecnt, long datasize,
-            int extentsize, byte[] bitmap, CodecSet codecs) {
+            int extentsize, byte[] bitmap, CodecSet codecs, boolean syncReports) {
 
         public ByteBuffer encode() {
             ByteBuffer set = codecs.encode();
-            return ByteBuffer.allocate(2 + 8 * 4 + 4 + 4 + bitmap.length + set.remaining()).put((byte) decision.code())
-                    .put((byte) (fresh ? 1 : 0)).putLong(resuid)
+            ByteBuffer b = ByteBuffer.allocate(2 + 8 * 4 + 4 + 4 + bitmap.length + set.remaining() + 1)
+                    .put((byte) decision.code()).put((byte) (fresh ? 1 : 0)).putLong(resuid)
                     .putLong(localcnt).putLong(remotecnt).putLong(datasize).putInt(extentsize).putInt(bitmap.length)
-                    .put(bitmap).put(set).flip();
+                    .put(bitmap).put(set);
+            return features(b, syncReports).flip();
         }
 
         public static Welcome decode(ByteBuffer b) throws ProtocolException {
@@ -140,7 +164,8 @@ public final class Greeting {
                 }
                 byte[] bitmap = new byte[mapsize];
                 b.get(bitmap);
-                return new Welcome(decision, fresh, resuid, l, r, datasize, extentsize, bitmap, CodecSet.decode(b));
+                return new Welcome(decision, fresh, resuid, l, r, datasize, extentsize, bitmap, CodecSet.decode(b),
+                        readSyncReports(b));
             } catch (RuntimeException e) {
                 throw new ProtocolException("malformed WELCOME: " + e);
             }

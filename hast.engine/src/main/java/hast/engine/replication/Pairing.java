@@ -24,6 +24,12 @@ public interface Pairing {
     void refused(String message, boolean splitBrain);
 
     /**
+     * Whether the last refusal waits for an operator (a split-brain, a failed authentication)
+     * rather than for the peer's own next step (such as its role): the link then tries less often.
+     */
+    boolean awaitsOperator();
+
+    /**
      * Authentication failed, here or at the secondary: {@code code} names why for hooks (see
      * {@link Authentication.Failed#code()}), {@code message} says it.
      */

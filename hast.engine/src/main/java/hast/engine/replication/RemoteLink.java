@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -13,6 +14,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.HastAddress;
+import hast.api.guard.HandshakeDeadlines;
+import hast.api.guard.WriteDeadline;
 import hast.api.transport.Connection;
 import hast.api.transport.Transport;
 import hast.engine.codec.CodecSet;
@@ -35,6 +38,11 @@ public final class RemoteLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RemoteLink.class.getName());
     /** Pause between connection attempts. */
     public static final Duration RECONNECT = Duration.ofSeconds(2);
+    /**
+     * Longest pause after refusals: a refusal (split-brain, a foreign resource) waits for an
+     * operator, and each attempt would log and raise its events again on both nodes.
+     */
+    public static final Duration RECONNECT_REFUSED_MAX = Duration.ofSeconds(30);
 
     /** errno of a reply whose data arrived damaged (EBADMSG). */
     static final int EBADMSG = 74;
@@ -43,11 +51,14 @@ public final class RemoteLink implements AutoCloseable {
     private static final class Session {
         final Connection connection;
         final FrameWriter writer;
+        /** Where the connection was made: a reload that moves the remote ends it. */
+        final LinkEndpoint endpoint;
         volatile CodecSet peer;
 
-        Session(Connection connection, CodecSet peer) {
+        Session(Connection connection, CodecSet peer, LinkEndpoint endpoint) {
             this.connection = connection;
             this.writer = new FrameWriter(connection);
+            this.endpoint = endpoint;
             this.peer = peer;
         }
     }
@@ -64,12 +75,13 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     private final String resource;
-    private final HastAddress remote;
-    private final HastAddress source;
-    private final Duration timeout;
+    /** The remote, source and timeout as reloads change them. */
+    private final Supplier<LinkEndpoint> endpoint;
     private final Function<HastAddress, Transport> transports;
     /** The resource's shared-secret as reloads change it, or null for none. */
     private final Supplier<LinkSecret> secret;
+    /** The resource's link-tls as reloads change it, or null for a plain link. */
+    private final Supplier<LinkTls> tls;
     private final Pairing pairing;
     private final PayloadCodec codec;
     private final Runnable codecsChanged = this::codecsChanged;
@@ -77,7 +89,7 @@ public final class RemoteLink implements AutoCloseable {
     private final Thread guard;
     private final WriteDeadline writes;
     /** Bounds each whole handshake (twice the timeout: each of its reads has the timeout already). */
-    private final HandshakeDeadlines deadlines = new HandshakeDeadlines();
+    private final HandshakeDeadlines deadlines = new HandshakeDeadlines("Handshake");
     private volatile Session connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
@@ -85,33 +97,51 @@ public final class RemoteLink implements AutoCloseable {
     private int ending;
     /** Why replication is paused for want of a checksum, or {@code null}. */
     private volatile String paused;
+    /**
+     * Handshakes refused in a row for a reason only an operator can clear (guard thread only); each doubles the next pause.
+     */
+    private int refusals;
+    /** Completed once the first connection attempt has ended, either way, or the link closed. */
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
-    /** @param secret the resource's shared-secret as reloads change it (null: none), taken at each connection */
-    public RemoteLink(String resource, HastAddress remote, HastAddress source, Duration timeout,
-            Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Pairing pairing,
-            PayloadCodec codec) {
+    /**
+     * @param endpoint the resource's remote, source and timeout as reloads change them
+     * @param secret   the resource's shared-secret as reloads change it (null: none), taken at each connection
+     * @param tls      the resource's link-tls as reloads change it (null: a plain link), taken at each connection
+     */
+    public RemoteLink(String resource, Supplier<LinkEndpoint> endpoint,
+            Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Supplier<LinkTls> tls,
+            Pairing pairing, PayloadCodec codec) {
         this.resource = resource;
         this.secret = secret;
-        this.remote = remote;
-        this.source = source;
-        this.timeout = timeout;
+        this.tls = tls;
+        this.endpoint = endpoint;
         this.transports = transports;
         this.pairing = pairing;
         this.codec = codec;
         this.guard = new Thread(this::guard, "hast-guard " + resource);
         guard.setDaemon(true);
-        this.writes = new WriteDeadline(resource, timeout);
+        this.writes = new WriteDeadline(resource, () -> endpoint.get().timeout());
     }
 
     /**
-     * Makes a first connection attempt in the caller's thread (so that a primary learns whether its
-     * copy is the newer one before it serves a single read), then keeps the link up in the background.
+     * Keeps the link up in the background, from a first connection attempt on: the caller (a role
+     * change) does not wait for a secondary that may take the whole timeout to answer, or never do.
+     * See {@link #firstAttempt()} for what must wait.
      */
     public void start() {
         codec.watch(codecsChanged);
         writes.start();
-        connect();
         guard.start();
+    }
+
+    /**
+     * Completes when the first connection attempt has ended, connected or not (or the link closed).
+     * Until then the primary does not know whether the secondary holds newer data, whose extents
+     * it must read from there: its device's requests wait for this.
+     */
+    public CompletionStage<Void> firstAttempt() {
+        return firstAttempt;
     }
 
     public boolean connected() {
@@ -149,7 +179,7 @@ public final class RemoteLink implements AutoCloseable {
     public Pending send(Frame.Type type, int flags, long offset, long length, ByteBuffer payload) {
         Session c = connection;
         if (c == null) {
-            return Pending.failed(new IOException("not connected to " + remote));
+            return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
         ByteBuffer wire = payload;
         int wireFlags = flags;
@@ -173,7 +203,7 @@ public final class RemoteLink implements AutoCloseable {
     public Pending digest(long offset, long length, String checksum) {
         Session c = connection;
         if (c == null) {
-            return Pending.failed(new IOException("not connected to " + remote));
+            return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
         // The name is not data: it travels as it is, whatever the codecs.
         return submit(c, Frame.Type.DIGEST, 0, offset, length, StandardCharsets.US_ASCII.encode(checksum));
@@ -185,7 +215,7 @@ public final class RemoteLink implements AutoCloseable {
         if (connection != c) {
             // Lost a race with a disconnect that has already failed the others.
             pending.forget(n);
-            return Pending.failed(new IOException("not connected to " + remote));
+            return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
         try {
             c.writer.send(Frame.request(type, wireFlags, n, offset, length, wire));
@@ -198,11 +228,18 @@ public final class RemoteLink implements AutoCloseable {
 
     /** The guard: (re)connects, sends keepalives when idle, and watches for unanswered requests. */
     private void guard() {
-        long keepalive = Math.max(200, Math.min(timeout.toMillis() / 3, 10_000));
         while (!closed) {
             Session c = connection;
+            LinkEndpoint now = endpoint.get();
+            Duration timeout = now.timeout();
+            long keepalive = Math.max(200, Math.min(timeout.toMillis() / 3, 10_000));
             if (c == null) {
                 connect();
+                firstAttempt.complete(null);
+            } else if (now.movedFrom(c.endpoint)) {
+                disconnect(c, "the configuration moved the remote to " + now.remote()
+                        + (now.source() == null ? "" : " from " + now.source()));
+                continue;
             } else {
                 String blocked = codec.blocker(c.peer);
                 if (blocked != null) {
@@ -230,12 +267,18 @@ public final class RemoteLink implements AutoCloseable {
                     return;
                 }
                 try {
-                    wait(connection == null ? RECONNECT.toMillis() : keepalive / 2);
+                    wait(connection == null ? reconnectPause().toMillis() : keepalive / 2);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
         }
+    }
+
+    /** The pause before the next attempt: 2 s, doubled by each such refusal in a row, up to 30 s. */
+    private Duration reconnectPause() {
+        Duration pause = RECONNECT.multipliedBy(1L << Math.min(refusals, 5));
+        return pause.compareTo(RECONNECT_REFUSED_MAX) > 0 ? RECONNECT_REFUSED_MAX : pause;
     }
 
     /**
@@ -260,27 +303,47 @@ public final class RemoteLink implements AutoCloseable {
         if (!settled()) {
             return;
         }
+        LinkEndpoint to = endpoint.get();
+        HastAddress remote = to.remote();
+        Duration timeout = to.timeout();
         Transport transport = transports.apply(remote);
         if (transport == null || !unblocked(codec.blocker(null))) {
             return;
         }
-        Connection c;
+        Connection plain;
         Greeting.Welcome welcome;
         try {
-            c = transport.connect(remote, source, timeout);
+            plain = transport.connect(remote, to.source(), timeout);
         } catch (IOException e) {
             LOG.log(Level.FINE, "[{0}] Unable to connect to {1}: {2}", new Object[] {resource, remote, e.getMessage()});
             return;
         }
         // Each read has the timeout; a secondary that drips bytes must not hold the link's guard for longer.
-        HandshakeDeadlines.Armed handshake = deadlines.arm(c, timeout.multipliedBy(2));
+        HandshakeDeadlines.Armed handshake = deadlines.arm(plain, timeout.multipliedBy(2));
+        Connection c = plain;
         try {
+            LinkTls linkTls = tls.get();
+            if (linkTls != null) {
+                plain.setReadTimeout(timeout);
+                c = linkTls.connect(plain);
+            }
             welcome = Greeting.exchange(c, timeout, secret.get(), pairing.hello(codec.decodable()), pairing);
             handshake.disarm();
             if (welcome == null || !unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
+                refusals = welcome == null && pairing.awaitsOperator() ? refusals + 1 : 0;
                 c.close();
                 return;
             }
+        } catch (Authentication.Failed e) {
+            close(c);
+            pairing.authenticationFailed(e.code(), e.getMessage());
+            return;
+        } catch (javax.net.ssl.SSLException e) {
+            // Under TLS 1.3 the secondary checks our certificate after our side of the handshake is done.
+            close(c);
+            pairing.authenticationFailed("tls-refused-by-secondary", "the secondary ended TLS: " + e.getMessage()
+                    + " (it does not accept this node's certificate?)");
+            return;
         } catch (java.io.EOFException e) {
             LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + e.getMessage()
                     + " (a secondary speaking an older protocol than version " + Frame.VERSION + " closes so)");
@@ -295,7 +358,8 @@ public final class RemoteLink implements AutoCloseable {
             handshake.disarm();
         }
         lastSendNanos = System.nanoTime();
-        Session session = new Session(c, welcome.codecs());
+        refusals = 0;
+        Session session = new Session(c, welcome.codecs(), to);
         synchronized (this) {
             if (closed) {
                 // The role changed during the handshake: this link must not come alive again.
@@ -421,9 +485,9 @@ public final class RemoteLink implements AutoCloseable {
     private void end(Session c, String why) {
         writes.forget(c.writer);
         close(c.connection);
-        pending.failAll(new IOException("Disconnected from " + remote + ": " + why));
+        pending.failAll(new IOException("Disconnected from " + c.endpoint.remote() + ": " + why));
         if (!closed) {
-            LOG.warning(() -> "[" + resource + "] Disconnected from " + remote + " (" + why + ").");
+            LOG.warning(() -> "[" + resource + "] Disconnected from " + c.endpoint.remote() + " (" + why + ").");
         }
         pairing.disconnected();
     }
@@ -444,6 +508,7 @@ public final class RemoteLink implements AutoCloseable {
             closed = true;
             notifyAll();
         }
+        firstAttempt.complete(null);
         Session c = connection;
         if (c != null) {
             disconnect(c, "role changed");

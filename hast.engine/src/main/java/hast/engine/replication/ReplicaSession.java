@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.control.Queues;
+import hast.api.guard.WriteDeadline;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;
@@ -43,6 +44,14 @@ public final class ReplicaSession {
 
         /** Statistics: one request of this type arrived. */
         void count(Frame.Type type, boolean failed);
+
+        /**
+         * The primary's report on its synchronisation: {@code done} of {@code total} bytes copied,
+         * or, {@code finished}, all of them, every write of the pass carried out here before.
+         *
+         * @throws IOException the copy could not be recorded as consistent (the primary tries again)
+         */
+        void synchronisation(long done, long total, boolean finished) throws IOException;
     }
 
     private final Connection connection;
@@ -229,6 +238,9 @@ public final class ReplicaSession {
         if (f.type() == Frame.Type.DIGEST) {
             return digest(f);
         }
+        if (f.type() == Frame.Type.SYNC) {
+            return synchronisation(f);
+        }
         ByteBuffer data = null;
         int error;
         if (!valid(f, payload)) {
@@ -269,6 +281,18 @@ public final class ReplicaSession {
             return Frame.reply(Frame.Type.REPLY, f.seq(), 0, ByteBuffer.wrap(codec.digest(checksum, b.flip())));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "[{0}] DIGEST at {1} failed: {2}", new Object[] {resource, f.offset(), e.getMessage()});
+            return Frame.reply(Frame.Type.REPLY, f.seq(), EIO, null);
+        }
+    }
+
+    /** A synchronisation report; requests are carried out in order, so the pass's writes are all done. */
+    private Frame synchronisation(Frame f) {
+        try {
+            replica.synchronisation(f.offset(), f.length(), (f.flags() & Frame.SYNC_FINISHED) != 0);
+            return Frame.reply(Frame.Type.REPLY, f.seq(), 0, null);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "[{0}] Unable to record the end of the synchronisation: {1}",
+                    new Object[] {resource, e.getMessage()});
             return Frame.reply(Frame.Type.REPLY, f.seq(), EIO, null);
         }
     }

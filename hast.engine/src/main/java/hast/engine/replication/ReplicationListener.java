@@ -3,16 +3,21 @@ package hast.engine.replication;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.HastAddress;
+import hast.api.guard.Admission;
+import hast.api.guard.HandshakeDeadlines;
+import hast.api.guard.RefusalLog;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
@@ -21,7 +26,7 @@ import hast.engine.vm.FatalErrors;
 /**
  * Accepts primaries on the {@code listen} addresses. Nothing is read from a peer whose address is
  * not the configured remote of some resource: it is closed at once, refused connections are
- * counted and logged once per address per {@link #REFUSAL_LOG_INTERVAL}. A known peer gets a
+ * counted and logged once per address per {@link RefusalLog#INTERVAL}. A known peer gets a
  * place among the connections in handshake ({@link Admission}), a deadline for the whole
  * handshake (the longest timeout of the resources it is the remote of) and a first frame of at
  * most {@link Frame#MAX_GREETING} bytes. The first frame (the CHALLENGE) names the resource; the
@@ -31,8 +36,6 @@ import hast.engine.vm.FatalErrors;
  */
 public final class ReplicationListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicationListener.class.getName());
-    /** How often refusals of one address are logged (each is counted). */
-    static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
     /** The resources as the listener needs them. */
     public interface Replicas {
@@ -44,6 +47,9 @@ public final class ReplicationListener implements AutoCloseable {
          * whose configured remote it is; empty when it is the remote of none (a stranger).
          */
         Optional<Duration> handshakeDeadline(InetAddress peer);
+
+        /** The resources whose configured remote {@code peer} is. */
+        List<Replica> ofRemote(InetAddress peer);
     }
 
     /** A resource as the listener needs it. */
@@ -59,6 +65,9 @@ public final class ReplicationListener implements AutoCloseable {
 
         /** The resource's shared-secret now, or null when none is configured. */
         LinkSecret secret();
+
+        /** The resource's link-tls now, or null when the link is plain. */
+        LinkTls tls();
 
         /**
          * A peer at the remote's address failed authentication and was refused (the session
@@ -76,8 +85,8 @@ public final class ReplicationListener implements AutoCloseable {
     private final Replicas resources;
     private final List<Listener> listeners = new ArrayList<>();
     private final Admission admission;
-    private final RefusalLog refusals = new RefusalLog(REFUSAL_LOG_INTERVAL);
-    private final HandshakeDeadlines deadlines = new HandshakeDeadlines();
+    private final RefusalLog refusals = new RefusalLog(LOG, RefusalLog.INTERVAL);
+    private final HandshakeDeadlines deadlines = new HandshakeDeadlines("Handshake");
     private volatile boolean closed;
 
     public ReplicationListener(Replicas resources) {
@@ -163,7 +172,7 @@ public final class ReplicationListener implements AutoCloseable {
             refusal = "not the configured remote of any resource";
         } else {
             try {
-                place = admission.admit(peer);
+                place = admission.admit(peer, "connections in handshake");
             } catch (Admission.Full e) {
                 refusal = e.getMessage();
             }
@@ -181,80 +190,141 @@ public final class ReplicationListener implements AutoCloseable {
     }
 
     /**
-     * Reads the CHALLENGE, finds the resource, authenticates the peer, reads its HELLO and hands
-     * the connection over; every frame read here is a greeting (at most {@value Frame#MAX_GREETING}
-     * bytes). Until the peer has authenticated nothing reaches the resource's role: a failed
-     * attempt leaves the session serving the primary alone.
+     * Tells TLS from a plain frame by the first byte and, for TLS, runs the handshake with the
+     * link-tls of the resources whose remote the peer is, before any frame is read; then
+     * {@link #greet}s the peer on the connection it ends up with.
      */
-    private void handle(Connection c, Admission.Place place, HandshakeDeadlines.Armed deadline) {
-        try (c; place) {
-            c.setReadTimeout(Duration.ZERO);
-            Frame first;
-            try {
-                first = Frame.readGreeting(c);
-            } catch (Frame.VersionMismatch e) {
-                refuse(c, "This node speaks protocol version " + Frame.VERSION + " (" + e.getMessage()
-                        + "); run the same version of hastd on both nodes.", false);
-                throw e;
+    private void handle(Connection plain, Admission.Place place, HandshakeDeadlines.Armed deadline) {
+        Connection c = plain;
+        try (place) {
+            plain.setReadTimeout(Duration.ZERO);
+            ByteBuffer first = ByteBuffer.allocate(1);
+            plain.readFully(first);
+            c = new Rewound(plain, first.flip());
+            LinkTls tls = null;
+            if (LinkTls.opensTls(first.get(0))) {
+                List<Replica> mine = resources.ofRemote(plain.peerAddress());
+                tls = mine.stream().map(Replica::tls).filter(Objects::nonNull).findFirst().orElse(null);
+                c = secured(c, tls, mine);
+                if (c == null) {
+                    return;
+                }
             }
-            if (first.type() != Frame.Type.CHALLENGE || first.payload() == null) {
-                refuse(c, "Expected CHALLENGE (authentication) as the first frame, got " + first.type() + ".", false);
-                throw new ProtocolException("expected CHALLENGE, got " + first.type());
-            }
-            Authentication.Challenge challenge = Authentication.Challenge.decode(first.payload());
-            String name = challenge.resource();
-            Optional<Replica> target = resources.named(name);
-            if (target.isEmpty()) {
-                refuse(c, "Resource not configured.", false);
-                return;
-            }
-            Replica r = target.get();
-            if (!isRemote(r.remote(), c.peerAddress())) {
-                LOG.warning(() -> "[" + name + "] Connection from " + c.peer()
-                        + " refused: not the configured remote.");
-                refuse(c, "No access to the resource.", false);
-                return;
-            }
-            if (!r.acceptsPrimary()) {
-                refuse(c, "Remote node acts as " + r.role() + " for the resource and not as secondary.", false);
-                return;
-            }
-            if (!authenticated(c, r, challenge)) {
-                return;
-            }
-            Frame second = Frame.readGreeting(c);
-            if (second.type() != Frame.Type.HELLO || second.payload() == null) {
-                throw new ProtocolException("expected HELLO, got " + second.type());
-            }
-            Greeting.Hello hello = Greeting.Hello.decode(second.payload());
-            if (!hello.resource().equals(name)) {
-                throw new ProtocolException("HELLO for resource " + hello.resource() + " after authenticating for "
-                        + name);
-            }
-            LOG.info(() -> "[" + name + "] Connection from " + c.peer() + ".");
-            place.close();
-            r.attach(c, hello, deadline::disarm);
+            greet(c, tls, place, deadline);
         } catch (IOException e) {
-            // A connection closed under a read (the handshake deadline) has no message of its own.
-            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            LOG.log(Level.WARNING, "Dropped connection from {0}: {1}", new Object[] {c.peer(), why});
+            dropped(plain, e);
         } catch (OutOfMemoryError e) {
             FatalErrors.report(e);
         } finally {
             deadline.disarm();
+            HandshakeDeadlines.closeQuietly(c == null ? plain : c);
         }
     }
 
     /**
-     * The secondary's side of {@link Authentication}: answers the challenge, checks the proof.
-     * A failure is refused with the reason, logged, and reported to the resource.
+     * The TLS handshake of a peer that opened with TLS, under {@code tls} (null: no resource of
+     * its address has link-tls here); {@code null} when it is refused, which is logged and
+     * reported to each resource concerned (whose session, if any, is untouched).
      */
-    private static boolean authenticated(Connection c, Replica r, Authentication.Challenge challenge)
+    private static Connection secured(Connection c, LinkTls tls, List<Replica> mine) throws IOException {
+        try {
+            if (tls == null) {
+                throw new Authentication.Failed("tls-on-peer-only", "it opens TLS and no resource whose remote it"
+                        + " is has link-tls here; configure link-tls on both nodes or on neither",
+                        "This node has no link-tls for the resources of your address; configure link-tls on both"
+                                + " nodes or on neither.");
+            }
+            return tls.accept(c);
+        } catch (Authentication.Failed e) {
+            LOG.warning(() -> "Authentication of " + c.peer() + " failed (" + e.code() + "): " + e.getMessage()
+                    + "; connection refused, the session serving the primary (if any) untouched.");
+            for (Replica r : mine) {
+                if (tls == null || tls.equals(r.tls())) {
+                    r.authenticationFailed(c.peer(), e);
+                }
+            }
+            if (tls == null) {
+                // In plain text: the primary finds a frame where the server's TLS answer was due and shows it.
+                refuse(c, e.toPeer(), Frame.REFUSED_AUTHENTICATION);
+            }
+            return null;
+        }
+    }
+
+    private static void dropped(Connection c, IOException e) {
+        // A connection closed under a read (the handshake deadline) has no message of its own.
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        LOG.log(Level.WARNING, "Dropped connection from {0}: {1}", new Object[] {c.peer(), why});
+    }
+
+    /**
+     * Reads the CHALLENGE, finds the resource, authenticates the peer, reads its HELLO and hands
+     * the connection over; every frame read here is a greeting (at most {@value Frame#MAX_GREETING}
+     * bytes). Until the peer has authenticated nothing reaches the resource's role: a failed
+     * attempt leaves the session serving the primary alone. {@code tls} is the link-tls the
+     * connection was secured with (null: plain), which must be the resource's.
+     */
+    private void greet(Connection c, LinkTls tls, Admission.Place place, HandshakeDeadlines.Armed deadline)
+            throws IOException {
+        Frame first;
+        try {
+            first = Frame.readGreeting(c);
+        } catch (Frame.VersionMismatch e) {
+            refuse(c, "This node speaks protocol version " + Frame.VERSION + " (" + e.getMessage()
+                    + "); run the same version of hastd on both nodes.", false);
+            throw e;
+        }
+        if (first.type() != Frame.Type.CHALLENGE || first.payload() == null) {
+            refuse(c, "Expected CHALLENGE (authentication) as the first frame, got " + first.type() + ".", false);
+            throw new ProtocolException("expected CHALLENGE, got " + first.type());
+        }
+        Authentication.Challenge challenge = Authentication.Challenge.decode(first.payload());
+        String name = challenge.resource();
+        Optional<Replica> target = resources.named(name);
+        if (target.isEmpty()) {
+            refuse(c, "Resource not configured.", false);
+            return;
+        }
+        Replica r = target.get();
+        if (!isRemote(r.remote(), c.peerAddress())) {
+            LOG.warning(() -> "[" + name + "] Connection from " + c.peer()
+                    + " refused: not the configured remote.");
+            refuse(c, "No access to the resource.", false);
+            return;
+        }
+        if (!r.acceptsPrimary()) {
+            refuse(c, "Remote node acts as " + r.role() + " for the resource and not as secondary.", false);
+            return;
+        }
+        if (!authenticated(c, r, challenge, tls)) {
+            return;
+        }
+        Frame second = Frame.readGreeting(c);
+        if (second.type() != Frame.Type.HELLO || second.payload() == null) {
+            throw new ProtocolException("expected HELLO, got " + second.type());
+        }
+        Greeting.Hello hello = Greeting.Hello.decode(second.payload());
+        if (!hello.resource().equals(name)) {
+            throw new ProtocolException("HELLO for resource " + hello.resource() + " after authenticating for "
+                    + name);
+        }
+        LOG.info(() -> "[" + name + "] Connection from " + c.peer() + ".");
+        place.close();
+        r.attach(c, hello, deadline::disarm);
+    }
+
+    /**
+     * The secondary's side of {@link Authentication}: answers the challenge, checks the proof.
+     * First the connection must be as the resource's link-tls wants it ({@code tls}: what it was
+     * secured with). A failure is refused with the reason, logged, and reported to the resource.
+     */
+    private static boolean authenticated(Connection c, Replica r, Authentication.Challenge challenge, LinkTls tls)
             throws IOException {
         String name = challenge.resource();
         LinkSecret secret = r.secret();
         byte[] nonce = Authentication.nonce();
         try {
+            agreeOnTls(r.tls(), tls);
             Authentication.Response response = Authentication.respond(challenge, secret, nonce);
             Frame.reply(Frame.Type.RESPONSE, 0, 0, response.encode()).write(c);
             Frame proof = Frame.readGreeting(c);
@@ -274,6 +344,28 @@ public final class ReplicationListener implements AutoCloseable {
             r.authenticationFailed(c.peer(), e);
             refuse(c, e.toPeer(), Frame.REFUSED_AUTHENTICATION);
             return false;
+        }
+    }
+
+    /** Refuses a connection secured otherwise than the resource's link-tls ({@code wanted}) says. */
+    private static void agreeOnTls(LinkTls wanted, LinkTls used) throws Authentication.Failed {
+        if (wanted != null && used == null) {
+            throw new Authentication.Failed("tls-here-only", "the primary connected without TLS and the resource"
+                    + " has link-tls here; configure link-tls on both nodes or on neither",
+                    "The secondary requires TLS (link-tls) for this resource and the primary connected without;"
+                            + " configure link-tls on both nodes or on neither.");
+        }
+        if (wanted == null && used != null) {
+            throw new Authentication.Failed("tls-on-peer-only", "the primary connected with TLS and the resource"
+                    + " has no link-tls here; configure link-tls on both nodes or on neither",
+                    "The secondary has no link-tls for this resource; configure link-tls on both nodes or on"
+                            + " neither.");
+        }
+        if (wanted != null && !wanted.equals(used)) {
+            throw new Authentication.Failed("tls-mismatch", "the TLS handshake was made with " + used
+                    + " (another resource of the same remote) and this resource has " + wanted
+                    + "; give the resources of one remote the same link-tls",
+                    "The secondary's link-tls differs between resources of this node; see its log.");
         }
     }
 

@@ -1,5 +1,7 @@
 package hast.engine.replication;
 
+import hast.api.control.Consistency;
+
 /**
  * What the secondary decides when a primary connects, from the two nodes' resource ids and
  * modification counters (the reference's table). L is a node's own counter, R its record of the
@@ -67,6 +69,25 @@ public enum SyncDecision {
             return SPLIT_BRAIN;
         }
         return sL > pR ? FULL_FROM_SECONDARY : FULL_FROM_PRIMARY;
+    }
+
+    /**
+     * What the secondary's copy is once this decision's synchronisation starts, and stays until it
+     * finished: a full copy from the primary overwrites everything (incomplete); a copy of the
+     * dirty extents from a primary that wrote while the two were apart ({@code primaryLocalcnt}
+     * above the secondary's record of it) brings writes this copy lacks (outdated). The handshake
+     * is the first moment the secondary can know the latter: until a primary connects, nothing
+     * tells it whether the other node wrote on. A copy already inconsistent stays so, and a copy
+     * that is the source (the primary is behind) or already in step is left as it is.
+     */
+    public Consistency consistencyAfter(Consistency now, long secondaryRemotecnt, long primaryLocalcnt) {
+        if (this == FULL_FROM_PRIMARY) {
+            return Consistency.INCOMPLETE;
+        }
+        if (this == DIRTY_FROM_PRIMARY && primaryLocalcnt > secondaryRemotecnt && now == Consistency.CONSISTENT) {
+            return Consistency.OUTDATED;
+        }
+        return now;
     }
 
     public boolean fromSecondary() {

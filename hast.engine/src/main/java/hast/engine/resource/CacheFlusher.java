@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import java.util.function.Supplier;
 
 import hast.engine.replication.RemoteLink;
 
@@ -21,12 +22,13 @@ final class CacheFlusher implements AutoCloseable {
     private final DirtyExtents dirty;
     private final RemoteLink link;
     private final PrimaryDevice device;
-    private final Duration timeout;
+    /** The resource's timeout as reloads change it. */
+    private final Supplier<Duration> timeout;
     private final Thread thread;
     private boolean closed;
 
     /** @param timeout how long one flush of both may take before this gives up on it (the link's own timeout acts first) */
-    CacheFlusher(String resource, DirtyExtents dirty, RemoteLink link, PrimaryDevice device, Duration timeout) {
+    CacheFlusher(String resource, DirtyExtents dirty, RemoteLink link, PrimaryDevice device, Supplier<Duration> timeout) {
         this.resource = resource;
         this.dirty = dirty;
         this.link = link;
@@ -46,7 +48,7 @@ final class CacheFlusher implements AutoCloseable {
                 continue;
             }
             try {
-                device.flushBoth(null).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                device.flushBoth(null).toCompletableFuture().get(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 // The extents stay dirty; a failed remote flush has dropped the link already.
                 LOG.fine(() -> "[" + resource + "] Flush of both nodes failed: " + e.getMessage());
@@ -75,7 +77,7 @@ final class CacheFlusher implements AutoCloseable {
             notifyAll();
         }
         try {
-            thread.join(timeout.toMillis() + INTERVAL.toMillis());
+            thread.join(timeout.get().toMillis() + INTERVAL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import hast.api.device.AbandonedRequestException;
 
@@ -20,14 +21,15 @@ import hast.api.device.AbandonedRequestException;
  * not hand the request's buffer, which the disk may still use, to another request.
  */
 final class LocalDeadline implements AutoCloseable {
-    private final Duration timeout;
+    /** The resource's timeout as reloads change it. */
+    private final Supplier<Duration> timeout;
     private final WatchedDisk disk;
     private final LocalErrors localErrors;
     private final ScheduledThreadPoolExecutor timer;
     /** Requests abandoned at their deadline and still in the disk. */
     private final AtomicInteger stalled = new AtomicInteger();
 
-    LocalDeadline(String resource, Duration timeout, WatchedDisk disk, LocalErrors localErrors) {
+    LocalDeadline(String resource, Supplier<Duration> timeout, WatchedDisk disk, LocalErrors localErrors) {
         this.timeout = timeout;
         this.disk = disk;
         this.localErrors = localErrors;
@@ -60,7 +62,7 @@ final class LocalDeadline implements AutoCloseable {
      */
     Watch watch(CompletableFuture<Void> answer, String op, LongAdder errors, Fallback fallback) {
         Watch w = new Watch(answer, op, errors, fallback);
-        w.arm(timeout.toNanos());
+        w.arm(timeout.get().toNanos());
         answer.whenComplete((v, t) -> w.check.cancel(false));
         return w;
     }
@@ -113,12 +115,13 @@ final class LocalDeadline implements AutoCloseable {
             if (answer.isDone()) {
                 return;
             }
-            if (state.get() == AWAY || !disk.stalledFor(timeout)) {
+            Duration limit = timeout.get();
+            if (state.get() == AWAY || !disk.stalledFor(limit)) {
                 // Not the local disk's doing (yet): look again soon.
-                arm(timeout.toNanos() / 4);
+                arm(limit.toNanos() / 4);
                 return;
             }
-            String why = "no answer from the local disk within " + timeout.toSeconds() + " s";
+            String why = "no answer from the local disk within " + limit.toSeconds() + " s";
             if (!state.compareAndSet(IN_DISK, ABANDONED)) {
                 return;
             }

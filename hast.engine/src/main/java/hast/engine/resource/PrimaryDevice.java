@@ -78,7 +78,8 @@ final class PrimaryDevice implements HastDevice {
      */
     PrimaryDevice(String resource, WatchedDisk provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
-            Counters counters, StaleExtents stale, LocalErrors localErrors, Duration timeout, Runnable resync) {
+            Counters counters, StaleExtents stale, LocalErrors localErrors, Supplier<Duration> timeout,
+            Runnable resync) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;

@@ -3,6 +3,8 @@ package hast.engine.resource;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.event.HastEvent;
@@ -23,14 +25,17 @@ import hast.engine.replication.Pairing;
 final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private static final Logger LOG = Logger.getLogger(PrimaryPairing.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String AUTHENTICATION_FAILED = "authentication failed: ";
 
     private final String resource;
-    /** The secondary's configured address, for the events that name the peer. */
-    private final String remote;
+    /** The secondary's configured address as reloads change it, for the events that name the peer. */
+    private final Supplier<String> remote;
     private final LocalComponent local;
     private final DirtyExtents dirty;
     private final Consumer<HastEvent> events;
     private final Runnable onConnect;
+    /** This copy's localcnt as the last HELLO told it. */
+    private long helloLocalcnt;
     /** The secondary's localcnt and remotecnt as of the last handshake (0 before any). */
     private long peerLocalcnt;
     private long peerRemotecnt;
@@ -39,8 +44,10 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private volatile boolean fromSecondary;
     /** Between {@link #connected} and {@link #disconnected}: the secondary receives every request. */
     private volatile boolean linked;
+    /** The secondary connected last wants synchronisation reports (it keeps its consistency on disk). */
+    private volatile boolean syncReports;
 
-    PrimaryPairing(String resource, String remote, LocalComponent local, DirtyExtents dirty,
+    PrimaryPairing(String resource, Supplier<String> remote, LocalComponent local, DirtyExtents dirty,
             Consumer<HastEvent> events, Runnable onConnect) {
         this.resource = resource;
         this.remote = remote;
@@ -62,8 +69,9 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
             local.updateMetadata(m -> m.withResuid(chosen));
             md = local.metadata();
         }
+        helloLocalcnt = md.localcnt();
         return new Greeting.Hello(resource, md.resuid(), md.localcnt(), md.remotecnt(), md.datasize(), md.extentsize(),
-                PrimaryDevice.MAX_REQUEST, decodable);
+                PrimaryDevice.MAX_REQUEST, decodable, true);
     }
 
     @Override
@@ -74,11 +82,19 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
                     + md.extentsize() + ", remote=" + w.datasize() + "/" + w.extentsize() + ").");
             return false;
         }
+        if (md.localcnt() != helloLocalcnt) {
+            // A write was acknowledged apart while the handshake ran: the secondary decided on
+            // counters that do not show it, and might copy its older data over it.
+            LOG.info(() -> "[" + resource + "] localcnt moved during the handshake (a write acknowledged meanwhile);"
+                    + " connecting again with the current counters.");
+            return false;
+        }
         if (w.decision().fromSecondary()) {
             LOG.warning(() -> "[" + resource + "] The secondary holds newer data (" + w.decision()
                     + "): synchronising from it; reads of extents not yet copied are served by it.");
         }
         fromSecondary = w.decision().fromSecondary();
+        syncReports = w.syncReports();
         // Left from the last connection (a reply that raced its end): that secondary may have lost them.
         dirty.peerLost();
         peerLocalcnt = w.localcnt();
@@ -120,17 +136,26 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     public void authenticationFailed(String code, String message) {
         LOG.warning(() -> "[" + resource + "] Authentication with the secondary failed (" + code + "): " + message
                 + "; not connected.");
-        problem = "authentication failed: " + message;
-        events.accept(HastEvent.of(HastEvent.AUTH_FAILED, resource, remote, code));
+        problem = AUTHENTICATION_FAILED + message;
+        events.accept(HastEvent.of(HastEvent.AUTH_FAILED, resource, remote.get(), code));
     }
 
     @Override
     public void refused(String message, boolean splitBrain) {
-        LOG.warning(() -> "[" + resource + "] The secondary refused: " + message);
-        problem = splitBrain ? "split-brain" : message;
-        if (splitBrain) {
+        String now = splitBrain ? "split-brain" : message;
+        // One log line and one event per episode: the link retries until an operator acts.
+        boolean again = now.equals(problem);
+        problem = now;
+        LOG.log(again ? Level.FINE : Level.WARNING, () -> "[" + resource + "] The secondary refused: " + message);
+        if (splitBrain && !again) {
             events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, resource));
         }
+    }
+
+    @Override
+    public boolean awaitsOperator() {
+        String p = problem;
+        return p != null && (p.equals("split-brain") || p.startsWith(AUTHENTICATION_FAILED));
     }
 
     /**
@@ -160,6 +185,11 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
         } catch (IOException e) {
             LOG.warning(() -> "[" + resource + "] Unable to record that the secondary missed a write: " + e.getMessage());
         }
+    }
+
+    /** Whether the secondary wants {@code SYNC} reports: an older one would drop the connection at the first. */
+    boolean syncReports() {
+        return syncReports;
     }
 
     boolean syncFromSecondary() {

@@ -13,6 +13,7 @@ import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.control.Consistency;
 import hast.api.control.Queues;
 import hast.api.control.Statistics;
 import hast.api.control.Verification;
@@ -24,6 +25,7 @@ import hast.engine.activemap.ActiveMapStore;
 import hast.engine.codec.PayloadCodec;
 import hast.engine.config.ResourceConfig;
 import hast.engine.metadata.Metadata;
+import hast.engine.replication.LinkEndpoint;
 import hast.engine.replication.RemoteLink;
 
 /**
@@ -67,13 +69,22 @@ final class PrimaryRole implements Resource.RoleState {
     /**
      * @param current the resource's configuration as reloads change it: each request takes the
      *                replication mode in force when it starts
+     * @param force   serve the copy even when its metadata says it is inconsistent (see {@link Promotion})
      */
     static PrimaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
-            DevicePublisher publisher, Consumer<HastEvent> events) throws HastException {
+            DevicePublisher publisher, Consumer<HastEvent> events, boolean force) throws HastException {
         LocalComponent local = LocalComponent.open(config, replication);
         try {
-            // Never paired: nothing to compare counters with yet.
-            local.updateMetadata(m -> (m.resuid() == 0 ? m.withCounters(0, 0) : m).withPrevrole(Role.PRIMARY));
+            Promotion.check(config.name(), local.metadata().consistency(), null, force);
+        } catch (HastException refused) {
+            local.close();
+            throw refused;
+        }
+        try {
+            // Never paired: nothing to compare counters with yet. Forced or not, this copy is the
+            // reference from now on: what it holds is what clients are served and the secondary gets.
+            local.updateMetadata(m -> (m.resuid() == 0 ? m.withCounters(0, 0) : m).withPrevrole(Role.PRIMARY)
+                    .withConsistency(Consistency.CONSISTENT));
             Metadata md = local.metadata();
             Counters counters = new Counters();
             // Every data and activemap I/O of the role goes through it, so that a stall shows.
@@ -90,16 +101,15 @@ final class PrimaryRole implements Resource.RoleState {
             LocalErrors localErrors = new LocalErrors(config.name(), events);
             SyncFence fence = new SyncFence(md.extentsize());
             Synchronizer[] sync = new Synchronizer[1];
-            PrimaryPairing pairing = new PrimaryPairing(config.name(), config.remote(), local, dirty, events,
-                    () -> sync[0].request());
+            PrimaryPairing pairing = new PrimaryPairing(config.name(), () -> current.get().remote(), local, dirty,
+                    events, () -> sync[0].request());
             PayloadCodec codec = new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs());
             RemoteLink link = null;
             Verifier verifier = null;
             if (config.hasRemote()) {
-                link = new RemoteLink(config.name(), HastAddress.parse(config.remote()),
-                        config.source() == null ? null : HastAddress.parse(config.source(), 0),
-                        Duration.ofSeconds(config.timeout()), replication.transports(), () -> current.get().secret(),
-                        pairing, codec);
+                link = new RemoteLink(config.name(), () -> endpoint(current.get()), replication.transports(),
+                        () -> current.get().secret(),
+                        () -> current.get().tls(), pairing, codec);
                 sync[0] = new Synchronizer(config.name(), disk, md.localoff(), md.datasize(),
                         md.extentsize(), dirty, stale, fence, link, pairing, events);
                 verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
@@ -107,11 +117,12 @@ final class PrimaryRole implements Resource.RoleState {
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
-                    stale, localErrors, Duration.ofSeconds(config.timeout()), () -> sync[0].request());
+                    stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request());
             CacheFlusher flusher = null;
             if (link != null) {
                 link.start();
-                flusher = new CacheFlusher(config.name(), dirty, link, device, Duration.ofSeconds(config.timeout()));
+                flusher = new CacheFlusher(config.name(), dirty, link, device,
+                        () -> Duration.ofSeconds(current.get().timeout()));
                 flusher.start();
             }
             DevicePublisher.Publication publication;
@@ -119,7 +130,10 @@ final class PrimaryRole implements Resource.RoleState {
                 Map<String, Object> properties = new HashMap<>(config.export().deviceProperties());
                 properties.put(HastDevice.NAME, config.provname());
                 properties.put(HastDevice.RESOURCE, config.name());
-                publication = publisher.publish(device, properties);
+                // Published before the secondary answers: the role change returns at once, and the
+                // device's requests wait for the first connection attempt (FirstAttemptGate).
+                HastDevice exported = link == null ? device : new FirstAttemptGate(device, link.firstAttempt());
+                publication = publisher.publish(exported, properties);
             } catch (RuntimeException e) {
                 if (link != null) {
                     flusher.close();
@@ -233,5 +247,12 @@ final class PrimaryRole implements Resource.RoleState {
         } finally {
             local.close();
         }
+    }
+
+    /** The link's endpoint as {@code config} says: parsed again at each use, so that a reload moves it. */
+    private static LinkEndpoint endpoint(ResourceConfig config) {
+        return new LinkEndpoint(HastAddress.parse(config.remote()),
+                config.source() == null ? null : HastAddress.parse(config.source(), 0),
+                Duration.ofSeconds(config.timeout()));
     }
 }

@@ -1,6 +1,8 @@
 package hast.engine.resource;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -8,6 +10,7 @@ import java.util.logging.Logger;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.control.Consistency;
 import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
@@ -19,6 +22,7 @@ import hast.engine.config.ResourceConfig;
 import hast.engine.replication.Authentication;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.LinkSecret;
+import hast.engine.replication.LinkTls;
 import hast.engine.replication.ReplicationListener;
 
 /**
@@ -79,6 +83,11 @@ final class Resource {
             return null;
         }
 
+        /** Whether this node's copy may be promoted; a primary's is the reference. */
+        default Consistency consistency() {
+            return Consistency.CONSISTENT;
+        }
+
         /** What needs an operator, or {@code null}. */
         default String problem() {
             return null;
@@ -110,19 +119,26 @@ final class Resource {
 
     /**
      * Moves to {@code next}, draining the current role first. On failure the resource is left in
-     * init with the error reported, never half-open.
+     * init with the error reported, never half-open; a promotion refused because the copy is
+     * inconsistent leaves a secondary serving as it was.
      *
+     * @param force promote even an inconsistent copy (see {@link Promotion})
      * @return the previous role
      */
-    synchronized Role setRole(Role next) throws HastException {
+    synchronized Role setRole(Role next, boolean force) throws HastException {
         Role previous = role;
         if (next == previous) {
             return previous;
         }
+        if (next == Role.PRIMARY && state != null && !force) {
+            // Before the secondary is released: refused, it goes on receiving its synchronisation.
+            // Forced, the primary's start logs it, from the metadata.
+            Promotion.check(config.name(), state.consistency(), state.sync(), force);
+        }
         release();
         role = Role.INIT;
         state = switch (next) {
-            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events);
+            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events, force);
             case SECONDARY -> SecondaryRole.start(config, this::config, replication, events);
             case INIT -> null;
         };
@@ -133,24 +149,48 @@ final class Resource {
     }
 
     /**
-     * Takes a reloaded configuration. A change of what the role holds open (provider path, name or
-     * direct I/O, export address or protection, the peer's address, source or timeout) restarts the role; anything
-     * else (replication mode, metaflush...) applies to new requests, with the connection kept.
+     * Takes a reloaded configuration. What the role holds open (provider path, name or direct
+     * I/O, export address or protection, whether there is a peer at all) restarts the role, and
+     * the log names the keywords that did. A primary takes a new {@code remote}, {@code source}
+     * or {@code timeout} as it runs: its link reconnects to the new address, and its export and
+     * clients stay (a secondary, which exports nothing, restarts for them). Anything else
+     * (replication mode, codecs, exec, metaflush...) applies to new requests.
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
-        boolean restart = state != null && (!next.local().equals(config.local())
-                || !next.provname().equals(config.provname()) || !next.export().equals(config.export())
-                || !next.remote().equals(config.remote()) || !java.util.Objects.equals(next.source(), config.source())
-                || next.timeout() != config.timeout() || next.direct() != config.direct());
+        List<String> held = new ArrayList<>();
+        List<String> link = new ArrayList<>();
+        changed(held, "local", config.local(), next.local());
+        changed(held, "name", config.provname(), next.provname());
+        changed(held, "export", config.export(), next.export());
+        changed(held, "direct", config.direct(), next.direct());
+        changed(held, "remote none", config.hasRemote(), next.hasRemote());
+        changed(link, "remote", config.remote(), next.remote());
+        changed(link, "source", config.source(), next.source());
+        changed(link, "timeout", config.timeout(), next.timeout());
+        if (role != Role.PRIMARY) {
+            held.addAll(link);
+        }
+        boolean restart = state != null && !held.isEmpty();
         Role current = role;
         if (restart) {
-            LOG.info(() -> "[" + next.name() + "] Resource configuration was modified, restarting it.");
-            setRole(Role.INIT);
+            LOG.info(() -> "[" + next.name() + "] Resource configuration was modified (" + String.join(", ", held)
+                    + "), restarting it.");
+            setRole(Role.INIT, false);
+        } else if (state != null && !link.isEmpty()) {
+            LOG.info(() -> "[" + next.name() + "] Resource configuration was modified (" + String.join(", ", link)
+                    + "): applied to the running primary, which keeps serving.");
         }
         config = next;
         exec = next.exec();
         if (restart) {
-            setRole(current);
+            // A primary's copy was consistent when it was promoted, and a secondary is not checked.
+            setRole(current, false);
+        }
+    }
+
+    private static void changed(List<String> changes, String keyword, Object before, Object after) {
+        if (!java.util.Objects.equals(before, after)) {
+            changes.add(keyword);
         }
     }
 
@@ -180,6 +220,22 @@ final class Resource {
         events.accept(HastEvent.of(HastEvent.VERIFY_DONE, name, Integer.toString(v.differing().size()),
                 Long.toString(v.extents() - v.skipped())));
         return v;
+    }
+
+    /** See {@link SecondaryRole#discardSinceParting}: only a secondary can give its copy up. */
+    String discard() throws HastException {
+        RoleState s;
+        Role r;
+        synchronized (this) {
+            s = state;
+            r = role;
+        }
+        if (!(s instanceof SecondaryRole secondary)) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
+                    + " here; discard runs on the secondary whose writes are to be given up (make it secondary"
+                    + " first); nothing was changed.");
+        }
+        return secondary.discardSinceParting();
     }
 
     /** Releases the current role without raising a role event (daemon shutdown). */
@@ -220,6 +276,11 @@ final class Resource {
             }
 
             @Override
+            public LinkTls tls() {
+                return config().tls();
+            }
+
+            @Override
             public void authenticationFailed(String peer, Authentication.Failed why) {
                 events.accept(HastEvent.of(HastEvent.AUTH_FAILED, config().name(), peer, why.code()));
             }
@@ -249,6 +310,6 @@ final class Resource {
                 (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
                 s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
-                s == null ? null : s.problem(), s != null && s.connected());
+                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency());
     }
 }

@@ -46,6 +46,11 @@ public final class ResourceManager implements HastNode {
         public Optional<Duration> handshakeDeadline(InetAddress peer) {
             return ResourceManager.this.handshakeDeadline(peer);
         }
+
+        @Override
+        public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+            return ResourceManager.this.ofRemote(peer);
+        }
     });
     private volatile HastConfig config;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
@@ -63,6 +68,24 @@ public final class ResourceManager implements HastNode {
         // Codec bundles may still be starting (or be dropped in later): a name not known yet is worth a warning only.
         for (String problem : codecProblems(config)) {
             LOG.warning(() -> problem + "; its data goes uncompressed, or waits, until a bundle provides it.");
+        }
+        checkLinkTls(config);
+    }
+
+    /**
+     * Warns of link-tls credentials that cannot serve: the link will not connect until they are
+     * fixed (they are read again at each connection, so fixing the files is enough).
+     */
+    private static void checkLinkTls(HastConfig c) {
+        for (ResourceConfig rc : c.resources()) {
+            if (rc.tls() != null) {
+                try {
+                    rc.tls().check();
+                } catch (IOException e) {
+                    LOG.warning(() -> "[" + rc.name() + "] link-tls: " + e.getMessage()
+                            + "; the link cannot connect until this is fixed.");
+                }
+            }
         }
     }
 
@@ -105,6 +128,15 @@ public final class ResourceManager implements HastNode {
                 .map(c -> Duration.ofSeconds(c.timeout())).max(Duration::compareTo);
     }
 
+    private List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+        List<Resource> all;
+        synchronized (this) {
+            all = List.copyOf(resources.values());
+        }
+        return all.stream().filter(r -> ReplicationListener.isRemote(r.config().remote(), peer))
+                .map(Resource::replica).toList();
+    }
+
     /** Connections the replication listener refused before reading from them (strangers, limits). */
     public long refusedConnections() {
         return listener.refused();
@@ -135,13 +167,18 @@ public final class ResourceManager implements HastNode {
     }
 
     @Override
-    public Role setRole(String name, Role role) throws HastException {
-        return configured(name).setRole(role);
+    public Role setRole(String name, Role role, boolean force) throws HastException {
+        return configured(name).setRole(role, force);
     }
 
     @Override
     public Verification verify(String name, VerifyProgress progress) throws HastException {
         return configured(name).verify(progress);
+    }
+
+    @Override
+    public String discard(String name) throws HastException {
+        return configured(name).discard();
     }
 
     private Resource configured(String name) throws HastException {
@@ -183,12 +220,13 @@ public final class ResourceManager implements HastNode {
             }
         }
         for (Resource gone : resources.values()) {
-            gone.setRole(Role.INIT);
+            gone.setRole(Role.INIT, false);
         }
         resources.clear();
         resources.putAll(kept);
         config = next;
         LOG.info("Configuration reloaded successfully.");
+        checkLinkTls(next);
         resources.values().forEach(Resource::reloaded);
     }
 

@@ -7,12 +7,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.HastException;
+import hast.api.Sysexits;
+import hast.api.control.Consistency;
 import hast.api.control.Queues;
 import hast.api.control.Statistics;
 import hast.api.event.HastEvent;
+import hast.api.guard.WriteDeadline;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
 import hast.engine.activemap.ActiveMapStore;
@@ -22,9 +26,9 @@ import hast.engine.metadata.Metadata;
 import hast.engine.replication.Frame;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.ReplicaSession;
+import hast.engine.replication.RemoteLink;
 import hast.engine.replication.ReplicationListener;
 import hast.engine.replication.SyncDecision;
-import hast.engine.replication.WriteDeadline;
 
 /**
  * What a secondary holds: its local component, locked, and at most one primary's connection.
@@ -56,6 +60,7 @@ final class SecondaryRole implements Resource.RoleState {
     private final ActiveMapStore store;
     /** Extents this node last held as primary without their current data: reported dirty in the handshake. */
     private final StaleExtents stale;
+    private final SecondaryConsistency consistency;
     private final Consumer<HastEvent> events;
     private final Counters counters = new Counters();
     private final PayloadCodec codec;
@@ -74,6 +79,8 @@ final class SecondaryRole implements Resource.RoleState {
     /** The session serving the primary, or {@code null}; guarded by this. */
     private Attachment current;
     private volatile String problem;
+    /** The HELLO last refused for a split-brain, until a primary is served; for {@link #discardSinceParting}. */
+    private volatile Greeting.Hello splitFrom;
     private volatile boolean closed;
 
     private SecondaryRole(LocalComponent local, boolean metaflush, int timeout, Consumer<HastEvent> events,
@@ -83,6 +90,7 @@ final class SecondaryRole implements Resource.RoleState {
         this.handover = Duration.ofMillis(Math.max(100, this.timeout.toMillis() / 2));
         this.store = new ActiveMapStore(local.provider(), local.layout(), metaflush);
         this.stale = new StaleExtents(local);
+        this.consistency = new SecondaryConsistency(local);
         this.events = events;
         this.codec = codec;
         this.writes = new WriteDeadline(local.resource(), this.timeout);
@@ -164,12 +172,17 @@ final class SecondaryRole implements Resource.RoleState {
             return null;
         }
         if (d == SyncDecision.SPLIT_BRAIN) {
-            LOG.severe(() -> "[" + name + "] Split-brain detected (primary localcnt=" + hello.localcnt() + " remotecnt="
+            // One log line and one event per episode: the primary retries until an operator acts.
+            boolean again = "split-brain".equals(problem);
+            LOG.log(again ? Level.FINE : Level.SEVERE, () -> "[" + name + "] Split-brain detected (primary localcnt=" + hello.localcnt() + " remotecnt="
                     + hello.remotecnt() + ", secondary localcnt=" + md.localcnt() + " remotecnt=" + md.remotecnt()
                     + "); refusing the primary. Recover with 'hastctl role init', 'hastctl create' and "
                     + "'hastctl role secondary' on the node whose data is to be dropped.");
             problem = "split-brain";
-            events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
+            splitFrom = hello;
+            if (!again) {
+                events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
+            }
             ReplicationListener.refuse(c, "Split-brain condition!", true);
             return null;
         }
@@ -185,13 +198,13 @@ final class SecondaryRole implements Resource.RoleState {
             return null;
         }
         boolean fresh = md.resuid() == 0;
-        if (fresh) {
-            local.updateMetadata(m -> m.withResuid(hello.resuid()).withPrevrole(hast.api.Role.SECONDARY));
-        }
+        // Durable before the WELCOME, so before the first byte of the synchronisation lands here.
+        consistency.handshake(d, hello, fresh ? hello.resuid() : 0);
         byte[] bitmap = d.full() ? new byte[0] : withStale(store.read());
         Metadata now = local.metadata();
         Frame welcome = Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(),
-                now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable()).encode());
+                now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable(), true)
+                .encode());
         Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs(), writes),
                 welcome, d);
         synchronized (this) {
@@ -225,6 +238,44 @@ final class SecondaryRole implements Resource.RoleState {
     }
 
     /**
+     * An operator's recovery from a split-brain, on the node whose writes since the two parted are
+     * to be given up: this copy's localcnt goes back to the primary's record of it (the generation
+     * they parted at). The primary's next attempt then finds this copy behind, not split, and
+     * copies from the primary what either side wrote since: its dirty extents merged with this
+     * node's on-disk activemap, which still holds every extent this node wrote without its peer.
+     *
+     * @return what was done, for the operator
+     */
+    String discardSinceParting() throws HastException {
+        String name = local.resource();
+        handshake.lock();
+        try {
+            Greeting.Hello refused = splitFrom;
+            if (refused == null) {
+                throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] No split-brain to recover from: "
+                        + "discard runs on a secondary that refused its primary for a split-brain (see hastctl "
+                        + "status); nothing was changed.");
+            }
+            Metadata md = local.metadata();
+            try {
+                local.updateMetadata(m -> m.withCounters(refused.remotecnt(), m.remotecnt()));
+            } catch (IOException e) {
+                throw new HastException(Sysexits.EX_IOERR, "[" + name + "] Unable to write the metadata: "
+                        + e.getMessage() + "; nothing was changed.", e);
+            }
+            splitFrom = null;
+            LOG.warning(() -> "[" + name + "] Discarding this node's writes since it parted from the primary: localcnt "
+                    + md.localcnt() + " -> " + refused.remotecnt() + "; the primary's next connection copies over "
+                    + "every extent either node wrote since.");
+            return "[" + name + "] This node's writes since it parted from the primary will be overwritten: the "
+                    + "primary's next attempt (within " + RemoteLink.RECONNECT_REFUSED_MAX.toSeconds()
+                    + " s) copies every extent either node wrote since then.";
+        } finally {
+            handshake.unlock();
+        }
+    }
+
+    /**
      * Welcomes the primary and serves it until the connection ends; {@code welcomed} runs once
      * the WELCOME is written (the session's writes have their own deadline, {@link #writes}).
      */
@@ -236,6 +287,7 @@ final class SecondaryRole implements Resource.RoleState {
             welcomed.run();
             c.setReadTimeout(timeout);
             problem = null;
+            splitFrom = null;
             LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + mine.decision + ").");
             events.accept(HastEvent.of(HastEvent.CONNECT, name));
             String why = mine.session.serve();
@@ -243,6 +295,7 @@ final class SecondaryRole implements Resource.RoleState {
             // Before the next session may start: hooks see this disconnect before its connect.
             events.accept(HastEvent.of(HastEvent.DISCONNECT, name));
         } finally {
+            consistency.disconnected();
             end(mine);
         }
     }
@@ -289,6 +342,11 @@ final class SecondaryRole implements Resource.RoleState {
             }
 
             @Override
+            public void synchronisation(long done, long total, boolean finished) throws IOException {
+                consistency.report(done, total, finished);
+            }
+
+            @Override
             public void count(Frame.Type type, boolean failed) {
                 switch (type) {
                     case WRITE -> (failed ? counters.writeErrors : counters.writes).increment();
@@ -304,8 +362,8 @@ final class SecondaryRole implements Resource.RoleState {
 
     @Override
     public long dirtyBytes() {
-        // A secondary keeps no live activemap: the primary tracks what it lacks.
-        return 0;
+        // A secondary keeps no live activemap: the primary tracks what it lacks, and reports it.
+        return consistency.remaining();
     }
 
     @Override
@@ -318,9 +376,21 @@ final class SecondaryRole implements Resource.RoleState {
         return 0;
     }
 
+    /** Complete only when connected and consistent: a copy being synchronised is not. */
     @Override
     public synchronized String status() {
-        return current != null ? "complete" : "degraded";
+        return current != null && consistency.current() == Consistency.CONSISTENT ? "complete" : "degraded";
+    }
+
+    @Override
+    public Consistency consistency() {
+        return consistency.current();
+    }
+
+    /** The synchronisation being received, as the primary reports it. */
+    @Override
+    public hast.api.control.SyncProgress sync() {
+        return consistency.progress();
     }
 
     @Override

@@ -31,6 +31,8 @@ final class Synchronizer implements AutoCloseable {
     private static final int CHUNK = PrimaryDevice.MAX_REQUEST;
     /** Synchronisation chunks in flight at once. */
     private static final int WINDOW = 16;
+    /** Least time between two progress reports to the secondary. */
+    private static final long REPORT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final String resource;
     private final LocalProvider provider;
@@ -52,6 +54,8 @@ final class Synchronizer implements AutoCloseable {
     private volatile long total;
     private volatile long startedNanos;
     private volatile boolean running;
+    /** When the secondary was last told the progress. */
+    private long reportedNanos;
 
     Synchronizer(String resource, LocalProvider provider, long localoff, long datasize, long extentsize,
             DirtyExtents dirty, StaleExtents stale, SyncFence fence, RemoteLink link, PrimaryPairing pairing,
@@ -142,9 +146,13 @@ final class Synchronizer implements AutoCloseable {
         long started = startedNanos;
         Window window = new Window();
         try {
+            report();
             while (extent >= 0 && !closed && window.failure() == null) {
                 copy(extent, window);
                 extent = dirty.nextSyncExtent(extent + 1);
+                if (System.nanoTime() - reportedNanos > REPORT_NANOS) {
+                    report();
+                }
             }
             window.drain();
             if (window.failure() != null) {
@@ -153,6 +161,7 @@ final class Synchronizer implements AutoCloseable {
             if (closed || !link.connected()) {
                 return false;
             }
+            finish();
             pairing.synchronised();
             if (synced.get() > 0) {
                 long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -171,6 +180,39 @@ final class Synchronizer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * Tells a secondary that wants it how far the pass is; the answer is not waited for (a lost
+     * report only leaves its display behind, and the next one or the end puts it right).
+     */
+    private void report() {
+        reportedNanos = System.nanoTime();
+        if (pairing.syncReports()) {
+            link.send(Frame.Type.SYNC, 0, synced.get(), total, null);
+        }
+    }
+
+    /**
+     * Every chunk of the pass confirmed: the secondary flushes and records its copy consistent,
+     * and only once it answered do this node's counters say the two are the same generation. A
+     * pass that ends without that answer ends as interrupted, and the next one reports again.
+     */
+    private void finish() throws IOException, InterruptedException {
+        if (!pairing.syncReports()) {
+            return;
+        }
+        reportedNanos = System.nanoTime();
+        Frame reply;
+        try {
+            // The link fails the request when no answer comes within its timeout.
+            reply = link.send(Frame.Type.SYNC, Frame.SYNC_FINISHED, synced.get(), total, null).done().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        if (reply.error() != 0) {
+            throw new IOException("the secondary could not record its copy as consistent (errno " + reply.error() + ")");
         }
     }
 

@@ -77,6 +77,15 @@ class ConfigErrorsTest {
             export-tls without directory   | export-tls {                                     | 1 | expected TLS credentials directory, found '{'
             relative export-tls            | \\nexport-tls etc/tls                          | 2 | export-tls directory 'etc/tls' must be an absolute path.
             export-tls in a node's block   | resource r { on alpha { local /x remote none\\n export-tls tls } } | 2 | export-tls directory 'tls' must be an absolute path.
+            relative link-tls              | \\nlink-tls etc/tls                            | 2 | link-tls directory 'etc/tls' must be an absolute path.
+            link-tls without directory     | link-tls {                                       | 1 | expected TLS credentials directory, found '{'
+            link-tls-peer without link-tls | resource r { on alpha { local /x remote none\\n link-tls-peer beta } } | 2 | link-tls-peer of resource r without link-tls: the peer's name is checked in its TLS certificate, so give the resource 'link-tls <directory>' too.
+            export-allow of a host name    | resource r { on alpha { local /x remote none\\n export-allow db.example } } | 2 | invalid export-allow: 'db.example' is not a numeric IPv4 or IPv6 address, with or without a /prefix-length (host names are not accepted).
+            export-allow prefix too long   | \\nexport-allow 127.0.0.1 10.0.0.0/33\\nresource r { on alpha { local /x remote none } } | 2 | invalid export-allow: '10.0.0.0/33' has an invalid prefix length '33' (expected 0 to 32).
+            export-allow host bits set     | resource r { on alpha { local /x remote none\\n export-allow 10.0.0.1/8 } } | 2 | invalid export-allow: '10.0.0.1/8' has bits set past its /8 prefix (did you mean the network it lies in?).
+            export-allow bad IPv6          | resource r { on alpha { local /x remote none\\n export-allow fe80:::1 } } | 2 | invalid export-allow: 'fe80:::1' is not a valid IPv4 or IPv6 address.
+            export-allow without address   | export-allow {                                   | 1 | expected export-allow address or CIDR block, found '{'
+            export-allow of a number       | export-allow 10                                  | 1 | expected export-allow address or CIDR block, found '10' (a value of digits only is read as a number)
             bad port                       | listen 127.0.0.1:99999                           | 1 | listen: Invalid port '99999' in address '127.0.0.1:99999' (expected 0 to 65535)
             short secret                   | \\nshared-secret abc                             | 2 | shared-secret of 3 characters (expected 8 to 254)
             keyword as a secret            | shared-secret none                               | 1 | expected a shared-secret value of letters, digits and . - _ / : [ ], found a reserved word

@@ -1,5 +1,6 @@
 package hast.engine.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,7 @@ import java.util.Set;
 
 import hast.api.HastAddress;
 import hast.api.Sysexits;
+import hast.engine.replication.LinkTls;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +53,8 @@ class ConfigParserTest {
         assertEquals(20, r.timeout());
         assertEquals("", r.exec());
         assertTrue(r.metaflush());
-        assertEquals(new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), r.export(),
+        assertEquals(new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false, List.of()),
+                r.export(),
                 "one Unix socket for every resource, in root's /run/hast");
         assertTrue(r.hasRemote());
         assertFalse(r.direct(), "buffered I/O unless direct is asked for");
@@ -139,7 +142,8 @@ class ConfigParserTest {
         assertEquals("prov", r.provname());
         assertEquals("/dev/x", r.local());
         assertFalse(r.metaflush());
-        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:9"), "/etc/hast/tls", false, false), r.export());
+        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:9"), "/etc/hast/tls", false, false, List.of()),
+                r.export());
     }
 
     /** Each row writes export at the levels marked 1 and expects the port of the level that should win. */
@@ -296,13 +300,31 @@ class ConfigParserTest {
     void exportProtectionIsInheritedLikeExport() throws Exception {
         ExportConfig e = parse("export-tls /etc/hast/tls\non alpha { export-tls-verify on }\n"
                 + resource("export tcp://127.0.0.1:10809", "")).resources().get(0).export();
-        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:10809"), "/etc/hast/tls", true, false), e);
+        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:10809"), "/etc/hast/tls", true, false,
+                List.of()), e);
         ExportConfig insecure = parse("export-insecure on\nexport tcp://127.0.0.1:10809\n"
                 + resource("", "export-insecure off export-tls /r/tls")).resources().get(0).export();
-        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:10809"), "/r/tls", false, false), insecure,
+        assertEquals(new ExportConfig(HastAddress.parse("tcp://127.0.0.1:10809"), "/r/tls", false, false, List.of()),
+                insecure,
                 "the resource's node section wins");
         assertEquals(Boolean.TRUE, parse(resource("export tcp://127.0.0.1:1 export-insecure on", ""))
                 .resources().get(0).export().deviceProperties().get(hast.api.device.HastDevice.EXPORT_INSECURE));
+    }
+
+    @Test
+    void exportAllowListsAddressesAndBlocksUpToTheNextKeywordAndIsInheritedLikeExport() throws Exception {
+        ExportConfig e = parse("export-allow 127.0.0.1 10.0.0.0/8 ::1 fd00::/8 export-insecure on\n"
+                + resource("export tcp://127.0.0.1:10809", "")).resources().get(0).export();
+        assertEquals(List.of("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"), e.allow());
+        assertTrue(e.insecure(), "the keyword after the list is read as one");
+        assertArrayEquals(new String[] {"127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"},
+                (String[]) e.deviceProperties().get(hast.api.device.HastDevice.EXPORT_ALLOW));
+        ExportConfig mine = parse("export-allow 10.0.0.0/8\n" + resource("export tcp://127.0.0.1:1 export-insecure on",
+                "export-allow 127.0.0.3")).resources().get(0).export();
+        assertEquals(List.of("127.0.0.3"), mine.allow(), "the resource's node section wins");
+        ExportConfig socket = parse("export-allow 10.0.0.0/8\n" + resource("", "")).resources().get(0).export();
+        assertNull(socket.deviceProperties().get(hast.api.device.HastDevice.EXPORT_ALLOW),
+                "a Unix socket export has no client addresses to check");
     }
 
     @Test
@@ -357,11 +379,13 @@ class ConfigParserTest {
         assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
                 "/usr/local/libexec/hast-hook.sh", true,
-                new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false), false, null),
+                new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false, List.of()), false,
+                null, null),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
-                new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false), false, null),
+                new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false, List.of()), false,
+                null, null),
                 a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");
@@ -406,6 +430,20 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> alpha.parse(file));
         assertEquals(Sysexits.EX_CONFIG, e.status());
         assertEquals(file + ": not a text file (invalid UTF-8)", e.getMessage());
+    }
+
+    @Test
+    void linkTlsIsTakenFromTheMostSpecificSection() throws Exception {
+        String text = String.join("\n", "link-tls /etc/hast/link-tls",
+                "on alpha { link-tls-peer beta }",
+                "resource r { on alpha { local /x remote tcp4://10.0.0.2 } }",
+                "resource s { link-tls /etc/hast/s-tls on alpha { local /y remote tcp4://10.0.0.2 link-tls-peer b2 } }",
+                "resource t { on alpha { local /z remote none } }", "");
+        HastConfig c = alpha.parse(text, "/etc/hast.conf");
+        assertEquals(new LinkTls(Path.of("/etc/hast/link-tls"), "beta"), c.resource("r").orElseThrow().tls());
+        assertEquals(new LinkTls(Path.of("/etc/hast/s-tls"), "b2"), c.resource("s").orElseThrow().tls());
+        HastConfig plain = alpha.parse("resource r { on alpha { local /x remote none } }\n", "/etc/hast.conf");
+        assertNull(plain.resource("r").orElseThrow().tls(), "a plain link by default");
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every keyword written at every level: where the reference's placement table (plus ours:
- * export and its export-insecure, export-tls and export-tls-verify, shared-secret and auth-alg at all four levels,
+ * export and its export-insecure, export-tls, export-tls-verify and export-allow, shared-secret and auth-alg at all
+ * four levels,
  * direct where metaflush goes, user where pidfile goes) allows it, the value must reach the resolved configuration;
  * elsewhere the parser must refuse it on its line.
  */
@@ -44,6 +45,7 @@ class KeywordPlacementTest {
             export-insecure | on                  | global global-node resource resource-node
             export-tls  | /etc/hast/tls           | global global-node resource resource-node
             export-tls-verify | on                | global global-node resource resource-node
+            export-allow | 127.0.0.0/8 ::1       | global global-node resource resource-node
             direct      | on                      | global resource resource-node
             user        | hast                    | global global-node
             shared-secret | correct-horse-battery | global global-node resource resource-node
@@ -125,6 +127,7 @@ class KeywordPlacementTest {
             case "export-insecure" -> r.export().insecure() ? "on" : "off";
             case "export-tls" -> r.export().tls();
             case "export-tls-verify" -> r.export().tlsVerify() ? "on" : "off";
+            case "export-allow" -> String.join(" ", r.export().allow());
             case "direct" -> r.direct() ? "on" : "off";
             case "user" -> config.user();
             // The secret never shows in text: compared as a secret.

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
@@ -15,6 +17,32 @@ import hast.api.Sysexits;
 import org.junit.jupiter.api.Test;
 
 class DaemonOptionsTest {
+
+    @Test
+    void theOptionsListedForTheManualAreExactlyThoseTheParserTakes() {
+        List<String> taken = new ArrayList<>();
+        for (char c = '0'; c <= 'z'; c++) {
+            if (Character.isLetterOrDigit(c) && accepts("-" + c)) {
+                taken.add("-" + c);
+            }
+        }
+        for (String word : List.of("--help", "--version", "--debug", "--config")) {
+            if (accepts(word)) {
+                taken.add(word);
+            }
+        }
+        assertEquals(new TreeSet<>(DaemonOptions.options()), new TreeSet<>(taken));
+    }
+
+    private static boolean accepts(String option) {
+        try {
+            DaemonOptions.parse(List.of(option, "value"));
+            return true;
+        } catch (HastException e) {
+            // A value where none is taken is an unexpected argument, not an unknown option.
+            return !e.getMessage().contains("unknown option") && !e.getMessage().contains("'" + option + "'");
+        }
+    }
 
     @Test
     void defaultsMatchTheReference() throws Exception {

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 class FuzzSeedsTest {
     private static final CodecSet CODECS = new CodecSet(Set.of("none", "hole", "lzf"), Set.of("none", "crc32", "sha256"));
     private static final Greeting.Hello HELLO = new Greeting.Hello("r0", 0x1234_5678_9abcL, 3, 2, 1 << 20, 64 << 10,
-            1 << 20, CODECS);
+            1 << 20, CODECS, false);
     private static final Greeting.Welcome WELCOME = new Greeting.Welcome(SyncDecision.DIRTY_FROM_PRIMARY, false,
-            0x1234_5678_9abcL, 2, 3, 1 << 20, 64 << 10, new byte[] {1, 0, (byte) 0x80, 0}, CODECS);
+            0x1234_5678_9abcL, 2, 3, 1 << 20, 64 << 10, new byte[] {1, 0, (byte) 0x80, 0}, CODECS, false);
 
     @Test
     void replicationFrames() throws Exception {

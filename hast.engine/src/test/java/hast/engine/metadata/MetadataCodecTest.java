@@ -14,6 +14,7 @@ import java.util.zip.CRC32C;
 
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.control.Consistency;
 
 import org.junit.jupiter.api.Test;
 
@@ -78,8 +79,8 @@ class MetadataCodecTest {
     @Test
     void aNewerFormatIsRefusedNamingBothVersions() {
         ByteBuffer newer = MetadataCodec.encode(MD).order(ByteOrder.LITTLE_ENDIAN);
-        newer.putShort(VERSION_AT, (short) 3);
-        assertRefused(newer, "Metadata on /dev/x has format 3; this version reads formats 1 and 2.");
+        newer.putShort(VERSION_AT, (short) 4);
+        assertRefused(resealed(newer), "Metadata on /dev/x has format 4; this version reads formats 1 to 3.");
     }
 
     @Test
@@ -106,9 +107,11 @@ class MetadataCodecTest {
     @Test
     void aFullListFitsBesideTheLongestName() throws Exception {
         List<Integer> stale = java.util.stream.IntStream.range(0, MetadataCodec.MAX_STALE).boxed().toList();
-        Metadata md = new Metadata("r".repeat(MetadataCodec.MAX_NAME), 1L << 30, 1 << 20, 64, 8192, 0, 0, 0, Role.INIT,
-                stale);
+        Metadata md = new Metadata("r".repeat(MetadataCodec.MAX_NAME), 1L << 30, 1 << 20, 64, 8192, 0, 0, 0, Role.INIT)
+                .withStale(stale);
         assertEquals(md, MetadataCodec.decode(MetadataCodec.encode(md), "/dev/x"));
+        Metadata outdated = md.withConsistency(Consistency.OUTDATED);
+        assertEquals(outdated, MetadataCodec.decode(MetadataCodec.encode(outdated), "/dev/x"), "and the consistency byte");
         List<Integer> tooMany = java.util.stream.IntStream.range(0, MetadataCodec.MAX_STALE + 1).boxed().toList();
         assertThrows(IllegalArgumentException.class, () -> MetadataCodec.encode(md.withStale(tooMany)));
     }
@@ -123,6 +126,61 @@ class MetadataCodecTest {
         unordered.putInt(listAt + 6, 4);
         assertRefused(resealed(unordered), "inconsistent: stale extents out of order.");
         assertRefused(MetadataCodec.encode(MD.withStale(List.of(524_288))), "inconsistent: stale extent 524288 of 524288.");
+    }
+
+    @Test
+    void anInconsistentCopyRoundTripsInFormat3WithOrWithoutStaleExtents() throws Exception {
+        for (Consistency c : List.of(Consistency.INCOMPLETE, Consistency.OUTDATED)) {
+            for (List<Integer> stale : List.of(List.<Integer>of(), List.of(2, 9))) {
+                Metadata md = MD.withStale(stale).withConsistency(c);
+                ByteBuffer block = MetadataCodec.encode(md).order(ByteOrder.LITTLE_ENDIAN);
+                assertEquals(3, block.getShort(VERSION_AT), c + " needs format 3");
+                assertEquals(md, MetadataCodec.decode(block, "/dev/x"));
+            }
+        }
+    }
+
+    @Test
+    void aConsistentCopyIsStillWrittenInTheFormatsAnOlderHastdReads() throws Exception {
+        // Formats 1 and 2 say nothing of consistency: what they hold reads as consistent.
+        assertEquals(1, MetadataCodec.encode(MD).order(ByteOrder.LITTLE_ENDIAN).getShort(VERSION_AT));
+        assertEquals(2, MetadataCodec.encode(MD.withStale(List.of(1))).order(ByteOrder.LITTLE_ENDIAN)
+                .getShort(VERSION_AT));
+        assertEquals(Consistency.CONSISTENT, MetadataCodec.decode(MetadataCodec.encode(MD), "/dev/x").consistency());
+        // Back from inconsistent: the block an older hastd refused is readable by it again.
+        Metadata healed = MD.withConsistency(Consistency.INCOMPLETE).withConsistency(Consistency.CONSISTENT);
+        assertEquals(1, MetadataCodec.encode(healed).order(ByteOrder.LITTLE_ENDIAN).getShort(VERSION_AT));
+    }
+
+    @Test
+    void format3PutsTheConsistencyAfterTheStaleList() {
+        int listAt = NAME_AT + "café-r".getBytes(StandardCharsets.UTF_8).length;
+        ByteBuffer none = MetadataCodec.encode(MD.withConsistency(Consistency.INCOMPLETE)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0, none.getShort(listAt), "an empty stale list");
+        assertEquals(1, none.get(listAt + 2), "consistency codes are fixed: consistent 0, incomplete 1, outdated 2");
+        byte[] raw = none.array();
+        assertArrayEquals(new byte[CRC_AT - listAt - 3], Arrays.copyOfRange(raw, listAt + 3, CRC_AT), "zero padding");
+        ByteBuffer one = MetadataCodec.encode(MD.withStale(List.of(7)).withConsistency(Consistency.OUTDATED))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(1, one.getShort(listAt));
+        assertEquals(7, one.getInt(listAt + 2));
+        assertEquals(2, one.get(listAt + 6));
+    }
+
+    @Test
+    void refusesAnUnknownConsistency() {
+        int at = NAME_AT + "café-r".getBytes(StandardCharsets.UTF_8).length + 2;
+        ByteBuffer block = MetadataCodec.encode(MD.withConsistency(Consistency.OUTDATED));
+        block.put(at, (byte) 3);
+        assertRefused(resealed(block), "Metadata on /dev/x is inconsistent: unknown consistency 3.");
+    }
+
+    @Test
+    void anOlderHastdRefusesAnInconsistentCopyRatherThanMisreadIt() {
+        // Formats 1 and 2 were all an older hastd read: it stops at the format, with its message.
+        ByteBuffer block = MetadataCodec.encode(MD.withConsistency(Consistency.INCOMPLETE)).order(ByteOrder.LITTLE_ENDIAN);
+        int format = block.getShort(VERSION_AT);
+        assertTrue(format != MetadataCodec.FORMAT && format != MetadataCodec.FORMAT_STALE, "format " + format);
     }
 
     @Test

@@ -28,7 +28,7 @@ class FrameTest {
     @Test
     void frameTypesAndDecisionsKeepTheirWireCodes() throws Exception {
         String[] types = {"HELLO", "WELCOME", "REFUSE", "WRITE", "DELETE", "FLUSH", "READ", "KEEPALIVE", "REPLY",
-            "RECEIVED", "CODECS", "DIGEST", "CHALLENGE", "RESPONSE", "PROOF"};
+            "RECEIVED", "CODECS", "DIGEST", "CHALLENGE", "RESPONSE", "PROOF", "SYNC"};
         for (int i = 0; i < types.length; i++) {
             assertEquals(Frame.Type.valueOf(types[i]), Frame.Type.of(i + 1));
             assertEquals(i + 1, Frame.Type.valueOf(types[i]).code());
@@ -138,16 +138,35 @@ class FrameTest {
     @Test
     void greetingsRoundTripAndRefuseGarbage() throws IOException {
         CodecSet codecs = new CodecSet(Set.of("none", "hole", "lzf"), Set.of("none", "sha256"));
-        Greeting.Hello h = new Greeting.Hello("r0", -5, 3, 2, 1 << 30, 1 << 21, 1 << 20, codecs);
+        Greeting.Hello h = new Greeting.Hello("r0", -5, 3, 2, 1 << 30, 1 << 21, 1 << 20, codecs, false);
         assertEquals(h, Greeting.Hello.decode(h.encode()));
         Greeting.Welcome w = new Greeting.Welcome(SyncDecision.DIRTY_FROM_PRIMARY, false, 9, 1, 2, 1 << 30, 1 << 21,
-                new byte[] {1, 0, 2}, CodecSet.PLAIN);
+                new byte[] {1, 0, 2}, CodecSet.PLAIN, false);
         Greeting.Welcome back = Greeting.Welcome.decode(w.encode());
         assertEquals(w.decision(), back.decision());
         assertArrayEquals(w.bitmap(), back.bitmap());
         assertEquals(CodecSet.PLAIN, back.codecs());
         assertThrows(ProtocolException.class, () -> Greeting.Hello.decode(ByteBuffer.wrap(new byte[] {0, 50, 1})));
         assertThrows(ProtocolException.class, () -> Greeting.Welcome.decode(ByteBuffer.wrap(new byte[] {99})));
+    }
+
+    @Test
+    void theSyncReportsOfferIsOneByteAfterTheCodecListThatAnOlderPeerNeitherSendsNorReads() throws IOException {
+        CodecSet codecs = new CodecSet(Set.of("none", "lzf"), Set.of("none"));
+        Greeting.Hello offers = new Greeting.Hello("r0", 7, 3, 2, 1 << 30, 1 << 21, 1 << 20, codecs, true);
+        Greeting.Hello older = new Greeting.Hello("r0", 7, 3, 2, 1 << 30, 1 << 21, 1 << 20, codecs, false);
+        assertEquals(offers, Greeting.Hello.decode(offers.encode()));
+        assertEquals(older.encode().remaining() + 1, offers.encode().remaining(), "one byte more");
+        assertEquals(older, Greeting.Hello.decode(older.encode()), "an older HELLO offers no reports");
+        // An older reader stops after the codec list: what it reads of a new HELLO is what it sent.
+        ByteBuffer b = offers.encode();
+        b.position(b.limit() - 1 - codecs.encode().remaining());
+        assertEquals(codecs, CodecSet.decode(b));
+        Greeting.Welcome wants = new Greeting.Welcome(SyncDecision.FULL_FROM_PRIMARY, true, 9, 0, 0, 1 << 30, 1 << 21,
+                new byte[0], codecs, true);
+        assertTrue(Greeting.Welcome.decode(wants.encode()).syncReports());
+        assertFalse(Greeting.Welcome.decode(new Greeting.Welcome(SyncDecision.FULL_FROM_PRIMARY, true, 9, 0, 0,
+                1 << 30, 1 << 21, new byte[0], codecs, false).encode()).syncReports());
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import hast.api.HastAddress;
+import hast.api.guard.Admission;
 import hast.api.transport.Connection;
 import hast.engine.transport.TcpTransport;
 
@@ -106,6 +107,11 @@ class ReplicationListenerTest {
                     }
 
                     @Override
+                    public LinkTls tls() {
+                        return null;
+                    }
+
+                    @Override
                     public void authenticationFailed(String peer, Authentication.Failed why) {
                         throw new AssertionError("no test here gets that far");
                     }
@@ -120,6 +126,11 @@ class ReplicationListenerTest {
             @Override
             public Optional<Duration> handshakeDeadline(InetAddress peer) {
                 return peer.equals(REMOTE) ? Optional.of(DEADLINE) : Optional.empty();
+            }
+
+            @Override
+            public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+                return List.of();
             }
         }, perListener, perAddress);
         TcpTransport tcp = new TcpTransport();
@@ -209,6 +220,12 @@ class ReplicationListenerTest {
             public Optional<Duration> handshakeDeadline(InetAddress peer) {
                 lookups.incrementAndGet();
                 return Optional.of(DEADLINE);
+            }
+
+            @Override
+            public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+                lookups.incrementAndGet();
+                return List.of();
             }
         })) {
             bound.start(List.of(address), a -> tcp);

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import hast.api.HastAddress;
+import hast.api.guard.WriteDeadline;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.engine.transport.TcpTransport;
@@ -28,7 +29,7 @@ class WriteDeadlineTest {
         try (Listener listener = tcp.listen(HastAddress.parse("tcp4://127.0.0.1:0"));
                 Connection ours = tcp.connect(listener.address(), null, Duration.ofSeconds(5));
                 Connection theirs = listener.accept();
-                WriteDeadline deadline = new WriteDeadline("test", DEADLINE)) {
+                WriteDeadline deadline = new WriteDeadline("test", () -> DEADLINE)) {
             FrameWriter writer = new FrameWriter(ours);
             CompletableFuture<Void> dropped = new CompletableFuture<>();
             deadline.watch(writer, () -> {

@@ -173,6 +173,21 @@ final class EnginePair implements AutoCloseable {
             manager.setRole(RESOURCE, role);
         }
 
+        /** As {@code hastctl role -f}: a promotion of an inconsistent copy goes ahead. */
+        void forceRole(Role role) throws HastException {
+            manager.setRole(RESOURCE, role, true);
+        }
+
+        /** {@code hastctl reload}: this node reads the configuration file again. */
+        void reload() throws HastException {
+            manager.reload();
+        }
+
+        /** {@code hastctl discard}: gives up this node's writes since the split-brain began. */
+        String discard() throws HastException {
+            return manager.discard(RESOURCE);
+        }
+
         ResourceInfo info() {
             return manager.resource(RESOURCE).orElseThrow();
         }

@@ -198,7 +198,7 @@ class LinkAuthenticationTest {
         int betaDisconnects = count(pair.beta, HastEvent.DISCONNECT);
         var md = pair.beta.metadataOnDisk();
         Greeting.Hello hello = new Greeting.Hello(EnginePair.RESOURCE, md.resuid(), md.remotecnt(), md.localcnt(),
-                md.datasize(), md.extentsize(), PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN);
+                md.datasize(), md.extentsize(), PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN, true);
         Connection c = connect();
         Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c);
         assertTrue(RawPrimary.text(refusal(c)).contains("Expected CHALLENGE"));
@@ -217,7 +217,7 @@ class LinkAuthenticationTest {
         assertEquals(Frame.Type.RESPONSE, Frame.read(c).type());
         Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, new Greeting.Hello(EnginePair.RESOURCE, md.resuid(),
                 md.remotecnt(), md.localcnt(), md.datasize(), md.extentsize(), PrimaryDevice.MAX_REQUEST,
-                CodecSet.PLAIN).encode()).write(c);
+                CodecSet.PLAIN, true).encode()).write(c);
         assertEquals(Frame.REFUSED_AUTHENTICATION, refusal(c).flags());
         assertUntouched(alphaDisconnects, betaDisconnects);
     }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The network between two engines of one test: a loopback TCP relay to one node's listener.
@@ -20,6 +21,14 @@ final class LinkRelay implements AutoCloseable {
     private volatile int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    /** Connections are made and bytes read, but nothing is passed on until {@link #resume()}. */
+    private volatile boolean stalled;
+    /** Bytes read from either side, passed on or not. */
+    private final AtomicLong read = new AtomicLong();
+    /** When each connection was accepted ({@link System#nanoTime}), to tell how often a peer tries. */
+    private final List<Long> accepted = new CopyOnWriteArrayList<>();
+    /** Bytes relayed, both directions, since the relay started. */
+    private final AtomicLong relayed = new AtomicLong();
 
     LinkRelay(int target) throws IOException {
         this.target = target;
@@ -31,6 +40,16 @@ final class LinkRelay implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** The acceptance times of every connection so far, oldest first. */
+    List<Long> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    /** Bytes relayed so far, both directions: what a synchronisation cost on the wire. */
+    long relayed() {
+        return relayed.get();
     }
 
     /** The port new connections are relayed to. */
@@ -45,6 +64,20 @@ final class LinkRelay implements AutoCloseable {
 
     void cut() {
         cut = true;
+    }
+
+    /** Holds every byte read from now on, on connections old and new, until {@link #resume()}. */
+    void stall() {
+        stalled = true;
+    }
+
+    void resume() {
+        stalled = false;
+    }
+
+    /** Bytes read from either side so far, including those a stall holds. */
+    long read() {
+        return read.get();
     }
 
     /** Closes every relayed connection: both peers see a reset or an end of stream. */
@@ -69,6 +102,7 @@ final class LinkRelay implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket in = server.accept();
+                accepted.add(System.nanoTime());
                 if (cut) {
                     // Nothing gets through: hold the connection open and silent.
                     sockets.add(in);
@@ -91,11 +125,13 @@ final class LinkRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    while (cut && !from.isClosed()) {
+                    read.addAndGet(n);
+                    while ((cut || stalled) && !from.isClosed()) {
                         // A cut link forwards nothing and tells nobody; heal() or reset() ends the wait.
                         Thread.sleep(5);
                     }
                     out.write(buf, 0, n);
+                    relayed.addAndGet(n);
                 }
             } catch (IOException | InterruptedException e) {
                 // The other side went away, or the relay reset the connection.

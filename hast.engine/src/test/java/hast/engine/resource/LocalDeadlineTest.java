@@ -47,7 +47,7 @@ class LocalDeadlineTest {
         }
         faulty = new FaultyDisk(FileProvider.open(img, false), false);
         disk = new WatchedDisk(faulty);
-        deadline = new LocalDeadline("r0", TIMEOUT, disk, new LocalErrors("r0", events::add));
+        deadline = new LocalDeadline("r0", () -> TIMEOUT, disk, new LocalErrors("r0", events::add));
     }
 
     @AfterEach

@@ -237,7 +237,9 @@ final class Nemesis {
         // A link that dropped on its own (a pause longer than the timeout) degraded the pair: what
         // was acknowledged since is this node's alone, and promoting the other loses it, as the spec allows.
         boolean together = disconnects(primary) == disconnects;
-        secondary.role(Role.PRIMARY);
+        // Forced: after such a drop the secondary may have been told it is outdated and been cut in
+        // its resync, and the failover takes its copy as it is, as the spec's operator does.
+        secondary.forceRole(Role.PRIMARY);
         EnginePair.Engine dead = primary;
         primary = secondary;
         secondary = dead;

@@ -185,7 +185,8 @@ class SecondarySessionTest {
         // Straight to beta's listener: a relay in between would buffer the answers.
         Connection primary = hello(pair.toBeta.target(), 111, md);
         assertEquals(Frame.Type.WELCOME, answer(primary).type());
-        EnginePair.await("beta to count the primary connected", () -> "complete".equals(pair.beta.info().status()));
+        // Connected, not complete: a fresh copy is inconsistent until a synchronisation this primary never sends.
+        EnginePair.await("beta to count the primary connected", () -> pair.beta.info().connected());
         int disconnects = count(pair.beta, HastEvent.DISCONNECT);
         // Far more answers than the socket buffers hold, and none of them read.
         for (int i = 0; i < 64; i++) {
@@ -193,7 +194,7 @@ class SecondarySessionTest {
         }
         EnginePair.await("beta to give up on the primary that reads nothing", Duration.ofSeconds(5),
                 () -> count(pair.beta, HastEvent.DISCONNECT) > disconnects);
-        assertEquals("degraded", pair.beta.info().status());
+        EnginePair.await("beta disconnected", () -> !pair.beta.info().connected());
     }
 
     /** A HELLO the secondary refuses (another pairing's resuid) must not cost the primary it serves its connection. */
@@ -219,7 +220,7 @@ class SecondarySessionTest {
         raw.add(c);
         RawPrimary.authenticate(c, null);
         Greeting.Hello h = new Greeting.Hello(EnginePair.RESOURCE, resuid, 0, 0, md.datasize(), md.extentsize(),
-                PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN);
+                PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN, true);
         Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c);
         return c;
     }

@@ -74,7 +74,7 @@ final class StalledSecondary implements AutoCloseable {
             // Whatever the counters say: "copy everything to me", so that the primary has plenty to send.
             Greeting.Welcome welcome = new Greeting.Welcome(SyncDecision.FULL_FROM_PRIMARY, false, hello.resuid(),
                     hello.remotecnt(), hello.localcnt(), hello.datasize(), hello.extentsize(), new byte[0],
-                    CodecSet.PLAIN);
+                    CodecSet.PLAIN, false);
             Frame.reply(Frame.Type.WELCOME, 0, 0, welcome.encode()).write(c);
             handshakes.incrementAndGet();
             Connection trickle = new Trickle(c);

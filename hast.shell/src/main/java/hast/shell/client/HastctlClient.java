@@ -1,5 +1,6 @@
 package hast.shell.client;
 
+import java.io.Console;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,10 +9,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.UnaryOperator;
 
 import hast.api.HastAddress;
 import hast.api.HastException;
@@ -52,13 +55,37 @@ public final class HastctlClient {
                 // Interrupting is how events ends: hang up, and the command ends well (await gives up).
                 Signal.handle(new Signal("INT"), s -> client.hangUp());
             }
-            status = client.run(List.of(args), System.out, System.err);
+            Console terminal = System.console();
+            status = client.run(confirmed(List.of(args), terminal == null ? null : q -> terminal.readLine("%s", q)),
+                    System.out, System.err);
         } catch (HastException e) {
             System.err.println(e.getMessage());
             status = e.status();
         }
         System.out.flush();
         System.exit(status);
+    }
+
+    /**
+     * The command line as confirmed on the terminal: with {@code -y} added when the operator
+     * answered yes to what it would give up; unchanged without a terminal (hastd then asks for
+     * {@code -y}) or when nothing needs asking.
+     *
+     * @param terminal asks a question and returns the answer (null at end of input); null without a terminal
+     * @throws HastException the operator did not answer yes
+     */
+    static List<String> confirmed(List<String> args, UnaryOperator<String> terminal) throws HastException {
+        Optional<String> question = Hastctl.confirmation(args);
+        if (question.isEmpty() || terminal == null) {
+            return args;
+        }
+        String answer = terminal.apply(question.get());
+        if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
+            throw new HastException(1, "Not confirmed; nothing was changed.");
+        }
+        List<String> yes = new ArrayList<>(args);
+        yes.add(0, "-y");
+        return yes;
     }
 
     /** The engine's NodeAdmin, which hast.engine.jar registers for {@link ServiceLoader}. */

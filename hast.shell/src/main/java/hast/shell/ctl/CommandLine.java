@@ -21,12 +21,14 @@ import hast.api.Sysexits;
  * @param debug      how often {@code -d} was given
  * @param help       whether help was asked for ({@code -h}, {@code --help} or the {@code help} subcommand)
  * @param json       {@code --json}: output for scripts
+ * @param force      {@code -f} of {@code role}: promote even a copy that is not consistent
+ * @param yes        {@code -y}: discard's confirmation, given in advance
  * @param operands   what follows the options
  */
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
-        List<String> operands) {
+        boolean force, boolean yes, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
-            "verify", "reload", "help");
+            "verify", "discard", "reload", "help");
     /** What {@code await} can wait for: a state, or a role. */
     static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
@@ -41,6 +43,8 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         int debug = 0;
         boolean help = false;
         boolean json = false;
+        boolean force = false;
+        boolean yes = false;
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -66,8 +70,12 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                     char flag = arg.charAt(j);
                     if (flag == 'd') {
                         debug++;
+                    } else if (flag == 'f' && (subcommand == null || subcommand.equals("role"))) {
+                        force = true;
                     } else if (flag == 'h') {
                         help = true;
+                    } else if (flag == 'y' && (subcommand == null || subcommand.equals("discard"))) {
+                        yes = true;
                     } else if (valued(subcommand).indexOf(flag) >= 0) {
                         String value;
                         if (j + 1 < arg.length()) {
@@ -92,7 +100,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             subcommand = "help";
         }
         CommandLine line = new CommandLine(subcommand, Map.copyOf(options), debug,
-                help || subcommand.equals("help"), json, List.copyOf(operands));
+                help || subcommand.equals("help"), json, force, yes, List.copyOf(operands));
         line.check();
         return line;
     }
@@ -109,6 +117,12 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         if (subcommand.equals("await")) {
             options.add("-t");
         }
+        if (subcommand.equals("role")) {
+            options.add("-f");
+        }
+        if (subcommand.equals("discard")) {
+            options.add("-y");
+        }
         return List.copyOf(options);
     }
 
@@ -116,7 +130,8 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
     static boolean takesValue(String subcommand, String word) {
         return word.length() >= 2 && word.charAt(0) == '-' && word.charAt(1) != '-'
                 && valued(subcommand).indexOf(word.charAt(word.length() - 1)) >= 0
-                && word.chars().skip(1).allMatch(c -> c == 'd' || valued(subcommand).indexOf(c) >= 0);
+                && word.chars().skip(1).allMatch(c -> c == 'd' || (c == 'f' && "role".equals(subcommand))
+                        || valued(subcommand).indexOf(c) >= 0);
     }
 
     /** Options given before the subcommand are only known to be valid once it is. */
@@ -136,6 +151,12 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
         if (options.keySet().stream().anyMatch(f -> valued(subcommand).indexOf(f) < 0)) {
             throw usage(options.containsKey('t') ? "option -t belongs to 'await'"
                     : "options -e, -k and -m belong to 'create'");
+        }
+        if (force && !subcommand.equals("role")) {
+            throw usage("option -f belongs to 'role'");
+        }
+        if (yes && !subcommand.equals("discard")) {
+            throw usage("option -y belongs to 'discard'");
         }
         if (json && !JSON.contains(subcommand)) {
             throw usage("option --json belongs to 'list', 'status', 'dump' and 'events'");
@@ -166,6 +187,12 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             case "verify" -> {
                 if (operands.isEmpty()) {
                     throw usage("verify needs at least one resource name");
+                }
+            }
+            case "discard" -> {
+                if (operands.isEmpty() || operands.contains("all")) {
+                    throw usage("discard needs the names of the resources whose writes are to be given up"
+                            + " ('all' is not taken)");
                 }
             }
             case "await" -> {

@@ -77,7 +77,7 @@ public final class Completion {
                     next.addAll(unused(names.get(), operands));
                 }
             }
-            case "create", "verify" -> next.addAll(unused(names.get(), operands));
+            case "create", "verify", "discard" -> next.addAll(unused(names.get(), operands));
             case "await" -> {
                 if (operands.isEmpty()) {
                     next.addAll(CommandLine.CONDITIONS);

@@ -30,7 +30,7 @@ public final class Hastctl {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/hast.conf");
     /** EHAST_NOENTRY: hastd's per-resource error for a name it does not know. */
     static final int EHAST_NOENTRY = 1;
-    private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "events", "await", "verify",
+    private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "events", "await", "verify", "discard",
             "reload");
     /** Events not yet written beyond which new ones are dropped (and counted) rather than held. */
     static final int EVENT_BACKLOG = 1024;
@@ -82,6 +82,7 @@ public final class Hastctl {
                 case "events" -> events(cmd, out, err, hangup);
                 case "await" -> Await.run(daemon(), cmd, err, hangup);
                 case "verify" -> verify(cmd, out, err, hangup);
+                case "discard" -> discard(cmd, out, err);
                 case "reload" -> reload();
                 default -> throw new IllegalStateException("Subcommand '" + cmd.subcommand() + "' has no handler");
             };
@@ -107,11 +108,38 @@ public final class Hastctl {
         }
     }
 
+    /** Every subcommand: what hastctl(8) documents. */
+    public static List<String> subcommands() {
+        return CommandLine.SUBCOMMANDS;
+    }
+
+    /** The options {@code subcommand} accepts, as they are typed: what hastctl(8) documents. */
+    public static List<String> options(String subcommand) {
+        return CommandLine.options(subcommand);
+    }
+
     /** The subcommand of a command line, if it is a valid one (help excepted). */
     public static Optional<String> subcommand(List<String> args) {
         try {
             CommandLine cmd = CommandLine.parse(args);
             return cmd.help() ? Optional.empty() : Optional.of(cmd.subcommand());
+        } catch (HastException usageError) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The question to ask on a terminal before running a command line that gives data up
+     * ({@code discard} without {@code -y}); empty when it needs none.
+     */
+    public static Optional<String> confirmation(List<String> args) {
+        try {
+            CommandLine cmd = CommandLine.parse(args);
+            if (cmd.help() || !cmd.subcommand().equals("discard") || cmd.yes()) {
+                return Optional.empty();
+            }
+            return Optional.of("Give up this node's writes to " + String.join(", ", cmd.operands())
+                    + " since the split-brain, for the primary's copy? [y/N] ");
         } catch (HastException usageError) {
             return Optional.empty();
         }
@@ -191,7 +219,7 @@ public final class Hastctl {
         FirstFailure status = new FirstFailure(err);
         for (String name : daemonNames(daemon, cmd.operands().subList(1, cmd.operands().size()))) {
             try {
-                changeRole(daemon, name, role, cmd.debug(), err);
+                changeRole(daemon, name, role, cmd.force(), cmd.debug(), err);
             } catch (HastException e) {
                 // The reference only has hastd's error number; ours says what went wrong.
                 status.report(e.status(), "[" + name + "] " + (e.status() == EHAST_NOENTRY
@@ -201,12 +229,13 @@ public final class Hastctl {
         return status.exitStatus();
     }
 
-    private static void changeRole(HastNode daemon, String name, Role role, int debug, PrintStream err)
+    /** @param force {@code -f}: hastd promotes even an inconsistent copy (and logs it) */
+    private static void changeRole(HastNode daemon, String name, Role role, boolean force, int debug, PrintStream err)
             throws HastException {
         if (daemon.resource(name).isEmpty()) {
             throw new HastException(EHAST_NOENTRY, "Unknown resource " + name + ".");
         }
-        Role previous = daemon.setRole(name, role);
+        Role previous = daemon.setRole(name, role, force);
         if (previous != role && debug >= 1) {
             err.println("[" + name + "] Role changed from " + previous.label() + " to " + role.label() + ".");
         } else if (previous == role && debug >= 2) {
@@ -339,6 +368,27 @@ public final class Hastctl {
             return status.exitStatus();
         }
         return differences ? 1 : Sysexits.EX_OK;
+    }
+
+    /**
+     * Gives up the named resources' writes since their split-brain; asked on a terminal by the
+     * command-line client, so that here (in hastd, or in the console) only {@code -y} confirms.
+     */
+    private int discard(CommandLine cmd, PrintStream out, PrintStream err) throws HastException {
+        if (!cmd.yes()) {
+            throw new HastException(Sysexits.EX_USAGE, "hastctl: discard gives up this node's writes since the"
+                    + " split-brain; confirm with -y (hastctl asks on a terminal).");
+        }
+        HastNode daemon = daemon();
+        FirstFailure status = new FirstFailure(err);
+        for (String name : cmd.operands()) {
+            try {
+                out.println(daemon.discard(name));
+            } catch (HastException e) {
+                status.report(e);
+            }
+        }
+        return status.exitStatus();
     }
 
     /** Thrown out of the verifier's progress call, which it lets through once the extent is done. */

@@ -1,26 +1,29 @@
 package hast.shell.ctl;
 
 /**
- * hastctl's usage lines (the reference's, with --json and our events, verify and reload added)
+ * hastctl's usage lines (the reference's, with --json and our events, await, verify, discard and
+ * reload added)
  * and its longer explanations.
  */
 public final class Help {
     static final String USAGE = "usage: hastctl create [-d] [-c config] [-e extentsize] [-k keepdirty]\n"
             + "\t\t[-m mediasize] name ...\n"
-            + "       hastctl role [-d] [-c config] <init | primary | secondary> all | name ...\n"
+            + "       hastctl role [-d] [-f] [-c config] <init | primary | secondary> all | name ...\n"
             + "       hastctl list [-d] [-c config] [--json] [all | name ...]\n"
             + "       hastctl status [-d] [-c config] [--json] [all | name ...]\n"
             + "       hastctl dump [-d] [-c config] [--json] [all | name ...]\n"
             + "       hastctl events [-d] [-c config] [--json] [all | name ...]\n"
             + "       hastctl await [-d] [-c config] [-t seconds] condition [all | name ...]\n"
             + "       hastctl verify [-d] [-c config] name ...\n"
+            + "       hastctl discard [-d] [-c config] [-y] name ...\n"
             + "       hastctl reload [-d] [-c config]\n"
             + "       hastctl help [subcommand]";
 
     /** The exit statuses of list and status, which scripts may rely on. */
     private static final String STATES = "Exit status: the worst state among the resources shown: 0 complete (primary or\n"
             + "secondary, connected, nothing left to copy), 5 idle (init), 2 degraded (not connected, or\n"
-            + "copying), 4 split-brain; 1 when a name is unknown.";
+            + "copying), 3 inconsistent (this copy is being synchronised, or is outdated: 'role primary'\n"
+            + "refuses it), 4 split-brain; 1 when a name is unknown.";
 
     private static final String OPTIONS = "Options:\n"
             + "  -c config   the configuration file (default /etc/hast.conf; inside hastd, the file it runs with)\n"
@@ -43,6 +46,8 @@ public final class Help {
             + "  await    wait until resources are complete, connected, or have a role (for scripts)\n"
             + "  verify   compare both nodes' copies of primary resources, extent by extent, and have\n"
             + "           the differing extents synchronised\n"
+            + "  discard  after a split-brain, give up this secondary's writes since the two parted: only\n"
+            + "           the extents either node wrote since are copied from the primary\n"
             + "  reload   make hastd re-read its configuration file (as SIGHUP does)\n"
             + "  help     this text, or 'hastctl help <subcommand>' for one subcommand\n"
             + "\n"
@@ -50,10 +55,12 @@ public final class Help {
             + "  --json      list, status, dump: one JSON document; events: one JSON object per line\n"
             + "\n"
             + "Exit status: 0 on success; 1 when hastd reports an error for a resource (1: unknown resource),\n"
-            + "or when verify found differences; list and status: 0 complete, 2 degraded, 4 split-brain,\n"
-            + "5 idle (init), the worst of the resources shown; 64 bad usage; 65 bad data (unknown resource for create or\n"
-            + "dump, invalid sizes, unreadable metadata); 66 local provider cannot be opened; 69 hastd did not\n"
-            + "answer or is not running, or verify cannot run (resource not primary, secondary not connected);\n"
+            + "or when verify found differences; list and status: 0 complete, 2 degraded, 3 inconsistent,\n"
+            + "4 split-brain, 5 idle (init), the worst of the resources shown; role: 3 when 'primary' is\n"
+            + "refused because the copy is inconsistent (-f forces it); 64 bad usage; 65 bad data\n"
+            + "(unknown resource for create or dump, invalid sizes, unreadable metadata); 66 local provider\n"
+            + "cannot be opened; 69 hastd did not answer or is not running, or verify or discard cannot run\n"
+            + "(resource not primary, secondary not connected; for discard, not a secondary in split-brain);\n"
             + "70 hastd refused a malformed request; 71 no connection to hastd; 72 configuration file\n"
             + "unreadable; 74 metadata cannot be written; 75 hastd is busy, try again, or await gave up; 77 the control socket\n"
             + "refused this user; 78 configuration invalid. See hastctl(8).\n";
@@ -74,21 +81,34 @@ public final class Help {
             + "Sizes take the suffixes k, M, G, T, P and E (powers of 1024, any case): -e 1M, -m 20G."
             + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl role -h}; a constant, so that the Gogo command can carry it as its description. */
-    public static final String ROLE = "usage: hastctl role [-d] [-c config] <init | primary | secondary> all | name ...\n"
+    public static final String ROLE = "usage: hastctl role [-d] [-f] [-c config] <init | primary | secondary> all | name ...\n"
             + "\n"
             + "Changes the role of the named resources on this node ('all': every configured one).\n"
             + "  init       idle: no exported device, no replication\n"
             + "  primary    export the device and replicate every write to the other node\n"
             + "  secondary  receive the primary's writes; exports nothing\n"
-            + "Requests under way finish in the old role first. Give -d to print each change."
-            + "\n\n" + OPTIONS + "\n";
+            + "Requests under way finish in the old role first. Give -d to print each change.\n"
+            + "primary returns once the device is exported; the connection to the secondary is made\n"
+            + "in the background (hastctl await connected), and requests wait for its first attempt.\n"
+            + "\n"
+            + "hastd refuses to make primary a copy that is not consistent: one receiving a\n"
+            + "synchronisation (the first, or one cut short), or one that learnt from the primary that\n"
+            + "it is outdated; 'hastctl status' exits 3 for it. The refusal names the resource and why,\n"
+            + "and exits 3.\n"
+            + "  -f  force: make the copy primary all the same, serving clients what it holds now (part\n"
+            + "      old, part new), as the copy the other node will be synchronised from. The\n"
+            + "      deliberate way to take that risk; hastd logs it at warning level.\n"
+            + "\n" + OPTIONS + "\n";
     /** {@code hastctl list -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String LIST = "usage: hastctl list [-d] [-c config] [--json] [all | name ...]\n"
             + "\n"
             + "Everything hastd knows of the named resources (default: all): role, provider and paths,\n"
-            + "addresses, replication mode, codecs, status, export address, dirty bytes, synchronisation\n"
-            + "progress (percent done, rate, time left), request counters, local and remote error\n"
-            + "counters, and queue depths at this moment:\n"
+            + "addresses, replication mode, codecs, status, export address, whether this node's copy is\n"
+            + "consistent (yes, or no and why: a secondary being synchronised or outdated may not be\n"
+            + "made primary), dirty bytes (on a secondary: what the primary still has to copy here),\n"
+            + "synchronisation progress (percent done, rate, time left; on a secondary as the primary\n"
+            + "reports it), request counters, local and remote error counters, and queue depths at this\n"
+            + "moment:\n"
             + "  local  requests at the local disk (on a secondary: received, not yet carried out)\n"
             + "  send   requests waiting for the connection to the secondary (on a secondary: answers\n"
             + "         not yet written back)\n"
@@ -96,7 +116,8 @@ public final class Help {
             + "  done   requests acknowledged to the client while still being replicated (memsync, async)\n"
             + "  idle   I/O threads of the primary with nothing to do\n"
             + "  --json  one JSON document {\"resources\": [...]} with the same fields, numbers as numbers\n"
-            + "          and null for a line the text leaves out, plus connected (true or false) and state\n"
+            + "          and null for a line the text leaves out, plus connected (true or false), state\n"
+            + "          and consistency (consistent, incomplete, outdated; null when idle)\n"
             + STATES
             + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl status -h}; a constant, so that the Gogo command can carry it as its description. */
@@ -104,8 +125,10 @@ public final class Help {
             + "\n"
             + "One line per resource (default: all): name, status (complete when both nodes are in\n"
             + "step, degraded when they are not, - when idle), role and components (local path and\n"
-            + "remote address).\n"
-            + "  --json  one JSON document {\"resources\": [...]} with the same fields, plus state\n"
+            + "remote address); for a copy that may not be promoted, a last column 'inconsistent' with\n"
+            + "why (outdated, synchronising and its percent, or waiting for the primary).\n"
+            + "  --json  one JSON document {\"resources\": [...]} with the same fields, plus consistency\n"
+            + "          (consistent, incomplete, outdated; null when idle) and state\n"
             + STATES
             + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl dump -h}; a constant, so that the Gogo command can carry it as its description. */
@@ -157,6 +180,19 @@ public final class Help {
             + "Exit status: 0 when both copies are equal, 1 when extents differed (they are being\n"
             + "repaired), 69 when the resource is not primary here or not connected."
             + "\n\n" + OPTIONS + "\n";
+    /** {@code hastctl discard -h}; a constant, so that the Gogo command can carry it as its description. */
+    public static final String DISCARD = "usage: hastctl discard [-d] [-c config] [-y] name ...\n"
+            + "\n"
+            + "Recovers from a split-brain on the node whose data is to be given up, which must be the\n"
+            + "secondary that refused its primary for the split-brain (hastctl status shows it). This\n"
+            + "node's writes since the two parted are given up: at the primary's next attempt (within\n"
+            + "30 s), the extents either node wrote since then are copied from the primary, and only\n"
+            + "those (both activemaps say which), not the whole disk as after 'hastctl create'.\n"
+            + "On a terminal hastctl asks for confirmation first.\n"
+            + "  -y      confirm in advance (scripts, the console)\n"
+            + "Exit status: 0 when done, 69 when the resource is not a secondary in split-brain here,\n"
+            + "74 when its metadata cannot be written; nothing is changed then. 1 for an unknown resource."
+            + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl reload -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String RELOAD = "usage: hastctl reload [-d] [-c config]\n"
             + "\n"
@@ -178,6 +214,7 @@ public final class Help {
             case "events" -> EVENTS;
             case "await" -> AWAIT;
             case "verify" -> VERIFY;
+            case "discard" -> DISCARD;
             case "reload" -> RELOAD;
             default -> GENERAL;
         };

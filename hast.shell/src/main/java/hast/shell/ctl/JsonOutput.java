@@ -28,6 +28,7 @@ final class JsonOutput {
                 .name("localcnt").unsigned(md.localcnt())
                 .name("remotecnt").unsigned(md.remotecnt())
                 .field("prevrole", md.prevrole().label())
+                .field("consistency", md.consistency().label())
                 .endObject();
     }
 
@@ -38,6 +39,7 @@ final class JsonOutput {
                 .field("role", r.role().label())
                 .field("localpath", r.localpath())
                 .field("remoteaddr", r.remoteaddr())
+                .field("consistency", consistency(r))
                 .field("state", ResourceState.of(r).label())
                 .endObject();
     }
@@ -65,11 +67,17 @@ final class JsonOutput {
                 .field("problem", r.problem())
                 .field("connected", r.connected())
                 .field("state", ResourceState.of(r).label())
+                .field("consistency", consistency(r))
                 .field("dirty", r.dirty());
         json.name("synchronization");
         synchronization(r.sync());
         statistics(r.statistics(), r.queues());
         json.endObject();
+    }
+
+    /** consistent, incomplete or outdated; null in init. */
+    private static String consistency(ResourceInfo r) {
+        return r.consistency() == null ? null : r.consistency().label();
     }
 
     private void synchronization(SyncProgress p) {

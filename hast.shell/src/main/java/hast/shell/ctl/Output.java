@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
+import hast.api.control.Consistency;
 import hast.api.control.MetadataInfo;
 import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
@@ -14,8 +15,9 @@ import hast.api.event.HastEvent;
 
 /**
  * The reference's output formats of dump, status and list, with our few extra list lines
- * (exportaddr, device, problem, synchronization, codecs, queues), and the text forms of our
- * events and verify.
+ * (exportaddr, device, problem, consistent, synchronization, codecs, queues), the consistency
+ * of an inconsistent copy after its status line and in dump, and the text forms of our events
+ * and verify.
  */
 final class Output {
     static final String STATUS_HEADER = "Name\tStatus\t Role\t\tComponents";
@@ -36,11 +38,29 @@ final class Output {
         out.println("    localcnt: " + Long.toUnsignedString(md.localcnt()));
         out.println("    remotecnt: " + Long.toUnsignedString(md.remotecnt()));
         out.println("    prevrole: " + md.prevrole().label());
+        out.println("    consistency: " + md.consistency().label());
     }
 
+    /** The reference's line; a copy that is not consistent gets a column more, saying so and why. */
     static void statusRow(PrintStream out, ResourceInfo r) {
         String status = r.status() == null ? "-" : r.status();
-        out.printf("%s\t%-9s%-15s%s\t%s%n", r.name(), status, r.role().label(), r.localpath(), r.remoteaddr());
+        String inconsistent = consistent(r) ? "" : "\tinconsistent (" + inconsistency(r) + ")";
+        out.printf("%s\t%-9s%-15s%s\t%s%s%n", r.name(), status, r.role().label(), r.localpath(), r.remoteaddr(),
+                inconsistent);
+    }
+
+    /** Whether the resource's copy may be promoted; an idle one's is not known (it is read when promoted). */
+    private static boolean consistent(ResourceInfo r) {
+        return r.consistency() == null || r.consistency() == Consistency.CONSISTENT;
+    }
+
+    /** Why a copy is not consistent, and how far the synchronisation that ends it is. */
+    private static String inconsistency(ResourceInfo r) {
+        String why = r.consistency() == Consistency.OUTDATED ? "outdated, " : "";
+        if (r.sync() != null) {
+            return why + "synchronising, " + r.sync().percent() + "%";
+        }
+        return why + (r.connected() ? "synchronisation not started" : "waiting for the primary");
     }
 
     static void statusError(PrintStream out, String name, int error) {
@@ -81,6 +101,9 @@ final class Output {
         }
         // The reference's workerpid line is absent: resources run in hastd's own process here,
         // and the reference omits the line when there is no worker pid.
+        if (r.consistency() != null) {
+            out.println("  consistent: " + (consistent(r) ? "yes" : "no (" + inconsistency(r) + ")"));
+        }
         out.println("  dirty: " + r.dirty() + " (" + Humanize.bytes(r.dirty()) + "B)");
         if (r.sync() != null) {
             out.println("  synchronization: " + progress(r.sync()));

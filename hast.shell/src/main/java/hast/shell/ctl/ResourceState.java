@@ -3,13 +3,15 @@ package hast.shell.ctl;
 import java.util.Collection;
 
 import hast.api.Role;
+import hast.api.control.Consistency;
+import hast.api.control.HastNode;
 import hast.api.control.ResourceInfo;
 
 /**
  * What a failover script needs to know of a resource, and the exit status {@code list} and
  * {@code status} give for it. Declared from the best state to the worst: a command about several
  * resources exits with the worst one's status. The numbers are part of hastctl's interface
- * (hastctl(8)); 3 stays free for a copy known to be inconsistent.
+ * (hastctl(8)).
  */
 enum ResourceState {
     /** Primary or secondary, connected, nothing left to copy, nothing for an operator. */
@@ -18,6 +20,11 @@ enum ResourceState {
     IDLE(5),
     /** Serving or receiving, but the two copies are not in step (disconnected, or copying). */
     DEGRADED(2),
+    /**
+     * This node's copy is not one to serve from (a synchronisation changes it and has not
+     * finished): {@code role primary} refuses it with the same status.
+     */
+    INCONSISTENT(HastNode.INCONSISTENT),
     /** The nodes were both written apart and refuse to join until an operator decides. */
     SPLIT_BRAIN(4);
 
@@ -38,6 +45,9 @@ enum ResourceState {
         if ("split-brain".equals(r.problem())) {
             return SPLIT_BRAIN;
         }
+        if (r.consistency() != Consistency.CONSISTENT) {
+            return INCONSISTENT;
+        }
         return "complete".equals(r.status()) && r.problem() == null ? COMPLETE : DEGRADED;
     }
 
@@ -46,7 +56,7 @@ enum ResourceState {
         return resources.stream().map(ResourceState::of).max(Enum::compareTo).orElse(COMPLETE);
     }
 
-    /** The lower-case word used in messages and {@code --json}: complete, idle, degraded, split-brain. */
+    /** The lower-case word used in messages and {@code --json}: complete, idle, degraded, inconsistent, split-brain. */
     String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }

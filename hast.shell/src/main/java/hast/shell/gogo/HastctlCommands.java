@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  */
 @Component(service = HastctlCommands.class)
 @GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "await", "verify",
-    "reload", "help"})
+    "discard", "reload", "help"})
 public final class HastctlCommands {
     /** Set by Gogo in a session that has a terminal: its JLine Terminal. */
     private static final String TERMINAL = ".terminal";
@@ -111,6 +111,11 @@ public final class HastctlCommands {
     @Descriptor(Help.VERIFY)
     public Object verify(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
         return run(session, "verify", args);
+    }
+
+    @Descriptor(Help.DISCARD)
+    public Object discard(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "discard", args);
     }
 
     @Descriptor(Help.RELOAD)

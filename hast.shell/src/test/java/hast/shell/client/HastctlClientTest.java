@@ -2,6 +2,7 @@ package hast.shell.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import hast.api.HastException;
@@ -98,6 +100,30 @@ class HastctlClientTest {
         assertEquals(64, usage.status());
         assertTrue(usage.err().startsWith("hastctl: Invalid role 'master'"), usage.err());
         assertTrue(daemon.calls.isEmpty(), "nothing reached the daemon's node");
+    }
+
+    @Test
+    void discardAsksOnATerminalAndRunsOnlyWhenTheAnswerIsYes() throws HastException {
+        List<String> args = List.of("discard", "-c", conf.toString(), "backup");
+        List<String> asked = new ArrayList<>();
+        assertEquals(List.of("-y", "discard", "-c", conf.toString(), "backup"),
+                HastctlClient.confirmed(args, q -> {
+                    asked.add(q);
+                    return "yes";
+                }));
+        assertEquals(1, asked.size());
+        assertEquals(1, assertThrows(HastException.class, () -> HastctlClient.confirmed(args, q -> "n")).status());
+        assertEquals(1, assertThrows(HastException.class, () -> HastctlClient.confirmed(args, q -> null)).status(),
+                "end of input is no");
+        assertEquals(args, HastctlClient.confirmed(args, null), "without a terminal hastd asks for -y");
+        assertEquals(List.of("status"), HastctlClient.confirmed(List.of("status"), q -> {
+            throw new AssertionError("nothing to ask");
+        }));
+        Run refused = run(args.toArray(String[]::new));
+        assertEquals(64, refused.status());
+        assertTrue(refused.err().contains("confirm with -y"), refused.err());
+        assertEquals(0, run("discard", "-y", "-c", conf.toString(), "backup").status());
+        assertEquals(List.of("discard backup"), daemon.calls);
     }
 
     @Test

@@ -39,7 +39,8 @@ class CompletionTest {
         assertEquals(CommandLine.SUBCOMMANDS, after("help"));
         assertEquals(List.of("-c", "-d", "-h", "--help", "--json"), Completion.options("dump"));
         assertEquals(List.of("-c", "-d", "-h", "--help", "-e", "-k", "-m"), Completion.options("create"));
-        assertEquals("role [-d] [-c config] <init | primary | secondary> all | name ...", Completion.synopsis("role"));
+        assertEquals("role [-d] [-f] [-c config] <init | primary | secondary> all | name ...", Completion.synopsis("role"));
+        assertEquals(List.of("-c", "-d", "-h", "--help", "-f"), Completion.options("role"));
         assertEquals("help [subcommand]", Completion.synopsis("help"));
     }
 

@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import hast.api.control.Consistency;
 import hast.api.control.ResourceInfo;
+import hast.api.control.SyncProgress;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,7 @@ class HastctlTest {
                 localcnt: 3
                 remotecnt: 2
                 prevrole: secondary
+                consistency: consistent
             """;
 
     @Test
@@ -96,6 +99,61 @@ class HastctlTest {
     }
 
     @Test
+    void aSecondaryBeingSynchronisedIsInconsistentExits3AndSaysWhyWithItsProgress() {
+        ResourceInfo backup = node.resource("backup").orElseThrow();
+        node.put(backup, Consistency.INCOMPLETE, new SyncProgress(8 << 20, 2 << 20, 1 << 20));
+        Run status = run(daemon, "status", "backup", "idle");
+        assertEquals(new Run(3, "Name\tStatus\t Role\t\tComponents\n"
+                + "backup\tdegraded secondary      /dev/sdc\ttcp://10.0.0.1\tinconsistent (synchronising, 25%)\n"
+                + "idle\t-        init           /var/lib/hast/idle.img\tnone\n", ""), status);
+        Run list = run(daemon, "list", "backup");
+        assertEquals(3, list.status());
+        assertTrue(list.out().contains("\n  consistent: no (synchronising, 25%)\n  dirty: 6291456 (6.0MB)\n"
+                + "  synchronization: 25% done"), list.out());
+        Run json = run(daemon, "status", "--json", "backup");
+        assertEquals(3, json.status());
+        assertTrue(json.out().contains("\"consistency\":\"incomplete\",\"state\":\"inconsistent\""), json.out());
+        assertTrue(run(daemon, "list", "--json", "backup").out().contains("\"state\":\"inconsistent\","
+                + "\"consistency\":\"incomplete\",\"dirty\":6291456,\"synchronization\":{\"total\":8388608,"
+                + "\"done\":2097152,\"percent\":25"));
+        assertEquals(4, run(daemon, "status", "backup", "shared").status(), "split-brain is worse still");
+        node.put(backup, Consistency.OUTDATED, null);
+        assertTrue(run(daemon, "list", "backup").out().contains("\n  consistent: no (outdated, synchronisation not started)\n"));
+        node.put(node.resource("backup").orElseThrow(), "degraded", false);
+        assertTrue(run(daemon, "status", "backup").out().endsWith("\tinconsistent (outdated, waiting for the primary)\n"));
+    }
+
+    @Test
+    void rolePrimaryOfAnInconsistentCopyIsRefusedWith3UnlessForced() {
+        node.put(node.resource("backup").orElseThrow(), Consistency.INCOMPLETE, null);
+        Run refused = run(daemon, "role", "primary", "backup");
+        assertEquals(new Run(3, "", "[backup] Not made primary: this copy of backup is inconsistent.\n"), refused);
+        assertEquals(List.of(), node.calls);
+        assertEquals(new Run(0, "", ""), run(daemon, "role", "-f", "primary", "backup"));
+        assertEquals(new Run(0, "", ""), run(daemon, "-f", "role", "primary", "backup"), "before the subcommand too");
+        assertEquals(List.of("role backup primary forced", "role backup primary forced"), node.calls);
+        assertEquals(64, run(daemon, "status", "-f", "backup").status(), "-f belongs to role");
+        assertTrue(run(daemon, "-f", "status").err().contains("option -f belongs to 'role'"));
+    }
+
+    @Test
+    void discardNeedsConfirmationNamesAndASecondary() {
+        assertEquals(64, run(daemon, "discard", "backup").status(), "without -y: never from hastd alone");
+        assertEquals(64, run(daemon, "discard", "-y").status(), "no name");
+        assertEquals(64, run(daemon, "discard", "-y", "all").status(), "'all' is not taken");
+        assertEquals(64, run(daemon, "status", "-y").status(), "-y belongs to discard");
+        assertEquals(new Run(0, "[backup] discarded\n", ""), run(daemon, "-y", "discard", "backup"));
+        Run primary = run(daemon, "discard", "-y", "shared", "backup");
+        assertEquals(69, primary.status(), "the primary keeps its writes");
+        assertTrue(primary.err().startsWith("[shared] The resource is primary here"), primary.err());
+        assertEquals(List.of("discard backup", "discard backup"), node.calls);
+        assertEquals(Optional.of("Give up this node's writes to backup since the split-brain, for the primary's copy?"
+                + " [y/N] "), Hastctl.confirmation(List.of("discard", "backup")));
+        assertEquals(Optional.empty(), Hastctl.confirmation(List.of("discard", "-y", "backup")));
+        assertEquals(Optional.empty(), Hastctl.confirmation(List.of("status")));
+    }
+
+    @Test
     void awaitReturnsOnceEveryResourceMeetsTheConditionOrGivesUpNamingThoseBehind() throws Exception {
         assertEquals(new Run(0, "", ""), run(daemon, "await", "-t", "0", "secondary", "backup"));
         assertEquals(new Run(0, "", ""), run(daemon, "await", "connected", "backup"));
@@ -143,6 +201,7 @@ class HastctlTest {
                   exportaddr: tcp://127.0.0.1:10809
                   device: /dev/hast/shared
                   problem: split-brain
+                  consistent: yes
                   dirty: 4194304 (4.0MB)
                   synchronization: 25% done, 1.0MB/s, 0:00:06 left
                   statistics:
@@ -193,6 +252,7 @@ class HastctlTest {
                   checksum: crc32
                   compression: lzf
                   status: complete
+                  consistent: yes
                   dirty: 0 (0B)
                   statistics:
                     reads: 0

@@ -33,7 +33,7 @@ class JsonFormsTest {
                    "extentsize":2097152,"keepdirty":64,"remoteaddr":"tcp://10.0.0.2:8457",
                    "sourceaddr":"tcp://10.0.0.1:0","replication":"fullsync","checksum":"none",
                    "compression":"hole","status":"degraded","exportaddr":"tcp://127.0.0.1:10809",
-                   "device":"/dev/hast/shared","problem":"split-brain","connected":false,"state":"split-brain",
+                   "device":"/dev/hast/shared","problem":"split-brain","connected":false,"state":"split-brain","consistency":"consistent",
                    "dirty":4194304,
                    "synchronization":{"total":8388608,"done":2097152,"percent":25,"bytes_per_second":1048576,
                                       "seconds_left":6},
@@ -45,7 +45,7 @@ class JsonFormsTest {
                   {"name":"idle","role":"init","provname":"idle","localpath":"/var/lib/hast/idle.img",
                    "extentsize":0,"keepdirty":0,"remoteaddr":"none","sourceaddr":null,"replication":"memsync",
                    "checksum":"none","compression":"hole","status":null,"exportaddr":null,"device":null,
-                   "problem":null,"connected":false,"state":"idle","dirty":0,"synchronization":null,
+                   "problem":null,"connected":false,"state":"idle","consistency":null,"dirty":0,"synchronization":null,
                    "statistics":{"reads":0,"writes":0,"deletes":0,"flushes":0,"activemap_updates":0,
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":0,"send":0,"recv":0,"done":0,"idle":0},
@@ -55,7 +55,7 @@ class JsonFormsTest {
                    "extentsize":131072,"keepdirty":0,"remoteaddr":"tcp://10.0.0.1","sourceaddr":null,
                    "replication":"async","checksum":"crc32","compression":"lzf","status":"complete",
                    "exportaddr":null,"device":null,"problem":null,"connected":true,"state":"complete",
-                   "dirty":0,"synchronization":null,
+                   "consistency":"consistent","dirty":0,"synchronization":null,
                    "statistics":{"reads":0,"writes":7,"deletes":0,"flushes":1,"activemap_updates":0,
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":1,"send":0,"recv":0,"done":0,"idle":0},
@@ -80,9 +80,9 @@ class JsonFormsTest {
                 {"resources":[
                   {"name":"ghost","error":1},
                   {"name":"idle","status":null,"role":"init","localpath":"/var/lib/hast/idle.img","remoteaddr":"none",
-                   "state":"idle"},
+                   "consistency":null,"state":"idle"},
                   {"name":"backup","status":"complete","role":"secondary","localpath":"/dev/sdc",
-                   "remoteaddr":"tcp://10.0.0.1","state":"complete"}
+                   "remoteaddr":"tcp://10.0.0.1","consistency":"consistent","state":"complete"}
                 ]}
                 """), ""), r);
     }
@@ -93,7 +93,8 @@ class JsonFormsTest {
         assertEquals(new Run(65, oneLine("""
                 {"resources":[
                   {"name":"shared","datasize":1099511558144,"extentsize":2097152,"keepdirty":64,"localoff":69632,
-                   "resuid":18446744073709551615,"localcnt":3,"remotecnt":2,"prevrole":"secondary"}
+                   "resuid":18446744073709551615,"localcnt":3,"remotecnt":2,"prevrole":"secondary",
+                   "consistency":"consistent"}
                 ]}
                 """), "Unknown resource ghost.\n"), r);
     }

@@ -13,6 +13,7 @@ import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.control.Consistency;
 import hast.api.control.HastNode;
 import hast.api.control.MetadataInfo;
 import hast.api.control.NodeAdmin;
@@ -53,12 +54,14 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
         add(new ResourceInfo("shared", Role.PRIMARY, "shared", "/dev/sdb", 2097152, 64, "tcp://10.0.0.2:8457",
                 "tcp://10.0.0.1:0", "fullsync", "none", "hole", "degraded", 4194304, "tcp://127.0.0.1:10809",
                 "/dev/hast/shared", new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0, 6, 90112, 30034, 2, 1),
-                new Queues(3, 1, 7, 2, 60), new SyncProgress(8388608, 2097152, 1048576), "split-brain", false));
+                new Queues(3, 1, 7, 2, 60), new SyncProgress(8388608, 2097152, 1048576), "split-brain", false,
+                Consistency.CONSISTENT));
         add(new ResourceInfo("idle", Role.INIT, "idle", "/var/lib/hast/idle.img", 0, 0, "none", null, "memsync",
-                "none", "hole", null, 0, null, null, Statistics.ZERO, Queues.EMPTY, null, null, false));
+                "none", "hole", null, 0, null, null, Statistics.ZERO, Queues.EMPTY, null, null, false, null));
         add(new ResourceInfo("backup", Role.SECONDARY, "bk0", "/dev/sdc", 131072, 0, "tcp://10.0.0.1",
                 null, "async", "crc32", "lzf", "complete", 0, null, null,
-                new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new Queues(1, 0, 0, 0, 0), null, null, true));
+                new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new Queues(1, 0, 0, 0, 0), null, null, true,
+                Consistency.CONSISTENT));
     }
 
     private void add(ResourceInfo r) {
@@ -69,7 +72,17 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
     public void put(ResourceInfo r, String status, boolean connected) {
         add(new ResourceInfo(r.name(), r.role(), r.provname(), r.localpath(), r.extentsize(), r.keepdirty(),
                 r.remoteaddr(), r.sourceaddr(), r.replication(), r.checksum(), r.compression(), status, r.dirty(),
-                r.exportaddr(), r.device(), r.statistics(), r.queues(), r.sync(), r.problem(), connected));
+                r.exportaddr(), r.device(), r.statistics(), r.queues(), r.sync(), r.problem(), connected,
+                r.consistency()));
+    }
+
+    /** Gives the secondary {@code r} this consistency and the synchronisation it receives, as hastd would. */
+    public void put(ResourceInfo r, Consistency consistency, SyncProgress sync) {
+        add(new ResourceInfo(r.name(), r.role(), r.provname(), r.localpath(), r.extentsize(), r.keepdirty(),
+                r.remoteaddr(), r.sourceaddr(), r.replication(), r.checksum(), r.compression(),
+                consistency == Consistency.CONSISTENT ? r.status() : "degraded",
+                sync == null ? 0 : sync.total() - sync.done(), r.exportaddr(), r.device(), r.statistics(), r.queues(),
+                sync, r.problem(), r.connected(), consistency));
     }
 
     public void breakProvider(String name) {
@@ -115,14 +128,18 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
         return Optional.ofNullable(resources.get(name));
     }
 
+    /** Refuses to promote an inconsistent copy unless forced, as hastd does (the engine's tests prove it there). */
     @Override
-    public Role setRole(String name, Role role) throws HastException {
+    public Role setRole(String name, Role role, boolean force) throws HastException {
         ResourceInfo r = resources.get(name);
         if (r == null) {
             throw new HastException(1, "Unknown resource " + name + ".");
         }
         check(name);
-        calls.add("role " + name + " " + role);
+        if (role == Role.PRIMARY && !force && r.consistency() != null && r.consistency() != Consistency.CONSISTENT) {
+            throw new HastException(INCONSISTENT, "Not made primary: this copy of " + name + " is inconsistent.");
+        }
+        calls.add("role " + name + " " + role + (force ? " forced" : ""));
         return r.role();
     }
 
@@ -142,6 +159,21 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
             progress.compared(e, 8);
         }
         return new Verification(8, 2097152, 8 * 2097152 - 4096, List.of(2L, 7L), 1);
+    }
+
+    @Override
+    public String discard(String name) throws HastException {
+        ResourceInfo r = resources.get(name);
+        if (r == null) {
+            throw new HastException(1, "Unknown resource " + name + ".");
+        }
+        check(name);
+        if (r.role() != Role.SECONDARY) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] The resource is " + r.role().label()
+                    + " here; discard runs on the secondary whose writes are to be given up.");
+        }
+        calls.add("discard " + name);
+        return "[" + name + "] discarded";
     }
 
     @Override
@@ -187,6 +219,7 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
     @Override
     public MetadataInfo dump(Path config, String resource) throws HastException {
         check(resource);
-        return new MetadataInfo(resource, 1099511558144L, 2097152, 64, 69632, -1, 3, 2, Role.SECONDARY);
+        return new MetadataInfo(resource, 1099511558144L, 2097152, 64, 69632, -1, 3, 2, Role.SECONDARY,
+                Consistency.CONSISTENT);
     }
 }

@@ -40,6 +40,10 @@ class UsageTest {
             help frobnicate            | no help on 'frobnicate': unknown subcommand
             verify                     | verify needs at least one resource name
             verify -d                  | verify needs at least one resource name
+            discard -y                 | discard needs the names of the resources
+            discard -y all             | discard needs the names of the resources
+            status -y                  | unknown option -y for 'status'
+            -y status                  | option -y belongs to 'discard'
             role --json primary all    | option --json belongs to 'list', 'status', 'dump' and 'events'
             verify --json shared       | option --json belongs to
             create --json shared       | option --json belongs to
@@ -60,13 +64,14 @@ class UsageTest {
         assertEquals("""
                 usage: hastctl create [-d] [-c config] [-e extentsize] [-k keepdirty]
                 \t\t[-m mediasize] name ...
-                       hastctl role [-d] [-c config] <init | primary | secondary> all | name ...
+                       hastctl role [-d] [-f] [-c config] <init | primary | secondary> all | name ...
                        hastctl list [-d] [-c config] [--json] [all | name ...]
                        hastctl status [-d] [-c config] [--json] [all | name ...]
                        hastctl dump [-d] [-c config] [--json] [all | name ...]
                        hastctl events [-d] [-c config] [--json] [all | name ...]
                        hastctl await [-d] [-c config] [-t seconds] condition [all | name ...]
                        hastctl verify [-d] [-c config] name ...
+                       hastctl discard [-d] [-c config] [-y] name ...
                        hastctl reload [-d] [-c config]
                        hastctl help [subcommand]""", Help.USAGE);
     }

@@ -1,4 +1,4 @@
-package hast.engine.replication;
+package hast.api.guard;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -13,35 +13,39 @@ import hast.api.transport.Connection;
 /**
  * Closes connections whose handshake outlasts its deadline. A read timeout bounds each read only,
  * so a peer sending a byte now and then, or never reading what it is sent, could hold a handshake
- * (its thread, its place among the unauthenticated) for ever; closing the socket fails the read or
+ * (its thread, its place among the untrusted) for ever; closing the socket fails the read or
  * write it is blocked in. One timer thread serves a listener.
  */
-final class HandshakeDeadlines implements AutoCloseable {
+public final class HandshakeDeadlines implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HandshakeDeadlines.class.getName());
 
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "hast-handshake-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private final String handshake;
+    private final ScheduledThreadPoolExecutor timer;
 
-    HandshakeDeadlines() {
+    /** @param handshake how the log names the handshake, e.g. "Handshake" or "NBD negotiation" */
+    public HandshakeDeadlines(String handshake) {
+        this.handshake = handshake;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "hast-handshake-deadline");
+            t.setDaemon(true);
+            return t;
+        });
         // A handshake that ends in time cancels its task: it must not stay queued until its time.
         timer.setRemoveOnCancelPolicy(true);
     }
 
     /** A deadline set on one connection; disarming it (once the handshake is done) is idempotent. */
-    interface Armed {
+    public interface Armed {
         void disarm();
     }
 
     /** Closes {@code c} after {@code deadline} unless disarmed first; at once when this is closed. */
-    Armed arm(Connection c, Duration deadline) {
+    public Armed arm(Connection c, Duration deadline) {
         ScheduledFuture<?> task;
         try {
             task = timer.schedule(() -> {
-                LOG.warning(() -> "Handshake with " + c.peer() + " not done within " + deadline.toMillis()
-                        + " ms; connection closed.");
+                LOG.warning(() -> handshake + " with " + c.peer() + " not done within " + deadline.toMillis()
+                        + " ms (the handshake deadline); connection closed.");
                 closeQuietly(c);
             }, deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
@@ -53,7 +57,7 @@ final class HandshakeDeadlines implements AutoCloseable {
     }
 
     /** Closes a connection that is being given up, where a failure to close changes nothing. */
-    static void closeQuietly(Connection c) {
+    public static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (IOException e) {

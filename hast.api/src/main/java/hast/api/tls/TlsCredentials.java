@@ -1,4 +1,4 @@
-package hast.geom;
+package hast.api.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,47 +24,76 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The server side of NBD's TLS: X.509 credentials read from a directory laid out as qemu's
- * {@code tls-creds-x509} wants it ({@code ca-cert.pem}, {@code server-cert.pem},
- * {@code server-key.pem}, the key unencrypted PKCS#8), so one directory serves qemu, nbdkit and
- * this daemon alike.
+ * X.509 credentials for one side of a TLS connection, read from a directory laid out as qemu's
+ * {@code tls-creds-x509} wants it: {@code ca-cert.pem}, {@code server-cert.pem} and
+ * {@code server-key.pem} for the side that accepts, {@code client-cert.pem} and
+ * {@code client-key.pem} for the side that connects, keys unencrypted PKCS#8. One directory thus
+ * serves qemu, nbdkit and this daemon alike, and a node of the replication link, which accepts
+ * and connects, keeps both of its certificates in one place. Loaded once per use: a certificate
+ * renewed in the directory is used from the next connection on.
  */
-final class ExportTls {
-    static final String CA_CERT = "ca-cert.pem";
-    static final String SERVER_CERT = "server-cert.pem";
-    static final String SERVER_KEY = "server-key.pem";
+public final class TlsCredentials {
+    public static final String CA_CERT = "ca-cert.pem";
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
     /** The key algorithms a PKCS#8 key may hold; the encoding names its own, but asking each is simpler. */
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS");
     private static final char[] NO_PASSWORD = new char[0];
 
+    /** Which end of the connection the credentials are for, and so which certificate it presents. */
+    public enum Side {
+        /** Accepts connections: presents {@code server-cert.pem}. */
+        SERVER("server"),
+        /** Opens connections: presents {@code client-cert.pem}. */
+        CLIENT("client");
+
+        private final String prefix;
+
+        Side(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** The file of this side's certificate chain. */
+        public String certificateFile() {
+            return prefix + "-cert.pem";
+        }
+
+        /** The file of this side's private key. */
+        public String keyFile() {
+            return prefix + "-key.pem";
+        }
+    }
+
     private final Path directory;
-    private final boolean verifyClients;
+    private final Side side;
+    private final boolean verifyPeer;
     private final SSLContext context;
 
-    private ExportTls(Path directory, boolean verifyClients, SSLContext context) {
+    private TlsCredentials(Path directory, Side side, boolean verifyPeer, SSLContext context) {
         this.directory = directory;
-        this.verifyClients = verifyClients;
+        this.side = side;
+        this.verifyPeer = verifyPeer;
         this.context = context;
     }
 
     /**
-     * Reads the credentials in {@code directory}.
+     * Reads the credentials of {@code side} in {@code directory}.
      *
-     * @param verifyClients clients must present a certificate that {@code ca-cert.pem} signed
+     * @param verifyPeer the peer must present a certificate that {@code ca-cert.pem} signed (a
+     *                   client always verifies the server's: without a CA it trusts none)
      * @throws IOException naming the file that is missing or cannot be used, and why
      */
-    static ExportTls load(Path directory, boolean verifyClients) throws IOException {
+    public static TlsCredentials load(Path directory, Side side, boolean verifyPeer) throws IOException {
+        boolean trusts = verifyPeer || side == Side.CLIENT;
         try {
-            List<Certificate> chain = certificates(directory.resolve(SERVER_CERT));
-            PrivateKey key = privateKey(directory.resolve(SERVER_KEY));
+            List<Certificate> chain = certificates(directory.resolve(side.certificateFile()));
+            PrivateKey key = privateKey(directory.resolve(side.keyFile()));
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("server", key, NO_PASSWORD, chain.toArray(Certificate[]::new));
+            keys.setKeyEntry(side.prefix, key, NO_PASSWORD, chain.toArray(Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, NO_PASSWORD);
             TrustManagerFactory tmf = null;
-            if (verifyClients) {
+            if (trusts) {
                 KeyStore trusted = KeyStore.getInstance("PKCS12");
                 trusted.load(null, null);
                 int i = 0;
@@ -76,24 +105,29 @@ final class ExportTls {
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-            return new ExportTls(directory, verifyClients, context);
+            return new TlsCredentials(directory, side, trusts, context);
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS credentials in " + directory + " cannot be used: " + e.getMessage(), e);
         }
     }
 
-    /** A server engine for one client. */
-    SSLEngine engine() {
+    /**
+     * An engine for one connection, TLS 1.3 or 1.2; a server engine demands the client's
+     * certificate when verifying.
+     */
+    public SSLEngine engine() {
         SSLEngine engine = context.createSSLEngine();
-        engine.setUseClientMode(false);
+        engine.setUseClientMode(side == Side.CLIENT);
         engine.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        engine.setNeedClientAuth(verifyClients);
+        if (side == Side.SERVER) {
+            engine.setNeedClientAuth(verifyPeer);
+        }
         return engine;
     }
 
     @Override
     public String toString() {
-        return "TLS with " + directory + (verifyClients ? ", client certificates verified" : "");
+        return "TLS with " + directory + (side == Side.SERVER && verifyPeer ? ", client certificates verified" : "");
     }
 
     private static List<Certificate> certificates(Path file) throws IOException, GeneralSecurityException {

@@ -1,10 +1,12 @@
-package hast.geom;
+package hast.api.tls;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,16 +15,18 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import hast.api.transport.Connection;
 
 /**
- * A connection after NBD's STARTTLS: the same blocking byte stream, carried in TLS records over
- * the plain connection by an {@link SSLEngine}, so that negotiation and transmission read and
- * write it as they would the plain one. One reader and one writer may use it at once, as the
- * {@link Connection} contract allows.
+ * A connection carried in TLS records over a plain one by an {@link SSLEngine}: the same blocking
+ * byte stream, so that a protocol reads and writes it as it would the plain one (NBD after
+ * STARTTLS, the replication link from its first byte). One reader and one writer may use it at
+ * once, as the {@link Connection} contract allows. Deadlines keep working: closing this (or the
+ * plain connection under it) fails a read or write blocked in the handshake or after.
  */
-final class TlsConnection implements Connection {
+public final class TlsConnection implements Connection {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final Connection plain;
@@ -48,13 +52,13 @@ final class TlsConnection implements Connection {
     }
 
     /**
-     * Runs the server's side of the TLS handshake on {@code plain}, which nothing else reads or
-     * writes meanwhile.
+     * Runs the TLS handshake on {@code plain}, which nothing else reads or writes meanwhile, as
+     * the server or the client that {@code engine} is set up as (see {@link TlsCredentials#engine()}).
      *
-     * @throws SSLException when the client's TLS is refused (no common protocol, a certificate
-     *                      that does not verify...)
+     * @throws SSLException when the peer's TLS is refused or refuses ours (no common protocol, a
+     *                      certificate that does not verify...)
      */
-    static TlsConnection accept(Connection plain, SSLEngine engine) throws IOException {
+    public static TlsConnection handshake(Connection plain, SSLEngine engine) throws IOException {
         TlsConnection tls = new TlsConnection(plain, engine);
         engine.beginHandshake();
         tls.handshake();
@@ -62,6 +66,30 @@ final class TlsConnection implements Connection {
     }
 
     private void handshake() throws IOException {
+        try {
+            steps();
+        } catch (SSLException e) {
+            tellPeer();
+            throw e;
+        }
+    }
+
+    /**
+     * Sends the alert a failed handshake leaves in the engine, if the socket takes it at once: the
+     * peer then logs why (an unknown certificate, say) instead of a closed connection.
+     */
+    private void tellPeer() {
+        try {
+            netOut.clear();
+            engine.wrap(NOTHING, netOut);
+            netOut.flip();
+            plain.writeAvailable(netOut);
+        } catch (IOException | RuntimeException ignored) {
+            // The connection is being given up either way.
+        }
+    }
+
+    private void steps() throws IOException {
         synchronized (readLock) {
             while (true) {
                 switch (engine.getHandshakeStatus()) {
@@ -87,8 +115,21 @@ final class TlsConnection implements Connection {
     }
 
     /** The negotiated protocol and cipher suite, for the log. */
-    String describe() {
+    public String describe() {
         return engine.getSession().getProtocol() + " " + engine.getSession().getCipherSuite();
+    }
+
+    /**
+     * The certificate the peer presented (already verified against the trusted CA), or
+     * {@code null} when it presented none.
+     */
+    public X509Certificate peerCertificate() {
+        try {
+            Certificate[] chain = engine.getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     @Override
@@ -202,7 +243,7 @@ final class TlsConnection implements Connection {
         }
     }
 
-    /** Nothing is sent without possibly waiting; replies go through the connection's writer thread instead. */
+    /** Nothing is sent without possibly waiting: a caller that must not wait writes from another thread instead. */
     @Override
     public int writeAvailable(ByteBuffer src) {
         return 0;

@@ -1,4 +1,4 @@
-package hast.engine.replication;
+package hast.api.guard;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -9,14 +9,16 @@ import java.util.logging.Logger;
 
 /**
  * Logs refused connections once per address per interval and counts them all: a stranger
- * hammering the port must not fill the log (or the disk under it), and one refused now and then
+ * hammering a port must not fill the log (or the disk under it), and one refused now and then
  * must still be seen.
  */
-final class RefusalLog {
-    private static final Logger LOG = Logger.getLogger(ReplicationListener.class.getName());
+public final class RefusalLog {
+    /** How often refusals of one address are logged by default (each is counted). */
+    public static final Duration INTERVAL = Duration.ofMinutes(1);
     /** Addresses remembered at most; past that the oldest is forgotten (and logged again). */
     private static final int REMEMBERED = 1024;
 
+    private final Logger log;
     private final long intervalNanos;
     private final LongAdder refused = new LongAdder();
     /** When each address was last logged, and how many of its refusals went unlogged since; guarded by this. */
@@ -29,12 +31,17 @@ final class RefusalLog {
         }
     };
 
-    RefusalLog(Duration interval) {
+    /** @param log the listener's logger, where its refusals are looked for */
+    public RefusalLog(Logger log, Duration interval) {
+        this.log = log;
         this.intervalNanos = interval.toNanos();
     }
 
-    /** Counts a refusal of {@code address}, logging it unless that address was logged within the interval. */
-    void refused(InetAddress address, String listener, String why) {
+    /**
+     * Counts a refusal of {@code address} ({@code null} for a peer without one), logging it at
+     * warning level unless that address was logged within the interval.
+     */
+    public void refused(InetAddress address, String listener, String why) {
         refused.increment();
         long now = System.nanoTime();
         long unlogged;
@@ -47,15 +54,15 @@ final class RefusalLog {
             unlogged = seen == null ? 0 : seen[1];
             last.put(address, new long[] {now, 0});
         }
-        String who = address == null ? "an unknown peer" : address.getHostAddress();
-        LOG.warning(() -> "Connection from " + who + " to " + listener + " refused: " + why
+        String who = address == null ? "a local peer" : address.getHostAddress();
+        log.warning(() -> "Connection from " + who + " to " + listener + " refused: " + why
                 + (unlogged > 0 ? " (" + unlogged + " more refused since the last report)" : "")
                 + "; further refusals of this address are logged at most every "
                 + Duration.ofNanos(intervalNanos).toSeconds() + " s.");
     }
 
     /** Connections refused since the listener started. */
-    long count() {
+    public long count() {
         return refused.sum();
     }
 }
