@@ -82,7 +82,7 @@ public final class Hastctl {
                 case "events" -> events(cmd, out, err, hangup);
                 case "await" -> Await.run(daemon(), cmd, err, hangup);
                 case "verify" -> verify(cmd, out, err, hangup);
-                case "discard" -> discard(cmd, out, err);
+                case "discard" -> Discard.run(daemon(), cmd, out, err);
                 case "reload" -> reload();
                 default -> throw new IllegalStateException("Subcommand '" + cmd.subcommand() + "' has no handler");
             };
@@ -134,12 +134,7 @@ public final class Hastctl {
      */
     public static Optional<String> confirmation(List<String> args) {
         try {
-            CommandLine cmd = CommandLine.parse(args);
-            if (cmd.help() || !cmd.subcommand().equals("discard") || cmd.yes()) {
-                return Optional.empty();
-            }
-            return Optional.of("Give up this node's writes to " + String.join(", ", cmd.operands())
-                    + " since the split-brain, for the primary's copy? [y/N] ");
+            return Discard.question(CommandLine.parse(args));
         } catch (HastException usageError) {
             return Optional.empty();
         }
@@ -370,27 +365,6 @@ public final class Hastctl {
         return differences ? 1 : Sysexits.EX_OK;
     }
 
-    /**
-     * Gives up the named resources' writes since their split-brain; asked on a terminal by the
-     * command-line client, so that here (in hastd, or in the console) only {@code -y} confirms.
-     */
-    private int discard(CommandLine cmd, PrintStream out, PrintStream err) throws HastException {
-        if (!cmd.yes()) {
-            throw new HastException(Sysexits.EX_USAGE, "hastctl: discard gives up this node's writes since the"
-                    + " split-brain; confirm with -y (hastctl asks on a terminal).");
-        }
-        HastNode daemon = daemon();
-        FirstFailure status = new FirstFailure(err);
-        for (String name : cmd.operands()) {
-            try {
-                out.println(daemon.discard(name));
-            } catch (HastException e) {
-                status.report(e);
-            }
-        }
-        return status.exitStatus();
-    }
-
     /** Thrown out of the verifier's progress call, which it lets through once the extent is done. */
     private static final class Cancelled extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -429,30 +403,5 @@ public final class Hastctl {
     private static long size(CommandLine cmd, char flag, String what) throws HastException {
         Optional<String> text = cmd.option(flag);
         return text.isEmpty() ? 0 : SizeArgument.parse(what, text.get());
-    }
-
-    /** Reports each failure and keeps the first one's status, as the reference's create and dump do. */
-    private static final class FirstFailure {
-        private final PrintStream err;
-        private int status = Sysexits.EX_OK;
-
-        FirstFailure(PrintStream err) {
-            this.err = err;
-        }
-
-        void report(HastException e) {
-            report(e.status(), e.getMessage());
-        }
-
-        void report(int failure, String message) {
-            err.println(message);
-            if (status == Sysexits.EX_OK) {
-                status = failure;
-            }
-        }
-
-        int exitStatus() {
-            return status;
-        }
     }
 }
