@@ -191,6 +191,11 @@ public final class Hastd {
         Signal.handle(new Signal("TERM"), s -> stop("Termination signal received, exiting."));
         Signal.handle(new Signal("INT"), s -> stop("Termination signal received, exiting."));
         Signal.handle(new Signal("HUP"), s -> reload());
+        String logFile = System.getProperty(LogFile.PROPERTY);
+        if (logFile != null) {
+            LogFile file = new LogFile(java.nio.file.Path.of(logFile));
+            Signal.handle(new Signal("USR1"), s -> reopen(file));
+        }
         LOG.info("Started successfully, running protocol version " + Frame.VERSION + ".");
         HastConfig started = config;
         Optional<Account> user = account;
@@ -299,6 +304,16 @@ public final class Hastd {
             throw exit(Sysexits.EX_OK);
         }, "hastd-stop");
         stopper.start();
+    }
+
+    /** SIGUSR1 in the background: logrotate has moved the log file away. */
+    private static void reopen(LogFile file) {
+        try {
+            file.reopen();
+            LOG.info("Log file " + file.path() + " reopened.");
+        } catch (IOException e) {
+            LOG.warning("Unable to reopen the log file: " + e.getMessage() + "; logging goes on to the old file.");
+        }
     }
 
     /** The framework is stopping (e.g. {@code stop 0} on the console): release without exiting. */

@@ -22,6 +22,8 @@ public interface LibC {
 
     int close(int fd);
 
+    int dup2(int fd, int target);
+
     @ssize_t long pread(int fd, @Out ByteBuffer dst, @size_t long count, @off_t long offset);
 
     @ssize_t long pwrite(int fd, @In ByteBuffer src, @size_t long count, @off_t long offset);

@@ -14,7 +14,10 @@ import jnr.ffi.Runtime;
  */
 public final class Posix {
     public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_APPEND = 02000;
     /** On a block device: claim it exclusively, as mount and mkfs do; fails with EBUSY when claimed. */
     public static final int O_EXCL = 0200;
     public static final int O_DSYNC = 010000;

@@ -1,6 +1,7 @@
 package hast.engine.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -48,5 +49,53 @@ class LogSetupTest {
         } finally {
             LogSetup.uninstall(handler);
         }
+    }
+
+    @Test
+    void inTheJournalEachLineCarriesItsPriorityAndNoTimestamp() {
+        List<String> shown = new CopyOnWriteArrayList<>();
+        Handler handler = LogSetup.install(1, () -> shown::add, true);
+        try {
+            LOG.severe("[r] Unable to open local provider.");
+            LOG.warning("[r] Split-brain detected.");
+            LOG.info("[r] Role changed to primary.");
+            LOG.fine("[r] event connect");
+            LOG.finest("below the level of -d");
+            LOG.log(java.util.logging.Level.WARNING, "[r] Connection lost", new java.io.IOException("reset"));
+        } finally {
+            LogSetup.uninstall(handler);
+        }
+        assertEquals(List.of("<3>[r] Unable to open local provider.\n", "<4>[r] Split-brain detected.\n",
+                "<6>[r] Role changed to primary.\n", "<7>[r] event connect\n"), shown.subList(0, 4));
+        assertEquals(5, shown.size(), shown.toString());
+        List<String> traced = shown.get(4).lines().toList();
+        assertEquals("<4>[r] Connection lost", traced.get(0));
+        assertEquals("<4>java.io.IOException: reset", traced.get(1));
+        assertTrue(traced.size() > 2 && traced.stream().allMatch(l -> l.startsWith("<4>")), traced.toString());
+    }
+
+    @Test
+    void theLevelIsTheLoggersSoThatItCanBeChangedWhileRunning() {
+        List<String> shown = new CopyOnWriteArrayList<>();
+        Handler handler = LogSetup.install(0, () -> shown::add, true);
+        try {
+            LOG.fine("hidden");
+            Logger.getLogger("hast").setLevel(java.util.logging.Level.FINE);
+            LOG.fine("shown");
+        } finally {
+            LogSetup.uninstall(handler);
+        }
+        assertEquals(List.of("<7>shown\n"), shown);
+    }
+
+    @Test
+    void theJournalIsRecognisedByTheDeviceAndInodeOfStandardError() throws Exception {
+        java.nio.file.Path stderr = java.nio.file.Path.of("/proc/self/fd/2");
+        String self = java.nio.file.Files.getAttribute(stderr, "unix:dev") + ":"
+                + java.nio.file.Files.getAttribute(stderr, "unix:ino");
+        assertTrue(LogSetup.isStandardError(self));
+        assertFalse(LogSetup.isStandardError("1:2"));
+        assertFalse(LogSetup.isStandardError(""));
+        assertFalse(LogSetup.isStandardError(null));
     }
 }

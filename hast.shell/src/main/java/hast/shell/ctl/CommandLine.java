@@ -28,7 +28,7 @@ import hast.api.Sysexits;
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
         boolean force, boolean yes, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
-            "verify", "discard", "reload", "help");
+            "verify", "discard", "reload", "loglevel", "help");
     /** What {@code await} can wait for: a state, or a role. */
     static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
@@ -205,6 +205,11 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
             case "reload" -> {
                 if (!operands.isEmpty()) {
                     throw usage("reload takes no operands");
+                }
+            }
+            case "loglevel" -> {
+                if (operands.size() > 1 || operands.size() == 1 && !LogLevel.isName(operands.get(0))) {
+                    throw usage("loglevel takes at most one level: " + String.join(", ", LogLevel.NAMES));
                 }
             }
             default -> {

@@ -67,6 +67,11 @@ public final class Completion {
             case "reload" -> {
                 // no operands
             }
+            case "loglevel" -> {
+                if (operands.isEmpty()) {
+                    next.addAll(LogLevel.NAMES);
+                }
+            }
             case "role" -> {
                 if (operands.isEmpty()) {
                     next.addAll(ROLES);

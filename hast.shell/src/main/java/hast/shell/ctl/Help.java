@@ -1,9 +1,8 @@
 package hast.shell.ctl;
 
 /**
- * hastctl's usage lines (the reference's, with --json and our events, await, verify, discard and
- * reload added)
- * and its longer explanations.
+ * hastctl's usage lines (the reference's, with --json and our events, await, verify, discard,
+ * reload and loglevel added) and its longer explanations.
  */
 public final class Help {
     static final String USAGE = "usage: hastctl create [-d] [-c config] [-e extentsize] [-k keepdirty]\n"
@@ -17,6 +16,7 @@ public final class Help {
             + "       hastctl verify [-d] [-c config] name ...\n"
             + "       hastctl discard [-d] [-c config] [-y] name ...\n"
             + "       hastctl reload [-d] [-c config]\n"
+            + "       hastctl loglevel [-d] [-c config] [error | warning | info | debug | trace]\n"
             + "       hastctl help [subcommand]";
 
     /** The exit statuses of list and status, which scripts may rely on. */
@@ -49,6 +49,7 @@ public final class Help {
             + "  discard  after a split-brain, give up this secondary's writes since the two parted: only\n"
             + "           the extents either node wrote since are copied from the primary\n"
             + "  reload   make hastd re-read its configuration file (as SIGHUP does)\n"
+            + "  loglevel show or change how much hastd logs, while it runs\n"
             + "  help     this text, or 'hastctl help <subcommand>' for one subcommand\n"
             + "\n"
             + OPTIONS + "\n"
@@ -200,6 +201,13 @@ public final class Help {
             + "names file and line) and the running configuration stays in force."
             + "\n\n" + OPTIONS + "\n";
 
+    /** {@code hastctl loglevel -h}; a constant, so that the Gogo command can carry it as its description. */
+    public static final String LOGLEVEL = "usage: hastctl loglevel [-d] [-c config] [error | warning | info | debug | trace]\n"
+            + "\n"
+            + "Prints the level of hastd's log; with a level, sets it first. 'debug' is hastd -d, 'trace'\n"
+            + "hastd -dd; 'info' is the level hastd starts at without -d. The change lasts until hastd stops."
+            + "\n\n" + OPTIONS + "\n";
+
     private Help() {
     }
 
@@ -216,6 +224,7 @@ public final class Help {
             case "verify" -> VERIFY;
             case "discard" -> DISCARD;
             case "reload" -> RELOAD;
+            case "loglevel" -> LOGLEVEL;
             default -> GENERAL;
         };
     }

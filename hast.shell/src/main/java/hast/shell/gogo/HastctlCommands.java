@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  */
 @Component(service = HastctlCommands.class)
 @GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "await", "verify",
-    "discard", "reload", "help"})
+    "discard", "reload", "loglevel", "help"})
 public final class HastctlCommands {
     /** Set by Gogo in a session that has a terminal: its JLine Terminal. */
     private static final String TERMINAL = ".terminal";
@@ -121,6 +121,11 @@ public final class HastctlCommands {
     @Descriptor(Help.RELOAD)
     public Object reload(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
         return run(session, "reload", args);
+    }
+
+    @Descriptor(Help.LOGLEVEL)
+    public Object loglevel(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "loglevel", args);
     }
 
     @Descriptor(Help.GENERAL)

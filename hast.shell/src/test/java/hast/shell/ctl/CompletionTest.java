@@ -36,6 +36,7 @@ class CompletionTest {
         assertEquals(List.of(), after("list", "all"));
         assertEquals(List.of("disk0"), after("events", "--json", "disk1"));
         assertEquals(List.of(), after("reload"));
+        assertEquals(List.of("error", "warning", "info", "debug", "trace"), after("loglevel"));
         assertEquals(CommandLine.SUBCOMMANDS, after("help"));
         assertEquals(List.of("-c", "-d", "-h", "--help", "--json"), Completion.options("dump"));
         assertEquals(List.of("-c", "-d", "-h", "--help", "-e", "-k", "-m"), Completion.options("create"));

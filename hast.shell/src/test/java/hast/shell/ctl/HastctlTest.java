@@ -1,6 +1,7 @@
 package hast.shell.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import hast.api.control.Consistency;
 import hast.api.control.ResourceInfo;
@@ -344,8 +347,26 @@ class HastctlTest {
     }
 
     @Test
+    void loglevelShowsAndSetsTheLevelOfTheDaemonsLog() {
+        Logger hast = Logger.getLogger("hast");
+        Level before = hast.getLevel();
+        try {
+            hast.setLevel(Level.INFO);
+            assertEquals(new Run(0, "info\n", ""), run(daemon, "loglevel"));
+            assertEquals(new Run(0, "debug\n", ""), run(daemon, "loglevel", "debug"));
+            assertEquals(Level.FINE, hast.getLevel());
+            assertEquals(new Run(0, "trace\n", ""), run(daemon, "loglevel", "trace"));
+            assertTrue(hast.isLoggable(Level.FINEST));
+            assertEquals(new Run(0, "warning\n", ""), run(daemon, "loglevel", "warning"));
+            assertFalse(hast.isLoggable(Level.INFO));
+        } finally {
+            hast.setLevel(before);
+        }
+    }
+
+    @Test
     void daemonSubcommandsWithoutADaemonSaySo() {
-        for (String sub : List.of("status", "list", "reload")) {
+        for (String sub : List.of("status", "list", "reload", "loglevel")) {
             assertEquals(new Run(69, "", "hastd is not running here; this subcommand needs the daemon.\n"),
                     run(noDaemon, sub), sub);
         }

@@ -37,6 +37,8 @@ class UsageTest {
             role master all            | Invalid role 'master' (expected: init, primary or secondary)
             role Primary all           | Invalid role 'Primary'
             reload extra               | reload takes no operands
+            loglevel verbose           | loglevel takes at most one level: error, warning, info, debug, trace
+            loglevel debug info        | loglevel takes at most one level
             help frobnicate            | no help on 'frobnicate': unknown subcommand
             verify                     | verify needs at least one resource name
             verify -d                  | verify needs at least one resource name
@@ -73,6 +75,7 @@ class UsageTest {
                        hastctl verify [-d] [-c config] name ...
                        hastctl discard [-d] [-c config] [-y] name ...
                        hastctl reload [-d] [-c config]
+                       hastctl loglevel [-d] [-c config] [error | warning | info | debug | trace]
                        hastctl help [subcommand]""", Help.USAGE);
     }
 
