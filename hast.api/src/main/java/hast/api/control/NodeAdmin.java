@@ -34,4 +34,19 @@ public interface NodeAdmin {
 
     /** Reads the metadata of a resource's local provider. */
     MetadataInfo dump(Path config, String resource) throws HastException;
+
+    /**
+     * Checks a configuration file as hastd would read it on each of {@code nodes}, opening no
+     * provider and no socket: every problem that would stop hastd from starting on that node, or
+     * make it refuse the file at a reload.
+     *
+     * @param nodes the node names to read the file for (as {@code on} sections name them); none
+     *              for this node and every other node that the file's resources name
+     * @return one line per node for the operator, naming the file, the node and its resources
+     * @throws HastException the problems found, one line each with file, line and the node, and
+     *                       the status hastd would exit with for the first (78 for an invalid
+     *                       file, 72 for one that cannot be read)
+     * @since 2.6
+     */
+    List<String> check(Path config, List<String> nodes) throws HastException;
 }

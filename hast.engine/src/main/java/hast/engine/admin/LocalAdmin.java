@@ -2,6 +2,7 @@ package hast.engine.admin;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import hast.api.HastAddress;
@@ -17,6 +18,7 @@ import hast.engine.config.ResourceConfig;
 import hast.engine.local.FileProvider;
 import hast.engine.metadata.MetadataStore;
 import hast.engine.metadata.ProviderLayout;
+import hast.engine.posix.Account;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -30,6 +32,7 @@ public final class LocalAdmin implements NodeAdmin {
     static final long DEFAULT_EXTENTSIZE = 2L << 20;
     static final int DEFAULT_KEEPDIRTY = 64;
 
+    private final NodeIdentity node;
     private final ConfigParser parser;
 
     /** For DS and {@link java.util.ServiceLoader}: this node is named by HAST_NODE or the hostname. */
@@ -38,6 +41,7 @@ public final class LocalAdmin implements NodeAdmin {
     }
 
     LocalAdmin(NodeIdentity node) {
+        this.node = node;
         this.parser = new ConfigParser(node);
     }
 
@@ -88,6 +92,38 @@ public final class LocalAdmin implements NodeAdmin {
             throw new HastException(Sysexits.EX_IOERR,
                     "Unable to read metadata from " + rc.local() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<String> check(Path config, List<String> nodes) throws HastException {
+        List<String> names = new ArrayList<>(nodes);
+        if (names.isEmpty()) {
+            names.add(null);  // this node, whatever name it goes by
+            ConfigParser.nodeNames(config).stream().filter(n -> !node.matches(n)).forEach(names::add);
+        }
+        List<String> valid = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int status = Sysexits.EX_OK;
+        for (String name : names) {
+            String who = name == null ? "this node (" + String.join(", ", node.names()) + ")" : name;
+            try {
+                HastConfig parsed = (name == null ? parser : new ConfigParser(NodeIdentity.named(name))).parse(config);
+                if ((name == null || node.matches(name)) && parsed.user() != null && Account.lookup(parsed.user()).isEmpty()) {
+                    // hastd would stop at its privilege drop; an account is this machine's alone to check.
+                    throw new HastException(Sysexits.EX_CONFIG, config + ": Unable to drop privileges: user "
+                            + parsed.user() + " does not exist.");
+                }
+                valid.add(config + ": valid for " + who + ": " + (parsed.resources().isEmpty() ? "no resources"
+                        : "resources " + String.join(", ", parsed.resources().stream().map(ResourceConfig::name).toList())));
+            } catch (HastException e) {
+                problems.add(e.getMessage() + " (for " + who + ")");
+                status = status == Sysexits.EX_OK ? e.status() : status;
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new HastException(status, String.join("\n", problems));
+        }
+        return valid;
     }
 
     private ResourceConfig resource(Path config, String name) throws HastException {

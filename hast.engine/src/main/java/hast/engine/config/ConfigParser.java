@@ -36,9 +36,24 @@ public final class ConfigParser {
 
     /** Reads and resolves {@code file}. */
     public HastConfig parse(Path file) throws ConfigException {
-        String text;
+        return resolve(read(file), file.toString(), file);
+    }
+
+    /**
+     * The node names of the resources' {@code on} sections in {@code file}, in the order they
+     * first appear: the nodes a configuration is meant for.
+     */
+    public static List<String> nodeNames(Path file) throws ConfigException {
+        Syntax syntax = new Syntax(new Lexer(read(file), file.toString()), file.toString());
+        List<ConfigAssembler.ResourceBlock> resources = new ArrayList<>();
+        syntax.file(new Section(), resources);
+        return resources.stream().flatMap(r -> r.block().nodes().stream()).map(Section.NodeSection::node)
+                .distinct().toList();
+    }
+
+    private static String read(Path file) throws ConfigException {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
             throw new ConfigException(Sysexits.EX_CONFIG, file.toString(), 0, "not a text file (invalid UTF-8)", e);
         } catch (NoSuchFileException e) {
@@ -46,7 +61,6 @@ public final class ConfigParser {
         } catch (IOException e) {
             throw new ConfigException(Sysexits.EX_OSFILE, file.toString(), 0, "unable to read: " + e.getMessage(), e);
         }
-        return resolve(text, file.toString(), file);
     }
 
     /** Resolves {@code text} as if read from a file called {@code fileName}. */

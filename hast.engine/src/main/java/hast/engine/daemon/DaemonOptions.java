@@ -7,19 +7,21 @@ import hast.api.HastException;
 import hast.api.Sysexits;
 
 /**
- * The hastd command line: {@code hastd [-dFh] [-c config] [-P pidfile] [-u user]}.
+ * The hastd command line: {@code hastd [-dFht] [-c config] [-P pidfile] [-u user]}.
  *
  * @param config     the configuration file, made absolute so a reload finds it whatever the working directory
  * @param debug      how many times {@code -d} was given
  * @param foreground {@code -F}: stay attached to the terminal and log to stderr
  * @param pidfile    {@code -P}: overrides the configuration's pidfile; {@code null} when not given
  * @param help       {@code -h} or {@code --help}
+ * @param check      {@code -t}: check the configuration and exit, as {@code hastctl check} does
  * @param user       {@code -u}: the user to run as once the sockets are open (overrides 'user' in the
  *                   configuration); {@code null} when not given
  */
-public record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, boolean help, String user) {
+public record DaemonOptions(Path config, int debug, boolean foreground, Path pidfile, boolean help, boolean check,
+        String user) {
     static final String DEFAULT_CONFIG = "/etc/hast.conf";
-    static final String USAGE = "usage: hastd [-dFh] [-c config] [-P pidfile] [-u user]";
+    static final String USAGE = "usage: hastd [-dFht] [-c config] [-P pidfile] [-u user]";
     static final String HELP = USAGE + "\n"
             + "\n"
             + "hastd keeps block devices replicated between two nodes (HAST). It reads its\n"
@@ -34,6 +36,8 @@ public record DaemonOptions(Path config, int debug, boolean foreground, Path pid
             + "              in the background a pidfile is always written\n"
             + "  -u user     once its sockets are open, run as this user (overrides 'user' in the\n"
             + "              configuration; default: hast when that user exists; root: stay root)\n"
+            + "  -t          check the configuration for this node and the nodes its resources\n"
+            + "              name, then exit (0 valid, 78 invalid, 72 unreadable); no disk is opened\n"
             + "  -h, --help  this text\n"
             + "\n"
             + "Signals: SIGHUP reloads the configuration, SIGTERM and SIGINT stop cleanly\n"
@@ -54,7 +58,7 @@ public record DaemonOptions(Path config, int debug, boolean foreground, Path pid
 
     /** The options {@link #parse} takes (DaemonOptionsTest proves it): what hastd(8) documents. */
     public static List<String> options() {
-        return List.of("-c", "-d", "-F", "-h", "--help", "-P", "-u");
+        return List.of("-c", "-d", "-F", "-h", "--help", "-P", "-t", "-u");
     }
 
     /**
@@ -70,6 +74,7 @@ public record DaemonOptions(Path config, int debug, boolean foreground, Path pid
         int debug = 0;
         boolean foreground = false;
         boolean help = false;
+        boolean check = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--help")) {
@@ -85,6 +90,7 @@ public record DaemonOptions(Path config, int debug, boolean foreground, Path pid
                     case 'd' -> debug++;
                     case 'F' -> foreground = true;
                     case 'h' -> help = true;
+                    case 't' -> check = true;
                     case 'c', 'P', 'u' -> {
                         String value;
                         if (j + 1 < arg.length()) {
@@ -106,7 +112,7 @@ public record DaemonOptions(Path config, int debug, boolean foreground, Path pid
             }
         }
         return new DaemonOptions(Path.of(config).toAbsolutePath().normalize(), debug, foreground,
-                pidfile == null ? null : Path.of(pidfile).toAbsolutePath().normalize(), help, user);
+                pidfile == null ? null : Path.of(pidfile).toAbsolutePath().normalize(), help, check, user);
     }
 
     private static HastException usage(String problem) {

@@ -21,6 +21,7 @@ import hast.api.device.DeviceNode;
 import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
 import hast.api.transport.Transport;
+import hast.engine.admin.LocalAdmin;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
@@ -152,6 +153,10 @@ public final class Hastd {
             if (options.help()) {
                 System.out.print(DaemonOptions.HELP);
                 System.out.flush();
+                exit(Sysexits.EX_OK);
+            }
+            if (options.check()) {
+                new LocalAdmin().check(options.config(), List.of()).forEach(System.out::println);
                 exit(Sysexits.EX_OK);
             }
             handler = LogSetup.install(options.debug(), () -> console);

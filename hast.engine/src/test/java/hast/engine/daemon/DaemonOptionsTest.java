@@ -52,6 +52,8 @@ class DaemonOptionsTest {
         assertFalse(o.foreground());
         assertNull(o.pidfile());
         assertFalse(o.help());
+        assertFalse(o.check());
+        assertTrue(DaemonOptions.parse(List.of("-t", "-c", "/x.conf")).check());
         assertNull(o.user(), "no -u: the configuration or the default decides");
     }
 

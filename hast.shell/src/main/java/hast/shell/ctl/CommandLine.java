@@ -28,7 +28,7 @@ import hast.api.Sysexits;
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
         boolean force, boolean yes, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
-            "verify", "discard", "reload", "loglevel", "help");
+            "verify", "discard", "reload", "loglevel", "check", "help");
     /** What {@code await} can wait for: a state, or a role. */
     static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
@@ -213,7 +213,7 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                 }
             }
             default -> {
-                // list, status, dump and events take any names, or none for all.
+                // list, status, dump and events take any names, or none for all; check any node names.
             }
         }
     }

@@ -64,8 +64,8 @@ public final class Completion {
                     next.addAll(CommandLine.SUBCOMMANDS);
                 }
             }
-            case "reload" -> {
-                // no operands
+            case "reload", "check" -> {
+                // no operands, or node names only the user knows
             }
             case "loglevel" -> {
                 if (operands.isEmpty()) {

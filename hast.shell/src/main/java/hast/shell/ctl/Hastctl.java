@@ -77,6 +77,7 @@ public final class Hastctl {
             return switch (cmd.subcommand()) {
                 case "create" -> create(cmd, err);
                 case "dump" -> dump(cmd, out, err);
+                case "check" -> check(cmd, out);
                 case "role" -> role(cmd, err);
                 case "list", "status" -> show(cmd, out);
                 case "events" -> events(cmd, out, err, hangup);
@@ -210,6 +211,12 @@ public final class Hastctl {
             out.println(json.document());
         }
         return status.exitStatus();
+    }
+
+    /** Problems go out as the exception's message, one line each, with the status of the first. */
+    private int check(CommandLine cmd, PrintStream out) throws HastException {
+        admin.check(cmd.config(defaultConfig), cmd.operands()).forEach(out::println);
+        return Sysexits.EX_OK;
     }
 
     private int role(CommandLine cmd, PrintStream err) throws HastException {

@@ -2,7 +2,7 @@ package hast.shell.ctl;
 
 /**
  * hastctl's usage lines (the reference's, with --json and our events, await, verify, discard,
- * reload and loglevel added) and its longer explanations.
+ * reload, loglevel and check added) and its longer explanations.
  */
 public final class Help {
     static final String USAGE = "usage: hastctl create [-d] [-c config] [-e extentsize] [-k keepdirty]\n"
@@ -17,6 +17,7 @@ public final class Help {
             + "       hastctl discard [-d] [-c config] [-y] name ...\n"
             + "       hastctl reload [-d] [-c config]\n"
             + "       hastctl loglevel [-d] [-c config] [error | warning | info | debug | trace]\n"
+            + "       hastctl check [-d] [-c config] [node ...]\n"
             + "       hastctl help [subcommand]";
 
     /** The exit statuses of list and status, which scripts may rely on. */
@@ -50,6 +51,7 @@ public final class Help {
             + "           the extents either node wrote since are copied from the primary\n"
             + "  reload   make hastd re-read its configuration file (as SIGHUP does)\n"
             + "  loglevel show or change how much hastd logs, while it runs\n"
+            + "  check    check a configuration file for this node and its peers, without disks or hastd\n"
             + "  help     this text, or 'hastctl help <subcommand>' for one subcommand\n"
             + "\n"
             + OPTIONS + "\n"
@@ -208,6 +210,17 @@ public final class Help {
             + "hastd -dd; 'info' is the level hastd starts at without -d. The change lasts until hastd stops."
             + "\n\n" + OPTIONS + "\n";
 
+    /** {@code hastctl check -h}; a constant, so that the Gogo command can carry it as its description. */
+    public static final String CHECK = "usage: hastctl check [-d] [-c config] [node ...]\n"
+            + "\n"
+            + "Reads the configuration file as hastd would on each node named (by the names of its 'on'\n"
+            + "sections), or on this node and every other node the file's resources name. No provider,\n"
+            + "socket or daemon is touched, so a file can be checked before its disks exist or on another\n"
+            + "machine. Prints one line per node with its resources; a problem is printed as\n"
+            + "'<file>:<line>: <problem> (for <node>)'. On this node, an account named by 'user' must exist.\n"
+            + "Exit status: 0 when valid for every node, 78 when invalid, 72 when the file cannot be read."
+            + "\n\n" + OPTIONS + "\n";
+
     private Help() {
     }
 
@@ -225,6 +238,7 @@ public final class Help {
             case "discard" -> DISCARD;
             case "reload" -> RELOAD;
             case "loglevel" -> LOGLEVEL;
+            case "check" -> CHECK;
             default -> GENERAL;
         };
     }

@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  */
 @Component(service = HastctlCommands.class)
 @GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "await", "verify",
-    "discard", "reload", "loglevel", "help"})
+    "discard", "reload", "loglevel", "check", "help"})
 public final class HastctlCommands {
     /** Set by Gogo in a session that has a terminal: its JLine Terminal. */
     private static final String TERMINAL = ".terminal";
@@ -126,6 +126,11 @@ public final class HastctlCommands {
     @Descriptor(Help.LOGLEVEL)
     public Object loglevel(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
         return run(session, "loglevel", args);
+    }
+
+    @Descriptor(Help.CHECK)
+    public Object check(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "check", args);
     }
 
     @Descriptor(Help.GENERAL)

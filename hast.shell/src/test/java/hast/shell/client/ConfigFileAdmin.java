@@ -45,4 +45,10 @@ public final class ConfigFileAdmin implements NodeAdmin {
     public MetadataInfo dump(Path config, String resource) throws HastException {
         return resources.dump(config, resource);
     }
+
+    @Override
+    public List<String> check(Path config, List<String> nodes) throws HastException {
+        controlAddress(config);
+        return resources.check(config, nodes);
+    }
 }

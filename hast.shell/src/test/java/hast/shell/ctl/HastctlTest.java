@@ -347,6 +347,15 @@ class HastctlTest {
     }
 
     @Test
+    void checkPrintsEachNodeOrTheProblemsWithTheirStatusWithoutADaemon() {
+        Run valid = run(noDaemon, "check", "-c", "/x.conf");
+        assertEquals(new Run(0, "/x.conf: valid for this node (test): resources shared, idle, backup\n", ""), valid);
+        Run invalid = run(noDaemon, "check", "-c", "/x.conf", "alpha", "ghost");
+        assertEquals(new Run(78, "", "/x.conf:3: No resource shared configuration for this node (for ghost)\n"), invalid);
+        assertEquals(List.of("check /x.conf ", "check /x.conf alpha ghost"), node.calls);
+    }
+
+    @Test
     void loglevelShowsAndSetsTheLevelOfTheDaemonsLog() {
         Logger hast = Logger.getLogger("hast");
         Level before = hast.getLevel();

@@ -222,4 +222,13 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
         return new MetadataInfo(resource, 1099511558144L, 2097152, 64, 69632, -1, 3, 2, Role.SECONDARY,
                 Consistency.CONSISTENT);
     }
+
+    @Override
+    public List<String> check(Path config, List<String> nodes) throws HastException {
+        calls.add("check " + config + " " + String.join(" ", nodes));
+        if (nodes.contains("ghost")) {
+            throw new HastException(78, config + ":3: No resource shared configuration for this node (for ghost)");
+        }
+        return List.of(config + ": valid for this node (test): resources " + String.join(", ", resources.keySet()));
+    }
 }

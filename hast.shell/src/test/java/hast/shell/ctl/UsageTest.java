@@ -76,6 +76,7 @@ class UsageTest {
                        hastctl discard [-d] [-c config] [-y] name ...
                        hastctl reload [-d] [-c config]
                        hastctl loglevel [-d] [-c config] [error | warning | info | debug | trace]
+                       hastctl check [-d] [-c config] [node ...]
                        hastctl help [subcommand]""", Help.USAGE);
     }
 
