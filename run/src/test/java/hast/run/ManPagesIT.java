@@ -17,6 +17,7 @@ import hast.engine.config.ConfigParser;
 import hast.engine.daemon.DaemonOptions;
 import hast.shell.ctl.Hastctl;
 
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -70,10 +71,10 @@ class ManPagesIT {
 
     @ParameterizedTest
     @CsvSource({"hastctl.8", "hastd.8", "hast.conf.5"})
-    void rendersWithoutWarningsAndCoversWhatItDocuments(String page) throws Exception {
+    void rendersWithoutWarningsAndCoversWhatItDocuments(String page, @TempDir Path dir) throws Exception {
         Path file = Node.BUILD.resolve("man").resolve(page);
         assertTrue(Files.isRegularFile(file), file + " is installed by the build");
-        Node shell = new Node("man", Files.createTempDirectory(Node.BUILD, "man"), file);
+        Node shell = new Node("man", dir, file);
         Node.Result lint = shell.run(List.of("groff", "-mdoc", "-Tutf8", "-ww", "-z", file.toString()), Map.of());
         assertEquals(new Node.Result(0, "", ""), lint, "groff has no warning");
         Node.Result shown = shell.run(List.of("man", "-l", file.toString()), Map.of("MANWIDTH", "80", "MANPAGER", "cat",
