@@ -64,7 +64,6 @@ public final class KernelDevices {
     private record Attached(String name, Node node, Closeable attachment, Runnable registration) {
     }
 
-    private final NbdDriver driver;
     private final DeviceLinks links;
     private final KernelNbd kernel;
     private final Registrar registrar;
@@ -86,9 +85,8 @@ public final class KernelDevices {
                 context.registerService(DeviceNode.class, node, new Hashtable<>(properties))::unregister);
     }
 
-    /** Under {@code root} instead of /, with its own way of publishing nodes: for tests. */
+    /** With /dev/hast under {@code root} instead of /, and its own way of publishing nodes: for tests. */
     KernelDevices(Path root, KernelNbd kernel, Registrar registrar) {
-        this.driver = new NbdDriver(root);
         this.links = new DeviceLinks(root);
         this.kernel = kernel;
         this.registrar = registrar;
@@ -114,7 +112,7 @@ public final class KernelDevices {
             return;
         }
         synchronized (this) {
-            if (!driver.present()) {
+            if (!kernel.present()) {
                 if (toldAbsent.add(address)) {
                     LOG.info(() -> "Kernel nbd driver not present; export at " + address + " is the way in.");
                 }
@@ -186,7 +184,7 @@ public final class KernelDevices {
         Connection c = negotiated.get();
         Path target = null;
         try {
-            target = driver.freeDevice().orElseThrow(() -> new IOException("no free /dev/nbdN"));
+            target = kernel.freeDevice().orElseThrow(() -> new IOException("no free /dev/nbdN"));
             int blockSize = Math.min(LARGEST_BLOCK, Math.max(512, export.blockSize()));
             Closeable attachment = kernel.attach(c, target, export.size(), blockSize, export.flags());
             Node node;

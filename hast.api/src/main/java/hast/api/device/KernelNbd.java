@@ -3,6 +3,7 @@ package hast.api.device;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
@@ -16,6 +17,15 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface KernelNbd {
+
+    /**
+     * Whether this machine's kernel has the nbd driver: its module is loaded (or built in) and
+     * its first device exists.
+     */
+    boolean present();
+
+    /** The first /dev/nbdN no client uses, if any. */
+    Optional<Path> freeDevice() throws IOException;
 
     /**
      * A stream connection to an NBD server whose socket the kernel can take over: the caller

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
+import hast.engine.kernel.KernelDeviceThread;
 import hast.engine.posix.Account;
 import hast.engine.posix.Posix;
 
@@ -99,11 +100,18 @@ final class Privileges {
     /**
      * Becomes {@code account}: setgroups, setgid, setuid (glibc applies each to every thread),
      * then checks that real, effective and saved ids are all the account's and that root cannot
-     * be regained.
+     * be regained. Every thread loses every capability, except {@code kernelDevice} where the
+     * kernel's nbd driver is present: it keeps CAP_SYS_ADMIN alone, for the nbd ioctls.
      *
      * @throws HastException with {@link Sysexits#EX_OSERR} when a step fails or the check does not hold
      */
-    static void drop(Account account) throws HastException {
+    static void drop(Account account, KernelDeviceThread kernelDevice) throws HastException {
+        try {
+            kernelDevice.holdThroughDrop();
+        } catch (IOException e) {
+            throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name()
+                    + ": thread " + KernelDeviceThread.NAME + ": " + e.getMessage() + ".");
+        }
         if (Posix.libc().setgroups(account.groups().length, account.groups()) != 0) {
             throw failure(account, "setgroups");
         }
@@ -112,6 +120,12 @@ final class Privileges {
         }
         if (Posix.libc().setuid(account.uid()) != 0) {
             throw failure(account, "setuid");
+        }
+        try {
+            kernelDevice.narrowAfterDrop();
+        } catch (IOException e) {
+            throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name()
+                    + ": " + e.getMessage() + ".");
         }
         int[] r = new int[1];
         int[] e = new int[1];
@@ -126,6 +140,12 @@ final class Privileges {
         }
         LOG.info(() -> "Privileges successfully dropped to " + account.name() + " (uid " + account.uid() + ", groups "
                 + Arrays.toString(account.groups()) + ").");
+        if (kernelDevice.exists()) {
+            LOG.info("Capability kept: CAP_SYS_ADMIN, on thread " + KernelDeviceThread.NAME + " only (and the"
+                    + " nbd-do-it threads it starts), for the kernel nbd driver's ioctls; no other thread keeps any.");
+        } else {
+            LOG.info("Capabilities kept: none (no kernel nbd driver, so no thread needs CAP_SYS_ADMIN).");
+        }
     }
 
     private static HastException failure(Account account, String call) {

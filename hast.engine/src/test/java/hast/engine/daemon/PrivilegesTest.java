@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
+import hast.engine.kernel.KernelDeviceThread;
+import hast.engine.kernel.NbdDriver;
 import hast.engine.local.FileProvider;
 import hast.engine.posix.Account;
 
@@ -115,7 +117,8 @@ class PrivilegesTest {
     static final class Probe {
         public static void main(String[] args) throws Exception {
             try (FileProvider held = FileProvider.open(Path.of(args[0]), false)) {
-                Privileges.drop(Privileges.target("nobody", null).orElseThrow());
+                Privileges.drop(Privileges.target("nobody", null).orElseThrow(),
+                        new KernelDeviceThread(new NbdDriver(Path.of(args[0]).getParent())));
                 held.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 4096);
                 java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(1);
                 held.read(back, 4096);
