@@ -87,6 +87,38 @@ class PrivilegesTest {
                 "a group that may only read a component, root's group and the rest are left behind");
     }
 
+    @Test
+    void whereTheNbdDriverIsOnlyTheKernelDeviceThreadAndThoseItStartsKeepCapSysAdmin() throws Exception {
+        Path driver = Files.createDirectories(dir.resolve("driver/sys/module/nbd")).getParent().getParent().getParent();
+        Files.createDirectories(driver.resolve("dev"));
+        Files.createFile(driver.resolve("dev/nbd0"));
+        List<String> out = runAsChild(CapabilityProbe.class, driver.toString());
+        List<String> tasks = out.stream().filter(l -> l.startsWith("task ")).toList();
+        assertTrue(tasks.size() > 5, "every thread of the JVM is listed: " + out);
+        String sysAdmin = String.format("%016x", 1L << 21);
+        for (String task : tasks) {
+            boolean kernel = task.startsWith("task kernel-device:") || task.startsWith("task nbd-do-it probe:");
+            assertEquals(kernel ? sysAdmin + " " + sysAdmin : "0000000000000000 0000000000000000",
+                    task.substring(task.indexOf(':') + 2), task);
+        }
+        assertTrue(tasks.contains("task kernel-device: " + sysAdmin + " " + sysAdmin), out.toString());
+        assertTrue(tasks.contains("task nbd-do-it probe: " + sysAdmin + " " + sysAdmin),
+                "a thread the kernel device thread starts holds CAP_SYS_ADMIN too: " + out);
+        assertTrue(out.contains("setuid(0) on kernel-device: -1"), "CAP_SYS_ADMIN does not give root back: " + out);
+    }
+
+    @Test
+    void withoutTheNbdDriverNoThreadKeepsACapability() throws Exception {
+        List<String> out = runAsChild(CapabilityProbe.class, dir.toString());
+        List<String> tasks = out.stream().filter(l -> l.startsWith("task ")).toList();
+        assertTrue(tasks.size() > 5, "every thread of the JVM is listed: " + out);
+        for (String task : tasks) {
+            assertTrue(task.endsWith(": 0000000000000000 0000000000000000"), task);
+        }
+        assertTrue(tasks.stream().noneMatch(t -> t.startsWith("task kernel-device:")), "no such thread: " + out);
+        assertTrue(out.contains("setuid(0) on kernel-device: none"), out.toString());
+    }
+
     private static int groupId(String name) throws IOException {
         return Files.readAllLines(Path.of("/etc/group")).stream().map(l -> l.split(":"))
                 .filter(f -> f[0].equals(name)).map(f -> Integer.parseInt(f[2])).findFirst().orElseThrow();
@@ -138,6 +170,50 @@ class PrivilegesTest {
                 }
                 System.out.println("setuid(0): " + hast.engine.posix.Posix.libc().setuid(0));
             }
+        }
+    }
+
+    /**
+     * In the child: with the nbd driver looked for under {@code args[0]}, drops to nobody, starts a
+     * thread from the kernel device thread, then lists every thread's effective and permitted sets.
+     */
+    static final class CapabilityProbe {
+        public static void main(String[] args) throws Exception {
+            KernelDeviceThread kernelDevice = new KernelDeviceThread(new NbdDriver(Path.of(args[0])));
+            Privileges.drop(Privileges.target("nobody", null).orElseThrow(), kernelDevice);
+            java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            if (kernelDevice.exists()) {
+                kernelDevice.start("nbd-do-it probe", () -> {
+                    started.countDown();
+                    try {
+                        end.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                started.await();
+                System.out.println("setuid(0) on kernel-device: "
+                        + kernelDevice.run(() -> hast.engine.posix.Posix.libc().setuid(0)));
+            } else {
+                System.out.println("setuid(0) on kernel-device: none");
+            }
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    String effective = "";
+                    String permitted = "";
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("CapEff:")) {
+                            effective = line.substring(7).strip();
+                        } else if (line.startsWith("CapPrm:")) {
+                            permitted = line.substring(7).strip();
+                        }
+                    }
+                    System.out.println("task " + comm + ": " + effective + " " + permitted);
+                }
+            }
+            end.countDown();
         }
     }
 }
