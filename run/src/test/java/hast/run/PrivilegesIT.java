@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,10 @@ class PrivilegesIT {
     @TempDir
     Path dir;
 
+    /** The lines of /proc/&lt;pid&gt;/task/&lt;tid&gt;/status this test reads (CapBnd only to show it in failures). */
+    private static final List<String> READ = List.of("Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd",
+            "CapAmb");
+
     /** One thread as /proc shows it: its name and the status lines this test reads. */
     private record Task(String comm, Map<String, String> status) {
         String get(String key) {
@@ -45,7 +50,7 @@ class PrivilegesIT {
         try (Node n = dropped(root)) {
             Node.awaitTrue("the capability line", () -> n.logText().contains(
                     "Capabilities kept: none (no kernel nbd driver, so no thread needs CAP_SYS_ADMIN)."));
-            List<Task> tasks = tasks(n);
+            List<Task> tasks = tasks();
             assertAccount(tasks);
             for (Task t : tasks) {
                 assertEquals(NONE, t.get("CapEff"), t.toString());
@@ -71,7 +76,7 @@ class PrivilegesIT {
             n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
             Node.awaitTrue("the attempt to attach " + nbd0, () -> n.logText().contains(
                     "Unable to attach 'r' to " + nbd0 + ": " + nbd0 + ": NBD_SET_BLKSIZE: Inappropriate ioctl for device"));
-            List<Task> tasks = tasks(n);
+            List<Task> tasks = tasks();
             assertAccount(tasks);
             List<Task> capable = new ArrayList<>();
             for (Task t : tasks) {
@@ -111,17 +116,27 @@ class PrivilegesIT {
     }
 
     /** Every thread of the daemon's JVM, whose pid the pid file holds. */
-    private List<Task> tasks(Node n) throws IOException {
+    private List<Task> tasks() throws IOException {
         String pid = Files.readString(dir.resolve("hastd.pid")).strip();
         List<Task> tasks = new ArrayList<>();
         try (Stream<Path> listed = Files.list(Path.of("/proc", pid, "task"))) {
             for (Path task : listed.toList()) {
-                Map<String, String> status = new HashMap<>();
-                for (String line : Files.readAllLines(task.resolve("status"))) {
-                    int colon = line.indexOf(':');
-                    status.put(line.substring(0, colon), line.substring(colon + 1).strip().replaceAll("\\s+", " "));
+                Map<String, String> status = new TreeMap<>();
+                List<String> lines;
+                String comm;
+                try {
+                    lines = Files.readAllLines(task.resolve("status"));
+                    comm = Files.readString(task.resolve("comm")).strip();
+                } catch (NoSuchFileException ended) {
+                    continue;   // a thread that ended since the listing
                 }
-                tasks.add(new Task(Files.readString(task.resolve("comm")).strip(), status));
+                for (String line : lines) {
+                    int colon = line.indexOf(':');
+                    if (READ.contains(line.substring(0, colon))) {
+                        status.put(line.substring(0, colon), line.substring(colon + 1).strip().replaceAll("\\s+", " "));
+                    }
+                }
+                tasks.add(new Task(comm, status));
             }
         }
         assertTrue(tasks.size() > 5, "the JVM's threads: " + tasks);
