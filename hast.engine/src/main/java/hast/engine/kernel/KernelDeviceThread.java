@@ -105,9 +105,12 @@ public final class KernelDeviceThread {
             long only = 1L << ThreadCapabilities.CAP_SYS_ADMIN;
             long effective = ThreadCapabilities.effective();
             long permitted = ThreadCapabilities.permitted();
-            if (effective != only || permitted != only || Posix.libc().setuid(0) == 0) {
-                throw new IOException("thread " + NAME + " kept more than CAP_SYS_ADMIN (effective 0x"
+            if (effective != only || permitted != only) {
+                throw new IOException("thread " + NAME + " does not hold CAP_SYS_ADMIN alone (effective 0x"
                         + Long.toHexString(effective) + ", permitted 0x" + Long.toHexString(permitted) + ")");
+            }
+            if (Posix.libc().setuid(0) == 0) {
+                throw new IOException("thread " + NAME + " could become root again");
             }
             return null;
         });
