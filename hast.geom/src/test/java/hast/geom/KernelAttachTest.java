@@ -114,7 +114,7 @@ class KernelAttachTest {
         Logger log = Logger.getLogger(KernelDevices.class.getName());
         log.addHandler(capture);
         List<Object> registered = new ArrayList<>();
-        KernelDevices devices = new KernelDevices(root, kernel(), (node, properties) -> {
+        KernelDevices devices = new KernelDevices(kernel(), (node, properties) -> {
             registered.add(node);
             return () -> { };
         });

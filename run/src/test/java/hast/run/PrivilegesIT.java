@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a running hastd dropped to {@code nobody} still holds, read thread by thread from
- * /proc/&lt;pid&gt;/task: the account's ids and groups everywhere, and no capability except
- * CAP_SYS_ADMIN on the kernel device thread where the nbd driver is present. This machine need
- * not have the driver: HASTD_NBD_ROOT points the daemon's detection at a folder that has one, or
- * that has none.
+ * /proc/&lt;pid&gt;/task: the account's ids and groups everywhere, and no capability except the
+ * kernel device thread's four where the nbd driver is present, with which it still does the
+ * device file work as root would. This machine need not have the driver: HASTD_NBD_ROOT points
+ * the daemon's detection, and so its /dev/nbdN and /dev/hast, at a folder that has one, or that
+ * has none. The nbd ioctls themselves cannot run without the driver: they fail on the stand-in.
  */
 class PrivilegesIT {
     private static final int MIB = 1 << 20;
     private static final String NONE = "0000000000000000";
-    private static final String SYS_ADMIN = String.format("%016x", 1L << 21);
+    /** CAP_CHOWN 0, CAP_DAC_OVERRIDE 1, CAP_FOWNER 3, CAP_SYS_ADMIN 21. */
+    private static final String DEVICE_WORK = String.format("%016x", 0x20000bL);
 
     @TempDir
     Path dir;
@@ -49,7 +53,7 @@ class PrivilegesIT {
         Path root = Files.createDirectory(dir.resolve("no-driver"));
         try (Node n = dropped(root)) {
             Node.awaitTrue("the capability line", () -> n.logText().contains(
-                    "Capabilities kept: none (no kernel nbd driver, so no thread needs CAP_SYS_ADMIN)."));
+                    "Capabilities kept: none (no kernel nbd driver, so no kernel device work)."));
             List<Task> tasks = tasks();
             assertAccount(tasks);
             for (Task t : tasks) {
@@ -61,21 +65,40 @@ class PrivilegesIT {
     }
 
     @Test
-    void withTheNbdDriverOnlyTheKernelDeviceThreadKeepsCapSysAdmin() throws Exception {
+    void withTheNbdDriverOnlyTheKernelDeviceThreadKeepsCapabilitiesAndDoesTheDeviceWorkAsRoot() throws Exception {
         Path root = dir.resolve("driver");
         Files.createDirectories(root.resolve("sys/module/nbd"));
         Files.createDirectories(root.resolve("sys/block/nbd0"));
-        Files.createDirectories(root.resolve("dev"));
-        // A plain file nobody may open: the ioctls reach it on the kernel device thread, and fail there.
-        Path nbd0 = Files.createFile(root.resolve("dev/nbd0"));
-        Files.setPosixFilePermissions(nbd0, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path dev = Files.createDirectories(root.resolve("dev"));
+        // A plain file standing for /dev/nbd0 as udev makes it, root:disk 0660, in a folder only
+        // root may write: by itself, nobody can neither open nor change it, nor create dev/hast.
+        Path nbd0 = Files.createFile(dev.resolve("nbd0"));
+        Files.setPosixFilePermissions(nbd0, PosixFilePermissions.fromString("rw-rw----"));
+        Files.setAttribute(nbd0, "unix:gid", groupId("disk"));
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dev)));
         try (Node n = dropped(root)) {
-            Node.awaitTrue("the capability line", () -> n.logText().contains("Capability kept: CAP_SYS_ADMIN, on thread"
-                    + " kernel-device only (and the nbd-do-it threads it starts), for the kernel nbd driver's ioctls;"
-                    + " no other thread keeps any."));
+            Node.awaitTrue("the capability line", () -> n.logText().contains("Capabilities kept: CAP_SYS_ADMIN (the nbd"
+                    + " ioctls), CAP_DAC_OVERRIDE (opening /dev/nbdN, which is root:disk 0660, and creating /dev/hast"
+                    + " and its links in folders only root may write), CAP_CHOWN (giving /dev/nbdN, /dev/hast and its"
+                    + " links to root:root), CAP_FOWNER (setting mode 0600 on /dev/nbdN, which root owns); on thread"
+                    + " kernel-device only (and the nbd-do-it threads it starts), which does all the kernel device"
+                    + " work; no other thread keeps any."));
             n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+            // The first ioctl fails on the stand-in: so the device was made root's, dev/hast/r made
+            // (and removed again) and the device opened, all as nobody.
             Node.awaitTrue("the attempt to attach " + nbd0, () -> n.logText().contains(
                     "Unable to attach 'r' to " + nbd0 + ": " + nbd0 + ": NBD_SET_BLKSIZE: Inappropriate ioctl for device"));
+            PosixFileAttributes device = Files.readAttributes(nbd0, PosixFileAttributes.class);
+            assertEquals("root root rw-------", device.owner().getName() + " " + device.group().getName() + " "
+                    + PosixFilePermissions.toString(device.permissions()), "the device is root's alone");
+            Path hast = dev.resolve("hast");
+            PosixFileAttributes folder = Files.readAttributes(hast, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            assertEquals("root root rwxr-xr-x true", folder.owner().getName() + " " + folder.group().getName() + " "
+                    + PosixFilePermissions.toString(folder.permissions()) + " " + folder.isDirectory(),
+                    "dev/hast is made, and root's");
+            try (Stream<Path> links = Files.list(hast)) {
+                assertEquals(List.of(), links.toList(), "the link goes with the failed attachment");
+            }
             List<Task> tasks = tasks();
             assertAccount(tasks);
             List<Task> capable = new ArrayList<>();
@@ -84,13 +107,18 @@ class PrivilegesIT {
                     capable.add(t);
                 }
             }
-            assertEquals(1, capable.size(), "one thread keeps a capability: " + capable);
+            assertEquals(1, capable.size(), "one thread keeps capabilities: " + capable);
             Task kernel = capable.get(0);
             assertEquals("kernel-device", kernel.comm(), kernel.toString());
-            assertEquals(SYS_ADMIN, kernel.get("CapEff"), kernel.toString());
-            assertEquals(SYS_ADMIN, kernel.get("CapPrm"), kernel.toString());
+            assertEquals(DEVICE_WORK, kernel.get("CapEff"), kernel.toString());
+            assertEquals(DEVICE_WORK, kernel.get("CapPrm"), kernel.toString());
             assertTrue(n.logText().contains("Privileges successfully dropped to nobody"), n.logText());
         }
+    }
+
+    private static int groupId(String name) throws IOException {
+        return Files.readAllLines(Path.of("/etc/group")).stream().map(l -> l.split(":"))
+                .filter(f -> f[0].equals(name)).map(f -> Integer.parseInt(f[2])).findFirst().orElseThrow();
     }
 
     /**

@@ -101,7 +101,8 @@ final class Privileges {
      * Becomes {@code account}: setgroups, setgid, setuid (glibc applies each to every thread),
      * then checks that real, effective and saved ids are all the account's and that root cannot
      * be regained. Every thread loses every capability, except {@code kernelDevice} where the
-     * kernel's nbd driver is present: it keeps CAP_SYS_ADMIN alone, for the nbd ioctls.
+     * kernel's nbd driver is present: it keeps what the device work needs, and only that
+     * ({@link KernelDeviceThread.Kept}).
      *
      * @throws HastException with {@link Sysexits#EX_OSERR} when a step fails or the check does not hold
      */
@@ -141,10 +142,11 @@ final class Privileges {
         LOG.info(() -> "Privileges successfully dropped to " + account.name() + " (uid " + account.uid() + ", groups "
                 + Arrays.toString(account.groups()) + ").");
         if (kernelDevice.exists()) {
-            LOG.info("Capability kept: CAP_SYS_ADMIN, on thread " + KernelDeviceThread.NAME + " only (and the"
-                    + " nbd-do-it threads it starts), for the kernel nbd driver's ioctls; no other thread keeps any.");
+            LOG.info("Capabilities kept: " + KernelDeviceThread.Kept.describe() + "; on thread "
+                    + KernelDeviceThread.NAME + " only (and the nbd-do-it threads it starts), which does all the"
+                    + " kernel device work; no other thread keeps any.");
         } else {
-            LOG.info("Capabilities kept: none (no kernel nbd driver, so no thread needs CAP_SYS_ADMIN).");
+            LOG.info("Capabilities kept: none (no kernel nbd driver, so no kernel device work).");
         }
     }
 

@@ -2,10 +2,12 @@ package hast.engine.kernel;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import hast.engine.posix.Posix;
 import hast.engine.posix.ThreadCapabilities;
@@ -15,12 +17,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * The one thread of hastd that drives the kernel's nbd driver, and, once the daemon has dropped
- * to an unprivileged account, the only one with a capability: CAP_SYS_ADMIN, which the nbd
- * ioctls need, and nothing else. Linux credentials belong to threads: glibc gives every thread
- * the new uid, but each keeps or loses its capabilities by its own flag, and a thread starts with
- * its creator's. So this thread is made while the daemon is still root, keeps its capabilities
- * through the drop, then narrows them to CAP_SYS_ADMIN; every nbd ioctl runs on it, and the
+ * The one thread of hastd that does the kernel device work, and, once the daemon has dropped to
+ * an unprivileged account, the only one with capabilities: the small set of {@link Kept} that
+ * this work needs, and nothing else. That work is opening /dev/nbdN, the nbd ioctls, making the
+ * device root's alone and managing /dev/hast and its links; the hast.geom bundle hands its part
+ * over through {@link hast.api.device.KernelNbd#onDeviceThread}. Linux credentials belong to
+ * threads: glibc gives every thread the new uid, but each keeps or loses its capabilities by its
+ * own flag, and a thread starts with its creator's. So this thread is made while the daemon is
+ * still root, keeps its capabilities through the drop, then narrows them to the kept set; the
  * threads that serve a device in NBD_DO_IT are started from it, which gives them the same set.
  *
  * <p>Where the driver is not present there is no such thread and nothing is kept.
@@ -29,6 +33,37 @@ import org.osgi.service.component.annotations.Deactivate;
 public final class KernelDeviceThread {
     /** The thread's name, as /proc/&lt;pid&gt;/task/*&#47;comm shows it. */
     public static final String NAME = "kernel-device";
+
+    /**
+     * The capabilities this thread keeps after the drop, each for a check of the device work that
+     * nothing narrower passes. CAP_SETUID is not among them: root cannot be regained.
+     */
+    public enum Kept {
+        CAP_SYS_ADMIN(ThreadCapabilities.CAP_SYS_ADMIN, "the nbd ioctls"),
+        CAP_DAC_OVERRIDE(ThreadCapabilities.CAP_DAC_OVERRIDE, "opening /dev/nbdN, which is root:disk 0660, and"
+                + " creating /dev/hast and its links in folders only root may write"),
+        CAP_CHOWN(ThreadCapabilities.CAP_CHOWN, "giving /dev/nbdN, /dev/hast and its links to root:root"),
+        CAP_FOWNER(ThreadCapabilities.CAP_FOWNER, "setting mode 0600 on /dev/nbdN, which root owns");
+
+        private final int capability;
+        private final String why;
+
+        Kept(int capability, String why) {
+            this.capability = capability;
+            this.why = why;
+        }
+
+        /** All of them, one bit each. */
+        public static long set() {
+            return ThreadCapabilities.set(Arrays.stream(values()).mapToInt(k -> k.capability).toArray());
+        }
+
+        /** Each with why it is kept, for the log. */
+        public static String describe() {
+            return Arrays.stream(values()).map(k -> k.name() + " (" + k.why + ")")
+                    .collect(Collectors.joining(", "));
+        }
+    }
 
     /** Work done on this thread. */
     @FunctionalInterface
@@ -89,9 +124,9 @@ public final class KernelDeviceThread {
     }
 
     /**
-     * Once the daemon is no longer root: keeps CAP_SYS_ADMIN alone on this thread, permitted and
-     * effective, no longer across later uid changes, and checks that the thread can neither use
-     * another capability nor become root again.
+     * Once the daemon is no longer root: keeps the {@link Kept} set alone on this thread,
+     * permitted and effective, no longer across later uid changes, and checks that the thread can
+     * neither use another capability nor become root again.
      *
      * @throws IOException when a step fails or the check does not hold
      */
@@ -100,14 +135,15 @@ public final class KernelDeviceThread {
             return;
         }
         run(() -> {
-            ThreadCapabilities.limitTo(ThreadCapabilities.CAP_SYS_ADMIN);
+            long only = Kept.set();
+            ThreadCapabilities.limitTo(only);
             ThreadCapabilities.keepAcrossUidChange(false);
-            long only = 1L << ThreadCapabilities.CAP_SYS_ADMIN;
             long effective = ThreadCapabilities.effective();
             long permitted = ThreadCapabilities.permitted();
             if (effective != only || permitted != only) {
-                throw new IOException("thread " + NAME + " does not hold CAP_SYS_ADMIN alone (effective 0x"
-                        + Long.toHexString(effective) + ", permitted 0x" + Long.toHexString(permitted) + ")");
+                throw new IOException("thread " + NAME + " does not hold exactly 0x" + Long.toHexString(only) + " ("
+                        + Kept.describe() + "): effective 0x" + Long.toHexString(effective) + ", permitted 0x"
+                        + Long.toHexString(permitted));
             }
             if (Posix.libc().setuid(0) == 0) {
                 throw new IOException("thread " + NAME + " could become root again");

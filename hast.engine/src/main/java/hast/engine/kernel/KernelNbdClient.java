@@ -22,9 +22,10 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The kernel's NBD client through the ioctls of {@code <linux/nbd.h>}, the way nbd-client drives
  * it: the export is negotiated in user space, then the socket is handed over and a thread sits in
- * {@code NBD_DO_IT} for as long as the device lives. The ioctls need CAP_SYS_ADMIN: they all run
- * on the {@link KernelDeviceThread}, which keeps it once the daemon has dropped its privileges,
- * and the NBD_DO_IT threads are started from there to hold it too.
+ * {@code NBD_DO_IT} for as long as the device lives. Opening /dev/nbdN and the ioctls need
+ * privileges (CAP_DAC_OVERRIDE, CAP_SYS_ADMIN): they all run on the {@link KernelDeviceThread},
+ * which keeps them once the daemon has dropped its privileges, and the NBD_DO_IT threads are
+ * started from there to hold them too.
  */
 @Component(service = KernelNbd.class)
 public final class KernelNbdClient implements KernelNbd {
@@ -54,6 +55,16 @@ public final class KernelNbdClient implements KernelNbd {
     @Override
     public Optional<Path> freeDevice() throws IOException {
         return thread.driver().freeDevice();
+    }
+
+    @Override
+    public Path deviceFolder() {
+        return thread.driver().root().resolve("dev");
+    }
+
+    @Override
+    public <T> T onDeviceThread(DeviceWork<T> work) throws IOException {
+        return thread.run(work::run);
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class NbdDriver {
         return new NbdDriver(Path.of(root == null || root.isEmpty() ? "/" : root));
     }
 
-    /** Where this driver is looked for, for log lines. */
+    /** Where this driver is looked for: / in production. */
     Path root() {
         return root;
     }

@@ -9,7 +9,13 @@ import java.io.IOException;
  * creator's sets and flag.
  */
 public final class ThreadCapabilities {
-    /** The capability the kernel's nbd ioctls require. */
+    /** Changing a file's owner or group. */
+    public static final int CAP_CHOWN = 0;
+    /** Passing every file read, write and search permission check. */
+    public static final int CAP_DAC_OVERRIDE = 1;
+    /** Acting as the owner of any file, e.g. to change its mode. */
+    public static final int CAP_FOWNER = 3;
+    /** Administration, among which the kernel's nbd ioctls. */
     public static final int CAP_SYS_ADMIN = 21;
     /** _LINUX_CAPABILITY_VERSION_3: 64-bit sets, as two 32-bit triples. */
     private static final int VERSION_3 = 0x20080522;
@@ -31,13 +37,21 @@ public final class ThreadCapabilities {
         }
     }
 
+    /** The set of {@code capabilities}, one bit each, as {@link #effective} and {@link #permitted} read. */
+    public static long set(int... capabilities) {
+        long set = 0;
+        for (int c : capabilities) {
+            set |= 1L << c;
+        }
+        return set;
+    }
+
     /**
-     * Makes {@code capability} this thread's only permitted and effective capability, with no
-     * inheritable one. The thread can only narrow its permitted set: it fails with EPERM when it
-     * did not have {@code capability}.
+     * Makes {@code only} (a {@link #set}) this thread's permitted and effective capabilities, with
+     * no inheritable one. The thread can only narrow its permitted set: it fails with EPERM when
+     * it did not have them all.
      */
-    public static void limitTo(int capability) throws IOException {
-        long only = 1L << capability;
+    public static void limitTo(long only) throws IOException {
         int[] data = new int[6];
         data[EFFECTIVE] = (int) only;
         data[PERMITTED] = (int) only;
