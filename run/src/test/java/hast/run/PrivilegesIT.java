@@ -86,8 +86,9 @@ class PrivilegesIT {
             n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
             // The first ioctl fails on the stand-in: so the device was made root's, dev/hast/r made
             // (and removed again) and the device opened, all as nobody.
-            Node.awaitTrue("the attempt to attach " + nbd0, () -> n.logText().contains(
-                    "Unable to attach 'r' to " + nbd0 + ": " + nbd0 + ": NBD_SET_BLKSIZE: Inappropriate ioctl for device"));
+            Node.awaitTrue("the attempt to attach " + nbd0, () -> n.logText().contains("Unable to attach 'r' to "));
+            assertTrue(n.logText().contains("Unable to attach 'r' to " + nbd0 + ": " + nbd0
+                    + ": NBD_SET_BLKSIZE: Inappropriate ioctl for device"), n.logText());
             PosixFileAttributes device = Files.readAttributes(nbd0, PosixFileAttributes.class);
             assertEquals("root root rw-------", device.owner().getName() + " " + device.group().getName() + " "
                     + PosixFilePermissions.toString(device.permissions()), "the device is root's alone");
