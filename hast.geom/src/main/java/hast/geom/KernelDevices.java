@@ -40,7 +40,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * and the export remains the way in; so does an export that requires TLS.
  *
  * <p>Attaching and detaching run on one thread of their own, in order: an export may start
- * listening after this component hears of its device, so attaching retries for a while.
+ * listening after this component hears of its device, so attaching retries for a while. What
+ * touches device files (the device's owner and mode, /dev/hast and its links, the attachment
+ * itself) is handed to {@link KernelNbd#onDeviceThread}, the one thread that may still do it once
+ * hastd has dropped its privileges. The device becomes root's before it is attached, so that no
+ * one else opens it while it is empty and keeps it open once it serves the disk.
  */
 @Component(immediate = true)
 public final class KernelDevices {
@@ -64,7 +68,6 @@ public final class KernelDevices {
     private record Attached(String name, Node node, Closeable attachment, Runnable registration) {
     }
 
-    private final NbdDriver driver;
     private final DeviceLinks links;
     private final KernelNbd kernel;
     private final Registrar registrar;
@@ -82,14 +85,13 @@ public final class KernelDevices {
 
     @Activate
     public KernelDevices(@Reference KernelNbd kernel, BundleContext context) {
-        this(Path.of("/"), kernel, (node, properties) ->
+        this(kernel, (node, properties) ->
                 context.registerService(DeviceNode.class, node, new Hashtable<>(properties))::unregister);
     }
 
-    /** Under {@code root} instead of /, with its own way of publishing nodes: for tests. */
-    KernelDevices(Path root, KernelNbd kernel, Registrar registrar) {
-        this.driver = new NbdDriver(root);
-        this.links = new DeviceLinks(root);
+    /** With its own way of publishing nodes: for tests. */
+    KernelDevices(KernelNbd kernel, Registrar registrar) {
+        this.links = new DeviceLinks(kernel.deviceFolder());
         this.kernel = kernel;
         this.registrar = registrar;
     }
@@ -114,7 +116,7 @@ public final class KernelDevices {
             return;
         }
         synchronized (this) {
-            if (!driver.present()) {
+            if (!kernel.present()) {
                 if (toldAbsent.add(address)) {
                     LOG.info(() -> "Kernel nbd driver not present; export at " + address + " is the way in.");
                 }
@@ -186,16 +188,25 @@ public final class KernelDevices {
         Connection c = negotiated.get();
         Path target = null;
         try {
-            target = driver.freeDevice().orElseThrow(() -> new IOException("no free /dev/nbdN"));
+            target = kernel.freeDevice().orElseThrow(() -> new IOException("no free /dev/nbdN"));
             int blockSize = Math.min(LARGEST_BLOCK, Math.max(512, export.blockSize()));
-            Closeable attachment = kernel.attach(c, target, export.size(), blockSize, export.flags());
-            Node node;
-            try {
-                node = new Node(links.link(name, target), target);
-            } catch (IOException | RuntimeException e) {
-                attachment.close();
-                throw e;
-            }
+            Path nbd = target;
+            long size = export.size();
+            int flags = export.flags();
+            Node node = new Node(links.path(name), nbd);
+            Closeable attachment = kernel.onDeviceThread(() -> {
+                links.link(name, nbd);
+                try {
+                    return kernel.attach(c, nbd, size, blockSize, flags);
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        links.unlink(name, nbd);
+                    } catch (IOException left) {
+                        e.addSuppressed(left);
+                    }
+                    throw e;
+                }
+            });
             Runnable registration = registrar.register(node, Map.of(HastDevice.RESOURCE, resource));
             attached.put(device, new Attached(name, node, attachment, registration));
             LOG.info(() -> "[" + resource + "] " + node.path() + " is " + node.target() + ".");
@@ -206,8 +217,7 @@ public final class KernelDevices {
             closeQuietly(c);
             Path dev = target;
             LOG.warning(() -> "[" + resource + "] Unable to attach '" + name + "' to " + (dev == null ? "a kernel device"
-                    : dev) + ": " + e.getMessage() + " (the kernel's nbd ioctls need CAP_SYS_ADMIN); export at "
-                    + address + " is the way in.");
+                    : dev) + ": " + e.getMessage() + "; export at " + address + " is the way in.");
         }
     }
 
@@ -218,7 +228,10 @@ public final class KernelDevices {
         }
         a.registration().run();
         try {
-            links.unlink(a.name(), a.node().target());
+            kernel.onDeviceThread(() -> {
+                links.unlink(a.name(), a.node().target());
+                return null;
+            });
         } catch (IOException e) {
             LOG.warning(() -> "Unable to remove " + a.node().path() + ": " + e.getMessage());
         }

@@ -20,7 +20,7 @@ class DeviceLinksTest {
 
     @Test
     void aLinkLeadsToItsDeviceAndGoesWithIt() throws Exception {
-        DeviceLinks links = new DeviceLinks(root);
+        DeviceLinks links = new DeviceLinks(root.resolve("dev"));
         Path nbd0 = device("nbd0");
         Path link = links.link("shared", nbd0);
         assertEquals(root.resolve("dev/hast/shared"), link);
@@ -32,7 +32,7 @@ class DeviceLinksTest {
 
     @Test
     void aLinkLeftByACrashIsReplaced() throws Exception {
-        DeviceLinks links = new DeviceLinks(root);
+        DeviceLinks links = new DeviceLinks(root.resolve("dev"));
         links.link("r0", device("nbd3"));
         Path link = links.link("r0", device("nbd0"));
         assertEquals(root.resolve("dev/nbd0"), Files.readSymbolicLink(link));
@@ -40,7 +40,7 @@ class DeviceLinksTest {
 
     @Test
     void aLinkTakenOverSinceIsLeftAlone() throws Exception {
-        DeviceLinks links = new DeviceLinks(root);
+        DeviceLinks links = new DeviceLinks(root.resolve("dev"));
         links.link("r0", device("nbd0"));
         links.link("r0", device("nbd1"));
         links.unlink("r0", root.resolve("dev/nbd0"));
@@ -53,10 +53,12 @@ class DeviceLinksTest {
         Path nbd2 = device("nbd2");
         Files.setPosixFilePermissions(nbd2, PosixFilePermissions.fromString("rw-rw-rw-"));
         Files.setOwner(nbd2, root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-        new DeviceLinks(root).link("r0", nbd2);
+        new DeviceLinks(root.resolve("dev")).link("r0", nbd2);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(nbd2)));
         assertEquals("root", Files.getOwner(nbd2).getName());
         assertEquals("root", Files.readAttributes(nbd2, PosixFileAttributes.class).group().getName());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("dev/hast"))),
+                "only root may change the links");
     }
 
     /** A stand-in for a kernel device node, group-readable and -writable as udev makes /dev/nbdN. */
@@ -70,7 +72,7 @@ class DeviceLinksTest {
 
     @Test
     void aNameThatWouldLeaveTheFolderIsRefused() {
-        DeviceLinks links = new DeviceLinks(root);
+        DeviceLinks links = new DeviceLinks(root.resolve("dev"));
         for (String bad : new String[] {"../nbd0", "a/b", ""}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> links.link(bad, root.resolve("dev/nbd0")), bad);

@@ -17,7 +17,9 @@ import java.util.logging.Logger;
 import hast.api.HastAddress;
 import hast.api.device.HastDevice;
 import hast.api.transport.Connection;
+import hast.engine.kernel.KernelDeviceThread;
 import hast.engine.kernel.KernelNbdClient;
+import hast.engine.kernel.NbdDriver;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +44,16 @@ class KernelAttachTest {
         }
     }
 
+    /** The engine's client, with a driver looked for under the empty {@link #root}: none. */
+    private KernelNbdClient kernel() {
+        return new KernelNbdClient(new KernelDeviceThread(new NbdDriver(root)));
+    }
+
     @Test
     void theNativeSocketNegotiatesTheExportAndThenCarriesRequests() throws Exception {
         fixture = new ExportFixture().withTransport().export(device, "r0");
         device.data[4096] = 0x5a;
-        try (Connection c = new KernelNbdClient().connect(HastAddress.parse(fixture.address()))) {
+        try (Connection c = kernel().connect(HastAddress.parse(fixture.address()))) {
             ExportClient.Negotiated export = ExportClient.go(c, "r0");
             assertEquals(MemoryDevice.SIZE, export.size());
             assertEquals(MemoryDevice.BLOCK, export.blockSize());
@@ -67,7 +74,7 @@ class KernelAttachTest {
     @Test
     void anUnknownExportIsRefusedWithTheServersReason() throws Exception {
         fixture = new ExportFixture().withTransport().export(device, "r0");
-        try (Connection c = new KernelNbdClient().connect(HastAddress.parse(fixture.address()))) {
+        try (Connection c = kernel().connect(HastAddress.parse(fixture.address()))) {
             IOException e = assertThrows(IOException.class, () -> ExportClient.go(c, "nope"));
             assertTrue(e.getMessage().contains("refused export 'nope'"), e.getMessage());
         }
@@ -80,7 +87,7 @@ class KernelAttachTest {
         exporter.bindTransport(new hast.engine.transport.UdsTransport(),
                 Map.of(hast.api.transport.Transport.SCHEME, "uds"));
         exporter.bindDevice(device, Map.of(HastDevice.NAME, "u0", HastDevice.EXPORT, "uds://" + socket));
-        try (Connection c = new KernelNbdClient().connect(HastAddress.parse("uds://" + socket))) {
+        try (Connection c = kernel().connect(HastAddress.parse("uds://" + socket))) {
             assertEquals(MemoryDevice.SIZE, ExportClient.go(c, "u0").size());
         } finally {
             exporter.deactivate();
@@ -107,7 +114,7 @@ class KernelAttachTest {
         Logger log = Logger.getLogger(KernelDevices.class.getName());
         log.addHandler(capture);
         List<Object> registered = new ArrayList<>();
-        KernelDevices devices = new KernelDevices(root, new KernelNbdClient(), (node, properties) -> {
+        KernelDevices devices = new KernelDevices(kernel(), (node, properties) -> {
             registered.add(node);
             return () -> { };
         });

@@ -3,6 +3,7 @@ package hast.api.device;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
@@ -16,6 +17,34 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface KernelNbd {
+
+    /** Work on device files, which {@link #onDeviceThread} runs. */
+    @FunctionalInterface
+    interface DeviceWork<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Whether this machine's kernel has the nbd driver: its module is loaded (or built in) and
+     * its first device exists.
+     */
+    boolean present();
+
+    /** The first /dev/nbdN no client uses, if any. */
+    Optional<Path> freeDevice() throws IOException;
+
+    /** The folder the driver's devices are in: /dev, or where the engine was told to look instead. */
+    Path deviceFolder();
+
+    /**
+     * Runs {@code work} on the thread that drives the driver, and waits for it. Once hastd has
+     * dropped its privileges, that thread alone may still open /dev/nbdN, make it root's alone and
+     * write in /dev (README, "Privileges"): the work on /dev/hast and its links is done there too.
+     * {@link #attach} may be called from {@code work}.
+     *
+     * @throws IOException what {@code work} threw, or that the driver is not present
+     */
+    <T> T onDeviceThread(DeviceWork<T> work) throws IOException;
 
     /**
      * A stream connection to an NBD server whose socket the kernel can take over: the caller

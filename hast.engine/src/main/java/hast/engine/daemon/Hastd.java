@@ -26,6 +26,7 @@ import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
 import hast.engine.event.EventDispatcher;
+import hast.engine.kernel.KernelDeviceThread;
 import hast.engine.posix.Account;
 import hast.engine.replication.Frame;
 import hast.engine.resource.ResourceManager;
@@ -136,6 +137,10 @@ public final class Hastd {
         }
     }
 
+    /** Made before the drop, as the one thread that keeps CAP_SYS_ADMIN through it (where the nbd driver is). */
+    @Reference
+    private KernelDeviceThread kernelDevice;
+
     /** The launcher's registration: its properties carry the command line. */
     @Reference(service = Object.class, target = "(" + LAUNCHER_ARGUMENTS + "=*)")
     private Map<String, Object> launcher;
@@ -223,7 +228,7 @@ public final class Hastd {
         }
         if (account.isPresent()) {
             try {
-                Privileges.drop(account.get());
+                Privileges.drop(account.get(), kernelDevice);
             } catch (HastException e) {
                 LOG.severe(e.getMessage());
                 if (stopping.compareAndSet(false, true)) {

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
+import hast.engine.kernel.KernelDeviceThread;
 import hast.engine.posix.Account;
 import hast.engine.posix.Posix;
 
@@ -99,11 +100,19 @@ final class Privileges {
     /**
      * Becomes {@code account}: setgroups, setgid, setuid (glibc applies each to every thread),
      * then checks that real, effective and saved ids are all the account's and that root cannot
-     * be regained.
+     * be regained. Every thread loses every capability, except {@code kernelDevice} where the
+     * kernel's nbd driver is present: it keeps what the device work needs, and only that
+     * ({@link KernelDeviceThread.Kept}).
      *
      * @throws HastException with {@link Sysexits#EX_OSERR} when a step fails or the check does not hold
      */
-    static void drop(Account account) throws HastException {
+    static void drop(Account account, KernelDeviceThread kernelDevice) throws HastException {
+        try {
+            kernelDevice.holdThroughDrop();
+        } catch (IOException e) {
+            throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name()
+                    + ": thread " + KernelDeviceThread.NAME + ": " + e.getMessage() + ".");
+        }
         if (Posix.libc().setgroups(account.groups().length, account.groups()) != 0) {
             throw failure(account, "setgroups");
         }
@@ -112,6 +121,12 @@ final class Privileges {
         }
         if (Posix.libc().setuid(account.uid()) != 0) {
             throw failure(account, "setuid");
+        }
+        try {
+            kernelDevice.narrowAfterDrop();
+        } catch (IOException e) {
+            throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name()
+                    + ": " + e.getMessage() + ".");
         }
         int[] r = new int[1];
         int[] e = new int[1];
@@ -126,6 +141,13 @@ final class Privileges {
         }
         LOG.info(() -> "Privileges successfully dropped to " + account.name() + " (uid " + account.uid() + ", groups "
                 + Arrays.toString(account.groups()) + ").");
+        if (kernelDevice.exists()) {
+            LOG.info("Capabilities kept: " + KernelDeviceThread.Kept.describe() + "; on thread "
+                    + KernelDeviceThread.NAME + " only (and the nbd-do-it threads it starts), which does all the"
+                    + " kernel device work; no other thread keeps any.");
+        } else {
+            LOG.info("Capabilities kept: none (no kernel nbd driver, so no kernel device work).");
+        }
     }
 
     private static HastException failure(Account account, String call) {

@@ -13,7 +13,7 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The C library calls the engine makes through JNR-FFI, for what the JDK cannot do (ioctl,
- * fallocate, flock, O_EXCL opens, setuid) or where the JDK's version was measured against ours
+ * fallocate, flock, O_EXCL opens, setuid, capabilities) or where the JDK's version was measured against ours
  * (pread, pwrite, fdatasync: see {@code hast.engine.local.NativeDataPath}). Public only because
  * JNR generates its implementation in another class loader; the package is private to the bundle.
  */
@@ -79,4 +79,13 @@ public interface LibC {
     int getresgid(@Out int[] rgid, @Out int[] egid, @Out int[] sgid);
 
     int getgroups(int size, @Out int[] groups);
+
+    /** prctl with integer arguments (PR_SET_KEEPCAPS, PR_GET_KEEPCAPS); unused ones are 0. */
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    /** capget(2): {@code header} is {version, tid}, {@code data} two {effective, permitted, inheritable} triples. */
+    int capget(@In int[] header, @Out int[] data);
+
+    /** capset(2), laid out as {@link #capget}. */
+    int capset(@In int[] header, @In int[] data);
 }

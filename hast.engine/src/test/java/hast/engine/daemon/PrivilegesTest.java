@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
+import hast.engine.kernel.KernelDeviceThread;
+import hast.engine.kernel.NbdDriver;
 import hast.engine.local.FileProvider;
 import hast.engine.posix.Account;
 
@@ -85,6 +87,39 @@ class PrivilegesTest {
                 "a group that may only read a component, root's group and the rest are left behind");
     }
 
+    @Test
+    void whereTheNbdDriverIsOnlyTheKernelDeviceThreadAndThoseItStartsKeepTheDeviceCapabilities() throws Exception {
+        Path driver = Files.createDirectories(dir.resolve("driver/sys/module/nbd")).getParent().getParent().getParent();
+        Files.createDirectories(driver.resolve("dev"));
+        Files.createFile(driver.resolve("dev/nbd0"));
+        List<String> out = runAsChild(CapabilityProbe.class, driver.toString());
+        List<String> tasks = out.stream().filter(l -> l.startsWith("task ")).toList();
+        assertTrue(tasks.size() > 5, "every thread of the JVM is listed: " + out);
+        // CAP_CHOWN 0, CAP_DAC_OVERRIDE 1, CAP_FOWNER 3, CAP_SYS_ADMIN 21, and no other.
+        String device = String.format("%016x", 0x20000bL);
+        for (String task : tasks) {
+            boolean kernel = task.startsWith("task kernel-device:") || task.startsWith("task nbd-do-it probe:");
+            assertEquals(kernel ? device + " " + device : "0000000000000000 0000000000000000",
+                    task.substring(task.indexOf(':') + 2), task);
+        }
+        assertTrue(tasks.contains("task kernel-device: " + device + " " + device), out.toString());
+        assertTrue(tasks.contains("task nbd-do-it probe: " + device + " " + device),
+                "a thread the kernel device thread starts holds the same set: " + out);
+        assertTrue(out.contains("setuid(0) on kernel-device: -1"), "without CAP_SETUID root stays out of reach: " + out);
+    }
+
+    @Test
+    void withoutTheNbdDriverNoThreadKeepsACapability() throws Exception {
+        List<String> out = runAsChild(CapabilityProbe.class, dir.toString());
+        List<String> tasks = out.stream().filter(l -> l.startsWith("task ")).toList();
+        assertTrue(tasks.size() > 5, "every thread of the JVM is listed: " + out);
+        for (String task : tasks) {
+            assertTrue(task.endsWith(": 0000000000000000 0000000000000000"), task);
+        }
+        assertTrue(tasks.stream().noneMatch(t -> t.startsWith("task kernel-device:")), "no such thread: " + out);
+        assertTrue(out.contains("setuid(0) on kernel-device: none"), out.toString());
+    }
+
     private static int groupId(String name) throws IOException {
         return Files.readAllLines(Path.of("/etc/group")).stream().map(l -> l.split(":"))
                 .filter(f -> f[0].equals(name)).map(f -> Integer.parseInt(f[2])).findFirst().orElseThrow();
@@ -115,7 +150,8 @@ class PrivilegesTest {
     static final class Probe {
         public static void main(String[] args) throws Exception {
             try (FileProvider held = FileProvider.open(Path.of(args[0]), false)) {
-                Privileges.drop(Privileges.target("nobody", null).orElseThrow());
+                Privileges.drop(Privileges.target("nobody", null).orElseThrow(),
+                        new KernelDeviceThread(new NbdDriver(Path.of(args[0]).getParent())));
                 held.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 4096);
                 java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(1);
                 held.read(back, 4096);
@@ -135,6 +171,50 @@ class PrivilegesTest {
                 }
                 System.out.println("setuid(0): " + hast.engine.posix.Posix.libc().setuid(0));
             }
+        }
+    }
+
+    /**
+     * In the child: with the nbd driver looked for under {@code args[0]}, drops to nobody, starts a
+     * thread from the kernel device thread, then lists every thread's effective and permitted sets.
+     */
+    static final class CapabilityProbe {
+        public static void main(String[] args) throws Exception {
+            KernelDeviceThread kernelDevice = new KernelDeviceThread(new NbdDriver(Path.of(args[0])));
+            Privileges.drop(Privileges.target("nobody", null).orElseThrow(), kernelDevice);
+            java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            if (kernelDevice.exists()) {
+                kernelDevice.start("nbd-do-it probe", () -> {
+                    started.countDown();
+                    try {
+                        end.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                started.await();
+                System.out.println("setuid(0) on kernel-device: "
+                        + kernelDevice.run(() -> hast.engine.posix.Posix.libc().setuid(0)));
+            } else {
+                System.out.println("setuid(0) on kernel-device: none");
+            }
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    String effective = "";
+                    String permitted = "";
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("CapEff:")) {
+                            effective = line.substring(7).strip();
+                        } else if (line.startsWith("CapPrm:")) {
+                            permitted = line.substring(7).strip();
+                        }
+                    }
+                    System.out.println("task " + comm + ": " + effective + " " + permitted);
+                }
+            }
+            end.countDown();
         }
     }
 }

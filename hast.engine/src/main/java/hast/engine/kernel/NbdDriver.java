@@ -1,4 +1,4 @@
-package hast.geom;
+package hast.engine.kernel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,15 +11,32 @@ import java.util.stream.Stream;
  * What this machine's kernel offers for NBD, read from sysfs and /dev under a root (/ in
  * production, a folder in tests): whether the nbd driver is loaded, and which /dev/nbdN is free.
  */
-final class NbdDriver {
+public final class NbdDriver {
+    /**
+     * The environment variable naming another root than / to look under: system tests make a
+     * driver appear with it on machines that have none (README, "Privileges").
+     */
+    public static final String ROOT_VARIABLE = "HASTD_NBD_ROOT";
+
     private final Path root;
 
-    NbdDriver(Path root) {
+    public NbdDriver(Path root) {
         this.root = root;
     }
 
+    /** Under the root {@link #ROOT_VARIABLE} names, / when it is unset. */
+    static NbdDriver fromEnvironment() {
+        String root = System.getenv(ROOT_VARIABLE);
+        return new NbdDriver(Path.of(root == null || root.isEmpty() ? "/" : root));
+    }
+
+    /** Where this driver is looked for: / in production. */
+    Path root() {
+        return root;
+    }
+
     /** The driver is there: its module is loaded (or built in) and its first device exists. */
-    boolean present() {
+    public boolean present() {
         return Files.isDirectory(root.resolve("sys/module/nbd")) && Files.exists(root.resolve("dev/nbd0"));
     }
 
@@ -27,7 +44,7 @@ final class NbdDriver {
      * The first /dev/nbdN no client uses: sysfs shows a {@code pid} attribute for each connected
      * device (the process serving it), and none for a free one.
      */
-    Optional<Path> freeDevice() throws IOException {
+    public Optional<Path> freeDevice() throws IOException {
         Path block = root.resolve("sys/block");
         if (!Files.isDirectory(block)) {
             return Optional.empty();

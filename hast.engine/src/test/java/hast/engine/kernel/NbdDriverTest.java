@@ -1,4 +1,4 @@
-package hast.geom;
+package hast.engine.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
