@@ -180,8 +180,8 @@ CONF
     ctl alpha role primary bench
     # Idle: serving its export (the primary) or waiting for a primary (the secondary), no I/O yet.
     sleep "$IDLE_S"
-    printf '%s\tidle_rss_kib_primary\t%s\t-\n' "$target" "$(status_kib alpha VmRSS)" >>"$RES"
-    printf '%s\tidle_rss_kib_secondary\t%s\t-\n' "$target" "$(status_kib beta VmRSS)" >>"$RES"
+    printf '%s\tidle_rss_primary\t%s\t-\n' "$target" "$(status_kib alpha VmRSS)" >>"$RES"
+    printf '%s\tidle_rss_secondary\t%s\t-\n' "$target" "$(status_kib beta VmRSS)" >>"$RES"
     # Initial synchronisation: the primary holds the image, a fresh secondary joins.
     nbdcopy --flush "$DIR/src.img" "$uri"
     ctl beta role secondary bench
@@ -193,8 +193,8 @@ CONF
     log "target $target"
     workload "$target" "$uri"
     until ctl alpha list bench | grep -q 'dirty: 0 '; do sleep 0.1; done
-    printf '%s\tpeak_rss_kib_primary\t%s\t-\n' "$target" "$(status_kib alpha VmHWM)" >>"$RES"
-    printf '%s\tpeak_rss_kib_secondary\t%s\t-\n' "$target" "$(status_kib beta VmHWM)" >>"$RES"
+    printf '%s\tpeak_rss_primary\t%s\t-\n' "$target" "$(status_kib alpha VmHWM)" >>"$RES"
+    printf '%s\tpeak_rss_secondary\t%s\t-\n' "$target" "$(status_kib beta VmHWM)" >>"$RES"
     for n in alpha beta; do kill "$(cat "$DIR/$n.pid")"; done
     for n in alpha beta; do while [ -f "$DIR/$n.pid" ]; do sleep 0.1; done; done
 }
@@ -234,8 +234,8 @@ awk -F'\t' -v peers="$PEERS" -v note="$peers_note" '
         unit["w4k_qd1"] = "IOPS"; unit["w4k_qd32"] = "IOPS"; unit["w4k_qd1_flush"] = "IOPS"
         unit["w1m_qd1"] = "MiB/s"; unit["w1m_qd8"] = "MiB/s"; unit["nbdcopy"] = "MiB/s"
         unit["initial_sync_s"] = "s"; unit["start_ready_s"] = "s"; unit["start_export_s"] = "s"
-        unit["idle_rss_kib_primary"] = "MiB"; unit["idle_rss_kib_secondary"] = "MiB"
-        unit["peak_rss_kib_primary"] = "MiB"; unit["peak_rss_kib_secondary"] = "MiB"
+        unit["idle_rss_primary"] = "MiB"; unit["idle_rss_secondary"] = "MiB"
+        unit["peak_rss_primary"] = "MiB"; unit["peak_rss_secondary"] = "MiB"
         head = "| test | unit"; line = "|---|---"
         for (i = 1; i <= nt; i++) { head = head " | " T[i]; line = line "|---:" }
         print head " |"; print line "|"
