@@ -2,7 +2,9 @@
 # Replication benchmark (loopback, one machine): two hastd nodes against an unreplicated NBD
 # export of a plain file (nbdkit's file plugin), driven by the same unmodified clients (fio's nbd
 # engine and nbdcopy), all in the same run. Prints one table with each figure as a ratio to
-# nbdkit, the initial synchronisation time against nbdcopy's, and each daemon's peak RSS.
+# nbdkit, the initial synchronisation time against nbdcopy's, the primary's start-up time, and
+# each daemon's RSS idle and at its peak; QEMU's active mirror is in the same table whenever
+# ../shared/bench/peer-bench.sh is there (a row says so when it is not run).
 #
 # Usage:  run/bench/replication-bench.sh        (after: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hastbench SIZE_MB=1024 RUNTIME=8 RAMP=2 MODES="fullsync memsync async"
@@ -18,6 +20,13 @@
 #                             port lets two benchmarks share a machine
 #         PEERS="qsd-mirror-kit"  targets of ../shared/bench/peer-bench.sh run in the same session
 #                             (QEMU's active mirror; "" to skip; needs qemu-storage-daemon and socat)
+#         PEER_BENCH=../shared/bench/peer-bench.sh  the peers' script (another path for an equivalent)
+#         STARTS=3            starts of the primary timed per run (the table shows their median):
+#                             start_ready_s is the launch of hastd until it serves (control socket
+#                             and listen addresses: what the launcher and systemd wait for),
+#                             start_export_s until nbdinfo answers on the export, 'hastctl role
+#                             primary' (a JVM of its own) being sent as soon as hastd is ready
+#         IDLE_S=5            seconds each daemon idles after its start before its idle RSS is read
 # Every file is written in full before it is measured, so no target pays for block allocation.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -33,6 +42,8 @@ LINKS=${LINKS:-plain}
 PORT=${PORT:-28457}
 PEERS=${PEERS-qsd-mirror-kit}
 PEER_BENCH=${PEER_BENCH:-$here/../../shared/bench/peer-bench.sh}
+STARTS=${STARTS:-3}
+IDLE_S=${IDLE_S:-5}
 for c in fio nbdcopy nbdkit nbdinfo jq bc; do
     command -v $c >/dev/null || { echo "missing $c: apt-get install fio libnbd-bin nbdkit jq bc" >&2; exit 69; }
 done
@@ -93,7 +104,30 @@ kill "${PIDS[-1]}"
 
 conf=$DIR/hast.conf
 ctl() { HAST_NODE=$1 "$here/hastctl" "${@:2}" -c "$conf"; }
-peak_rss() { awk '/VmHWM/{print $2}' "/proc/$(cat "$DIR/$1.pid")/status"; }
+status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$(cat "$DIR/$1.pid")/status"; }  # node field
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+stop_node() {
+    kill "$(cat "$DIR/$1.pid")"
+    while [ -f "$DIR/$1.pid" ]; do sleep 0.05; done
+}
+# The primary's start-up, STARTS times: from launching hastd to its ready report (the launcher
+# returns then), and to the export answering nbdinfo once 'hastctl role primary' was sent.
+time_starts() {  # target
+    local i t0 t1 t2 ready=() export=()
+    for ((i = 0; i < STARTS; i++)); do
+        t0=$(date +%s.%N)
+        HAST_NODE=alpha HASTD_LOG=$DIR/alpha-start.log "$here/hastd" -c "$conf"
+        t1=$(date +%s.%N)
+        ctl alpha role primary bench
+        until nbdinfo "$uri" >/dev/null 2>&1; do sleep 0.01; done
+        t2=$(date +%s.%N)
+        ready+=("$(echo "$t1 - $t0" | bc -l)") export+=("$(echo "$t2 - $t0" | bc -l)")
+        stop_node alpha
+    done
+    log "  starts of the primary, to ready: ${ready[*]} s; to the export: ${export[*]} s"
+    printf '%s\tstart_ready_s\t%s\t-\n' "$1" "$(printf '%s\n' "${ready[@]}" | median)" >>"$RES"
+    printf '%s\tstart_export_s\t%s\t-\n' "$1" "$(printf '%s\n' "${export[@]}" | median)" >>"$RES"
+}
 # One CA and one certificate for both nodes (server and client use), in qemu's tls-creds-x509 layout.
 link_credentials() {
     local d=$DIR/link-tls
@@ -134,14 +168,20 @@ CONF
     for n in alpha beta; do
         dd if=/dev/zero of="$DIR/$n.img" bs=1M count="$((SIZE_MB + 1))" status=none
         ctl $n create -k "$k" bench >/dev/null
+    done
+    uri="nbd+unix:///bench?socket=$DIR/hast.sock"
+    # The secondary is not running yet: the primary's starts time its own way to serving.
+    time_starts "$target"
+    for n in alpha beta; do
         # A fresh log per run: the synchronisation time below is read from it.
         rm -f "$DIR/$n.log"
         HAST_NODE=$n HASTD_LOG=$DIR/$n.log "$here/hastd" -c "$conf"
     done
-    uri="nbd+unix:///bench?socket=$DIR/hast.sock"
-    idle_a=$(awk '/VmRSS/{print $2}' "/proc/$(cat "$DIR/alpha.pid")/status")
-    printf '%s\tidle_rss_kib\t%s\t-\n' "$target" "$idle_a" >>"$RES"
     ctl alpha role primary bench
+    # Idle: serving its export (the primary) or waiting for a primary (the secondary), no I/O yet.
+    sleep "$IDLE_S"
+    printf '%s\tidle_rss_primary\t%s\t-\n' "$target" "$(status_kib alpha VmRSS)" >>"$RES"
+    printf '%s\tidle_rss_secondary\t%s\t-\n' "$target" "$(status_kib beta VmRSS)" >>"$RES"
     # Initial synchronisation: the primary holds the image, a fresh secondary joins.
     nbdcopy --flush "$DIR/src.img" "$uri"
     ctl beta role secondary bench
@@ -153,8 +193,8 @@ CONF
     log "target $target"
     workload "$target" "$uri"
     until ctl alpha list bench | grep -q 'dirty: 0 '; do sleep 0.1; done
-    printf '%s\tpeak_rss_kib_primary\t%s\t-\n' "$target" "$(peak_rss alpha)" >>"$RES"
-    printf '%s\tpeak_rss_kib_secondary\t%s\t-\n' "$target" "$(peak_rss beta)" >>"$RES"
+    printf '%s\tpeak_rss_primary\t%s\t-\n' "$target" "$(status_kib alpha VmHWM)" >>"$RES"
+    printf '%s\tpeak_rss_secondary\t%s\t-\n' "$target" "$(status_kib beta VmHWM)" >>"$RES"
     for n in alpha beta; do kill "$(cat "$DIR/$n.pid")"; done
     for n in alpha beta; do while [ -f "$DIR/$n.pid" ]; do sleep 0.1; done; done
 }
@@ -166,29 +206,36 @@ for link in $LINKS; do
     done
 done
 
-# The peers, with the same clients, in the same session.
-if [ -n "$PEERS" ]; then
-    if [ -f "$PEER_BENCH" ]; then
-        log "peers: $PEERS (via $PEER_BENCH)"
-        DIR=$DIR/peer SIZE_MB=$SIZE_MB REPS=1 RUNTIME=$RUNTIME RAMP=$RAMP TARGETS="$PEERS" TESTS="$TESTS" \
-            bash "$PEER_BENCH" >"$DIR/peer.out" 2>"$DIR/peer.err" || log "peer-bench failed: see $DIR/peer.err"
-        [ -f "$DIR/peer/results.tsv" ] && awk -F'\t' -v OFS='\t' '$2 != "replica_identical" && $2 != "write_blocked_while_replica_paused" {
+# The peers, with the same clients, in the same session; when they are not run, the table says why.
+peers_note=
+if [ -z "$PEERS" ]; then
+    peers_note='not run (PEERS is empty)'
+elif [ ! -f "$PEER_BENCH" ]; then
+    peers_note="not run: no $PEER_BENCH (set PEER_BENCH to an equivalent)"
+else
+    log "peers: $PEERS (via $PEER_BENCH)"
+    DIR=$DIR/peer SIZE_MB=$SIZE_MB REPS=1 RUNTIME=$RUNTIME RAMP=$RAMP TARGETS="$PEERS" TESTS="$TESTS" \
+        bash "$PEER_BENCH" >"$DIR/peer.out" 2>"$DIR/peer.err" || log "peer-bench failed: see $DIR/peer.err"
+    if [ -f "$DIR/peer/results.tsv" ]; then
+        awk -F'\t' -v OFS='\t' '$2 != "replica_identical" && $2 != "write_blocked_while_replica_paused" {
             t = $2; if (t == "mirror_initial_sync_s") t = "initial_sync_s"; print $1, t, $4, $5 }' \
             "$DIR/peer/results.tsv" >>"$RES"
     else
-        log "no $PEER_BENCH: peers skipped"
+        peers_note="failed: see $DIR/peer.err"
     fi
 fi
+[ -n "$peers_note" ] && log "peers ($PEERS) $peers_note"
 
 # Report: one row per test, one column per target, each figure with its ratio to nbdkit's.
 echo
-awk -F'\t' '
+awk -F'\t' -v peers="$PEERS" -v note="$peers_note" '
     { if (!($1 in seen)) { seen[$1] = 1; T[++nt] = $1 } if (!($2 in sseen)) { sseen[$2] = 1; S[++ns] = $2 } v[$1 SUBSEP $2] = $3 }
     END {
         unit["w4k_qd1"] = "IOPS"; unit["w4k_qd32"] = "IOPS"; unit["w4k_qd1_flush"] = "IOPS"
         unit["w1m_qd1"] = "MiB/s"; unit["w1m_qd8"] = "MiB/s"; unit["nbdcopy"] = "MiB/s"
-        unit["initial_sync_s"] = "s"; unit["idle_rss_kib"] = "KiB"
-        unit["peak_rss_kib_primary"] = "KiB"; unit["peak_rss_kib_secondary"] = "KiB"
+        unit["initial_sync_s"] = "s"; unit["start_ready_s"] = "s"; unit["start_export_s"] = "s"
+        unit["idle_rss_primary"] = "MiB"; unit["idle_rss_secondary"] = "MiB"
+        unit["peak_rss_primary"] = "MiB"; unit["peak_rss_secondary"] = "MiB"
         head = "| test | unit"; line = "|---|---"
         for (i = 1; i <= nt; i++) { head = head " | " T[i]; line = line "|---:" }
         print head " |"; print line "|"
@@ -197,13 +244,15 @@ awk -F'\t' '
             for (i = 1; i <= nt; i++) {
                 x = v[T[i] SUBSEP s]; b = v["nbdkit" SUBSEP s]
                 if (x == "") cell = "-"
-                else if (b != "" && T[i] != "nbdkit" && unit[s] != "KiB" && unit[s] != "s") cell = sprintf("%.0f (%.2f)", x, x / b)
+                else if (unit[s] == "MiB" && s ~ /rss/) cell = sprintf("%.0f", x / 1024)
+                else if (b != "" && T[i] != "nbdkit" && unit[s] != "s") cell = sprintf("%.0f (%.2f)", x, x / b)
                 else if (unit[s] == "s") cell = sprintf("%.2f", x)
                 else cell = sprintf("%.0f", x)
                 row = row " | " cell
             }
             print row " |"
         }
+        if (note != "") printf "| peers (%s) | %s |\n", peers == "" ? "none" : peers, note
     }' "$RES"
 kit_copy=$(awk -F'\t' '$1=="nbdkit" && $2=="nbdcopy" {print $4}' "$RES")
 echo

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +37,9 @@ final class PrimaryDevice implements HastDevice {
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
     static final int MAX_REQUEST = Frame.MAX_REQUEST_PAYLOAD;
     /**
-     * Local I/O threads: as many as an NBD connection may have requests in flight, because a request
-     * waiting for its activemap mark holds a thread, and the marks of all waiting requests share
-     * one image write only if they can all wait at once.
+     * Local I/O threads at most ({@link IoPool} starts them as needed): as many as an NBD connection
+     * may have requests in flight, because a request waiting for its activemap mark holds a thread,
+     * and the marks of all waiting requests share one image write only if they can all wait at once.
      */
     private static final int IO_THREADS = 64;
     /** Largest request run in the caller's thread when it need not wait (see {@link #modify}). */
@@ -95,12 +94,7 @@ final class PrimaryDevice implements HastDevice {
         this.localErrors = localErrors;
         this.deadline = new LocalDeadline(resource, timeout, provider, localErrors);
         this.reads = new PrimaryReads(resource, provider, localoff, dirty, stale, link, pairing, counters, localErrors);
-        AtomicInteger n = new AtomicInteger();
-        this.io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "hast-io " + resource + " #" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.io = IoPool.create("hast-io " + resource, IO_THREADS);
     }
 
     @Override

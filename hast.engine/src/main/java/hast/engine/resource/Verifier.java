@@ -41,8 +41,12 @@ final class Verifier {
     private final PayloadCodec codec;
     private final Supplier<String> checksum;
     private final Runnable resync;
-    /** Where this node's chunks are read; one verification at a time uses it. */
-    private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+    /**
+     * Where this node's chunks are read; one verification at a time uses it. Made by the first
+     * verification: most resources are never verified, and a direct buffer is zeroed, so resident,
+     * from the start.
+     */
+    private ByteBuffer chunk;
 
     /**
      * @param checksum the resource's configured checksum, as reloads change it
@@ -68,6 +72,9 @@ final class Verifier {
     synchronized Verification run(VerifyProgress progress) throws HastException {
         long extents = (datasize + extentsize - 1) / extentsize;
         String algorithm = checksum.get();
+        if (chunk == null) {
+            chunk = ByteBuffer.allocateDirect(CHUNK);
+        }
         List<Long> differing = new ArrayList<>();
         long skipped = 0;
         try {
