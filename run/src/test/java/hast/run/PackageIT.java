@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class PackageIT {
                 "a hast package is installed on this machine already: this test would remove it");
         assertFalse(Files.exists(Path.of("/etc/hast.conf")), "/etc/hast.conf exists: this test would replace it");
         boolean hadAccount = shell.run(List.of("getent", "passwd", "hast"), Map.of()).exit() == 0;
-        Process hastd = null;
+        ProcessHandle hastd = null;
         try {
             shell.run(List.of("apt-get", "install", "-y", "--no-install-recommends", deb.toAbsolutePath().toString()),
                     Map.of("DEBIAN_FRONTEND", "noninteractive"), APT).expect(0);
@@ -61,29 +60,27 @@ class PackageIT {
             // the unit runs it (systemd is not PID 1 here): it drops to the package's account.
             Node.Result check = shell.run(List.of("env", "-u", "HAST_JAR", "/usr/sbin/hastd", "-t"), Map.of()).expect(0);
             assertTrue(check.out().startsWith("/etc/hast.conf: valid for this node"), check.out());
+            // Started the classic way, in the background: the launcher returns once hastd serves,
+            // which is after its drop to the package's account (the daemon must still reach the
+            // launcher's ready file then).
             Path log = dir.resolve("hastd.log");
-            ProcessBuilder pb = new ProcessBuilder("/usr/sbin/hastd", "-F", "-c", "/etc/hast.conf")
-                    .redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            pb.environment().remove("HAST_JAR");  // the package's jars, not this build's
-            pb.environment().remove("HASTCTL_LIB");
-            hastd = pb.start();
-            Process running = hastd;
-            Node.awaitTrue("hastd from the package answering", () -> {
-                if (!running.isAlive()) {
-                    throw new AssertionError("hastd exited: " + read(log));
-                }
-                return read(log).contains("Privileges successfully dropped");
-            });
+            shell.run(List.of("env", "-u", "HAST_JAR", "/usr/sbin/hastd"), Map.of("HASTD_LOG", log.toString())).expect(0);
+            long pid = Long.parseLong(Files.readString(Path.of("/var/run/hastd.pid")).strip());
+            hastd = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("hastd exited: " + read(log)));
+            assertTrue(read(log).contains("Privileges successfully dropped to hast"), read(log));
+            String uid = shell.run(List.of("id", "-u", "hast"), Map.of()).expect(0).out().strip();
+            String ids = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+            assertEquals("Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid, ids);
             Node.Result status = shell.run(List.of("env", "-u", "HASTCTL_LIB", "/usr/sbin/hastctl", "status"), Map.of());
             assertEquals(Node.COMPLETE, status.exit(), status.err());
-            assertTrue(read(log).contains("Privileges successfully dropped to hast"), read(log));
             hastd.destroy();
-            assertTrue(hastd.waitFor(30, TimeUnit.SECONDS), "hastd did not stop on SIGTERM");
+            ProcessHandle stopping = hastd;
+            Node.awaitTrue("hastd to stop on SIGTERM", () -> !stopping.isAlive());
             hastd = null;
         } finally {
             if (hastd != null) {
-                hastd.destroyForcibly().waitFor();
+                hastd.destroyForcibly();
             }
             shell.run(List.of("apt-get", "purge", "-y", "hast"), Map.of("DEBIAN_FRONTEND", "noninteractive"), APT);
             if (!hadAccount) {

@@ -226,6 +226,8 @@ public final class Hastd {
             LOG.warning(() -> "Control socket " + config.control() + " did not answer within " + CONTROL_SOCKET_MILLIS
                     + " ms.");
         }
+        // Opened while still root: the launcher's file lies in its own private folder.
+        java.io.OutputStream ready = openReadyFile();
         if (account.isPresent()) {
             try {
                 Privileges.drop(account.get(), kernelDevice);
@@ -239,7 +241,7 @@ public final class Hastd {
             }
         }
         manager.serve();
-        announceReady();
+        announceReady(ready);
     }
 
     private static boolean awaitControlSocket(HastConfig config) {
@@ -281,15 +283,29 @@ public final class Hastd {
                 + " is in use: another hastd is running with it.");
     }
 
-    /** Tells the launcher script (which waits to report a failed start) that the daemon serves. */
-    private static void announceReady() {
+    /** The file the launcher script waits on to report a failed start, or {@code null} when there is none. */
+    private static java.io.OutputStream openReadyFile() {
         String ready = System.getProperty(READY_FILE);
-        if (ready != null) {
-            try {
-                java.nio.file.Files.writeString(java.nio.file.Path.of(ready), ProcessHandle.current().pid() + "\n");
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "Unable to write " + ready + ": " + e.getMessage());
-            }
+        if (ready == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.newOutputStream(java.nio.file.Path.of(ready));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Unable to write " + ready + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Tells the launcher script that the daemon serves. */
+    private static void announceReady(java.io.OutputStream ready) {
+        if (ready == null) {
+            return;
+        }
+        try (ready) {
+            ready.write((ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Unable to write " + System.getProperty(READY_FILE) + ": " + e.getMessage());
         }
     }
 
