@@ -151,7 +151,7 @@ class DaemonIT {
                     .contains("    queues: local: 0, send: 0, recv: 0, done: 0, idle: 64\n"));
             Node.Result dump = n.hastctl("dump", "-c", c, "--json").expect(0);
             assertTrue(dump.out().matches("\\{\"resources\":\\[\\{\"name\":\"r\",\"datasize\":\\d+,\"extentsize\":1048576,"
-                    + "\"keepdirty\":64,\"localoff\":8192,\"resuid\":\\d+,\"localcnt\":\\d+,\"remotecnt\":\\d+,"
+                    + "\"keepdirty\":1024,\"localoff\":8192,\"resuid\":\\d+,\"localcnt\":\\d+,\"remotecnt\":\\d+,"
                     + "\"prevrole\":\"primary\",\"consistency\":\"consistent\"}]}\n"), dump.out());
 
             // Unknown resource: 1 from hastd (list, status, events, verify), 65 for the local dump.

@@ -369,7 +369,7 @@ class TwoNodeIT {
         hook.toFile().setExecutable(true);
         configure("fullsync", false, "exec " + hook, "compression none");
         for (Node n : List.of(alpha, beta)) {
-            // A keepdirty list of 4: the default 64 would hold every extent of this small disk dirty.
+            // A keepdirty list of 4: the default 1024 would hold every extent of this small disk dirty.
             // -d: each refused attempt logs a line, which tells the test how many there were.
             n.stop();
             ctl(n, "create", "-e", "1M", "-k", "4", "r0").expect(0);

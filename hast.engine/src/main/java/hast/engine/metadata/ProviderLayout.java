@@ -89,8 +89,20 @@ public record ProviderLayout(long extentsize, int sectorsize, long mapsize, long
         long extents = extentsFor(bytes, extentsize);
         long words = (extents + 63) / 64;
         long raw = words * 8;
-        long unit = Math.max(sectorsize, DATA_ALIGNMENT);
+        long unit = mapUnit(sectorsize);
         return (raw + unit - 1) / unit * unit;
+    }
+
+    /**
+     * The bitmap is a whole number of these: sectors, and pages so that a part of it can be
+     * rewritten in place, through direct I/O too, without touching its neighbours.
+     */
+    public int mapUnit() {
+        return mapUnit(sectorsize);
+    }
+
+    private static int mapUnit(int sectorsize) {
+        return Math.max(sectorsize, DATA_ALIGNMENT);
     }
 
     /** Extents needed to cover {@code bytes}, without overflowing near {@link Long#MAX_VALUE}. */

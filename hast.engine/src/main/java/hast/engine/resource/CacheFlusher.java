@@ -1,5 +1,6 @@
 package hast.engine.resource;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import hast.engine.replication.RemoteLink;
  * Flushes both nodes' caches once a second while replicated writes wait for it. An extent
  * becomes clean only when its data is durable on both nodes; clients that never flush (or flush
  * rarely) would otherwise leave every extent they touch dirty, and copied again after each outage.
+ * Then writes the activemap if extents became clean ({@link DirtyExtents#recordClean}).
  */
 final class CacheFlusher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CacheFlusher.class.getName());
@@ -44,16 +46,22 @@ final class CacheFlusher implements AutoCloseable {
 
     private void run() {
         while (pause()) {
-            if (!link.connected() || !dirty.hasUnflushed()) {
-                continue;
+            if (link.connected() && dirty.hasUnflushed()) {
+                try {
+                    device.flushBoth(null).toCompletableFuture().get(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // The extents stay dirty; a failed remote flush has dropped the link already.
+                    LOG.fine(() -> "[" + resource + "] Flush of both nodes failed: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             try {
-                device.flushBoth(null).toCompletableFuture().get(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // The extents stay dirty; a failed remote flush has dropped the link already.
-                LOG.fine(() -> "[" + resource + "] Flush of both nodes failed: " + e.getMessage());
-            } catch (InterruptedException e) {
-                return;
+                // This flush or a client's made extents clean: the disk shows it within a second.
+                dirty.recordClean();
+            } catch (IOException e) {
+                // Counted as a write error; the extents stay marked on disk, the safe side.
+                LOG.fine(() -> "[" + resource + "] Activemap not written: " + e.getMessage());
             }
         }
     }

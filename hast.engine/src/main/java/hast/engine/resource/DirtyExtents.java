@@ -30,6 +30,8 @@ final class DirtyExtents {
     private long imaged;
     /** The change number the image on disk covers. */
     private volatile long durable;
+    /** Extents became clean since the last image taken (guarded by {@code map}); see {@link #recordClean}. */
+    private boolean cleaned;
 
     DirtyExtents(String resource, long datasize, ActiveMap map, ActiveMapStore store, Counters counters) {
         this.resource = resource;
@@ -102,8 +104,27 @@ final class DirtyExtents {
         synchronized (map) {
             if (map.flushed(epoch)) {
                 ++changes;
+                cleaned = true;
             }
         }
+    }
+
+    /**
+     * Writes an image if extents became clean since the last one. Called once a second at most
+     * (see {@link CacheFlusher}), off the requests' path: without it the disk would show them
+     * dirty until some request needs a mark, and after a full synchronisation, whose marks cover
+     * every extent, no request ever does. A crash of the primary would then copy the whole device
+     * again instead of what the keepdirty list and the writes in flight hold.
+     */
+    void recordClean() throws IOException {
+        long need;
+        synchronized (map) {
+            if (!cleaned) {
+                return;
+            }
+            need = changes;
+        }
+        persistUpTo(need);
     }
 
     /**
@@ -218,6 +239,7 @@ final class DirtyExtents {
                 image = map.bitmap();
                 covers = changes;
                 imaged = covers;
+                cleaned = false;
             }
             counters.activemapUpdates.increment();
             store.write(image);

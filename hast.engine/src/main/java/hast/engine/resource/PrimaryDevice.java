@@ -236,6 +236,13 @@ final class PrimaryDevice implements HastDevice {
             }, () -> { });
             return ack;
         }
+        // The mark is durable before the request is even sent, not written while it travels: the
+        // secondary keeps no activemap while it serves, so a write it stored before the mark was
+        // durable would, were both nodes to lose power then, differ from this copy in an extent
+        // nothing records. Overlapping them safely needs the secondary to mark its own map durably
+        // before it applies (the WELCOME's bitmap would carry that to the union): a second durable
+        // write per mark, in series with the secondary's apply, so fullsync would gain nothing and
+        // memsync at most one round trip of the link, on the writes the keepdirty list misses.
         long need = dirty.mark(offset, length);
         if (!dirty.isDurable(need)) {
             dispatch(request, () -> {

@@ -84,8 +84,9 @@ class PairDurabilityTest {
     @ValueSource(strings = {"fullsync", "memsync"})
     void aPrimaryThatLosesPowerLeavesItsUnflushedExtentsMarkedForTheNextSync(String mode) throws Exception {
         start(mode);
-        // The first synchronisation left every extent marked on disk (cleared lazily): a role cycle
-        // writes the clean image, or the marks of the full sync would hide missing ones.
+        // The first synchronisation left every extent marked on disk until the flusher's next image
+        // (within a second): a role cycle writes the clean image now, or the marks of the full sync
+        // would hide missing ones.
         pair.alpha.role(Role.INIT);
         pair.alpha.role(Role.PRIMARY);
         pair.awaitClean(pair.alpha, pair.beta);

@@ -78,8 +78,9 @@ public final class Help {
             + "\n"
             + "  -e extentsize  bytes per activemap extent, a power of two (default 2M); smaller extents\n"
             + "                 mean less to copy after an outage but a larger activemap\n"
-            + "  -k keepdirty   how many recently written extents stay marked dirty (default 64), which\n"
-            + "                 saves activemap updates for extents written again soon\n"
+            + "  -k keepdirty   how many recently written extents stay marked dirty (default 1024; the\n"
+            + "                 reference's is 64), which saves activemap updates for extents written\n"
+            + "                 again soon at the price of copying them again after a crash\n"
             + "  -m mediasize   use only this many bytes of the provider (default: all of it)\n"
             + "Sizes take the suffixes k, M, G, T, P and E (powers of 1024, any case): -e 1M, -m 20G."
             + "\n\n" + OPTIONS + "\n";
