@@ -1,8 +1,10 @@
 package hast.engine.resource;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +21,12 @@ import hast.api.device.AbandonedRequestException;
  * itself goes on: its extents stay dirty and it keeps its place among overlapping writes until
  * the disk returns. The error is an {@link AbandonedRequestException}, so that the exporter does
  * not hand the request's buffer, which the disk may still use, to another request.
+ *
+ * <p>Requests are not timed one by one: a timer per request woke the deadline's thread for
+ * almost every request (its new deadline was the earliest whenever none other was pending),
+ * which at one request in flight cost as much CPU as the request. Instead each request is
+ * entered in a set, left when it is answered, and a sweep a few times per timeout looks at those
+ * older than the timeout: a request is given up between one and 1.25 timeouts after it began.
  */
 final class LocalDeadline implements AutoCloseable {
     /** The resource's timeout as reloads change it. */
@@ -28,6 +36,8 @@ final class LocalDeadline implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     /** Requests abandoned at their deadline and still in the disk. */
     private final AtomicInteger stalled = new AtomicInteger();
+    /** Requests watched and not answered yet. */
+    private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
 
     LocalDeadline(String resource, Supplier<Duration> timeout, WatchedDisk disk, LocalErrors localErrors) {
         this.timeout = timeout;
@@ -38,8 +48,31 @@ final class LocalDeadline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // Almost every deadline is cancelled: they must not pile up in the queue until they expire.
-        timer.setRemoveOnCancelPolicy(true);
+        sweepSoon();
+    }
+
+    /** The next sweep, a quarter of the timeout in force from now. */
+    private void sweepSoon() {
+        try {
+            timer.schedule(this::sweep, timeout.get().toNanos() / 4, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing is watched any more.
+        }
+    }
+
+    /** Gives up on the requests the stalled disk has held past the timeout (answered ones have left the set). */
+    private void sweep() {
+        try {
+            Duration limit = timeout.get();
+            long now = System.nanoTime();
+            for (Watch w : watched) {
+                if (now - w.since >= limit.toNanos() && !w.answer.isDone()) {
+                    w.expire(limit);
+                }
+            }
+        } finally {
+            sweepSoon();
+        }
     }
 
     /**
@@ -62,8 +95,8 @@ final class LocalDeadline implements AutoCloseable {
      */
     Watch watch(CompletableFuture<Void> answer, String op, LongAdder errors, Fallback fallback) {
         Watch w = new Watch(answer, op, errors, fallback);
-        w.arm(timeout.get().toNanos());
-        answer.whenComplete((v, t) -> w.check.cancel(false));
+        watched.add(w);
+        answer.whenComplete((v, t) -> watched.remove(w));
         return w;
     }
 
@@ -98,7 +131,8 @@ final class LocalDeadline implements AutoCloseable {
         private final String op;
         private final LongAdder errors;
         private final Fallback fallback;
-        private volatile ScheduledFuture<?> check;
+        /** When the request began ({@link System#nanoTime()}). */
+        private final long since = System.nanoTime();
 
         private Watch(CompletableFuture<Void> answer, String op, LongAdder errors, Fallback fallback) {
             this.answer = answer;
@@ -107,18 +141,10 @@ final class LocalDeadline implements AutoCloseable {
             this.fallback = fallback;
         }
 
-        private void arm(long nanos) {
-            check = timer.schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
-        }
-
-        private void expire() {
-            if (answer.isDone()) {
-                return;
-            }
-            Duration limit = timeout.get();
+        /** The request is past the timeout: given up on if this node's disk is what holds it. */
+        private void expire(Duration limit) {
             if (state.get() == AWAY || !disk.stalledFor(limit)) {
-                // Not the local disk's doing (yet): look again soon.
-                arm(limit.toNanos() / 4);
+                // Not the local disk's doing (yet): the next sweep looks again.
                 return;
             }
             String why = "no answer from the local disk within " + limit.toSeconds() + " s";
