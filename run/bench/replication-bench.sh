@@ -9,8 +9,8 @@
 # Usage:  run/bench/replication-bench.sh        (after: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hastbench SIZE_MB=1024 RUNTIME=8 RAMP=2 MODES="fullsync memsync async"
 #         TESTS="w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"
-#         KEEPDIRTY="64"      hastctl create -k values to run each mode with (64 is the default;
-#                             "64 1024" adds a run whose working set fits the keepdirty list)
+#         KEEPDIRTY="default" hastctl create -k values to run each mode with ("default": no -k, so
+#                             hastctl's default of 1024; "default 64" adds the reference's 64)
 #         CODECS="hole/none"  compression/checksum pairs to run each mode with (hole/none is the
 #                             default; e.g. "none/none lzf/sha256 lzf/crc32")
 #         LINKS="plain"       the replication link of each run: plain, tls (link-tls with mutual
@@ -36,7 +36,7 @@ RUNTIME=${RUNTIME:-8}
 RAMP=${RAMP:-2}
 MODES=${MODES:-"fullsync memsync async"}
 TESTS=${TESTS:-"w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 nbdcopy"}
-KEEPDIRTY=${KEEPDIRTY:-64}
+KEEPDIRTY=${KEEPDIRTY:-default}
 CODECS=${CODECS:-hole/none}
 LINKS=${LINKS:-plain}
 PORT=${PORT:-28457}
@@ -147,7 +147,7 @@ link_credentials() {
 }
 run_hast() {  # mode keepdirty compression/checksum link
     local mode=$1 k=$2 compression=${3%/*} checksum=${3#*/} link=$4 target=hast-$1 tls=""
-    [ "$k" = 64 ] || target=$target-k$k
+    [ "$k" = default ] || target=$target-k$k
     [ "$3" = hole/none ] || target=$target-$compression-$checksum
     if [ "$link" = tls ]; then
         link_credentials
@@ -167,7 +167,7 @@ resource bench {
 CONF
     for n in alpha beta; do
         dd if=/dev/zero of="$DIR/$n.img" bs=1M count="$((SIZE_MB + 1))" status=none
-        ctl $n create -k "$k" bench >/dev/null
+        if [ "$k" = default ]; then ctl $n create bench >/dev/null; else ctl $n create -k "$k" bench >/dev/null; fi
     done
     uri="nbd+unix:///bench?socket=$DIR/hast.sock"
     # The secondary is not running yet: the primary's starts time its own way to serving.
