@@ -27,6 +27,15 @@ targets=(
 want=${1:-all}
 seconds=${2:-600}
 inputs=${3:-0}
+for limit in "$seconds" "$inputs"; do
+  if [[ ! $limit =~ ^[0-9]+$ ]]; then
+    echo "limits are whole numbers (0: none), not '$limit'; usage: run/fuzz/fuzz.sh [TARGET|all|list] [SECONDS] [INPUTS]" >&2
+    exit 64
+  fi
+done
+# libFuzzer's own "no limit": 0 seconds, -1 inputs.
+seconds=$((10#$seconds))
+runs=$((10#$inputs == 0 ? -1 : 10#$inputs))
 
 if [[ $want == list ]]; then
   printf '%s\n' "${targets[@]}"
@@ -41,15 +50,15 @@ for t in "${targets[@]}"; do
   [[ $want == all || $want == "$name" ]] || continue
   found=1
   log="$out/$name.log"
-  echo "fuzzing $name ($test) for ${seconds/#0/unlimited} s, ${inputs/#0/unlimited} inputs; log: $log"
+  echo "fuzzing $name ($test) for $( ((seconds)) && echo "$seconds s" || echo "no time limit"), $( ((runs > 0)) && echo "$runs inputs" || echo "no input limit"); log: $log"
   # JAZZER_FUZZ switches @FuzzTest from replaying its inputs to fuzzing. The arguments after the
-  # first (a stand-in for argv[0]) reach libFuzzer: the run's length in seconds and in inputs
-  # (0 is libFuzzer's "no limit" for the time, -1 for the inputs), and 10 s for one input before
-  # it counts as a hang. JUnit's own timeout would cut the whole run, so it is off.
+  # first (a stand-in for argv[0]) reach libFuzzer: the run's length in seconds and in inputs,
+  # and 10 s for one input before it counts as a hang. JUnit's own timeout would cut the whole
+  # run, so it is off.
   if (cd "$root" && JAZZER_FUZZ=1 mvn -B -o -pl "$module" -am test -Dtest="$test" \
         -Dsurefire.failIfNoSpecifiedTests=false -Djunit.jupiter.execution.timeout.mode=disabled -Djazzer.hooks=true \
         -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" \
-        -Djazzer.internal.arg.2=-runs="${inputs/#0/-1}" \
+        -Djazzer.internal.arg.2=-runs="$runs" \
         -Djazzer.internal.arg.3=-timeout=10 >"$log" 2>&1); then
     result=ok
   else
