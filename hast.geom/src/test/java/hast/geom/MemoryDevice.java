@@ -147,6 +147,12 @@ final class MemoryDevice implements HastDevice {
         return List.copyOf(calls);
     }
 
+    /** Drops the record of calls and write buffers, for a device that serves many connections in turn. */
+    synchronized void forget() {
+        calls.clear();
+        writeBuffers.clear();
+    }
+
     private CompletionStage<Void> run(String call, long offset, Runnable io) {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         synchronized (this) {

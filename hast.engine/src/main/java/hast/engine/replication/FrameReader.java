@@ -16,7 +16,7 @@ public final class FrameReader {
     private static final int BUFFER = 256 * 1024;
 
     private final Connection connection;
-    private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER).flip();
+    private final ByteBuffer in;
     /** Where payloads too large for {@code in} are read, when the caller lets them be reused; else null. */
     private final ByteBuffer large;
 
@@ -27,8 +27,23 @@ public final class FrameReader {
      *                   buffer costs on the way to disk)
      */
     public FrameReader(Connection connection, boolean reuseLarge) {
+        this(connection, ByteBuffer.allocateDirect(BUFFER),
+                reuseLarge ? ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD) : null);
+    }
+
+    /**
+     * A reader on another connection with the buffers of {@code done}, a reader nobody reads from
+     * any more: the fuzz target reads a stream per input, and setting up a reader's 1.25 MiB of
+     * direct buffers each time cost more than reading the stream.
+     */
+    FrameReader(Connection connection, FrameReader done) {
+        this(connection, done.in, done.large);
+    }
+
+    private FrameReader(Connection connection, ByteBuffer in, ByteBuffer large) {
         this.connection = connection;
-        this.large = reuseLarge ? ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD) : null;
+        this.in = in.clear().flip();
+        this.large = large;
     }
 
     /** Whether a whole frame is buffered already, so that {@link #next()} will not wait for the peer. */

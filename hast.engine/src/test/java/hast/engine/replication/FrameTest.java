@@ -192,6 +192,26 @@ class FrameTest {
     }
 
     @Test
+    void aReaderTakingOverAnotherOnesBuffersReadsOnlyItsOwnConnection() throws IOException {
+        Bytes first = new Bytes();
+        FrameWriter w = new FrameWriter(first);
+        w.append(Frame.reply(Frame.Type.REPLY, 1, 0, null));
+        w.append(Frame.reply(Frame.Type.REPLY, 2, 0, null));
+        w.flush();
+        first.toRead = ByteBuffer.wrap(first.written.toByteArray());
+        FrameReader done = new FrameReader(first, true);
+        assertEquals(1, done.next().seq());
+        assertTrue(done.frameBuffered(), "the second frame waits in the buffer");
+        Bytes second = new Bytes();
+        new FrameWriter(second).send(Frame.reply(Frame.Type.REPLY, 3, 0, null));
+        second.toRead = ByteBuffer.wrap(second.written.toByteArray());
+        FrameReader next = new FrameReader(second, done);
+        assertFalse(next.frameBuffered(), "nothing of the first connection is left");
+        assertEquals(3, next.next().seq());
+        assertThrows(EOFException.class, next::next);
+    }
+
+    @Test
     void aBufferedReaderRefusesWhatTheUnbufferedOneRefuses() {
         Bytes c = new Bytes();
         c.toRead = header(Frame.VERSION, 4, 100);
