@@ -184,8 +184,9 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
     @Override
     public Subscription follow(List<String> names, Consumer<HastEvent> sink) {
         Map.Entry<List<String>, Consumer<HastEvent>> follower = Map.entry(List.copyOf(names), sink);
-        followers.add(follower);
+        // Recorded before the follower shows: tests wait for the follower, then read the calls.
         calls.add("follow " + names);
+        followers.add(follower);
         return () -> followers.remove(follower);
     }
 
