@@ -59,7 +59,7 @@ class DaemonIT {
     void helpAndBadUsage() throws Exception {
         Node n = node(basicConfig());
         Node.Result help = hastd(n, "-h").expect(0);
-        assertTrue(help.out().startsWith("usage: hastd [-dFh] [-c config] [-P pidfile] [-u user]"), help.out());
+        assertTrue(help.out().startsWith("usage: hastd [-dFht] [-c config] [-P pidfile] [-u user]"), help.out());
         assertTrue(help.out().contains("serves only its owner and root") && help.out().contains("hastctl(8)"),
                 help.out());
         for (String sub : List.of("list", "status", "dump", "events", "verify")) {

@@ -3,7 +3,6 @@ package hast.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,12 +34,13 @@ class PackageIT {
                     .orElseThrow(() -> new AssertionError("no hast_*_all.deb in " + Node.BUILD));
         }
         Node shell = new Node("pkg", dir, dir.resolve("unused.conf"));
-        assumeTrue(shell.run(List.of("id", "-u"), Map.of()).out().strip().equals("0"), "installing needs root");
+        assertEquals("0", shell.run(List.of("id", "-u"), Map.of()).out().strip(), "installing a package needs root");
         assertFalse(shell.run(List.of("dpkg-query", "-W", "hast"), Map.of()).exit() == 0,
                 "a hast package is installed on this machine already: this test would remove it");
         assertFalse(Files.exists(Path.of("/etc/hast.conf")), "/etc/hast.conf exists: this test would replace it");
         boolean hadAccount = shell.run(List.of("getent", "passwd", "hast"), Map.of()).exit() == 0;
         ProcessHandle hastd = null;
+        Throwable failure = null;
         try {
             shell.run(List.of("apt-get", "install", "-y", "--no-install-recommends", deb.toAbsolutePath().toString()),
                     Map.of("DEBIAN_FRONTEND", "noninteractive"), APT).expect(0);
@@ -78,14 +78,29 @@ class PackageIT {
             ProcessHandle stopping = hastd;
             Node.awaitTrue("hastd to stop on SIGTERM", () -> !stopping.isAlive());
             hastd = null;
+        } catch (AssertionError | Exception e) {
+            failure = e;
+            throw e;
         } finally {
             if (hastd != null) {
                 hastd.destroyForcibly();
             }
+            // A daemon the test lost track of (it failed before taking its pid) is stopped too.
+            Path pidfile = Path.of("/var/run/hastd.pid");
+            if (Files.exists(pidfile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidfile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
             shell.run(List.of("apt-get", "purge", "-y", "hast"), Map.of("DEBIAN_FRONTEND", "noninteractive"), APT);
             if (!hadAccount) {
                 // Any hastd started without -u while the account existed runs as hast: wait for it.
-                Node.awaitTrue("no process of the hast account", () -> run(shell, "pgrep", "-u", "hast") != 0);
+                try {
+                    Node.awaitTrue("no process of the hast account", () -> run(shell, "pgrep", "-u", "hast") != 0);
+                } catch (AssertionError e) {
+                    if (failure != null) {
+                        e.addSuppressed(failure);  // what went wrong first
+                    }
+                    throw e;
+                }
                 shell.run(List.of("userdel", "hast"), Map.of()).expect(0);
                 shell.run(List.of("groupdel", "hast"), Map.of());  // gone with the user, unless USERGROUPS_ENAB is off
             }
