@@ -59,9 +59,8 @@ class LogsIT {
             Node.awaitTrue("the role event at debug", () -> n.logText().contains("<7>[r] event role"));
 
             Files.writeString(n.conf, "timeout 0\n" + Files.readString(n.conf));
-            // hastctl would refuse the file itself; SIGHUP (to the launcher, which passes it on) makes
-            // the daemon read it.
-            n.run(List.of("kill", "-HUP", Long.toString(n.daemon().pid())), Map.of()).expect(0);
+            // hastctl would refuse the file itself; SIGHUP makes the daemon read it.
+            n.run(List.of("kill", "-HUP", Long.toString(n.jvm().pid())), Map.of()).expect(0);
             Node.awaitTrue("a refused reload at err", () -> n.logText().contains("<3>Configuration not reloaded: "));
 
             for (String line : n.logText().lines().toList()) {
