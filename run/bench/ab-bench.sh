@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Paired comparison of two builds (two hast.jar files) at 4 KiB random writes, QD1: both builds'
-# pairs run at once, and fio alternates short runs between them (in turn which goes first), so
-# that a machine whose load changes from minute to minute (other builds, other benchmarks) weighs
-# on both alike. Prints one line per run and, per mode, the median IOPS of each build and the
-# median of the per-round ratios B/A.
+# Paired comparison of two builds (two hast.jar files), by default at 4 KiB random writes, QD1:
+# both builds' pairs run at once, and the client alternates short runs between them (in turn
+# which goes first), so that a machine whose load changes from minute to minute (other builds,
+# other benchmarks) weighs on both alike. Prints one line per run and, per mode and test, the
+# median of each build (IOPS for 4 KiB, MiB/s otherwise) and the median of the per-round ratios B/A.
 #
 # Usage:  run/bench/ab-bench.sh A.jar B.jar     (hastctl comes from this checkout: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hast-ab ROUNDS=8 RUNTIME=3 MODES="fullsync async" PORT=28757 (uses PORT..PORT+3)
+#         TESTS="w4k_qd1"  any of w4k_qd1 w4k_qd32 w1m_qd1 w1m_qd8 (fio) and nbdcopy (a copy of
+#                          200 MiB of random data, timed), the names of replication-bench.sh
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 if [ $# -ne 2 ] || [ ! -f "$1" ] || [ ! -f "$2" ]; then
     echo "usage: $0 A.jar B.jar (two hast.jar builds to compare)" >&2
     exit 64
 fi
-for c in fio jq; do
-    command -v $c >/dev/null || { echo "missing $c: apt-get install fio jq" >&2; exit 69; }
+for c in fio jq bc nbdcopy; do
+    command -v $c >/dev/null || { echo "missing $c: apt-get install fio jq bc libnbd-bin" >&2; exit 69; }
 done
 JAR_A=$(readlink -f "$1")
 JAR_B=$(readlink -f "$2")
@@ -22,6 +24,7 @@ DIR=${DIR:-/tmp/hast-ab}
 ROUNDS=${ROUNDS:-8}
 RUNTIME=${RUNTIME:-3}
 MODES=${MODES:-"fullsync async"}
+TESTS=${TESTS:-w4k_qd1}
 PORT=${PORT:-28757}
 rm -rf "$DIR"; mkdir -p "$DIR"
 cleanup() {
@@ -55,29 +58,48 @@ stop_pair() {
     for n in alpha beta; do kill "$(cat "$DIR/$1/$n.pid")"; done
     for n in alpha beta; do while [ -f "$DIR/$1/$n.pid" ]; do sleep 0.1; done; done
 }
-run_fio() {  # build -> "iops clat_us"
-    fio --name=w4k_qd1 --ioengine=nbd --uri="nbd+unix:///bench?socket=$DIR/$1/hast.sock" --rw=randwrite --bs=4k \
-        --iodepth=1 --size=200m --time_based --runtime="$RUNTIME" --ramp_time=1 --output-format=json \
+run_test() {  # build test -> "value clat_us" (IOPS for 4 KiB, else MiB/s; nbdcopy: MiB/s and seconds)
+    local uri="nbd+unix:///bench?socket=$DIR/$1/hast.sock" rw=write bs=1m qd t0 t1
+    case $2 in
+        w4k_qd1) rw=randwrite bs=4k qd=1 ;;
+        w4k_qd32) rw=randwrite bs=4k qd=32 ;;
+        w1m_qd1) qd=1 ;;
+        w1m_qd8) qd=8 ;;
+        nbdcopy)
+            t0=$(date +%s.%N); nbdcopy "$DIR/src.img" "$uri"; t1=$(date +%s.%N)
+            echo "$(echo "200 / ($t1 - $t0)" | bc -l) $(echo "$t1 - $t0" | bc -l)"
+            return ;;
+        *) echo "unknown test $2" >&2; exit 64 ;;
+    esac
+    fio --name="$2" --ioengine=nbd --uri="$uri" --rw=$rw --bs=$bs \
+        --iodepth=$qd --size=200m --time_based --runtime="$RUNTIME" --ramp_time=1 --output-format=json \
         --output="$DIR/fio.json" >/dev/null 2>&1
-    jq -r '.jobs[0].write | "\(.iops) \(.clat_ns.mean/1000)"' "$DIR/fio.json"
+    if [ "$bs" = 4k ]; then
+        jq -r '.jobs[0].write | "\(.iops) \(.clat_ns.mean/1000)"' "$DIR/fio.json"
+    else
+        jq -r '.jobs[0].write | "\(.bw/1024) \(.clat_ns.mean/1000)"' "$DIR/fio.json"
+    fi
 }
 
+case " $TESTS " in *" nbdcopy "*) dd if=/dev/urandom of="$DIR/src.img" bs=1M count=200 status=none ;; esac
 RES=$DIR/results.txt; : >"$RES"
 for mode in $MODES; do
     start_pair A "$JAR_A" "$mode" "$PORT"
     start_pair B "$JAR_B" "$mode" "$((PORT + 2))"
     for r in $(seq "$ROUNDS"); do
         order="A B"; [ $((r % 2)) = 0 ] && order="B A"
-        for b in $order; do echo "$mode $b $r $(run_fio $b)" | tee -a "$RES"; done
+        for t in $TESTS; do
+            for b in $order; do echo "$mode/$t $b $r $(run_test $b "$t")" | tee -a "$RES"; done
+        done
     done
     stop_pair A
     stop_pair B
 done
-# Per mode: median IOPS of A and of B, and the median of the rounds' B/A ratios.
-for mode in $MODES; do
-    awk -v m="$mode" '$1 == m { v[$2, $3] = $4; if ($3 > n) n = $3 }
+# Per mode and test: the medians of A and of B, and the median of the rounds' B/A ratios.
+for mode in $MODES; do for t in $TESTS; do
+    awk -v m="$mode/$t" '$1 == m { v[$2, $3] = $4; if ($3 > n) n = $3 }
         function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
             return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
         END { for (r = 1; r <= n; r++) { a[r] = v["A", r]; b[r] = v["B", r]; q[r] = v["B", r] / v["A", r] }
-            printf "%s: A %.0f IOPS, B %.0f IOPS (medians); B/A %.3f (median of %d rounds)\n", m, median(a, n), median(b, n), median(q, n), n }' "$RES"
-done
+            printf "%s: A %.0f, B %.0f (medians); B/A %.3f (median of %d rounds)\n", m, median(a, n), median(b, n), median(q, n), n }' "$RES"
+done; done
