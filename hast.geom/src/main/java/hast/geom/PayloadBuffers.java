@@ -10,11 +10,15 @@ import java.util.ArrayDeque;
  * stay on the heap, where a copy is cheaper than the bookkeeping.
  *
  * <p>Direct buffers come in powers of two from {@link #DIRECT_MIN} up, so that a client sending
- * 256 KiB requests does not hold 1 MiB for each. None is ever dropped: direct memory is freed only
- * when the collector finds its buffer unreachable, and a 1 GB/s stream of dropped buffers outruns
- * a small heap's collections by hundreds of megabytes. Instead at most {@link #CAPACITY} bytes of
- * direct buffers exist per export; past that, requests use larger idle buffers, idle smaller
- * ones are let go to make room (once per change of the clients' request sizes), or the heap.
+ * 256 KiB requests does not hold 1 MiB for each. None is ever dropped while it counts: direct
+ * memory is freed only when the collector finds its buffer unreachable, and a 1 GB/s stream of
+ * dropped buffers outruns a small heap's collections by hundreds of megabytes. Instead at most
+ * {@link #CAPACITY} bytes of direct buffers exist per export; past that, requests use larger idle
+ * buffers, idle smaller ones are let go to make room (once per change of the clients' request
+ * sizes), or the request waits for a buffer to come back: its connection's reader stops reading,
+ * and the client meets TCP back-pressure. (Heap buffers in their place cost nbdcopy, whose four
+ * connections keep 256 requests of 256 KiB in flight, three copies and an allocation per request
+ * beyond the bound, for no more requests in the device.)
  */
 final class PayloadBuffers {
     /** Smallest payload given a direct buffer. */
@@ -44,31 +48,39 @@ final class PayloadBuffers {
         }
     }
 
-    /** A buffer of {@code size} bytes, position 0 and limit {@code size}. */
-    ByteBuffer take(int size) {
-        if (size < DIRECT_MIN || size > largest) {
+    /**
+     * A buffer of {@code size} bytes, position 0 and limit {@code size}; waits while the bound is
+     * reached and no idle buffer can serve or make room.
+     */
+    ByteBuffer take(int size) throws InterruptedException {
+        int c = sizeClass(size);
+        long bytes = (long) DIRECT_MIN << c;
+        // A payload over the whole bound (a device whose requests are that large) could never get one.
+        if (size < DIRECT_MIN || size > largest || bytes > CAPACITY) {
             return ByteBuffer.allocate(size);
         }
-        int c = sizeClass(size);
         synchronized (this) {
-            for (int k = c; k < free.length; k++) {
-                ByteBuffer idle = free[k].poll();
-                if (idle != null) {
-                    return idle.clear().limit(size);
+            while (true) {
+                for (int k = c; k < free.length; k++) {
+                    ByteBuffer idle = free[k].poll();
+                    if (idle != null) {
+                        return idle.clear().limit(size);
+                    }
                 }
-            }
-            // At the bound, idle smaller buffers make room: the clients' request sizes have changed.
-            for (int k = 0; k < c && allocated + (DIRECT_MIN << c) > CAPACITY; k++) {
-                while (!free[k].isEmpty() && allocated + (DIRECT_MIN << c) > CAPACITY) {
-                    allocated -= free[k].poll().capacity();
+                // At the bound, idle smaller buffers make room: the clients' request sizes have changed.
+                for (int k = 0; k < c && allocated + bytes > CAPACITY; k++) {
+                    while (!free[k].isEmpty() && allocated + bytes > CAPACITY) {
+                        allocated -= free[k].poll().capacity();
+                    }
                 }
+                if (allocated + bytes <= CAPACITY) {
+                    allocated += bytes;
+                    break;
+                }
+                wait();
             }
-            if (allocated + (DIRECT_MIN << c) > CAPACITY) {
-                return ByteBuffer.allocate(size);
-            }
-            allocated += DIRECT_MIN << c;
         }
-        return ByteBuffer.allocateDirect(DIRECT_MIN << c).limit(size);
+        return ByteBuffer.allocateDirect((int) bytes).limit(size);
     }
 
     /** Returns a buffer from {@link #take} once nothing uses it any more. */
@@ -78,6 +90,21 @@ final class PayloadBuffers {
         }
         synchronized (this) {
             free[sizeClass(b.capacity())].push(b);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Stops counting a buffer from {@link #take} that a stalled disk may still fill or read: it
+     * goes with the garbage once that is done, and its room serves the next requests meanwhile.
+     */
+    void forget(ByteBuffer b) {
+        if (b == null || !b.isDirect()) {
+            return;
+        }
+        synchronized (this) {
+            allocated -= b.capacity();
+            notifyAll();
         }
     }
 

@@ -102,7 +102,14 @@ final class Transmission {
         // A device whose largest request exceeds the whole budget still gets one request at a time.
         int permits = Math.min(bytes, MAX_PAYLOAD);
         payload.acquire(permits);
-        ByteBuffer data = request.movesData() ? buffers.take(bytes) : null;
+        ByteBuffer data;
+        try {
+            data = request.movesData() ? buffers.take(bytes) : null;
+        } catch (InterruptedException e) {
+            payload.release(permits);
+            requests.release();
+            throw e;
+        }
         Runnable release = () -> {
             // The device is done with the buffer (its request completed) and so is the reply.
             buffers.give(data);
@@ -111,6 +118,7 @@ final class Transmission {
         };
         // The device's stalled disk may still fill or read the buffer: it goes with the garbage.
         Runnable drop = () -> {
+            buffers.forget(data);
             payload.release(permits);
             requests.release();
             export.leave();

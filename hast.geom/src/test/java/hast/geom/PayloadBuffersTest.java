@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +18,7 @@ class PayloadBuffersTest {
     private final PayloadBuffers buffers = new PayloadBuffers(MIB);
 
     @Test
-    void smallPayloadsStayOnTheHeapAndLargeOnesGetTheSmallestDirectBufferThatHoldsThem() {
+    void smallPayloadsStayOnTheHeapAndLargeOnesGetTheSmallestDirectBufferThatHoldsThem() throws Exception {
         ByteBuffer small = buffers.take(4096);
         assertFalse(small.isDirect());
         assertEquals(4096, small.remaining());
@@ -30,7 +32,7 @@ class PayloadBuffersTest {
     }
 
     @Test
-    void aReturnedBufferServesTheNextRequestOfItsSizeOrSmaller() {
+    void aReturnedBufferServesTheNextRequestOfItsSizeOrSmaller() throws Exception {
         ByteBuffer first = buffers.take(MIB);
         first.put((byte) 1);
         buffers.give(first);
@@ -42,14 +44,13 @@ class PayloadBuffersTest {
     }
 
     @Test
-    void directMemoryIsBoundedInUseAndIdle() {
+    void directMemoryIsBoundedInUseAndIdle() throws Exception {
         List<ByteBuffer> inUse = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
+        for (long made = 0; made < PayloadBuffers.CAPACITY; made += MIB) {
             inUse.add(buffers.take(MIB));
         }
         assertEquals(PayloadBuffers.CAPACITY, buffers.allocated());
-        assertEquals(PayloadBuffers.CAPACITY / MIB, inUse.stream().filter(ByteBuffer::isDirect).count(),
-                "past the bound, requests get heap buffers");
+        assertTrue(inUse.stream().allMatch(ByteBuffer::isDirect));
         inUse.forEach(buffers::give);
         for (int i = 0; i < 64; i++) {
             buffers.give(buffers.take(MIB));
@@ -58,7 +59,58 @@ class PayloadBuffersTest {
     }
 
     @Test
-    void whenRequestsGrowIdleSmallBuffersMakeRoomForLargeOnes() {
+    void pastTheBoundARequestWaitsForABufferToComeBackRatherThanTakeTheHeap() throws Exception {
+        List<ByteBuffer> inUse = new ArrayList<>();
+        for (long made = 0; made < PayloadBuffers.CAPACITY; made += MIB) {
+            inUse.add(buffers.take(MIB));
+        }
+        CompletableFuture<ByteBuffer> next = new CompletableFuture<>();
+        Thread reader = waiting(next, 300_000);
+        buffers.give(inUse.get(3));
+        ByteBuffer got = next.get(30, TimeUnit.SECONDS);
+        assertSame(inUse.get(3), got, "the returned buffer serves the waiting request");
+        assertEquals(300_000, got.limit());
+        reader.join();
+        assertEquals(PayloadBuffers.CAPACITY, buffers.allocated());
+    }
+
+    @Test
+    void aForgottenBufferMakesRoomForANewOne() throws Exception {
+        List<ByteBuffer> inUse = new ArrayList<>();
+        for (long made = 0; made < PayloadBuffers.CAPACITY; made += MIB) {
+            inUse.add(buffers.take(MIB));
+        }
+        CompletableFuture<ByteBuffer> next = new CompletableFuture<>();
+        waiting(next, MIB);
+        // A stalled disk still holds it: it is never handed out again.
+        buffers.forget(inUse.get(0));
+        ByteBuffer got = next.get(30, TimeUnit.SECONDS);
+        assertTrue(got.isDirect());
+        assertTrue(inUse.stream().noneMatch(b -> b == got));
+        assertEquals(PayloadBuffers.CAPACITY, buffers.allocated());
+    }
+
+    /** A thread taking a buffer of {@code size} bytes into {@code into}, returned once it waits in the call. */
+    private Thread waiting(CompletableFuture<ByteBuffer> into, int size) throws InterruptedException {
+        Thread t = new Thread(() -> {
+            try {
+                into.complete(buffers.take(size));
+            } catch (InterruptedException e) {
+                into.completeExceptionally(e);
+            }
+        });
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.getState() != Thread.State.WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the request never waited: " + t.getState());
+            Thread.onSpinWait();
+        }
+        assertFalse(into.isDone(), "no buffer while every one is in use");
+        return t;
+    }
+
+    @Test
+    void whenRequestsGrowIdleSmallBuffersMakeRoomForLargeOnes() throws Exception {
         List<ByteBuffer> small = new ArrayList<>();
         for (long made = 0; made < PayloadBuffers.CAPACITY; made += 256 * 1024) {
             small.add(buffers.take(256 * 1024));
