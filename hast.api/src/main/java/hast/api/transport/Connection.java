@@ -50,18 +50,4 @@ public interface Connection extends ByteChannel {
             write(src);
         }
     }
-
-    /**
-     * Writes all of {@code srcs[offset]} to {@code srcs[offset + length - 1]}, in order. A
-     * connection over a socket gathers them into as few system calls as it can (a frame's header
-     * and its payload in one, without copying them together first); the default writes each in
-     * turn.
-     *
-     * @since 1.2
-     */
-    default void writeFully(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        for (int i = offset; i < offset + length; i++) {
-            writeFully(srcs[i]);
-        }
-    }
 }

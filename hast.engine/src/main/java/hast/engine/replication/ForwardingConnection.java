@@ -26,11 +26,6 @@ abstract class ForwardingConnection implements Connection {
     }
 
     @Override
-    public void writeFully(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        c.writeFully(srcs, offset, length);
-    }
-
-    @Override
     public String peer() {
         return c.peer();
     }

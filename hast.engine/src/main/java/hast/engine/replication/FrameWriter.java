@@ -2,7 +2,6 @@ package hast.engine.replication;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,31 +14,15 @@ import hast.api.transport.Connection;
  * whichever sender holds the connection writes every frame queued meanwhile in one system call,
  * so many requests in flight share their writes: a sender that had to wait for the connection
  * usually finds its frame written already.
- *
- * <p>Headers and small payloads are copied into one buffer; a large payload is not copied but
- * written from its own buffer, gathered with the headers and payloads around it into the same
- * system call (a 1 MiB write costs one {@code writev} of its header and its data, not a write of
- * the 40-byte header and another of the data, nor a copy of the data).
  */
 public final class FrameWriter implements WriteDeadline.Writing {
     private static final int BUFFER = 256 * 1024;
-    /** Largest payload copied into the buffer; a larger one costs less written from where it is. */
-    static final int STAGE_MAX = 16 * 1024;
-    /** Buffers gathered into one write at most: large payloads and the stretches of the buffer between them. */
-    private static final int GATHER = 64;
 
     private final Connection connection;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writing = new ReentrantLock();
-    /** Guarded by {@code writing}: headers and small payloads. */
+    /** Guarded by {@code writing}. */
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
-    /**
-     * Guarded by {@code writing}: what the next write gathers, in order: stretches of {@code out}
-     * and large payloads; {@code out} from {@code staged} on is not in it yet.
-     */
-    private final ByteBuffer[] gather = new ByteBuffer[GATHER];
-    private int gathered;
-    private int staged;
     /** When the write to the connection under way began ({@link System#nanoTime()}), or 0 when none is. */
     private volatile long writingSince;
 
@@ -58,7 +41,10 @@ public final class FrameWriter implements WriteDeadline.Writing {
         queue.add(f);
         writing.lock();
         try {
-            writeQueued();
+            for (Frame next = queue.poll(); next != null; next = queue.poll()) {
+                append(next);
+            }
+            flush();
         } finally {
             writing.unlock();
         }
@@ -76,19 +62,14 @@ public final class FrameWriter implements WriteDeadline.Writing {
         }
         try {
             queue.add(f);
-            writeQueued();
+            for (Frame next = queue.poll(); next != null; next = queue.poll()) {
+                append(next);
+            }
+            flush();
             return true;
         } finally {
             writing.unlock();
         }
-    }
-
-    /** Holding {@code writing}: writes every queued frame, gathered, before the senders' payloads are theirs again. */
-    private void writeQueued() throws IOException {
-        for (Frame next = queue.poll(); next != null; next = queue.poll()) {
-            stage(next);
-        }
-        flush();
     }
 
     /**
@@ -103,43 +84,29 @@ public final class FrameWriter implements WriteDeadline.Writing {
 
     /**
      * Buffers a frame without writing it yet, for a single writer that answers a burst of requests
-     * and then calls {@link #flush()}. A large payload is written at once, with what is buffered
-     * before it: when this returns the payload is consumed, as after {@link #send}.
+     * and then calls {@link #flush()}.
      */
     public void append(Frame f) throws IOException {
         writing.lock();
         try {
-            stage(f);
-            if (gathered > 0) {
+            int payload = f.payloadSize();
+            if (out.remaining() < Frame.HEADER + payload) {
                 flush();
+            }
+            f.encodeHeader(out);
+            if (payload == 0) {
+                return;
+            }
+            if (payload <= out.remaining()) {
+                out.put(f.payload().duplicate());
+            } else {
+                // Too large to stage: the header goes first, then the payload from its own buffer.
+                flush();
+                write(f.payload().duplicate());
             }
         } finally {
             writing.unlock();
         }
-    }
-
-    /**
-     * Holding {@code writing}: adds a frame to the next write, the header and a small payload
-     * copied into {@code out}, a large payload by reference (so it must stay untouched until
-     * {@link #flush()}). Writes first whatever would not fit.
-     */
-    private void stage(Frame f) throws IOException {
-        int payload = f.payloadSize();
-        boolean copied = payload <= STAGE_MAX;
-        if (out.remaining() < Frame.HEADER + (copied ? payload : 0) || !copied && gathered + 2 >= GATHER) {
-            flush();
-        }
-        f.encodeHeader(out);
-        if (payload == 0) {
-            return;
-        }
-        if (copied) {
-            out.put(f.payload().duplicate());
-            return;
-        }
-        gather[gathered++] = out.duplicate().position(staged).limit(out.position());
-        gather[gathered++] = f.payload().duplicate();
-        staged = out.position();
     }
 
     @Override
@@ -156,15 +123,10 @@ public final class FrameWriter implements WriteDeadline.Writing {
     public void flush() throws IOException {
         writing.lock();
         try {
-            if (out.position() > staged) {
-                gather[gathered++] = out.duplicate().position(staged).limit(out.position());
-            }
+            out.flip();
             try {
-                write();
+                write(out);
             } finally {
-                Arrays.fill(gather, 0, gathered, null);
-                gathered = 0;
-                staged = 0;
                 out.clear();
             }
         } finally {
@@ -172,18 +134,14 @@ public final class FrameWriter implements WriteDeadline.Writing {
         }
     }
 
-    /** Holding {@code writing}: writes all that is gathered, timed for {@link #writingFor()}. */
-    private void write() throws IOException {
-        if (gathered == 0) {
+    /** Holding {@code writing}: writes all of {@code b}, timed for {@link #writingFor()}. */
+    private void write(ByteBuffer b) throws IOException {
+        if (!b.hasRemaining()) {
             return;
         }
         writingSince = System.nanoTime();
         try {
-            if (gathered == 1) {
-                connection.writeFully(gather[0]);
-            } else {
-                connection.writeFully(gather, 0, gathered);
-            }
+            connection.writeFully(b);
         } finally {
             writingSince = 0;
         }

@@ -86,38 +86,14 @@ final class ChannelConnection implements Connection {
                 int n = channel.write(src);
                 total += n;
                 if (n == 0) {
-                    awaitWritable();
+                    if (writeSelector == null) {
+                        writeSelector = Selector.open();
+                        channel.register(writeSelector, SelectionKey.OP_WRITE);
+                    }
+                    await(writeSelector, 0);
                 }
             }
             return total;
-        }
-    }
-
-    /** Holding {@code writeLock}: waits until the socket has room again. */
-    private void awaitWritable() throws IOException {
-        if (writeSelector == null) {
-            writeSelector = Selector.open();
-            channel.register(writeSelector, SelectionKey.OP_WRITE);
-        }
-        await(writeSelector, 0);
-    }
-
-    @Override
-    public void writeFully(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        synchronized (writeLock) {
-            int first = offset;
-            int end = offset + length;
-            while (true) {
-                while (first < end && !srcs[first].hasRemaining()) {
-                    first++;
-                }
-                if (first == end) {
-                    return;
-                }
-                if (channel.write(srcs, first, end - first) == 0) {
-                    awaitWritable();
-                }
-            }
         }
     }
 

@@ -23,9 +23,11 @@ import hast.engine.transport.TcpTransport;
 
 import org.junit.jupiter.api.Test;
 
-/** The writer over a real TCP connection, where large payloads go out gathered with the headers around them. */
+/** The writer over a real TCP connection, whose writes the kernel takes in parts. */
 class FrameWriterTest {
     private static final TcpTransport TCP = new TcpTransport();
+    /** A payload size the writer copies into its buffer. */
+    private static final int STAGED = 16 * 1024;
 
     @Test
     void framesOfEverySizeFromConcurrentSendersArriveWholeAndInEachSendersOrder() throws Exception {
@@ -61,11 +63,11 @@ class FrameWriterTest {
                 int sender = t;
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < frames; i++) {
-                        // Empty, staged, gathered (just over the staging bound), and up to the largest request.
+                        // Empty, small, middling, and up to the largest request (more than the writer's buffer).
                         int size = switch (i % 4) {
                             case 0 -> 0;
-                            case 1 -> 1 + (i * 131) % FrameWriter.STAGE_MAX;
-                            case 2 -> FrameWriter.STAGE_MAX + 1 + i;
+                            case 1 -> 1 + (i * 131) % STAGED;
+                            case 2 -> STAGED + 1 + i;
                             default -> Frame.MAX_REQUEST_PAYLOAD - i * 4096;
                         };
                         ByteBuffer data = sender % 2 == 0 ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
