@@ -198,6 +198,43 @@ class TransmissionTest {
     }
 
     @Test
+    void pastTheDirectBufferBoundLargeWritesWaitForAPooledBufferInsteadOfTakingTheHeap() throws Exception {
+        int mib = 1 << 20;
+        int inPool = (int) (PayloadBuffers.CAPACITY / mib);
+        int n = inPool + 4;
+        MemoryDevice large = new MemoryDevice(32 << 20, mib);
+        fixture.export(large, "large");
+        large.hold();
+        try (NbdClient c = fixture.client().go("large")) {
+            // Written from another thread: the export stops reading once the pool is in use.
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < n; i++) {
+                        c.write(0, i, (long) i * mib, pattern(mib, i));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            large.awaitPending(inPool);
+            assertFalse(large.morePendingThan(inPool, Duration.ofMillis(300)),
+                    "every pooled buffer is in use: the next write waits for one rather than take the heap");
+            large.releaseAll();
+            writing.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < n; i++) {
+                assertEquals(0, c.reply().error());
+            }
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(pattern(mib, i), c.read(100 + i, (long) i * mib, mib));
+            }
+        } finally {
+            large.releaseAll();
+        }
+        assertTrue(large.writeBuffers().stream().allMatch(java.nio.ByteBuffer::isDirect),
+                "every write came in a pooled direct buffer");
+    }
+
+    @Test
     void deviceFailuresBecomeErrorRepliesAndTheConnectionGoesOn() throws Exception {
         try (NbdClient c = fixture.client().go("mem")) {
             device.failWith(new IOException("simulated disk error"));
