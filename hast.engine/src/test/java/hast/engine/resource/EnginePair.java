@@ -251,6 +251,13 @@ final class EnginePair implements AutoCloseable {
         }
     }
 
+    /** Makes beta the secondary and alpha the primary, and waits for their first synchronisation. */
+    void startInSync() throws Exception {
+        beta.role(Role.SECONDARY);
+        alpha.role(Role.PRIMARY);
+        awaitClean(alpha, beta);
+    }
+
     /** Waits until both nodes agree the pair is complete and the primary has nothing dirty. */
     void awaitClean(Engine primary, Engine secondary) throws InterruptedException {
         await(primary.name + " complete with no dirty extent", () -> clean(primary, secondary));

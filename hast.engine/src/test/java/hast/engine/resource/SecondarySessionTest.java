@@ -56,9 +56,7 @@ class SecondarySessionTest {
 
     private void start(String mode) throws Exception {
         pair = new EnginePair(dir, mode, false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
     }
 
     private byte[] block() {
