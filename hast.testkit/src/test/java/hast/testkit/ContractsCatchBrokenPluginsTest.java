@@ -5,12 +5,18 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
 
+import hast.api.HastAddress;
 import hast.api.codec.Checksum;
 import hast.api.codec.Compressor;
 import hast.api.event.HastEvent;
@@ -18,6 +24,9 @@ import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
 import hast.api.replication.WriteProgress;
 import hast.api.storage.LocalProvider;
+import hast.api.transport.Connection;
+import hast.api.transport.Listener;
+import hast.api.transport.Transport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -358,5 +367,156 @@ class ContractsCatchBrokenPluginsTest {
     void eventListenerSuite() {
         assertEquals(Set.of(), failures(GoodListener.class));
         assertEquals(Set.of("takesEveryEventTheEngineRaises"), failures(ListenerThrowingOnSplitBrain.class));
+    }
+
+    // Transports.
+
+    /** TCP on the JDK's socket channels, as small as a correct transport can be. */
+    static class Tcp implements Transport {
+        @Override
+        public Listener listen(HastAddress address) throws IOException {
+            ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(address.host(), address.port()));
+            HastAddress bound = address.withPort(((InetSocketAddress) server.getLocalAddress()).getPort());
+            return new Listener() {
+                @Override
+                public HastAddress address() {
+                    return bound;
+                }
+
+                @Override
+                public Connection accept() throws IOException {
+                    return connection(server.accept());
+                }
+
+                @Override
+                public void close() throws IOException {
+                    server.close();
+                }
+            };
+        }
+
+        @Override
+        public Connection connect(HastAddress remote, HastAddress source, Duration timeout) throws IOException {
+            return connection(SocketChannel.open(new InetSocketAddress(remote.host(), remote.port())));
+        }
+
+        Connection connection(SocketChannel channel) {
+            return new Connection() {
+                @Override
+                public String peer() {
+                    return channel.socket().getRemoteSocketAddress().toString();
+                }
+
+                @Override
+                public InetAddress peerAddress() {
+                    return channel.socket().getInetAddress();
+                }
+
+                @Override
+                public void setReadTimeout(Duration timeout) throws IOException {
+                    channel.socket().setSoTimeout((int) timeout.toMillis());
+                }
+
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    // A socket channel ignores SO_TIMEOUT; its stream applies it.
+                    byte[] b = new byte[dst.remaining()];
+                    int n = channel.socket().getInputStream().read(b);
+                    if (n > 0) {
+                        dst.put(b, 0, n);
+                    }
+                    return n;
+                }
+
+                @Override
+                public int write(ByteBuffer src) throws IOException {
+                    return channel.write(src);
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return channel.isOpen();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    channel.close();
+                }
+            };
+        }
+    }
+
+    abstract static class TcpContract extends TransportContract {
+        @Override
+        protected Duration limit() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        protected HastAddress listenAddress() {
+            return HastAddress.parse("tcp://127.0.0.1:0");
+        }
+    }
+
+    static class GoodTransport extends TcpContract {
+        @Override
+        protected Transport transport() {
+            return new Tcp();
+        }
+    }
+
+    /** Reads nothing, forever, once the peer has gone, instead of reporting the end. */
+    static class TransportLosingTheEnd extends TcpContract {
+        @Override
+        protected Transport transport() {
+            return new Tcp() {
+                @Override
+                Connection connection(SocketChannel channel) {
+                    Connection c = super.connection(channel);
+                    return new Connection() {
+                        @Override
+                        public String peer() {
+                            return c.peer();
+                        }
+
+                        @Override
+                        public InetAddress peerAddress() {
+                            return c.peerAddress();
+                        }
+
+                        @Override
+                        public void setReadTimeout(Duration timeout) throws IOException {
+                            c.setReadTimeout(timeout);
+                        }
+
+                        @Override
+                        public int read(ByteBuffer dst) throws IOException {
+                            return Math.max(0, c.read(dst));
+                        }
+
+                        @Override
+                        public int write(ByteBuffer src) throws IOException {
+                            return c.write(src);
+                        }
+
+                        @Override
+                        public boolean isOpen() {
+                            return c.isOpen();
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            c.close();
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    @Test
+    void transportSuite() {
+        assertEquals(Set.of(), failures(GoodTransport.class));
+        assertEquals(Set.of("bytesArriveWholeInOrderAndTheEndIsAnEof"), failures(TransportLosingTheEnd.class));
     }
 }
