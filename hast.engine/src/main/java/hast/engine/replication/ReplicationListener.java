@@ -285,6 +285,11 @@ public final class ReplicationListener implements AutoCloseable {
         Frame.Opening opening = Frame.readOpening(c);
         Frame first = opening.frame();
         int theirs = opening.version();
+        OptionalInt common = spoken.highestCommon(opening.range());
+        if (common.isEmpty()) {
+            noCommonVersion(c, opening);
+            return;
+        }
         if (first.type() != Frame.Type.CHALLENGE || first.payload() == null) {
             refuse(c, "Expected CHALLENGE (authentication) as the first frame, got " + first.type() + ".", 0, theirs);
             throw new ProtocolException("expected CHALLENGE, got " + first.type());
@@ -307,20 +312,6 @@ public final class ReplicationListener implements AutoCloseable {
             refuse(c, "Remote node acts as " + r.role() + " for the resource and not as secondary.", 0, theirs);
             return;
         }
-        OptionalInt common = spoken.highestCommon(opening.range());
-        if (common.isEmpty()) {
-            String why = "no common protocol version: the primary speaks " + opening.range() + ", this node "
-                    + spoken;
-            LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: " + why
-                    + "; upgrade the node with the older versions.");
-            r.noCommonVersion(c.peer(), why);
-            // With this node's versions in the header, as a RESPONSE would carry them.
-            new Frame(Frame.Type.REFUSE, Frame.REFUSED_VERSION, 0, spoken.min(), spoken.max(), 0,
-                    StandardCharsets.UTF_8.encode("No common protocol version: the secondary speaks " + spoken
-                            + ", the primary " + opening.range() + "; upgrade the node with the older versions."))
-                    .write(c, theirs);
-            return;
-        }
         int version = common.getAsInt();
         if (!authenticated(c, r, challenge, tls, version)) {
             return;
@@ -339,6 +330,32 @@ public final class ReplicationListener implements AutoCloseable {
                 + " node speaks {2}, the primary {3}).", new Object[] {name, version, spoken, opening.range()});
         place.close();
         r.attach(c, version, hello, deadline::disarm);
+    }
+
+    /**
+     * Refuses a peer that speaks no protocol version in common with this node, in the version of
+     * its first frame (which it reads) with this node's versions in the header, and logs it; when
+     * that frame is a CHALLENGE from the remote of a resource here, the resource is told too (its
+     * status shows it). Its first frame need not be a CHALLENGE: a node older than version 3
+     * opens with its HELLO.
+     */
+    private void noCommonVersion(Connection c, Frame.Opening opening) throws IOException {
+        String why = "no common protocol version: the primary speaks " + opening.range() + ", this node " + spoken;
+        Optional<Replica> target = Optional.empty();
+        if (opening.frame().type() == Frame.Type.CHALLENGE && opening.frame().payload() != null) {
+            String name = Authentication.Challenge.decode(opening.frame().payload()).resource();
+            target = resources.named(name).filter(r -> isRemote(r.remote(), c.peerAddress()));
+            LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: " + why
+                    + "; upgrade the node with the older versions.");
+        } else {
+            LOG.warning(() -> "Connection from " + c.peer() + " refused: " + why
+                    + "; upgrade the node with the older versions.");
+        }
+        target.ifPresent(r -> r.noCommonVersion(c.peer(), why));
+        new Frame(Frame.Type.REFUSE, Frame.REFUSED_VERSION, 0, spoken.min(), spoken.max(), 0,
+                StandardCharsets.UTF_8.encode("No common protocol version: the secondary speaks " + spoken
+                        + ", the primary " + opening.range() + "; upgrade the node with the older versions."))
+                .write(c, opening.version());
     }
 
     /**

@@ -260,7 +260,13 @@ class LinkAuthenticationTest {
         header.putInt(0x48415354).put((byte) 2).put((byte) 1).putShort((short) 0).putLong(0).putLong(0).putLong(0)
                 .putInt(0).putInt(0);
         c.writeFully(header.flip());
-        String text = RawPrimary.text(refusal(c));
-        assertTrue(text.contains("protocol version 3") && text.contains("protocol version 2"), text);
+        // In the peer's version, which it reads, with this node's versions in the header.
+        Frame.Opening opening = Frame.readOpening(c);
+        assertEquals(2, opening.version());
+        assertEquals(ProtocolRange.SPOKEN, opening.range());
+        assertEquals(Frame.Type.REFUSE, opening.frame().type());
+        assertEquals(Frame.REFUSED_VERSION, opening.frame().flags());
+        assertEquals("No common protocol version: the secondary speaks " + ProtocolRange.SPOKEN + ", the primary 2;"
+                + " upgrade the node with the older versions.", RawPrimary.text(opening.frame()));
     }
 }
