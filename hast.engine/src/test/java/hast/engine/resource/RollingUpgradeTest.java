@@ -112,7 +112,7 @@ class RollingUpgradeTest {
             try (FrozenV3.Secondary old = new FrozenV3.Secondary(pair.beta.listenPort(), pair.alpha.datasize(),
                     EXTENT)) {
                 pair.alpha.role(Role.PRIMARY);
-                await("connected to the old secondary (its log: " + old.log + ")", () -> pair.alpha.info().connected());
+                await("connected to the old secondary", () -> pair.alpha.info().connected());
                 assertEquals("3", pair.alpha.info().protocol());
                 done(pair.alpha.write(0, data(1, 4096), false));
                 done(pair.alpha.write(EXTENT - 4096, data(2, 3 * EXTENT / 4), true));
@@ -120,7 +120,6 @@ class RollingUpgradeTest {
                 done(pair.alpha.flush());
                 await("the primary clean", () -> clean(pair.alpha.info()));
                 assertArrayEquals(pair.alpha.data(), old.disk, "the old secondary's copy");
-                assertEquals(1, old.primaries());
             }
         }
     }

@@ -70,10 +70,18 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
 
     /** Gives {@code r} this status and connection, as a pair that joins or parts would. */
     public void put(ResourceInfo r, String status, boolean connected) {
+        put(r, status, connected, r.problem(), connected ? r.protocol() : null);
+    }
+
+    /**
+     * Gives {@code r} this status, connection, problem and protocol (the version while connected,
+     * why there is none after a refusal), as hastd would.
+     */
+    public void put(ResourceInfo r, String status, boolean connected, String problem, String protocol) {
         add(new ResourceInfo(r.name(), r.role(), r.provname(), r.localpath(), r.extentsize(), r.keepdirty(),
                 r.remoteaddr(), r.sourceaddr(), r.replication(), r.checksum(), r.compression(), status, r.dirty(),
-                r.exportaddr(), r.device(), r.statistics(), r.queues(), r.sync(), r.problem(), connected,
-                r.consistency(), r.protocol()));
+                r.exportaddr(), r.device(), r.statistics(), r.queues(), r.sync(), problem, connected,
+                r.consistency(), protocol));
     }
 
     /** Gives the secondary {@code r} this consistency and the synchronisation it receives, as hastd would. */
