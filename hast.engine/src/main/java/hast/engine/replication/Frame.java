@@ -150,7 +150,7 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
      * read past its own frames.
      */
     public static Frame read(Connection c, int version) throws IOException {
-        return read(c, version, MAX_PAYLOAD).frame();
+        return body(c, header(c, version, MAX_PAYLOAD));
     }
 
     /**
@@ -159,7 +159,7 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
      * allocated for it.
      */
     public static Frame readGreeting(Connection c, int version) throws IOException {
-        return read(c, version, MAX_GREETING).frame();
+        return body(c, header(c, version, MAX_GREETING));
     }
 
     /**
@@ -167,7 +167,9 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
      * {@link #readGreeting}, with the version it is written in and the range its header advertises.
      */
     public static Opening readOpening(Connection c) throws IOException {
-        return read(c, Header.ANY_VERSION, MAX_GREETING);
+        Header h = header(c, Header.ANY_VERSION, MAX_GREETING);
+        Frame f = body(c, h);
+        return new Opening(h.version(), ProtocolRange.advertised(h.version(), f.offset(), f.length()), f);
     }
 
     /**
@@ -177,7 +179,7 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     public record Opening(int version, ProtocolRange range, Frame frame) {
     }
 
-    private static Opening read(Connection c, int version, int maxPayload) throws IOException {
+    private static Header header(Connection c, int version, int maxPayload) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         c.readFully(h);
         Header header = Header.decode(h.flip(), c.peer(), version);
@@ -185,8 +187,11 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
             throw new ProtocolException(header.type() + " of " + header.size() + " bytes from " + c.peer()
                     + " (at most " + maxPayload + " before the peer is authenticated)");
         }
-        Frame f = header.with(header.size() > 0 ? readPayload(c, ByteBuffer.allocate(0), header.size()) : null);
-        return new Opening(header.version(), ProtocolRange.advertised(header.version(), f.offset(), f.length()), f);
+        return header;
+    }
+
+    private static Frame body(Connection c, Header header) throws IOException {
+        return header.with(header.size() > 0 ? readPayload(c, ByteBuffer.allocate(0), header.size()) : null);
     }
 
     /**

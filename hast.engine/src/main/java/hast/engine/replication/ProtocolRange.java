@@ -47,10 +47,6 @@ public record ProtocolRange(int min, int max) {
         return new ProtocolRange((int) min, (int) max);
     }
 
-    public boolean speaks(int version) {
-        return version >= min && version <= max;
-    }
-
     /** The highest version this range and {@code peer} both speak, if any. */
     public OptionalInt highestCommon(ProtocolRange peer) {
         int highest = Math.min(max, peer.max());

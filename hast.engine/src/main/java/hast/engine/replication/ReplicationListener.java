@@ -30,11 +30,11 @@ import hast.engine.vm.FatalErrors;
  * counted and logged once per address per {@link RefusalLog#INTERVAL}. A known peer gets a
  * place among the connections in handshake ({@link Admission}), a deadline for the whole
  * handshake (the longest timeout of the resources it is the remote of) and a first frame of at
- * most {@link Frame#MAX_GREETING} bytes. The first frame (the CHALLENGE) names the resource and
- * the protocol versions the peer speaks; the peer must be its configured remote, the resource
- * secondary here, the two nodes must speak a version in common (the highest is chosen, see
- * {@link ProtocolRange}), and the peer must pass {@link Authentication}; then its HELLO is read and
- * the connection handed to the resource.
+ * most {@link Frame#MAX_GREETING} bytes. The first frame (the CHALLENGE) tells the protocol
+ * versions the peer speaks, of which the two nodes must have one in common (the highest is chosen,
+ * see {@link ProtocolRange}), and names the resource; the peer must be its configured remote, the
+ * resource secondary here, and the peer must pass {@link Authentication}; then its HELLO is read
+ * and the connection handed to the resource.
  * Anything else is refused with a reason. A malformed or hostile stream costs its own connection only.
  */
 public final class ReplicationListener implements AutoCloseable {
@@ -80,9 +80,12 @@ public final class ReplicationListener implements AutoCloseable {
 
         /**
          * A primary at the remote's address speaks no protocol version in common with this node
-         * and was refused ({@code why} says both ranges); the session serving, if any, is untouched.
+         * and is refused ({@code why} says both ranges); the session serving, if any, is untouched.
+         *
+         * @return whether this is news: false when the last primary was refused for the same
+         *         reason (its retries are then logged at debug level only)
          */
-        void noCommonVersion(String peer, String why);
+        boolean noCommonVersion(String peer, String why);
 
         /**
          * Runs the handshake and serves the connection, in protocol {@code version}, until it
@@ -341,17 +344,17 @@ public final class ReplicationListener implements AutoCloseable {
      */
     private void noCommonVersion(Connection c, Frame.Opening opening) throws IOException {
         String why = "no common protocol version: the primary speaks " + opening.range() + ", this node " + spoken;
-        Optional<Replica> target = Optional.empty();
+        String resource = "";
+        boolean news = true;
         if (opening.frame().type() == Frame.Type.CHALLENGE && opening.frame().payload() != null) {
             String name = Authentication.Challenge.decode(opening.frame().payload()).resource();
-            target = resources.named(name).filter(r -> isRemote(r.remote(), c.peerAddress()));
-            LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: " + why
-                    + "; upgrade the node with the older versions.");
-        } else {
-            LOG.warning(() -> "Connection from " + c.peer() + " refused: " + why
-                    + "; upgrade the node with the older versions.");
+            resource = "[" + name + "] ";
+            Optional<Replica> target = resources.named(name).filter(r -> isRemote(r.remote(), c.peerAddress()));
+            news = target.map(r -> r.noCommonVersion(c.peer(), why)).orElse(true);
         }
-        target.ifPresent(r -> r.noCommonVersion(c.peer(), why));
+        String prefix = resource;
+        LOG.log(news ? Level.WARNING : Level.FINE, () -> prefix + "Connection from " + c.peer() + " refused: " + why
+                + "; upgrade the node with the older versions.");
         new Frame(Frame.Type.REFUSE, Frame.REFUSED_VERSION, 0, spoken.min(), spoken.max(), 0,
                 StandardCharsets.UTF_8.encode("No common protocol version: the secondary speaks " + spoken
                         + ", the primary " + opening.range() + "; upgrade the node with the older versions."))

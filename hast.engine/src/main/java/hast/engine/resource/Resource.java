@@ -294,10 +294,8 @@ final class Resource {
             }
 
             @Override
-            public void noCommonVersion(String peer, String why) {
-                if (secondary() instanceof SecondaryRole secondary) {
-                    secondary.noCommonVersion(why);
-                }
+            public boolean noCommonVersion(String peer, String why) {
+                return !(secondary() instanceof SecondaryRole secondary) || secondary.noCommonVersion(why);
             }
 
             @Override

@@ -411,11 +411,15 @@ final class SecondaryRole implements Resource.RoleState {
     }
 
     /**
-     * A primary was refused for want of a protocol version in common ({@code why} names both
+     * A primary is refused for want of a protocol version in common ({@code why} names both
      * ranges): status shows it until a primary connects.
+     *
+     * @return false when the last primary was refused for the same reason (one episode)
      */
-    void noCommonVersion(String why) {
+    boolean noCommonVersion(String why) {
+        boolean again = why.equals(versionRefused);
         versionRefused = why;
+        return !again;
     }
 
     @Override

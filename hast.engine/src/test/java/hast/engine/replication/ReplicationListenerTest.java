@@ -117,7 +117,7 @@ class ReplicationListenerTest {
                     }
 
                     @Override
-                    public void noCommonVersion(String peer, String why) {
+                    public boolean noCommonVersion(String peer, String why) {
                         throw new AssertionError("no test here gets that far");
                     }
 

@@ -160,6 +160,10 @@ class RollingUpgradeTest {
                     + "; upgrade the node with the older versions (the secondary said: No common protocol version:"
                     + " the secondary speaks 3, the primary 4; upgrade the node with the older versions.)")
                     && logged("refused: " + secondarySide + "; upgrade the node with the older versions."));
+            // The primary tries again (after 2 s, then 4 s): each side logs the episode once, not each attempt.
+            await("a second attempt", () -> pair.toBeta.accepted().size() >= 3);
+            assertEquals(1, warnings.stream().filter(w -> w.contains(primarySide)).count(), warnings::toString);
+            assertEquals(1, warnings.stream().filter(w -> w.contains(secondarySide)).count(), warnings::toString);
         }
     }
 
