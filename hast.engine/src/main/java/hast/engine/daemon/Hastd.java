@@ -28,7 +28,7 @@ import hast.engine.config.NodeIdentity;
 import hast.engine.event.EventDispatcher;
 import hast.engine.kernel.KernelDeviceThread;
 import hast.engine.posix.Account;
-import hast.engine.replication.Frame;
+import hast.engine.replication.ProtocolRange;
 import hast.engine.resource.ResourceManager;
 import hast.engine.vm.FatalErrors;
 
@@ -206,7 +206,8 @@ public final class Hastd {
             LogFile file = new LogFile(java.nio.file.Path.of(logFile));
             Signal.handle(new Signal("USR1"), s -> reopen(file));
         }
-        LOG.info("Started successfully, running protocol version " + Frame.VERSION + ".");
+        // The reference's line names the newest version; pairing with an older peer is logged when it happens.
+        LOG.info("Started successfully, running protocol version " + ProtocolRange.SPOKEN.max() + ".");
         HastConfig started = config;
         Optional<Account> user = account;
         // Not in this thread: the control socket opens in another bundle's component, which SCR

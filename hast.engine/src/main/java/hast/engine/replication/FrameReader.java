@@ -16,6 +16,8 @@ public final class FrameReader {
     private static final int BUFFER = 256 * 1024;
 
     private final Connection connection;
+    /** The protocol version the connection agreed on: a frame of another is refused. */
+    private final int version;
     private final ByteBuffer in;
     /** Where payloads too large for {@code in} are read, when the caller lets them be reused; else null. */
     private final ByteBuffer large;
@@ -25,9 +27,10 @@ public final class FrameReader {
      *                   reader's, valid until the next such payload: for a reader that is done
      *                   with a large frame before it reads another (saving the copies a heap
      *                   buffer costs on the way to disk)
+     * @param version    the protocol version the connection agreed on
      */
-    public FrameReader(Connection connection, boolean reuseLarge) {
-        this(connection, ByteBuffer.allocateDirect(BUFFER),
+    public FrameReader(Connection connection, boolean reuseLarge, int version) {
+        this(connection, version, ByteBuffer.allocateDirect(BUFFER),
                 reuseLarge ? ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD) : null);
     }
 
@@ -37,11 +40,12 @@ public final class FrameReader {
      * direct buffers each time cost more than reading the stream.
      */
     FrameReader(Connection connection, FrameReader done) {
-        this(connection, done.in, done.large);
+        this(connection, done.version, done.in, done.large);
     }
 
-    private FrameReader(Connection connection, ByteBuffer in, ByteBuffer large) {
+    private FrameReader(Connection connection, int version, ByteBuffer in, ByteBuffer large) {
         this.connection = connection;
+        this.version = version;
         this.in = in.clear().flip();
         this.large = large;
     }
@@ -58,7 +62,7 @@ public final class FrameReader {
     /** The next frame, waiting for the peer if it is not buffered. */
     public Frame next() throws IOException {
         fill(Frame.HEADER);
-        Frame.Header h = Frame.Header.decode(in, connection.peer());
+        Frame.Header h = Frame.Header.decode(in, connection.peer(), version);
         if (h.size() == 0) {
             return h.with(null);
         }

@@ -58,6 +58,8 @@ public final class ReplicaSession {
     private final Replica replica;
     private final String resource;
     private final PayloadCodec codec;
+    /** The protocol version the handshake agreed on. */
+    private final int version;
     private final FrameWriter writer;
     private final WriteDeadline writes;
     /** What the primary decodes: read replies use nothing else. */
@@ -69,19 +71,21 @@ public final class ReplicaSession {
     private volatile boolean stopping;
 
     /**
+     * @param version the protocol version the handshake agreed on
      * @param peer   what the primary announced it decodes in its HELLO
      * @param writes ends the session when an answer cannot be written for the timeout (a primary
      *               that stopped reading blocks the write, where no read timeout applies)
      */
-    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer,
-            WriteDeadline writes) {
+    public ReplicaSession(String resource, Connection connection, int version, Replica replica, PayloadCodec codec,
+            CodecSet peer, WriteDeadline writes) {
         this.resource = resource;
         this.writes = writes;
         this.connection = connection;
         this.replica = replica;
         this.codec = codec;
         this.peer = peer;
-        this.writer = new FrameWriter(connection);
+        this.version = version;
+        this.writer = new FrameWriter(connection, version);
     }
 
     /**
@@ -92,7 +96,7 @@ public final class ReplicaSession {
      * lose an acknowledged write.
      */
     public String serve() {
-        FrameReader reader = new FrameReader(connection, true);
+        FrameReader reader = new FrameReader(connection, true, version);
         Runnable announce = this::announce;
         codec.watch(announce);
         writes.watch(writer, this::stop);

@@ -109,7 +109,7 @@ final class PrimaryRole implements Resource.RoleState {
             if (config.hasRemote()) {
                 link = new RemoteLink(config.name(), () -> endpoint(current.get()), replication.transports(),
                         () -> current.get().secret(),
-                        () -> current.get().tls(), pairing, codec);
+                        () -> current.get().tls(), pairing, replication.protocols(), codec);
                 sync[0] = new Synchronizer(config.name(), disk, md.localoff(), md.datasize(),
                         md.extentsize(), dirty, stale, fence, link, pairing, events);
                 verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
@@ -173,6 +173,12 @@ final class PrimaryRole implements Resource.RoleState {
     @Override
     public boolean connected() {
         return link != null && link.connected();
+    }
+
+    @Override
+    public String protocol() {
+        int version = link == null ? 0 : link.version();
+        return version != 0 ? Integer.toString(version) : pairing.versionRefused();
     }
 
     @Override

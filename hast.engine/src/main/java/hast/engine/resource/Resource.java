@@ -96,6 +96,14 @@ final class Resource {
         /** Whether the replication connection to the other node is up. */
         boolean connected();
 
+        /**
+         * The protocol version of the replication connection while it is up; why the nodes speak
+         * none in common after such a refusal; else {@code null}.
+         */
+        default String protocol() {
+            return null;
+        }
+
         Statistics statistics();
 
         /** Requests waiting or running in each stage now. */
@@ -286,15 +294,23 @@ final class Resource {
             }
 
             @Override
-            public void attach(Connection connection, Greeting.Hello hello, Runnable welcomed) throws IOException {
-                RoleState s;
-                synchronized (Resource.this) {
-                    s = state;
-                }
-                if (s instanceof SecondaryRole secondary) {
-                    secondary.attach(connection, hello, welcomed);
+            public boolean noCommonVersion(String peer, String why) {
+                return !(secondary() instanceof SecondaryRole secondary) || secondary.noCommonVersion(why);
+            }
+
+            @Override
+            public void attach(Connection connection, int version, Greeting.Hello hello, Runnable welcomed)
+                    throws IOException {
+                if (secondary() instanceof SecondaryRole secondary) {
+                    secondary.attach(connection, version, hello, welcomed);
                 } else {
-                    ReplicationListener.refuse(connection, "Resource is no longer secondary.", false);
+                    ReplicationListener.refuse(connection, version, "Resource is no longer secondary.", false);
+                }
+            }
+
+            private RoleState secondary() {
+                synchronized (Resource.this) {
+                    return state;
                 }
             }
         };
@@ -310,6 +326,7 @@ final class Resource {
                 (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
                 s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
-                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency());
+                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency(),
+                s == null ? null : s.protocol());
     }
 }

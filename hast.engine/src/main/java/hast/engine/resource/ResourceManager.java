@@ -36,27 +36,28 @@ public final class ResourceManager implements HastNode {
     private final DevicePublisher publisher;
     private final Replication replication;
     private final Consumer<HastEvent> events;
-    private final ReplicationListener listener = new ReplicationListener(new ReplicationListener.Replicas() {
-        @Override
-        public Optional<ReplicationListener.Replica> named(String name) {
-            return replica(name);
-        }
-
-        @Override
-        public Optional<Duration> handshakeDeadline(InetAddress peer) {
-            return ResourceManager.this.handshakeDeadline(peer);
-        }
-
-        @Override
-        public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
-            return ResourceManager.this.ofRemote(peer);
-        }
-    });
+    private final ReplicationListener listener;
     private volatile HastConfig config;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
 
     public ResourceManager(HastConfig config, ConfigParser parser, DevicePublisher publisher, Replication replication,
             Consumer<HastEvent> events) {
+        this.listener = new ReplicationListener(new ReplicationListener.Replicas() {
+            @Override
+            public Optional<ReplicationListener.Replica> named(String name) {
+                return replica(name);
+            }
+
+            @Override
+            public Optional<Duration> handshakeDeadline(InetAddress peer) {
+                return ResourceManager.this.handshakeDeadline(peer);
+            }
+
+            @Override
+            public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+                return ResourceManager.this.ofRemote(peer);
+            }
+        }, replication.protocols());
         this.config = config;
         this.parser = parser;
         this.publisher = publisher;

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 import hast.api.transport.Connection;
@@ -188,7 +189,7 @@ class SecondarySessionTest {
         int disconnects = count(pair.beta, HastEvent.DISCONNECT);
         // Far more answers than the socket buffers hold, and none of them read.
         for (int i = 0; i < 64; i++) {
-            Frame.request(Frame.Type.READ, 0, i + 1, 0, PrimaryDevice.MAX_REQUEST, null).write(primary);
+            Frame.request(Frame.Type.READ, 0, i + 1, 0, PrimaryDevice.MAX_REQUEST, null).write(primary, ProtocolRange.SPOKEN.max());
         }
         EnginePair.await("beta to give up on the primary that reads nothing", Duration.ofSeconds(5),
                 () -> count(pair.beta, HastEvent.DISCONNECT) > disconnects);
@@ -219,7 +220,7 @@ class SecondarySessionTest {
         RawPrimary.authenticate(c, null);
         Greeting.Hello h = new Greeting.Hello(EnginePair.RESOURCE, resuid, 0, 0, md.datasize(), md.extentsize(),
                 PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN, true);
-        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c, ProtocolRange.SPOKEN.max());
         return c;
     }
 
@@ -227,7 +228,7 @@ class SecondarySessionTest {
     private static Frame answer(Connection c) throws IOException {
         c.setReadTimeout(EnginePair.DEADLINE);
         try {
-            return Frame.read(c);
+            return Frame.read(c, ProtocolRange.SPOKEN.max());
         } catch (java.io.EOFException | java.net.SocketException e) {
             return null;
         }

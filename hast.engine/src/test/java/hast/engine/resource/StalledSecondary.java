@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
@@ -66,20 +67,20 @@ final class StalledSecondary implements AutoCloseable {
     private void serve(Connection c) {
         try {
             // The authentication, without a secret: the primary has none either.
-            Authentication.Challenge challenge = Authentication.Challenge.decode(Frame.read(c).payload());
+            Authentication.Challenge challenge = Authentication.Challenge.decode(Frame.read(c, ProtocolRange.SPOKEN.max()).payload());
             Frame.reply(Frame.Type.RESPONSE, 0, 0,
-                    Authentication.respond(challenge, null, Authentication.nonce()).encode()).write(c);
-            Frame.read(c);
-            Greeting.Hello hello = Greeting.Hello.decode(Frame.read(c).payload());
+                    Authentication.respond(challenge, null, Authentication.nonce()).encode()).write(c, ProtocolRange.SPOKEN.max());
+            Frame.read(c, ProtocolRange.SPOKEN.max());
+            Greeting.Hello hello = Greeting.Hello.decode(Frame.read(c, ProtocolRange.SPOKEN.max()).payload());
             // Whatever the counters say: "copy everything to me", so that the primary has plenty to send.
             Greeting.Welcome welcome = new Greeting.Welcome(SyncDecision.FULL_FROM_PRIMARY, false, hello.resuid(),
                     hello.remotecnt(), hello.localcnt(), hello.datasize(), hello.extentsize(), new byte[0],
                     CodecSet.PLAIN, false);
-            Frame.reply(Frame.Type.WELCOME, 0, 0, welcome.encode()).write(c);
+            Frame.reply(Frame.Type.WELCOME, 0, 0, welcome.encode()).write(c, ProtocolRange.SPOKEN.max());
             handshakes.incrementAndGet();
             Connection trickle = new Trickle(c);
             while (!closed) {
-                Frame.reply(Frame.Type.REPLY, 0, 0, null).write(trickle);
+                Frame.reply(Frame.Type.REPLY, 0, 0, null).write(trickle, ProtocolRange.SPOKEN.max());
             }
         } catch (IOException e) {
             // The primary gave up on us, or the test is over.

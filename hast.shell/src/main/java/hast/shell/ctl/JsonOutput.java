@@ -66,6 +66,7 @@ final class JsonOutput {
                 .field("device", r.device())
                 .field("problem", r.problem())
                 .field("connected", r.connected())
+                .field("protocol", r.protocol())
                 .field("state", ResourceState.of(r).label())
                 .field("consistency", consistency(r))
                 .field("dirty", r.dirty());

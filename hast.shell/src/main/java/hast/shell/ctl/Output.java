@@ -15,7 +15,7 @@ import hast.api.event.HastEvent;
 
 /**
  * The reference's output formats of dump, status and list, with our few extra list lines
- * (exportaddr, device, problem, consistent, synchronization, codecs, queues), the consistency
+ * (exportaddr, device, problem, protocol, consistent, synchronization, codecs, queues), the consistency
  * of an inconsistent copy after its status line and in dump, and the text forms of our events
  * and verify.
  */
@@ -41,12 +41,16 @@ final class Output {
         out.println("    consistency: " + md.consistency().label());
     }
 
-    /** The reference's line; a copy that is not consistent gets a column more, saying so and why. */
+    /**
+     * The reference's line; a copy that is not consistent gets a column more, saying so and why,
+     * and so does a pair that speaks no protocol version in common.
+     */
     static void statusRow(PrintStream out, ResourceInfo r) {
         String status = r.status() == null ? "-" : r.status();
         String inconsistent = consistent(r) ? "" : "\tinconsistent (" + inconsistency(r) + ")";
-        out.printf("%s\t%-9s%-15s%s\t%s%s%n", r.name(), status, r.role().label(), r.localpath(), r.remoteaddr(),
-                inconsistent);
+        String protocol = r.connected() || r.protocol() == null ? "" : "\t" + r.protocol();
+        out.printf("%s\t%-9s%-15s%s\t%s%s%s%n", r.name(), status, r.role().label(), r.localpath(), r.remoteaddr(),
+                inconsistent, protocol);
     }
 
     /** Whether the resource's copy may be promoted; an idle one's is not known (it is read when promoted). */
@@ -98,6 +102,9 @@ final class Output {
         }
         if (r.problem() != null) {
             out.println("  problem: " + r.problem());
+        }
+        if (r.protocol() != null) {
+            out.println("  protocol: " + r.protocol());
         }
         // The reference's workerpid line is absent: resources run in hastd's own process here,
         // and the reference omits the line when there is no worker pid.

@@ -102,6 +102,22 @@ class HastctlTest {
     }
 
     @Test
+    void aPairWithNoProtocolVersionInCommonSaysSoInStatusListAndJson() {
+        ResourceInfo backup = node.resource("backup").orElseThrow();
+        assertTrue(run(daemon, "list", "backup").out().contains("\n  protocol: 3\n"), "the version while connected");
+        assertEquals("backup\tcomplete secondary      /dev/sdc\ttcp://10.0.0.1\n",
+                run(daemon, "status", "backup").out().lines().skip(1).findFirst().orElseThrow() + "\n",
+                "status shows nothing more while connected");
+        String why = "no common protocol version: the primary speaks 4, this node 3";
+        node.put(backup, "degraded", false, null, why);
+        Run status = run(daemon, "status", "backup");
+        assertEquals(new Run(2, "Name\tStatus\t Role\t\tComponents\n"
+                + "backup\tdegraded secondary      /dev/sdc\ttcp://10.0.0.1\t" + why + "\n", ""), status);
+        assertTrue(run(daemon, "list", "backup").out().contains("\n  protocol: " + why + "\n"));
+        assertTrue(run(daemon, "list", "--json", "backup").out().contains("\"protocol\":\"" + why + "\""));
+    }
+
+    @Test
     void aSecondaryBeingSynchronisedIsInconsistentExits3AndSaysWhyWithItsProgress() {
         ResourceInfo backup = node.resource("backup").orElseThrow();
         node.put(backup, Consistency.INCOMPLETE, new SyncProgress(8 << 20, 2 << 20, 1 << 20));
@@ -255,6 +271,7 @@ class HastctlTest {
                   checksum: crc32
                   compression: lzf
                   status: complete
+                  protocol: 3
                   consistent: yes
                   dirty: 0 (0B)
                   statistics:

@@ -55,13 +55,13 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
                 "tcp://10.0.0.1:0", "fullsync", "none", "hole", "degraded", 4194304, "tcp://127.0.0.1:10809",
                 "/dev/hast/shared", new Statistics(11, 22, 3, 4, 5, 1, 2, 0, 0, 6, 90112, 30034, 2, 1),
                 new Queues(3, 1, 7, 2, 60), new SyncProgress(8388608, 2097152, 1048576), "split-brain", false,
-                Consistency.CONSISTENT));
+                Consistency.CONSISTENT, null));
         add(new ResourceInfo("idle", Role.INIT, "idle", "/var/lib/hast/idle.img", 0, 0, "none", null, "memsync",
-                "none", "hole", null, 0, null, null, Statistics.ZERO, Queues.EMPTY, null, null, false, null));
+                "none", "hole", null, 0, null, null, Statistics.ZERO, Queues.EMPTY, null, null, false, null, null));
         add(new ResourceInfo("backup", Role.SECONDARY, "bk0", "/dev/sdc", 131072, 0, "tcp://10.0.0.1",
                 null, "async", "crc32", "lzf", "complete", 0, null, null,
                 new Statistics(0, 7, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new Queues(1, 0, 0, 0, 0), null, null, true,
-                Consistency.CONSISTENT));
+                Consistency.CONSISTENT, "3"));
     }
 
     private void add(ResourceInfo r) {
@@ -70,10 +70,18 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
 
     /** Gives {@code r} this status and connection, as a pair that joins or parts would. */
     public void put(ResourceInfo r, String status, boolean connected) {
+        put(r, status, connected, r.problem(), connected ? r.protocol() : null);
+    }
+
+    /**
+     * Gives {@code r} this status, connection, problem and protocol (the version while connected,
+     * why there is none after a refusal), as hastd would.
+     */
+    public void put(ResourceInfo r, String status, boolean connected, String problem, String protocol) {
         add(new ResourceInfo(r.name(), r.role(), r.provname(), r.localpath(), r.extentsize(), r.keepdirty(),
                 r.remoteaddr(), r.sourceaddr(), r.replication(), r.checksum(), r.compression(), status, r.dirty(),
-                r.exportaddr(), r.device(), r.statistics(), r.queues(), r.sync(), r.problem(), connected,
-                r.consistency()));
+                r.exportaddr(), r.device(), r.statistics(), r.queues(), r.sync(), problem, connected,
+                r.consistency(), protocol));
     }
 
     /** Gives the secondary {@code r} this consistency and the synchronisation it receives, as hastd would. */
@@ -82,7 +90,7 @@ public final class TestNode implements HastNode, NodeAdmin, EventFeed {
                 r.remoteaddr(), r.sourceaddr(), r.replication(), r.checksum(), r.compression(),
                 consistency == Consistency.CONSISTENT ? r.status() : "degraded",
                 sync == null ? 0 : sync.total() - sync.done(), r.exportaddr(), r.device(), r.statistics(), r.queues(),
-                sync, r.problem(), r.connected(), consistency));
+                sync, r.problem(), r.connected(), consistency, r.protocol()));
     }
 
     public void breakProvider(String name) {
