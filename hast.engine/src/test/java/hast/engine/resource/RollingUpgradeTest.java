@@ -129,9 +129,7 @@ class RollingUpgradeTest {
         try (EnginePair pair = new EnginePair(dir, "memsync", false)) {
             pair.alpha.speak(new ProtocolRange(3, 4));
             pair.beta.speak(new ProtocolRange(3, 5));
-            pair.beta.role(Role.SECONDARY);
-            pair.alpha.role(Role.PRIMARY);
-            pair.awaitClean(pair.alpha, pair.beta);
+            pair.startInSync();
             assertEquals("4", pair.alpha.info().protocol());
             assertEquals("4", pair.beta.info().protocol());
             done(pair.alpha.write(3L * EXTENT, data(4, EXTENT), false));
