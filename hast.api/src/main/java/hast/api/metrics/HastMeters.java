@@ -1,0 +1,20 @@
+package hast.api.metrics;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The engine's meters, a service while the daemon runs. When hast.conf sets
+ * {@code metrics-listen}, the registration carries that address as {@link #LISTEN}: a metrics
+ * exporter serves there, and the engine registers the service anew when the address changes
+ * (a reload), so an exporter bound to it follows by being deactivated and activated again.
+ */
+@ProviderType
+public interface HastMeters {
+    /** Service property: {@code host:port} where metrics are to be served, absent when they are not. */
+    String LISTEN = "hast.metrics.listen";
+
+    /** Every configured resource's meters, in configuration-file order. */
+    List<ResourceMeters> resources();
+}
