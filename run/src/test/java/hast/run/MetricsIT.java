@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The metrics endpoint of real daemons: its series follow a synchronisation (cut in the middle
  * by a stalled link, then resumed) and the writes around it; without {@code metrics-listen} no
  * port opens; stopping the metrics bundle from the console closes the port and starting it
- * serves again.
+ * serves again; a reload moves it or closes it.
  */
 class MetricsIT {
     private static final int MIB = 1 << 20;
@@ -122,7 +122,7 @@ class MetricsIT {
     }
 
     @Test
-    void stoppingTheBundleClosesThePortAndStartingItServesAgain() throws Exception {
+    void stoppingTheBundleClosesThePortStartingItServesAgainAndAReloadMovesIt() throws Exception {
         try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk0.img").toFile(), "rw")) {
             disk.setLength(16 * MIB);
         }
@@ -157,6 +157,17 @@ class MetricsIT {
         pane.type("start " + id);
         pane.press("Enter");
         awaitScrape(port, "the endpoint serving again", s -> s.containsKey("hast_role{resource=\"test\",role=\"init\"}"));
+
+        // A reload that changes the address moves the endpoint; one that removes it closes it.
+        int moved = Node.freePort();
+        Files.writeString(conf, Files.readString(conf).replace("metrics-listen 127.0.0.1:" + port,
+                "metrics-listen 127.0.0.1:" + moved));
+        solo.hastctl("reload", "-c", conf.toString()).expect(0);
+        awaitScrape(moved, "the endpoint on its new port", s -> s.containsKey("hast_role{resource=\"test\",role=\"init\"}"));
+        assertTrue(!serves(port), "the old port closed");
+        Files.writeString(conf, Files.readString(conf).replace("metrics-listen 127.0.0.1:" + moved + "\n", ""));
+        solo.hastctl("reload", "-c", conf.toString()).expect(0);
+        Node.awaitTrue("the endpoint closed by a reload without metrics-listen", () -> !serves(moved));
     }
 
     /** A sample's value, -1 when the scrape has none (a series appears with its state). */
