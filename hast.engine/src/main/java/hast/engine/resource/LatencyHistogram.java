@@ -26,7 +26,11 @@ final class LatencyHistogram {
 
     /** Records one request that started at {@code startNanos} ({@link System#nanoTime()}) and ended now. */
     void since(long startNanos) {
-        long nanos = Math.max(0, System.nanoTime() - startNanos);
+        record(Math.max(0, System.nanoTime() - startNanos));
+    }
+
+    /** Records one request that took {@code nanos}. */
+    void record(long nanos) {
         int i = 0;
         while (i < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[i]) {
             i++;
