@@ -37,6 +37,7 @@ public final class MetricsEndpoint {
 
     private final HTTPServer server;
 
+    /** The meters are bound twice: as the service, and as its properties, which carry the address. */
     @Activate
     public MetricsEndpoint(@Reference HastNode node,
             @Reference(target = "(" + HastMeters.LISTEN + "=*)") HastMeters meters,

@@ -12,7 +12,10 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface HastMeters {
-    /** Service property: {@code host:port} where metrics are to be served, absent when they are not. */
+    /**
+     * Service property: the TCP address where metrics are to be served, as {@code HastAddress}
+     * writes it (e.g. {@code tcp://127.0.0.1:9743}); absent when they are not.
+     */
     String LISTEN = "hast.metrics.listen";
 
     /** Every configured resource's meters, in configuration-file order. */
