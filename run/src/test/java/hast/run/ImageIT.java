@@ -3,7 +3,12 @@ package hast.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The appliance image (run/jlink/image.sh): built from this build into a folder of the test's own,
  * it holds the runtime's listed modules (and what they require, nothing more), and a node started from it runs on that runtime,
- * not on the machine's Java, and serves reads and writes over NBD.
+ * not on the machine's Java, and serves reads and writes over NBD, and its metrics.
  */
 class ImageIT {
     @TempDir
@@ -86,13 +91,14 @@ class ImageIT {
         assertTrue(!present.contains("java.desktop") && present.size() < listed.size() + 4, present.toString());
 
         int nbd = Node.freePort();
+        int metrics = Node.freePort();
         Path disk = dir.resolve("solo.img");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(64L << 20);
         }
         Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 "on solo { control uds://" + dir.resolve("ctl") + " listen tcp4://127.0.0.1:" + Node.freePort()
-                        + " export tcp://127.0.0.1:" + nbd + " export-insecure on }",
+                        + " export tcp://127.0.0.1:" + nbd + " export-insecure on metrics-listen 127.0.0.1:" + metrics + " }",
                 "resource r0 { on solo { local " + disk + " remote none } }", ""));
         String hastctl = home.resolve("hastctl").toString();
         run(home, List.of(hastctl, "create", "-c", conf.toString(), "r0")).expect(0);
@@ -120,6 +126,22 @@ class ImageIT {
         qemuIo(url, "write -P 0x5a 1M 1M").expect(0);
         Node.Result read = qemuIo(url, "read -P 0x5a 1M 1M").expect(0);
         assertTrue(!read.out().contains("Pattern verification failed"), read.out());
+
+        // The metrics bundle's HTTP server and the process's series come from modules that jdeps
+        // cannot find (jdk.httpserver, jdk.management; see jlink/modules): the image has them.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics + "/metrics")).build();
+        Node.awaitTrue("the image's metrics endpoint serving r0 and the process", () -> {
+            try {
+                String body = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+                return body.contains("hast_role{resource=\"r0\",role=\"primary\"} 1.0")
+                        && body.contains("process_open_fds ");
+            } catch (IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     private Node.Result qemuIo(String url, String command) {

@@ -33,6 +33,8 @@ final class ConfigAssembler {
     static final int DEFAULT_TIMEOUT = 20;
     static final boolean DEFAULT_METAFLUSH = true;
     static final boolean DEFAULT_DIRECT = false;
+    /** metrics-listen's port when the address gives none: Prometheus's registry of exporter ports has it free. */
+    static final int DEFAULT_METRICS_PORT = 9743;
 
     /** A {@code resource} block as written. */
     record ResourceBlock(String name, int line, Section block) {
@@ -76,7 +78,9 @@ final class ConfigAssembler {
             resources.add(rc);
         }
         String user = checks.text(first(mine, global, "user"), "user", SettingChecks.MAX_NAME).orElse(null);
-        return new HastConfig(path, control, pidfile, listen(global, mine), resources, user);
+        HastAddress metrics = address(first(mine, global, "metrics-listen"), "metrics-listen", Accepts.TCP,
+                DEFAULT_METRICS_PORT).orElse(null);
+        return new HastConfig(path, control, pidfile, listen(global, mine), resources, user, metrics);
     }
 
     /**
@@ -214,8 +218,13 @@ final class ConfigAssembler {
 
     private Optional<HastAddress> address(Optional<Section.Setting> setting, String keyword, Accepts accepts)
             throws ConfigException {
+        return address(setting, keyword, accepts, HastAddress.DEFAULT_PORT);
+    }
+
+    private Optional<HastAddress> address(Optional<Section.Setting> setting, String keyword, Accepts accepts,
+            int defaultPort) throws ConfigException {
         return setting.isEmpty() ? Optional.empty()
-                : Optional.of(checks.address(setting.get(), keyword, HastAddress.DEFAULT_PORT, accepts));
+                : Optional.of(checks.address(setting.get(), keyword, defaultPort, accepts));
     }
 
     private void unique(Map<String, String> seen, String key, ResourceConfig resource, int line, String what)

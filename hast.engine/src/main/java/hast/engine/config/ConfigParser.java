@@ -18,7 +18,7 @@ import hast.engine.config.Lexer.Token;
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
  * blocks with their own {@code on} sections) plus {@code export} (with {@code export-insecure},
  * {@code export-tls}, {@code export-tls-verify}), {@code direct}, {@code user}, {@code shared-secret},
- * {@code auth-alg}, {@code link-tls} and {@code link-tls-peer}. Syntax is checked here, against
+ * {@code auth-alg}, {@code link-tls}, {@code link-tls-peer} and {@code metrics-listen}. Syntax is checked here, against
  * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
  * node.
  */
@@ -155,6 +155,7 @@ public final class ConfigParser {
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
                 case "user" -> value("user name");
+                case "metrics-listen" -> value("metrics address");
                 case "shared-secret" -> secret();
                 case "auth-alg" -> value("auth-alg name");
                 case "checksum", "compression" -> codecName(keyword);

@@ -64,6 +64,7 @@ public final class Hastd {
     private ResourceManager manager;
     private EventDispatcher events;
     private ServiceRegistration<HastNode> registration;
+    private MeterPublication meters;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     @Reference(service = HastEventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -186,6 +187,10 @@ public final class Hastd {
             }
             node.over(manager);
             this.registration = context.registerService(HastNode.class, node, new Hashtable<>());
+            ResourceManager resources = manager;
+            this.meters = new MeterPublication(context, resources::meters);
+            meters.configure(config.metricsListen());
+            manager.onReload(c -> meters.configure(c.metricsListen()));
         } catch (HastException e) {
             if (handler != null) {
                 LOG.severe(e.getMessage());
@@ -356,6 +361,7 @@ public final class Hastd {
         } catch (IllegalStateException alreadyGone) {
             // A second shutdown path got here first.
         }
+        meters.close();
         manager.close();
         events.close();
         closeQuietly(pidfile);

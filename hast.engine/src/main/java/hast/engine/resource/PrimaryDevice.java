@@ -57,6 +57,7 @@ final class PrimaryDevice implements HastDevice {
     private final Supplier<ReplicationMode> mode;
     private final PrimaryPairing pairing;
     private final Counters counters;
+    private final Meters meters;
     private final Runnable resync;
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
@@ -77,7 +78,7 @@ final class PrimaryDevice implements HastDevice {
      */
     PrimaryDevice(String resource, WatchedDisk provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
-            Counters counters, StaleExtents stale, LocalErrors localErrors, Supplier<Duration> timeout,
+            Counters counters, Meters meters, StaleExtents stale, LocalErrors localErrors, Supplier<Duration> timeout,
             Runnable resync) {
         this.resource = resource;
         this.provider = provider;
@@ -89,6 +90,7 @@ final class PrimaryDevice implements HastDevice {
         this.mode = mode;
         this.pairing = pairing;
         this.counters = counters;
+        this.meters = meters;
         this.resync = resync;
         this.stale = stale;
         this.localErrors = localErrors;
@@ -115,6 +117,7 @@ final class PrimaryDevice implements HastDevice {
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
+        meters.readBytes.add(dst.remaining());
         int start = dst.position();
         return submit(watch -> reads.read(offset, dst, watch), counters.readErrors,
                 () -> reads.takeOver(offset, dst, start, io));
@@ -130,6 +133,7 @@ final class PrimaryDevice implements HastDevice {
                 provider.flush();
             }
             counters.writes.increment();
+            meters.writeBytes.add(length);
         });
     }
 
@@ -165,6 +169,7 @@ final class PrimaryDevice implements HastDevice {
         return modify(Frame.Type.DELETE, offset, length, null, false, counters.deleteErrors, () -> {
             provider.delete(localoff + offset, length);
             counters.deletes.increment();
+            meters.deleteBytes.add(length);
         });
     }
 
@@ -185,6 +190,7 @@ final class PrimaryDevice implements HastDevice {
                 provider.flush();
             }
             counters.writes.increment();
+            meters.writeBytes.add(length);
         });
     }
 
@@ -356,6 +362,7 @@ final class PrimaryDevice implements HastDevice {
             boolean receipt = m.wantsReceipt() && r.type() == Frame.Type.WRITE;
             // A send may block on a secondary that stops reading: the link's deadline, not the disk's.
             r.watch().away();
+            long sent = System.nanoTime();
             RemoteLink.Pending p = link.send(r.type(), r.flags() | (receipt ? Frame.FLAG_RECEIPT : 0), r.offset(),
                     r.length(), r.payload() == null ? null : r.payload().duplicate());
             r.watch().back();
@@ -371,12 +378,20 @@ final class PrimaryDevice implements HastDevice {
                         link.drop("the secondary failed to flush (errno " + reply.error() + ")");
                     }
                 }
-                tracker.remoteDone(failure == null && reply.error() == 0);
+                boolean stored = failure == null && reply.error() == 0;
+                if (stored && r.type() == Frame.Type.WRITE) {
+                    meters.remoteWrites.since(sent);
+                }
+                tracker.remoteDone(stored);
             });
         }
         IOException failed = null;
+        long started = System.nanoTime();
         try {
             r.local().run();
+            if (r.type() == Frame.Type.WRITE) {
+                meters.localWrites.since(started);
+            }
         } catch (IOException e) {
             r.errors().increment();
             localErrors.report(op(r.type()), e.getMessage());

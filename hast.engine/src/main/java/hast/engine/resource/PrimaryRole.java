@@ -69,10 +69,11 @@ final class PrimaryRole implements Resource.RoleState {
     /**
      * @param current the resource's configuration as reloads change it: each request takes the
      *                replication mode in force when it starts
+     * @param meters  the resource's meters, which this role's requests feed
      * @param force   serve the copy even when its metadata says it is inconsistent (see {@link Promotion})
      */
     static PrimaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
-            DevicePublisher publisher, Consumer<HastEvent> events, boolean force) throws HastException {
+            DevicePublisher publisher, Consumer<HastEvent> events, Meters meters, boolean force) throws HastException {
         LocalComponent local = LocalComponent.open(config, replication);
         try {
             Promotion.check(config.name(), local.metadata().consistency(), null, force);
@@ -117,7 +118,7 @@ final class PrimaryRole implements Resource.RoleState {
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
-                    stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request());
+                    meters, stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request());
             CacheFlusher flusher = null;
             if (link != null) {
                 link.start();

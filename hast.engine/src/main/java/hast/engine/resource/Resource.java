@@ -17,6 +17,7 @@ import hast.api.control.Statistics;
 import hast.api.control.Verification;
 import hast.api.control.VerifyProgress;
 import hast.api.event.HastEvent;
+import hast.api.metrics.ResourceMeters;
 import hast.api.transport.Connection;
 import hast.engine.config.ResourceConfig;
 import hast.engine.replication.Authentication;
@@ -38,6 +39,8 @@ final class Resource {
     private final Consumer<HastEvent> events;
     /** Peers refused for failed authentication, either side, since the daemon started (each raised an event). */
     private final LongAdder authFailures = new LongAdder();
+    /** For metrics exporters: kept across roles, fed by the roles' requests and events. */
+    private final Meters meters = new Meters();
     /**
      * The configured {@code exec} program. Volatile rather than read through {@link #config()}: events
      * are raised by role threads that a role change (holding this object's lock) may be waiting for.
@@ -62,6 +65,7 @@ final class Resource {
             if (event.type().equals(HastEvent.AUTH_FAILED)) {
                 authFailures.increment();
             }
+            meters.count(event);
             events.accept(event.withExec(exec));
         };
     }
@@ -146,7 +150,7 @@ final class Resource {
         release();
         role = Role.INIT;
         state = switch (next) {
-            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events, force);
+            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events, meters, force);
             case SECONDARY -> SecondaryRole.start(config, this::config, replication, events);
             case INIT -> null;
         };
@@ -314,6 +318,11 @@ final class Resource {
                 }
             }
         };
+    }
+
+    /** Without this object's lock: a scrape must not wait for a role change. */
+    ResourceMeters meters() {
+        return meters.snapshot(config.name());
     }
 
     synchronized ResourceInfo info() {

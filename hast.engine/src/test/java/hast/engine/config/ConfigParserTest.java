@@ -191,6 +191,16 @@ class ConfigParserTest {
                 + resource("", "")).user());
     }
 
+    @Test
+    void metricsListenIsOffByDefaultAndThisNodesSectionWins() throws Exception {
+        assertNull(parse(resource("", "")).metricsListen(), "no metrics endpoint unless asked for");
+        assertEquals(HastAddress.parse("tcp://127.0.0.1:9743"),
+                parse("metrics-listen 127.0.0.1\n" + resource("", "")).metricsListen(), "port 9743 by default");
+        assertEquals(HastAddress.parse("tcp4://127.0.0.1:9101"), parse("metrics-listen 127.0.0.1:9743\n"
+                + "on alpha { metrics-listen tcp4://127.0.0.1:9101 }\non beta { metrics-listen 127.0.0.2 }\n"
+                + resource("", "")).metricsListen());
+    }
+
     /**
      * direct and user are not reserved words: a file written for FreeBSD that uses them as names
      * (a resource, a provider, a path, a node) reads as it did there.
