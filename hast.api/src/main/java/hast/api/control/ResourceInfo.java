@@ -29,16 +29,19 @@ import hast.api.Role;
  *                    secondary, a secondary's from its primary)
  * @param consistency whether this node's copy may be promoted, or {@code null} when the resource is
  *                    idle (init); on a secondary receiving a synchronisation, {@code sync} is its progress
+ * @param syncrate    how fast a synchronisation of this primary may copy and whether it is paused;
+ *                    {@code null} unless primary with a secondary configured (since 2.7)
  */
 public record ResourceInfo(String name, Role role, String provname, String localpath, long extentsize,
         int keepdirty, String remoteaddr, String sourceaddr, String replication, String checksum,
         String compression, String status, long dirty, String exportaddr, String device, Statistics statistics,
-        Queues queues, SyncProgress sync, String problem, boolean connected, Consistency consistency) {
+        Queues queues, SyncProgress sync, String problem, boolean connected, Consistency consistency,
+        SyncRate syncrate) {
 
     /** The same information with {@code device} as the kernel device. */
     public ResourceInfo withDevice(String device) {
         return new ResourceInfo(name, role, provname, localpath, extentsize, keepdirty, remoteaddr, sourceaddr,
                 replication, checksum, compression, status, dirty, exportaddr, device, statistics, queues, sync,
-                problem, connected, consistency);
+                problem, connected, consistency, syncrate);
     }
 }

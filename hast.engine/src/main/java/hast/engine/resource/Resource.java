@@ -88,6 +88,11 @@ final class Resource {
             return Consistency.CONSISTENT;
         }
 
+        /** How fast a synchronisation from here may copy, and whether it is paused; {@code null} when none can run. */
+        default hast.api.control.SyncRate syncRate() {
+            return null;
+        }
+
         /** What needs an operator, or {@code null}. */
         default String problem() {
             return null;
@@ -238,6 +243,31 @@ final class Resource {
         return secondary.discardSinceParting();
     }
 
+    /** See {@link PrimaryRole#pauseSync}: a synchronisation is paused on the primary that sends it. */
+    String pauseSync() throws HastException {
+        return primary("pause").pauseSync();
+    }
+
+    /** See {@link PrimaryRole#resumeSync}. */
+    String resumeSync() throws HastException {
+        return primary("resume").resumeSync();
+    }
+
+    /** The primary role, which runs without holding this resource (a pause waits for extents in flight). */
+    private PrimaryRole primary(String command) throws HastException {
+        RoleState s;
+        Role r;
+        synchronized (this) {
+            s = state;
+            r = role;
+        }
+        if (!(s instanceof PrimaryRole primary)) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
+                    + " here; " + command + " applies to the synchronization its primary sends.");
+        }
+        return primary;
+    }
+
     /** Releases the current role without raising a role event (daemon shutdown). */
     synchronized void close() {
         release();
@@ -310,6 +340,7 @@ final class Resource {
                 (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
                 s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
-                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency());
+                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency(),
+                s == null ? null : s.syncRate());
     }
 }
