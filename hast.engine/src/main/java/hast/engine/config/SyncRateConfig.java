@@ -111,7 +111,20 @@ public record SyncRateConfig(long fixed, boolean dynamic, Duration latencyTarget
         if (!dynamic) {
             return label;
         }
-        return DYNAMIC + " (latency target " + latencyTarget.toNanos() / 1000 + "us, " + (minRate >> 10) + "K.."
-                + (maxRate == 0 ? UNLIMITED : (maxRate >> 10) + "K") + ")";
+        long us = latencyTarget.toNanos() / 1000;
+        String target = us % 1000 == 0 ? us / 1000 + "ms" : us + "us";
+        return DYNAMIC + " (latency target " + target + ", " + size(minRate) + ".."
+                + (maxRate == 0 ? UNLIMITED : size(maxRate)) + ")";
+    }
+
+    /** Bytes per second in the largest binary unit that divides them. */
+    static String size(long rate) {
+        String[] units = {"", "K", "M", "G", "T"};
+        int u = 0;
+        while (u < units.length - 1 && rate != 0 && rate % 1024 == 0) {
+            rate /= 1024;
+            u++;
+        }
+        return rate + units[u];
     }
 }
