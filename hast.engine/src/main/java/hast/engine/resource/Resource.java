@@ -159,7 +159,8 @@ final class Resource {
      * the log names the keywords that did. A primary takes a new {@code remote}, {@code source}
      * or {@code timeout} as it runs: its link reconnects to the new address, and its export and
      * clients stay (a secondary, which exports nothing, restarts for them). Anything else
-     * (replication mode, codecs, exec, metaflush...) applies to new requests.
+     * (replication mode, codecs, exec, metaflush...) applies to new requests, and the sync rate
+     * to the synchronisation under way from its next extent ({@link SyncPace}).
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
         List<String> held = new ArrayList<>();
