@@ -4,7 +4,8 @@
 # writes 4 KiB blocks at random (QD1 by default) to the primary's export. For each syncrate the
 # primary's hast.conf is rewritten and reloaded (live, as an operator would), the secondary's
 # metadata is created afresh, and its return starts a full resynchronisation of the whole disk
-# (SIZE_MB, 1 GiB by default); fio runs from then until the pair is complete again. The baseline
+# (SIZE_MB, 1 GiB by default); fio runs from just before the secondary returns until the pair is
+# complete again. The baseline
 # runs fio for BASE seconds on the complete pair. Prints IOPS and mean/p99 write latency, as
 # ratios to the baseline of the same round, and how long the resynchronisation took.
 #
@@ -52,9 +53,10 @@ pace() {  # a RATES word -> hast.conf lines
         *) printf 'syncrate %s\n' "$1" ;;
     esac
 }
-fio_run() {  # output [runtime]: without a runtime, runs until killed with SIGINT
+fio_run() {  # output [runtime]: without a runtime, runs until SIGINT, then writes its result
     local t=${2:-3600}
-    fio --name=w4k --ioengine=nbd --uri="nbd+unix:///bench?socket=$DIR/hast.sock" --rw=randwrite --bs=4k \
+    # exec: started in the background, $! is fio itself, which SIGINT reaches.
+    exec fio --name=w4k --ioengine=nbd --uri="nbd+unix:///bench?socket=$DIR/hast.sock" --rw=randwrite --bs=4k \
         --iodepth="$QD" --size="${SIZE_MB}m" --time_based --runtime="$t" --output-format=json \
         --output="$1" >/dev/null 2>&1
 }
@@ -63,9 +65,10 @@ resync_seconds() {
     grep -o 'Synchronization complete. [0-9]* bytes synchronized in [0-9]* ms' "$DIR/alpha.log" | tail -1 |
         awk '{printf "%.1f", $7 / 1000}'
 }
-# "iops mean_us p99_us" of a fio JSON result.
+# "iops mean_us p99_us" of a fio JSON result (after the line fio writes when a signal ends it).
 fio_stats() {
-    jq -r '.jobs[0].write | "\(.iops) \(.clat_ns.mean / 1000) \(.clat_ns.percentile["99.000000"] / 1000)"' "$1"
+    sed -n '/^{/,$p' "$1" |
+        jq -r '.jobs[0].write | "\(.iops) \(.clat_ns.mean / 1000) \(.clat_ns.percentile["99.000000"] / 1000)"'
 }
 
 for n in alpha beta; do
@@ -82,7 +85,7 @@ ctl alpha await -t 600 complete bench
 
 RES=$DIR/results.txt; : >"$RES"
 for r in $(seq "$ROUNDS"); do
-    fio_run "$DIR/base.json" "$BASE"
+    (fio_run "$DIR/base.json" "$BASE")
     read -r biops bmean bp99 < <(fio_stats "$DIR/base.json")
     echo "$r baseline $biops $bmean $bp99 -" >>"$RES"
     for rate in $RATES; do
@@ -91,10 +94,12 @@ for r in $(seq "$ROUNDS"); do
         # A fresh secondary: its return makes the primary copy the whole disk.
         ctl beta role init bench
         ctl beta create bench >/dev/null
-        ctl beta role secondary bench
-        ctl alpha await -t 60 connected bench
+        # The load starts first, so that it covers the whole resynchronisation (and the moment
+        # the secondary takes to come back, a second or so, without one).
         fio_run "$DIR/load.json" &
         load=$!
+        ctl beta role secondary bench
+        ctl alpha await -t 60 connected bench
         ctl alpha await -t 3600 complete bench
         kill -INT $load
         wait $load || true
