@@ -83,7 +83,11 @@ public record SyncRateConfig(long fixed, boolean dynamic, Duration latencyTarget
             throw new IllegalArgumentException("invalid " + keyword + " '" + text
                     + "' (expected bytes per second such as 512K, 50M or 1G, or unlimited)");
         }
-        return Long.parseLong(digits) << shift;
+        try {
+            return Math.multiplyExact(Long.parseLong(digits), 1L << shift);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(keyword + " '" + text + "' is too large", e);
+        }
     }
 
     /**

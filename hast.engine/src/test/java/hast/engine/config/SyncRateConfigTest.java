@@ -72,6 +72,8 @@ class SyncRateConfigTest {
                 () -> alpha.parse("resource r { on alpha { local /dev/sdb remote none syncrate 1M } }", "hast.conf"));
         assertTrue(misplaced.getMessage().contains("unexpected 'syncrate' in a resource's 'on <node>' section"),
                 misplaced.getMessage());
+        ConfigException huge = assertThrows(ConfigException.class, () -> parse("syncrate 999999999999G", ""));
+        assertTrue(huge.getMessage().contains("syncrate '999999999999G' is too large"), huge.getMessage());
         // Checked even while no resource takes the global value.
         assertThrows(ConfigException.class, () -> alpha.parse("syncrate 5X\n", "hast.conf"));
     }

@@ -54,9 +54,14 @@ class SyncPaceTest {
         String paused = pair.alpha.pauseSync();
         assertTrue(paused.contains("Synchronization paused at"), paused);
 
-        // A flush of both nodes turns the extents copied before the pause clean: from then on only
-        // the synchronisation could change what is dirty.
+        // A flush of both nodes turns the extents copied before the pause clean (once the
+        // secondary's answer is in, which memsync does not wait for): from then on only the
+        // synchronisation could change what is dirty.
         EnginePair.done(pair.alpha.flush());
+        EnginePair.await("the extents copied before the pause clean", () -> {
+            ResourceInfo i = pair.alpha.info();
+            return i.dirty() + i.sync().done() == i.sync().total();
+        });
         ResourceInfo before = pair.alpha.info();
         assertTrue(before.syncrate().paused());
         assertEquals("degraded", before.status(), "a paused synchronisation keeps the resource degraded");
