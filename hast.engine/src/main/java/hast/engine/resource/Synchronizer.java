@@ -162,7 +162,9 @@ final class Synchronizer implements AutoCloseable {
                     LOG.info(() -> "[" + resource + "] Synchronization paused. " + (total - synced.get())
                             + " bytes to go.");
                     pace.park();
-                    LOG.info(() -> "[" + resource + "] Synchronization resumed.");
+                    if (!closed) {
+                        LOG.info(() -> "[" + resource + "] Synchronization resumed.");
+                    }
                     continue;
                 }
                 if (!pace.await(Math.min(extentsize, datasize - extent * extentsize))) {
