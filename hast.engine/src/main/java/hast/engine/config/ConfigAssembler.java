@@ -105,6 +105,32 @@ final class ConfigAssembler {
         checks.codec(global.get("checksum"), CodecNames.CHECKSUM);
         checks.codec(global.get("compression"), CodecNames.COMPRESSION);
         checks.text(global.get("exec"), "exec", SettingChecks.MAX_PATH);
+        syncRate(new Section(), global);
+    }
+
+    /** The synchronisation's pace, each setting from the resource block or else the global settings. */
+    private SyncRateConfig syncRate(Section res, Section global) throws ConfigException {
+        Optional<Section.Setting> mode = first(res, global, "syncrate");
+        Optional<Section.Setting> target = first(res, global, "sync-latency-target");
+        Optional<Section.Setting> min = first(res, global, "sync-min-rate");
+        Optional<Section.Setting> max = first(res, global, "sync-max-rate");
+        Section.Setting at = null;
+        try {
+            at = target.orElse(null);
+            var latency = target.map(s -> SyncRateConfig.latency(s.value()))
+                    .orElse(SyncRateConfig.DEFAULT_LATENCY_TARGET);
+            at = min.orElse(null);
+            long minRate = min.map(s -> SyncRateConfig.rate(s.value(), "sync-min-rate"))
+                    .orElse(SyncRateConfig.DEFAULT_MIN_RATE);
+            at = max.orElse(null);
+            long maxRate = max.map(s -> SyncRateConfig.rate(s.value(), "sync-max-rate"))
+                    .orElse(SyncRateConfig.DEFAULT_MAX_RATE);
+            at = mode.orElse(max.orElse(null));
+            return SyncRateConfig.of(mode.map(Section.Setting::value).orElse(SyncRateConfig.DEFAULT_MODE), latency,
+                    minRate, maxRate);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, at == null ? 0 : at.line(), e.getMessage() + ".");
+        }
     }
 
     private ResourceConfig resource(ResourceBlock block, Section global, Section globalNode) throws ConfigException {
@@ -147,7 +173,8 @@ final class ConfigAssembler {
                 first(on, res, "direct").or(() -> global.get("direct"))
                         .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT),
                 secret.map(s -> LinkSecret.of(s, algorithm)).orElse(null),
-                linkTls(name, on, res, globalNode, global));
+                linkTls(name, on, res, globalNode, global),
+                syncRate(res, global));
     }
 
     /**

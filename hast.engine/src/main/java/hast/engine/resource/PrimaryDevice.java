@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -59,6 +60,8 @@ final class PrimaryDevice implements HastDevice {
     private final Counters counters;
     private final Meters meters;
     private final Runnable resync;
+    /** Told how long each write, trim or zeroing took, from its arrival to its answer. */
+    private final LongConsumer writeLatency;
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
     private final PrimaryReads reads;
@@ -75,11 +78,13 @@ final class PrimaryDevice implements HastDevice {
      * @param mode    the replication mode in force; each request keeps the one it started with
      * @param resync  asks for a synchronisation pass: a request the connected secondary failed left
      *                its extents dirty, and they should not wait for the next reconnection
+     * @param writeLatency told the nanoseconds each modifying request took (the dynamic sync rate
+     *                follows them)
      */
     PrimaryDevice(String resource, WatchedDisk provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
             Counters counters, Meters meters, StaleExtents stale, LocalErrors localErrors, Supplier<Duration> timeout,
-            Runnable resync) {
+            Runnable resync, LongConsumer writeLatency) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
@@ -92,6 +97,7 @@ final class PrimaryDevice implements HastDevice {
         this.counters = counters;
         this.meters = meters;
         this.resync = resync;
+        this.writeLatency = writeLatency;
         this.stale = stale;
         this.localErrors = localErrors;
         this.deadline = new LocalDeadline(resource, timeout, provider, localErrors);
@@ -212,6 +218,8 @@ final class PrimaryDevice implements HastDevice {
         if (!enter(ack)) {
             return ack;
         }
+        long arrived = System.nanoTime();
+        ack.whenComplete((v, t) -> writeLatency.accept(System.nanoTime() - arrived));
         LocalDeadline.Watch watch = deadline.watch(ack, op(type), errors);
         WriteProgressTracker.Finish finish = stored -> {
             // Answered with an error (a stalled disk) although both stored it: copied once more.

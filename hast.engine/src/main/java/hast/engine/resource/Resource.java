@@ -92,6 +92,11 @@ final class Resource {
             return Consistency.CONSISTENT;
         }
 
+        /** How fast a synchronisation from here may copy, and whether it is paused; {@code null} when none can run. */
+        default hast.api.control.SyncRate syncRate() {
+            return null;
+        }
+
         /** What needs an operator, or {@code null}. */
         default String problem() {
             return null;
@@ -166,7 +171,8 @@ final class Resource {
      * the log names the keywords that did. A primary takes a new {@code remote}, {@code source}
      * or {@code timeout} as it runs: its link reconnects to the new address, and its export and
      * clients stay (a secondary, which exports nothing, restarts for them). Anything else
-     * (replication mode, codecs, exec, metaflush...) applies to new requests.
+     * (replication mode, codecs, exec, metaflush...) applies to new requests, and the sync rate
+     * to the synchronisation under way from its next extent ({@link SyncPace}).
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
         List<String> held = new ArrayList<>();
@@ -248,6 +254,31 @@ final class Resource {
                     + " first); nothing was changed.");
         }
         return secondary.discardSinceParting();
+    }
+
+    /** See {@link PrimaryRole#pauseSync}: a synchronisation is paused on the primary that sends it. */
+    String pauseSync() throws HastException {
+        return primary("pause").pauseSync();
+    }
+
+    /** See {@link PrimaryRole#resumeSync}. */
+    String resumeSync() throws HastException {
+        return primary("resume").resumeSync();
+    }
+
+    /** The primary role, which runs without holding this resource (a pause waits for extents in flight). */
+    private PrimaryRole primary(String command) throws HastException {
+        RoleState s;
+        Role r;
+        synchronized (this) {
+            s = state;
+            r = role;
+        }
+        if (!(s instanceof PrimaryRole primary)) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
+                    + " here; " + command + " applies to the synchronization its primary sends.");
+        }
+        return primary;
     }
 
     /** Releases the current role without raising a role event (daemon shutdown). */
@@ -336,6 +367,6 @@ final class Resource {
                 s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
                 s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency(),
-                s == null ? null : s.protocol());
+                s == null ? null : s.protocol(), s == null ? null : s.syncRate());
     }
 }

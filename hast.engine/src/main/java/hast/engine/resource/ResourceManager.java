@@ -199,6 +199,16 @@ public final class ResourceManager implements HastNode {
         return configured(name).discard();
     }
 
+    @Override
+    public String pauseSync(String name) throws HastException {
+        return configured(name).pauseSync();
+    }
+
+    @Override
+    public String resumeSync(String name) throws HastException {
+        return configured(name).resumeSync();
+    }
+
     private Resource configured(String name) throws HastException {
         Resource r;
         synchronized (this) {

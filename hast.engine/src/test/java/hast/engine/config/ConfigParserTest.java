@@ -390,12 +390,12 @@ class ConfigParserTest {
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
                 "/usr/local/libexec/hast-hook.sh", true,
                 new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false, List.of()), false,
-                null, null),
+                null, null, SyncRateConfig.DEFAULT),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
                 new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false, List.of()), false,
-                null, null),
+                null, null, SyncRateConfig.DEFAULT),
                 a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");

@@ -216,6 +216,16 @@ final class EnginePair implements AutoCloseable {
             return manager.discard(RESOURCE);
         }
 
+        /** {@code hastctl pause}: holds this primary's synchronisation. */
+        String pauseSync() throws HastException {
+            return manager.pauseSync(RESOURCE);
+        }
+
+        /** {@code hastctl resume}. */
+        String resumeSync() throws HastException {
+            return manager.resumeSync(RESOURCE);
+        }
+
         ResourceInfo info() {
             return manager.resource(RESOURCE).orElseThrow();
         }

@@ -84,7 +84,7 @@ class HastctlTest {
     void statusGolden() {
         Run r = run(daemon, "status");
         assertEquals(new Run(4, "Name\tStatus\t Role\t\tComponents\n"
-                + "shared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\n"
+                + "shared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\tsync 25%, limit 50MB/s (50M)\n"
                 + "idle\t-        init           /var/lib/hast/idle.img\tnone\n"
                 + "backup\tcomplete secondary      /dev/sdc\ttcp://10.0.0.1\n", ""), r);
         assertEquals(r, run(daemon, "status", "all"));
@@ -223,6 +223,7 @@ class HastctlTest {
                   consistent: yes
                   dirty: 4194304 (4.0MB)
                   synchronization: 25% done, 1.0MB/s, 0:00:06 left
+                  syncrate: limit 50MB/s (50M)
                   statistics:
                     reads: 11
                     writes: 22
