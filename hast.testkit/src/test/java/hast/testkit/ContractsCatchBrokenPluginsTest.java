@@ -25,6 +25,7 @@ import hast.api.replication.ReplicationMode;
 import hast.api.replication.WriteProgress;
 import hast.api.storage.LocalProvider;
 import hast.api.transport.Connection;
+import hast.api.transport.ForwardingConnection;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
 
@@ -472,41 +473,10 @@ class ContractsCatchBrokenPluginsTest {
             return new Tcp() {
                 @Override
                 Connection connection(SocketChannel channel) {
-                    Connection c = super.connection(channel);
-                    return new Connection() {
-                        @Override
-                        public String peer() {
-                            return c.peer();
-                        }
-
-                        @Override
-                        public InetAddress peerAddress() {
-                            return c.peerAddress();
-                        }
-
-                        @Override
-                        public void setReadTimeout(Duration timeout) throws IOException {
-                            c.setReadTimeout(timeout);
-                        }
-
+                    return new ForwardingConnection(super.connection(channel)) {
                         @Override
                         public int read(ByteBuffer dst) throws IOException {
                             return Math.max(0, c.read(dst));
-                        }
-
-                        @Override
-                        public int write(ByteBuffer src) throws IOException {
-                            return c.write(src);
-                        }
-
-                        @Override
-                        public boolean isOpen() {
-                            return c.isOpen();
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            c.close();
                         }
                     };
                 }

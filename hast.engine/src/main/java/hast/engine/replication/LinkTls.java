@@ -21,6 +21,7 @@ import hast.api.guard.HandshakeDeadlines;
 import hast.api.tls.TlsConnection;
 import hast.api.tls.TlsCredentials;
 import hast.api.transport.Connection;
+import hast.api.transport.ForwardingConnection;
 
 /**
  * A resource's {@code link-tls}: TLS on the replication link from the connection's first byte,

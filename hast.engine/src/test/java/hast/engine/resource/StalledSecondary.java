@@ -1,7 +1,6 @@
 package hast.engine.resource;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -9,14 +8,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import hast.engine.replication.ProtocolRange;
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
+import hast.api.transport.ForwardingConnection;
 import hast.api.transport.Listener;
 import hast.engine.codec.CodecSet;
 import hast.engine.replication.Authentication;
 import hast.engine.replication.Frame;
 import hast.engine.replication.Greeting;
+import hast.engine.replication.ProtocolRange;
 import hast.engine.replication.SyncDecision;
 import hast.engine.transport.TcpTransport;
 
@@ -94,11 +94,9 @@ final class StalledSecondary implements AutoCloseable {
     }
 
     /** Writes through to a connection one byte at a time, at {@link #BYTE_PACE}. */
-    private static final class Trickle implements Connection {
-        private final Connection target;
-
+    private static final class Trickle extends ForwardingConnection {
         Trickle(Connection target) {
-            this.target = target;
+            super(target);
         }
 
         @Override
@@ -106,7 +104,7 @@ final class StalledSecondary implements AutoCloseable {
             int n = 0;
             while (src.hasRemaining()) {
                 ByteBuffer one = src.slice().limit(1);
-                target.writeFully(one);
+                c.writeFully(one);
                 src.position(src.position() + 1);
                 n++;
                 try {
@@ -120,33 +118,8 @@ final class StalledSecondary implements AutoCloseable {
         }
 
         @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return target.read(dst);
-        }
-
-        @Override
-        public String peer() {
-            return target.peer();
-        }
-
-        @Override
-        public InetAddress peerAddress() {
-            return target.peerAddress();
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            target.setReadTimeout(timeout);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return target.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            target.close();
+        public int writeAvailable(ByteBuffer src) throws IOException {
+            return write(src);
         }
     }
 
