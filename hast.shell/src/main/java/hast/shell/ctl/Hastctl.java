@@ -306,7 +306,7 @@ public final class Hastctl {
             for (String name : daemonNames(daemon, all ? List.of() : cmd.operands())) {
                 Optional<ResourceInfo> r = daemon.resource(name);
                 if (r.isPresent()) {
-                    out.println(cmd.json() ? JsonOutput.event(state(r.get())) : Output.event(state(r.get())));
+                    out.println(cmd.json() ? state(r.get()).toJson() : Output.event(state(r.get())));
                 }
             }
             out.flush();
@@ -321,7 +321,7 @@ public final class Hastctl {
                     err.println("hastctl: " + lost + " events dropped: they came faster than they could be written.");
                     err.flush();
                 }
-                out.println(cmd.json() ? JsonOutput.event(e) : Output.event(e));
+                out.println(cmd.json() ? e.toJson() : Output.event(e));
                 out.flush();
                 if (out.checkError()) {
                     break;  // nobody reads any more

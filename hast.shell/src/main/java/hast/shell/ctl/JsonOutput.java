@@ -6,14 +6,15 @@ import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
 import hast.api.control.SyncRate;
-import hast.api.event.HastEvent;
+import hast.api.json.JsonWriter;
 
 /**
  * The {@code --json} forms of list, status, dump and events. list, status and dump write one
  * document, {@code {"resources":[...]}}, each element with the fields of the text form under
  * the same names (spaces as underscores), numbers as numbers; an optional field the text form
  * leaves out is {@code null} here, so that every element has every field. A name the daemon
- * does not know is {@code {"name":...,"error":1}}. events writes one object per line.
+ * does not know is {@code {"name":...,"error":1}}. events writes one object per line, in the
+ * events' one schema ({@link hast.api.event.HastEvent#toJson()}).
  */
 final class JsonOutput {
     private final JsonWriter json = new JsonWriter().beginObject().name("resources").beginArray();
@@ -154,14 +155,4 @@ final class JsonOutput {
         return json.endArray().endObject().toString();
     }
 
-    /** One event as a line of JSON: time (ISO-8601, UTC), resource, event, details. */
-    static String event(HastEvent e) {
-        JsonWriter line = new JsonWriter().beginObject()
-                .field("time", Output.time(e))
-                .field("resource", e.resource())
-                .field("event", e.type())
-                .name("details").beginArray();
-        e.details().forEach(line::value);
-        return line.endArray().endObject().toString();
-    }
 }
