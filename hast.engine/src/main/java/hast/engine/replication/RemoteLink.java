@@ -378,7 +378,7 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     private void receive(Session c) {
-        FrameReader reader = new FrameReader(c.connection, false);
+        FrameReader reader = new FrameReader(c.connection);
         try {
             while (true) {
                 Frame f = reader.next();
