@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Paired comparison of two builds (two hast.jar files) at 4 KiB random writes, QD1 by default (RW,
-# BS and IODEPTH choose another fio job): both builds' pairs run at once, and fio alternates short runs between them (in turn which goes first), so
-# that a machine whose load changes from minute to minute (other builds, other benchmarks) weighs
-# on both alike. Prints one line per run and, per mode, the median IOPS of each build and the
-# median of the per-round ratios B/A.
+# BS and IODEPTH choose another fio job): both builds' pairs run at once, and fio alternates short
+# runs between them (in turn which goes first), so that a machine whose load changes from minute
+# to minute (other builds, other benchmarks) weighs on both alike. Prints one line per run and,
+# per mode, the median IOPS of each build and the median of the per-round ratios B/A.
 #
 # Usage:  run/bench/ab-bench.sh A.jar B.jar     (hastctl comes from this checkout: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hast-ab ROUNDS=8 RUNTIME=3 MODES="fullsync async" PORT=28757 (uses PORT..PORT+3)
