@@ -24,6 +24,7 @@ import hast.engine.codec.CodecSet;
 import hast.engine.local.FaultyDisk;
 import hast.engine.metadata.ProviderLayout;
 import hast.engine.replication.Frame;
+import hast.engine.replication.FrameWriter;
 import hast.engine.replication.Greeting;
 
 import org.junit.jupiter.api.AfterEach;
@@ -232,13 +233,17 @@ class SecondarySessionTest {
         byte[] older = block();
         byte[] newer = block();
         byte[] other = block();
-        Frame.request(Frame.Type.WRITE, 0, 1, at, BLOCK, ByteBuffer.wrap(older)).write(primary);
+        // In one write, as a primary's queue arrives: a request arriving alone at an idle secondary
+        // is carried out by the session's reader itself, and a held one holds up the reading.
+        FrameWriter queue = new FrameWriter(primary);
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 1, at, BLOCK, ByteBuffer.wrap(older)));
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 2, elsewhere, BLOCK, ByteBuffer.wrap(other)));
+        queue.append(Frame.request(Frame.Type.DELETE, 0, 3, at, BLOCK, null));
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 4, at, BLOCK, ByteBuffer.wrap(newer)));
+        queue.append(Frame.request(Frame.Type.READ, 0, 5, at, BLOCK, null));
+        queue.append(Frame.request(Frame.Type.FLUSH, 0, 6, 0, 0, null));
+        queue.flush();
         EnginePair.await("beta's disk to hold the first write", held::caught);
-        Frame.request(Frame.Type.WRITE, 0, 2, elsewhere, BLOCK, ByteBuffer.wrap(other)).write(primary);
-        Frame.request(Frame.Type.DELETE, 0, 3, at, BLOCK, null).write(primary);
-        Frame.request(Frame.Type.WRITE, 0, 4, at, BLOCK, ByteBuffer.wrap(newer)).write(primary);
-        Frame.request(Frame.Type.READ, 0, 5, at, BLOCK, null).write(primary);
-        Frame.request(Frame.Type.FLUSH, 0, 6, 0, 0, null).write(primary);
         Frame first = answer(primary);
         assertEquals(2, first.seq(), "the write elsewhere is answered while the first write is held");
         assertEquals(0, first.error());
