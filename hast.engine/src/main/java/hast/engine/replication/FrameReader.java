@@ -16,6 +16,8 @@ public final class FrameReader {
     private static final int BUFFER = 256 * 1024;
 
     private final Connection connection;
+    /** The protocol version the connection agreed on: a frame of another is refused. */
+    private final int version;
     private final ByteBuffer in;
     /** Where payloads too large for {@code in} are read, or null to copy them. */
     private final LargeBuffers large;
@@ -31,14 +33,22 @@ public final class FrameReader {
         ByteBuffer take() throws IOException;
     }
 
-    /** A reader that copies payloads larger than its buffer into buffers of their own. */
-    public FrameReader(Connection connection) {
-        this(connection, ByteBuffer.allocateDirect(BUFFER), null);
+    /**
+     * A reader that copies payloads larger than its buffer into buffers of their own.
+     *
+     * @param version the protocol version the connection agreed on
+     */
+    public FrameReader(Connection connection, int version) {
+        this(connection, version, ByteBuffer.allocateDirect(BUFFER), null);
     }
 
-    /** A reader that reads payloads larger than its buffer into buffers from {@code large}. */
-    public FrameReader(Connection connection, LargeBuffers large) {
-        this(connection, ByteBuffer.allocateDirect(BUFFER), large);
+    /**
+     * A reader that reads payloads larger than its buffer into buffers from {@code large}.
+     *
+     * @param version the protocol version the connection agreed on
+     */
+    public FrameReader(Connection connection, LargeBuffers large, int version) {
+        this(connection, version, ByteBuffer.allocateDirect(BUFFER), large);
     }
 
     /**
@@ -47,11 +57,12 @@ public final class FrameReader {
      * direct buffers each time cost more than reading the stream.
      */
     FrameReader(Connection connection, FrameReader done) {
-        this(connection, done.in, done.large);
+        this(connection, done.version, done.in, done.large);
     }
 
-    private FrameReader(Connection connection, ByteBuffer in, LargeBuffers large) {
+    private FrameReader(Connection connection, int version, ByteBuffer in, LargeBuffers large) {
         this.connection = connection;
+        this.version = version;
         this.in = in.clear().flip();
         this.large = large;
     }
@@ -68,7 +79,7 @@ public final class FrameReader {
     /** The next frame, waiting for the peer if it is not buffered. */
     public Frame next() throws IOException {
         fill(Frame.HEADER);
-        Frame.Header h = Frame.Header.decode(in, connection.peer());
+        Frame.Header h = Frame.Header.decode(in, connection.peer(), version);
         if (h.size() == 0) {
             return h.with(null);
         }

@@ -69,6 +69,8 @@ public final class ReplicaSession {
     private final Replica replica;
     private final String resource;
     private final PayloadCodec codec;
+    /** The protocol version the handshake agreed on. */
+    private final int version;
     private final FrameWriter writer;
     private final WriteDeadline writes;
     /** Where requests that the reader does not carry out itself go: threads started on demand. */
@@ -82,14 +84,15 @@ public final class ReplicaSession {
     private volatile boolean stopping;
 
     /**
+     * @param version the protocol version the handshake agreed on
      * @param peer   what the primary announced it decodes in its HELLO
      * @param writes ends the session when an answer cannot be written for the timeout (a primary
      *               that stopped reading blocks the write, where no read timeout applies)
      * @param disk   carries out requests beside the session's reader: enough threads for
      *               {@link #IN_FLIGHT} requests are useful, more are not
      */
-    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer,
-            WriteDeadline writes, Executor disk) {
+    public ReplicaSession(String resource, Connection connection, int version, Replica replica, PayloadCodec codec,
+            CodecSet peer, WriteDeadline writes, Executor disk) {
         this.resource = resource;
         this.disk = disk;
         this.order = new ApplyOrder(IN_FLIGHT, replica.datasize());
@@ -98,7 +101,8 @@ public final class ReplicaSession {
         this.replica = replica;
         this.codec = codec;
         this.peer = peer;
-        this.writer = new FrameWriter(connection);
+        this.version = version;
+        this.writer = new FrameWriter(connection, version);
     }
 
     /**
@@ -110,7 +114,7 @@ public final class ReplicaSession {
      * write of this one lands over a newer one.
      */
     public String serve() {
-        FrameReader reader = new FrameReader(connection, large);
+        FrameReader reader = new FrameReader(connection, large, version);
         Runnable announce = this::announce;
         codec.watch(announce);
         writes.watch(writer, this::stop);

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 import hast.api.transport.Connection;
@@ -58,9 +59,7 @@ class SecondarySessionTest {
 
     private void start(String mode) throws Exception {
         pair = new EnginePair(dir, mode, false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
     }
 
     private byte[] block() {
@@ -192,7 +191,7 @@ class SecondarySessionTest {
         int disconnects = count(pair.beta, HastEvent.DISCONNECT);
         // Far more answers than the socket buffers hold, and none of them read.
         for (int i = 0; i < 64; i++) {
-            Frame.request(Frame.Type.READ, 0, i + 1, 0, PrimaryDevice.MAX_REQUEST, null).write(primary);
+            Frame.request(Frame.Type.READ, 0, i + 1, 0, PrimaryDevice.MAX_REQUEST, null).write(primary, ProtocolRange.SPOKEN.max());
         }
         EnginePair.await("beta to give up on the primary that reads nothing", Duration.ofSeconds(5),
                 () -> count(pair.beta, HastEvent.DISCONNECT) > disconnects);
@@ -235,7 +234,7 @@ class SecondarySessionTest {
         byte[] other = block();
         // In one write, as a primary's queue arrives: a request arriving alone at an idle secondary
         // is carried out by the session's reader itself, and a held one holds up the reading.
-        FrameWriter queue = new FrameWriter(primary);
+        FrameWriter queue = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
         queue.append(Frame.request(Frame.Type.WRITE, 0, 1, at, BLOCK, ByteBuffer.wrap(older)));
         queue.append(Frame.request(Frame.Type.WRITE, 0, 2, elsewhere, BLOCK, ByteBuffer.wrap(other)));
         queue.append(Frame.request(Frame.Type.DELETE, 0, 3, at, BLOCK, null));
@@ -279,7 +278,7 @@ class SecondarySessionTest {
         RawPrimary.authenticate(c, null);
         Greeting.Hello h = new Greeting.Hello(EnginePair.RESOURCE, resuid, 0, 0, md.datasize(), md.extentsize(),
                 PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN, true);
-        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c, ProtocolRange.SPOKEN.max());
         return c;
     }
 
@@ -287,7 +286,7 @@ class SecondarySessionTest {
     private static Frame answer(Connection c) throws IOException {
         c.setReadTimeout(EnginePair.DEADLINE);
         try {
-            return Frame.read(c);
+            return Frame.read(c, ProtocolRange.SPOKEN.max());
         } catch (java.io.EOFException | java.net.SocketException e) {
             return null;
         }

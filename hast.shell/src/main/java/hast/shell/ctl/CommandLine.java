@@ -28,7 +28,7 @@ import hast.api.Sysexits;
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
         boolean force, boolean yes, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
-            "verify", "discard", "reload", "loglevel", "check", "help");
+            "verify", "discard", "pause", "resume", "reload", "loglevel", "check", "help");
     /** What {@code await} can wait for: a state, or a role. */
     static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
@@ -193,6 +193,11 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                 if (operands.isEmpty() || operands.contains("all")) {
                     throw usage("discard needs the names of the resources whose writes are to be given up"
                             + " ('all' is not taken)");
+                }
+            }
+            case "pause", "resume" -> {
+                if (operands.isEmpty()) {
+                    throw usage(subcommand + " needs 'all' or resource names");
                 }
             }
             case "await" -> {

@@ -5,6 +5,7 @@ import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
+import hast.api.control.SyncRate;
 import hast.api.event.HastEvent;
 
 /**
@@ -40,7 +41,22 @@ final class JsonOutput {
                 .field("localpath", r.localpath())
                 .field("remoteaddr", r.remoteaddr())
                 .field("consistency", consistency(r))
-                .field("state", ResourceState.of(r).label())
+                .field("state", ResourceState.of(r).label());
+        json.name("syncrate");
+        syncRate(r.syncrate());
+        json.endObject();
+    }
+
+    /** A primary's syncrate: mode, limit (0: none) and paused; null elsewhere. */
+    private void syncRate(SyncRate s) {
+        if (s == null) {
+            json.nullValue();
+            return;
+        }
+        json.beginObject()
+                .field("mode", s.mode())
+                .field("limit", s.limit())
+                .field("paused", s.paused())
                 .endObject();
     }
 
@@ -66,11 +82,14 @@ final class JsonOutput {
                 .field("device", r.device())
                 .field("problem", r.problem())
                 .field("connected", r.connected())
+                .field("protocol", r.protocol())
                 .field("state", ResourceState.of(r).label())
                 .field("consistency", consistency(r))
                 .field("dirty", r.dirty());
         json.name("synchronization");
         synchronization(r.sync());
+        json.name("syncrate");
+        syncRate(r.syncrate());
         statistics(r.statistics(), r.queues());
         json.endObject();
     }
