@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Paired comparison of two builds (two hast.jar files) at 4 KiB random writes, QD1: both builds'
-# pairs run at once, and fio alternates short runs between them (in turn which goes first), so
-# that a machine whose load changes from minute to minute (other builds, other benchmarks) weighs
-# on both alike. Prints one line per run and, per mode, the median IOPS of each build and the
-# median of the per-round ratios B/A.
+# Paired comparison of two builds (two hast.jar files) at 4 KiB random writes, QD1 by default (RW,
+# BS and IODEPTH choose another fio job): both builds' pairs run at once, and fio alternates short
+# runs between them (in turn which goes first), so that a machine whose load changes from minute
+# to minute (other builds, other benchmarks) weighs on both alike. Prints one line per run and,
+# per mode, the median IOPS of each build and the median of the per-round ratios B/A.
 #
 # Usage:  run/bench/ab-bench.sh A.jar B.jar     (hastctl comes from this checkout: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hast-ab ROUNDS=8 RUNTIME=3 MODES="fullsync async" PORT=28757 (uses PORT..PORT+3)
+#         RW=randwrite BS=4k IODEPTH=1 (e.g. RW=write BS=1m IODEPTH=8 for large sequential writes)
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 if [ $# -ne 2 ] || [ ! -f "$1" ] || [ ! -f "$2" ]; then
@@ -23,6 +24,9 @@ ROUNDS=${ROUNDS:-8}
 RUNTIME=${RUNTIME:-3}
 MODES=${MODES:-"fullsync async"}
 PORT=${PORT:-28757}
+RW=${RW:-randwrite}
+BS=${BS:-4k}
+IODEPTH=${IODEPTH:-1}
 rm -rf "$DIR"; mkdir -p "$DIR"
 cleanup() {
     for p in "$DIR"/*/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
@@ -56,8 +60,8 @@ stop_pair() {
     for n in alpha beta; do while [ -f "$DIR/$1/$n.pid" ]; do sleep 0.1; done; done
 }
 run_fio() {  # build -> "iops clat_us"
-    fio --name=w4k_qd1 --ioengine=nbd --uri="nbd+unix:///bench?socket=$DIR/$1/hast.sock" --rw=randwrite --bs=4k \
-        --iodepth=1 --size=200m --time_based --runtime="$RUNTIME" --ramp_time=1 --output-format=json \
+    fio --name="${RW}_${BS}_qd$IODEPTH" --ioengine=nbd --uri="nbd+unix:///bench?socket=$DIR/$1/hast.sock" --rw="$RW" \
+        --bs="$BS" --iodepth="$IODEPTH" --size=200m --time_based --runtime="$RUNTIME" --ramp_time=1 --output-format=json \
         --output="$DIR/fio.json" >/dev/null 2>&1
     jq -r '.jobs[0].write | "\(.iops) \(.clat_ns.mean/1000)"' "$DIR/fio.json"
 }

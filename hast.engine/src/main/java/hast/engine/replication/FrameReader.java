@@ -19,19 +19,36 @@ public final class FrameReader {
     /** The protocol version the connection agreed on: a frame of another is refused. */
     private final int version;
     private final ByteBuffer in;
-    /** Where payloads too large for {@code in} are read, when the caller lets them be reused; else null. */
-    private final ByteBuffer large;
+    /** Where payloads too large for {@code in} are read, or null to copy them. */
+    private final LargeBuffers large;
 
     /**
-     * @param reuseLarge read payloads larger than the buffer into one direct buffer of the
-     *                   reader's, valid until the next such payload: for a reader that is done
-     *                   with a large frame before it reads another (saving the copies a heap
-     *                   buffer costs on the way to disk)
-     * @param version    the protocol version the connection agreed on
+     * Direct buffers of {@link Frame#MAX_REQUEST_PAYLOAD} bytes for payloads larger than the
+     * reader's buffer, which saves the copies a heap buffer costs on the way to disk. The caller
+     * decides when a buffer taken may be handed out again.
      */
-    public FrameReader(Connection connection, boolean reuseLarge, int version) {
-        this(connection, version, ByteBuffer.allocateDirect(BUFFER),
-                reuseLarge ? ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD) : null);
+    @FunctionalInterface
+    public interface LargeBuffers {
+        /** A buffer for the next large payload, waiting if none may be handed out yet. */
+        ByteBuffer take() throws IOException;
+    }
+
+    /**
+     * A reader that copies payloads larger than its buffer into buffers of their own.
+     *
+     * @param version the protocol version the connection agreed on
+     */
+    public FrameReader(Connection connection, int version) {
+        this(connection, version, ByteBuffer.allocateDirect(BUFFER), null);
+    }
+
+    /**
+     * A reader that reads payloads larger than its buffer into buffers from {@code large}.
+     *
+     * @param version the protocol version the connection agreed on
+     */
+    public FrameReader(Connection connection, LargeBuffers large, int version) {
+        this(connection, version, ByteBuffer.allocateDirect(BUFFER), large);
     }
 
     /**
@@ -43,7 +60,7 @@ public final class FrameReader {
         this(connection, done.version, done.in, done.large);
     }
 
-    private FrameReader(Connection connection, int version, ByteBuffer in, ByteBuffer large) {
+    private FrameReader(Connection connection, int version, ByteBuffer in, LargeBuffers large) {
         this.connection = connection;
         this.version = version;
         this.in = in.clear().flip();
@@ -67,10 +84,10 @@ public final class FrameReader {
             return h.with(null);
         }
         // The payload outlives the buffer (it is written to disk, or answered with), so it is copied out.
-        if (large == null || h.size() <= BUFFER - Frame.HEADER || h.size() > large.capacity()) {
+        if (large == null || h.size() <= BUFFER - Frame.HEADER || h.size() > Frame.MAX_REQUEST_PAYLOAD) {
             return h.with(Frame.readPayload(connection, in, h.size()));
         }
-        ByteBuffer payload = large.clear().limit(h.size());
+        ByteBuffer payload = large.take().clear().limit(h.size());
         int buffered = Math.min(in.remaining(), h.size());
         payload.put(in.slice().limit(buffered));
         in.position(in.position() + buffered);

@@ -400,7 +400,7 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     private void receive(Session c) {
-        FrameReader reader = new FrameReader(c.connection, false, c.version);
+        FrameReader reader = new FrameReader(c.connection, c.version);
         try {
             while (true) {
                 Frame f = reader.next();

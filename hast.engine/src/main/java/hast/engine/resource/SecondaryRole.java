@@ -3,6 +3,7 @@ package hast.engine.resource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -33,7 +34,8 @@ import hast.engine.replication.SyncDecision;
 /**
  * What a secondary holds: its local component, locked, and at most one primary's connection.
  * The handshake decides from both nodes' counters what must be copied, or refuses (split-brain,
- * foreign resource); then requests are applied in order.
+ * foreign resource); then requests are applied, several at once where they touch different bytes
+ * (see {@link ReplicaSession}).
  */
 final class SecondaryRole implements Resource.RoleState {
     private static final Logger LOG = Logger.getLogger(SecondaryRole.class.getName());
@@ -80,6 +82,8 @@ final class SecondaryRole implements Resource.RoleState {
      */
     private final ReentrantLock handshake = new ReentrantLock();
     private final WriteDeadline writes;
+    /** The threads that carry out a session's requests beside its reader, started as requests come. */
+    private final ThreadPoolExecutor disk;
     /** The session serving the primary, or {@code null}; guarded by this. */
     private Attachment current;
     private volatile String problem;
@@ -101,6 +105,7 @@ final class SecondaryRole implements Resource.RoleState {
         this.codec = codec;
         this.writes = new WriteDeadline(local.resource(), this.timeout);
         writes.start();
+        this.disk = IoPool.create("hast-apply " + local.resource(), ReplicaSession.IN_FLIGHT);
     }
 
     /** @param current the resource's configuration as reloads change it: read replies take its current codecs */
@@ -212,7 +217,7 @@ final class SecondaryRole implements Resource.RoleState {
                 now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable(), true)
                 .encode());
         Attachment mine = new Attachment(c, version,
-                new ReplicaSession(name, c, version, replica(), codec, hello.codecs(), writes), welcome, d);
+                new ReplicaSession(name, c, version, replica(), codec, hello.codecs(), writes, disk), welcome, d);
         synchronized (this) {
             if (closed) {
                 // The role changed while this handshake read the disk: the provider is about to go.
@@ -482,6 +487,7 @@ final class SecondaryRole implements Resource.RoleState {
             }
         }
         writes.close();
+        disk.shutdown();
         local.close();
     }
 }

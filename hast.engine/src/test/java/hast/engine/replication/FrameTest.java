@@ -179,7 +179,7 @@ class FrameTest {
         byte[] all = c.written.toByteArray();
         // Everything but the last byte has arrived.
         c.toRead = ByteBuffer.wrap(all, 0, all.length - 1);
-        FrameReader r = new FrameReader(c, false, ProtocolRange.SPOKEN.max());
+        FrameReader r = new FrameReader(c, ProtocolRange.SPOKEN.max());
         Frame first = r.next();
         assertEquals(1, first.seq());
         assertFalse(r.frameBuffered(), "the second frame lacks a byte");
@@ -199,7 +199,8 @@ class FrameTest {
         w.append(Frame.reply(Frame.Type.REPLY, 2, 0, null));
         w.flush();
         first.toRead = ByteBuffer.wrap(first.written.toByteArray());
-        FrameReader done = new FrameReader(first, true, ProtocolRange.SPOKEN.max());
+        ByteBuffer large = ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD);
+        FrameReader done = new FrameReader(first, () -> large, ProtocolRange.SPOKEN.max());
         assertEquals(1, done.next().seq());
         assertTrue(done.frameBuffered(), "the second frame waits in the buffer");
         Bytes second = new Bytes();
@@ -215,11 +216,11 @@ class FrameTest {
     void aBufferedReaderRefusesWhatTheUnbufferedOneRefuses() {
         Bytes c = new Bytes();
         c.toRead = header(ProtocolRange.SPOKEN.max(), 4, 100);
-        assertThrows(EOFException.class, () -> new FrameReader(c, false, ProtocolRange.SPOKEN.max()).next(), "payload missing");
+        assertThrows(EOFException.class, () -> new FrameReader(c, ProtocolRange.SPOKEN.max()).next(), "payload missing");
         c.toRead = ByteBuffer.wrap(new byte[] {0x48, 0x41});
-        assertThrows(ProtocolException.class, () -> new FrameReader(c, false, ProtocolRange.SPOKEN.max()).next(), "header cut short");
+        assertThrows(ProtocolException.class, () -> new FrameReader(c, ProtocolRange.SPOKEN.max()).next(), "header cut short");
         c.toRead = header(ProtocolRange.SPOKEN.max() + 1, 4, 0);
-        assertThrows(ProtocolException.class, () -> new FrameReader(c, false, ProtocolRange.SPOKEN.max()).next(), "wrong version");
+        assertThrows(ProtocolException.class, () -> new FrameReader(c, ProtocolRange.SPOKEN.max()).next(), "wrong version");
     }
 
     @Test
@@ -249,7 +250,7 @@ class FrameTest {
         }
         pool.shutdown();
         c.toRead = ByteBuffer.wrap(c.written.toByteArray());
-        FrameReader r = new FrameReader(c, false, ProtocolRange.SPOKEN.max());
+        FrameReader r = new FrameReader(c, ProtocolRange.SPOKEN.max());
         long[] next = new long[senders];
         for (int n = 0; n < senders * frames; n++) {
             Frame f = r.next();

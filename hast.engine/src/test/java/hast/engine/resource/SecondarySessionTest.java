@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import hast.engine.codec.CodecSet;
 import hast.engine.local.FaultyDisk;
 import hast.engine.metadata.ProviderLayout;
 import hast.engine.replication.Frame;
+import hast.engine.replication.FrameWriter;
 import hast.engine.replication.Greeting;
 
 import org.junit.jupiter.api.AfterEach;
@@ -207,6 +209,62 @@ class SecondarySessionTest {
         assertEquals("complete", pair.beta.info().status(), "beta still serves alpha");
         EnginePair.done(pair.alpha.write(0, block(), false));
         assertEquals(disconnects, count(pair.alpha, HastEvent.DISCONNECT), "alpha kept its connection");
+    }
+
+    /**
+     * The secondary carries out requests that touch different bytes at once, and only those:
+     * beta's disk holds the first of two writes to one block, with a trim of that block between
+     * them, a read of it and a flush after them. A write to another block is answered meanwhile;
+     * the trim and the second write land after the held write, in their order; the read answers
+     * with the second write's data; and the flush is answered after every request before it, with
+     * all of them durable (beta's disk has a volatile cache that only a flush empties).
+     */
+    @Test
+    void requestsCarriedOutAtOnceKeepTheOrderOfTheirBytesAndFlushesCoverWhatCameBefore() throws Exception {
+        pair = new EnginePair(dir, "fullsync", true);
+        pair.beta.role(Role.SECONDARY);
+        var md = pair.beta.metadataOnDisk();
+        Connection primary = hello(pair.toBeta.target(), 111, md);
+        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        long at = 2L * EXTENT + 4 * BLOCK;
+        long elsewhere = 5L * EXTENT;
+        FaultyDisk.Trap held = pair.beta.disk().trap(FaultyDisk.Op.WRITE, pair.beta.localoff() + at, BLOCK);
+        byte[] older = block();
+        byte[] newer = block();
+        byte[] other = block();
+        // In one write, as a primary's queue arrives: a request arriving alone at an idle secondary
+        // is carried out by the session's reader itself, and a held one holds up the reading.
+        FrameWriter queue = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 1, at, BLOCK, ByteBuffer.wrap(older)));
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 2, elsewhere, BLOCK, ByteBuffer.wrap(other)));
+        queue.append(Frame.request(Frame.Type.DELETE, 0, 3, at, BLOCK, null));
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 4, at, BLOCK, ByteBuffer.wrap(newer)));
+        queue.append(Frame.request(Frame.Type.READ, 0, 5, at, BLOCK, null));
+        queue.append(Frame.request(Frame.Type.FLUSH, 0, 6, 0, 0, null));
+        queue.flush();
+        EnginePair.await("beta's disk to hold the first write", held::caught);
+        Frame first = answer(primary);
+        assertEquals(2, first.seq(), "the write elsewhere is answered while the first write is held");
+        assertEquals(0, first.error());
+        held.release();
+        List<Long> order = new ArrayList<>();
+        byte[] read = null;
+        for (int i = 0; i < 5; i++) {
+            Frame f = answer(primary);
+            assertEquals(0, f.error(), "request " + f.seq() + " failed");
+            order.add(f.seq());
+            if (f.seq() == 5) {
+                read = new byte[BLOCK];
+                f.payload().get(read);
+            }
+        }
+        assertEquals(6L, order.get(order.size() - 1), "the flush is answered last: " + order);
+        assertArrayEquals(newer, read, "the read saw the writes before it");
+        byte[] durable = pair.beta.durableData();
+        assertArrayEquals(newer, Arrays.copyOfRange(durable, (int) at, (int) at + BLOCK),
+                "the second write landed last, and the flush made it durable");
+        assertArrayEquals(other, Arrays.copyOfRange(durable, (int) elsewhere, (int) elsewhere + BLOCK),
+                "the flush made the write elsewhere durable");
     }
 
     /** A raw connection to beta (through the relay) that has said HELLO as a primary of resuid {@code resuid}. */
