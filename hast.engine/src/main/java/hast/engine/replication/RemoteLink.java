@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.HastAddress;
 import hast.api.guard.HandshakeDeadlines;
 import hast.api.guard.WriteDeadline;
@@ -126,8 +127,7 @@ public final class RemoteLink implements AutoCloseable {
         this.transports = transports;
         this.pairing = pairing;
         this.codec = codec;
-        this.guard = new Thread(this::guard, "hast-guard " + resource);
-        guard.setDaemon(true);
+        this.guard = DaemonThreads.create("hast-guard " + resource, this::guard);
         this.writes = new WriteDeadline(resource, () -> endpoint.get().timeout());
     }
 
@@ -384,9 +384,7 @@ public final class RemoteLink implements AutoCloseable {
                     "a write to the secondary blocked for more than " + timeout.toSeconds() + " s"));
             connection = session;
         }
-        Thread receiver = new Thread(() -> receive(session), "hast-recv " + resource);
-        receiver.setDaemon(true);
-        receiver.start();
+        DaemonThreads.start("hast-recv " + resource, () -> receive(session));
         LOG.info(() -> "[" + resource + "] Connected to " + remote + ".");
         logVersion(accepted);
         pairing.connected();

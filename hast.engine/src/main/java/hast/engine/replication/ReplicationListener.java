@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.HastAddress;
 import hast.api.guard.Admission;
 import hast.api.guard.HandshakeDeadlines;
@@ -151,9 +152,7 @@ public final class ReplicationListener implements AutoCloseable {
      */
     public void serve() {
         for (Listener l : listeners) {
-            Thread acceptor = new Thread(() -> accept(l), "hast-listen " + l.address());
-            acceptor.setDaemon(true);
-            acceptor.start();
+            DaemonThreads.start("hast-listen " + l.address(), () -> accept(l));
         }
     }
 
@@ -201,9 +200,7 @@ public final class ReplicationListener implements AutoCloseable {
         }
         Admission.Place admitted = place;
         HandshakeDeadlines.Armed armed = deadlines.arm(c, deadline.get());
-        Thread t = new Thread(() -> handle(c, admitted, armed), "hast-conn " + c.peer());
-        t.setDaemon(true);
-        t.start();
+        DaemonThreads.start("hast-conn " + c.peer(), () -> handle(c, admitted, armed));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.event.HastEvent;
 import hast.api.storage.LocalProvider;
 import hast.engine.replication.Frame;
@@ -76,9 +77,7 @@ final class Synchronizer implements AutoCloseable {
         this.pairing = pairing;
         this.events = events;
         this.pace = pace;
-        this.thread = new Thread(this::run, "hast-sync " + resource);
-        thread.setDaemon(true);
-        thread.start();
+        this.thread = DaemonThreads.start("hast-sync " + resource, this::run);
     }
 
     /** A connection was made: start a pass. */
