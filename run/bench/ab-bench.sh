@@ -7,8 +7,9 @@
 #
 # Usage:  run/bench/ab-bench.sh A.jar B.jar     (hastctl comes from this checkout: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hast-ab ROUNDS=8 RUNTIME=3 MODES="fullsync async" PORT=28757 (uses PORT..PORT+3)
-#         TESTS="w4k_qd1"  any of w4k_qd1 w4k_qd32 w1m_qd1 w1m_qd8 (fio) and nbdcopy (a copy of
-#                          200 MiB of random data, timed), the names of replication-bench.sh
+#         TESTS="fio"      any of w4k_qd1 w4k_qd32 w1m_qd1 w1m_qd8 (fio) and nbdcopy (a copy of
+#                          200 MiB of random data, timed), the names of replication-bench.sh, and
+#                          fio: the job RW=randwrite BS=4k IODEPTH=1 say (e.g. RW=write BS=1m IODEPTH=8)
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 if [ $# -ne 2 ] || [ ! -f "$1" ] || [ ! -f "$2" ]; then
@@ -24,7 +25,10 @@ DIR=${DIR:-/tmp/hast-ab}
 ROUNDS=${ROUNDS:-8}
 RUNTIME=${RUNTIME:-3}
 MODES=${MODES:-"fullsync async"}
-TESTS=${TESTS:-w4k_qd1}
+TESTS=${TESTS:-fio}
+RW=${RW:-randwrite}
+BS=${BS:-4k}
+IODEPTH=${IODEPTH:-1}
 PORT=${PORT:-28757}
 rm -rf "$DIR"; mkdir -p "$DIR"
 cleanup() {
@@ -65,6 +69,7 @@ run_test() {  # build test -> "value clat_us" (IOPS for 4 KiB, else MiB/s; nbdco
         w4k_qd32) rw=randwrite bs=4k qd=32 ;;
         w1m_qd1) qd=1 ;;
         w1m_qd8) qd=8 ;;
+        fio) rw=$RW bs=$BS qd=$IODEPTH ;;
         nbdcopy)
             t0=$(date +%s.%N); nbdcopy "$DIR/src.img" "$uri"; t1=$(date +%s.%N)
             echo "$(echo "200 / ($t1 - $t0)" | bc -l) $(echo "$t1 - $t0" | bc -l)"

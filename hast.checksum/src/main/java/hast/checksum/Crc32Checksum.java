@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
 import hast.api.codec.Checksum;
+import hast.api.codec.HastChecksum;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -11,7 +12,8 @@ import org.osgi.service.component.annotations.Component;
  * crc32: zlib's CRC-32, sent as 4 bytes in little-endian order because hastd writes its uint32
  * in host order and the hosts it runs on are little-endian (x86, arm64).
  */
-@Component(property = Checksum.NAME + "=crc32")
+@Component
+@HastChecksum("crc32")
 public final class Crc32Checksum implements Checksum {
     private static final int LENGTH = 4;
 

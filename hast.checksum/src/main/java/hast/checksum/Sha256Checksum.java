@@ -5,11 +5,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 import hast.api.codec.Checksum;
+import hast.api.codec.HastChecksum;
 
 import org.osgi.service.component.annotations.Component;
 
 /** sha256: the 32-byte SHA-256 digest. */
-@Component(property = Checksum.NAME + "=sha256")
+@Component
+@HastChecksum("sha256")
 public final class Sha256Checksum implements Checksum {
     private static final String ALGORITHM = "SHA-256";
 

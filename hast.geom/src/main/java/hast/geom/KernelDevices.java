@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.HastAddress;
 import hast.api.device.DeviceNode;
 import hast.api.device.HastDevice;
@@ -71,11 +72,7 @@ public final class KernelDevices {
     private final DeviceLinks links;
     private final KernelNbd kernel;
     private final Registrar registrar;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "hast-kernel-devices");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("hast-kernel-devices"));
     /** Devices bound and not unbound yet; guarded by {@code this}. */
     private final Set<HastDevice> bound = new HashSet<>();
     /** Only the worker thread touches this. */

@@ -204,10 +204,11 @@ class DaemonIT {
                 Node.awaitTrue("the state line, then the role event's", () -> read(out).matches(
                         "\\S+Z r state init - disconnected idle\n"
                         + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z r role init primary\n"));
-                Node.awaitTrue("the role event as JSON", () -> read(jsonOut).matches("\\{\"time\":\"[-0-9T:.]+Z\","
-                        + "\"resource\":\"r\",\"event\":\"state\",\"details\":\\[\"init\",\"-\",\"disconnected\",\"idle\"]}\n"
-                        + "\\{\"time\":\"[-0-9T:.]+Z\","
-                        + "\"resource\":\"r\",\"event\":\"role\",\"details\":\\[\"init\",\"primary\"]}\n"));
+                Node.awaitTrue("the role event as JSON", () -> read(jsonOut).matches(
+                        "\\{\"type\":\"state\",\"resource\":\"r\",\"details\":\\[\"init\",\"-\",\"disconnected\",\"idle\"],"
+                        + "\"time\":\"[-0-9T:.]+Z\",\"exec\":\"[^\"]*\"}\n"
+                        + "\\{\"type\":\"role\",\"resource\":\"r\",\"details\":\\[\"init\",\"primary\"],"
+                        + "\"time\":\"[-0-9T:.]+Z\",\"exec\":\"[^\"]*\"}\n"));
             } finally {
                 for (Process p : List.of(text, json)) {
                     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();

@@ -1,6 +1,6 @@
 /** Compressors and checksums applied to replicated data frames. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package hast.api.codec;
 
 import org.osgi.annotation.bundle.Export;

@@ -83,6 +83,27 @@ public interface HastNode {
      */
     String discard(String name) throws HastException;
 
+    /**
+     * Pauses the synchronisation under way on a primary: the extents in flight finish, then no
+     * more are copied until {@link #resumeSync}; the resource stays degraded meanwhile.
+     *
+     * @return what was done, for the operator
+     * @throws HastException when the resource is unknown (1), or is not primary here or runs no
+     *                       synchronisation (69)
+     * @since 2.7
+     */
+    String pauseSync(String name) throws HastException;
+
+    /**
+     * Resumes a synchronisation paused by {@link #pauseSync}, where it stopped.
+     *
+     * @return what was done, for the operator
+     * @throws HastException when the resource is unknown (1), or is not primary here or has no
+     *                       paused synchronisation (69)
+     * @since 2.7
+     */
+    String resumeSync(String name) throws HastException;
+
     /** Re-reads the configuration file; a bad file leaves the running configuration in force. */
     void reload() throws HastException;
 }

@@ -29,16 +29,22 @@ import hast.api.Role;
  *                    secondary, a secondary's from its primary)
  * @param consistency whether this node's copy may be promoted, or {@code null} when the resource is
  *                    idle (init); on a secondary receiving a synchronisation, {@code sync} is its progress
+ * @param protocol    the replication protocol version the pair speaks while connected (such as {@code 3});
+ *                    after a refusal for want of a common version, why (naming both nodes' versions)
+ *                    until the pair connects; else {@code null} (since 2.7)
+ * @param syncrate    how fast a synchronisation of this primary may copy and whether it is paused;
+ *                    {@code null} unless primary with a secondary configured (since 2.7)
  */
 public record ResourceInfo(String name, Role role, String provname, String localpath, long extentsize,
         int keepdirty, String remoteaddr, String sourceaddr, String replication, String checksum,
         String compression, String status, long dirty, String exportaddr, String device, Statistics statistics,
-        Queues queues, SyncProgress sync, String problem, boolean connected, Consistency consistency) {
+        Queues queues, SyncProgress sync, String problem, boolean connected, Consistency consistency,
+        String protocol, SyncRate syncrate) {
 
     /** The same information with {@code device} as the kernel device. */
     public ResourceInfo withDevice(String device) {
         return new ResourceInfo(name, role, provname, localpath, extentsize, keepdirty, remoteaddr, sourceaddr,
                 replication, checksum, compression, status, dirty, exportaddr, device, statistics, queues, sync,
-                problem, connected, consistency);
+                problem, connected, consistency, protocol, syncrate);
     }
 }

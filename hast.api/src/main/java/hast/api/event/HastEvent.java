@@ -1,8 +1,12 @@
 package hast.api.event;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
+
+import hast.api.json.JsonWriter;
 
 /**
  * Something that happened to a resource.
@@ -62,6 +66,28 @@ public record HastEvent(String type, String resource, List<String> details, Inst
     /** An event happening now, with no {@code exec} program yet (the engine adds the resource's). */
     public static HastEvent of(String type, String resource, String... details) {
         return new HastEvent(type, resource, List.of(details), Instant.now());
+    }
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * The event as one line of JSON, the one schema every bundle writes events in:
+     * {@code {"type":"role","resource":"r0","details":["init","primary"],"time":"2026-12-07T12:00:00.123Z","exec":""}}
+     * (time in UTC with milliseconds). @since 1.4
+     */
+    public String toJson() {
+        return writeMembers(new JsonWriter().beginObject()).endObject().toString();
+    }
+
+    /**
+     * Writes the members of {@link #toJson()} into the object {@code json} has open, so that a
+     * writer can add its own after them (the JSON log adds the hook's name). @since 1.4
+     */
+    public JsonWriter writeMembers(JsonWriter json) {
+        json.field("type", type).field("resource", resource).name("details").beginArray();
+        details.forEach(json::value);
+        return json.endArray().field("time", TIME.format(time)).field("exec", exec);
     }
 
     /** This event carrying {@code program} as its {@code exec}. */

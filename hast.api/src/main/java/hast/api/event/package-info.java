@@ -1,6 +1,6 @@
 /** Events raised by resources, delivered to hook bundles on the whiteboard. */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package hast.api.event;
 
 import org.osgi.annotation.bundle.Export;

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.transport.Connection;
 
 /**
@@ -25,11 +26,7 @@ public final class HandshakeDeadlines implements AutoCloseable {
     /** @param handshake how the log names the handshake, e.g. "Handshake" or "NBD negotiation" */
     public HandshakeDeadlines(String handshake) {
         this.handshake = handshake;
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "hast-handshake-deadline");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("hast-handshake-deadline"));
         // A handshake that ends in time cancels its task: it must not stay queued until its time.
         timer.setRemoveOnCancelPolicy(true);
     }

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
+
 /**
  * Gives up on connections whose writes stay blocked: a peer that stops reading (or reads a few
  * bytes a second) fills the socket buffers, and then a write blocks for as long as the peer likes,
@@ -43,8 +45,7 @@ public final class WriteDeadline implements AutoCloseable {
     public WriteDeadline(String label, Supplier<Duration> deadline) {
         this.label = label;
         this.deadline = deadline;
-        this.thread = new Thread(this::watch, "hast-write-deadline " + label);
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.create("hast-write-deadline " + label, this::watch);
     }
 
     public void start() {

@@ -1,6 +1,6 @@
 /** Replication modes: when a write is acknowledged and when its extent may become clean. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package hast.api.replication;
 
 import org.osgi.annotation.bundle.Export;

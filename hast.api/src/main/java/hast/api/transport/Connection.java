@@ -5,13 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.time.Duration;
 
-import org.osgi.annotation.versioning.ProviderType;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A connected, blocking byte stream. Reads and writes may be issued by different threads
  * (one reader and one writer at a time).
+ *
+ * <p>Transport bundles implement it, so it is a consumer type: a method added later comes with a
+ * default, and a transport built against an older minor version keeps working.
  */
-@ProviderType
+@ConsumerType
 public interface Connection extends ByteChannel {
 
     /** The peer, printable (e.g. {@code tcp://127.0.0.1:40512}, or {@code uds:///run/x.sock}). */

@@ -5,10 +5,13 @@ import java.io.IOException;
 
 import hast.api.HastAddress;
 
-import org.osgi.annotation.versioning.ProviderType;
+import org.osgi.annotation.versioning.ConsumerType;
 
-/** A listening socket. Closing it makes a blocked {@link #accept()} fail. */
-@ProviderType
+/**
+ * A listening socket. Closing it makes a blocked {@link #accept()} fail. Transport bundles
+ * implement it (a consumer type, as {@link Connection}).
+ */
+@ConsumerType
 public interface Listener extends Closeable {
 
     /** The address actually bound (with the kernel's port when 0 was asked). */

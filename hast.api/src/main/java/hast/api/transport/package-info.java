@@ -1,6 +1,6 @@
 /** Connections between nodes and to clients, chosen by address scheme. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package hast.api.transport;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import hast.api.codec.Compressor;
+import hast.api.codec.HastCompression;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -16,7 +17,8 @@ import org.osgi.service.component.annotations.Component;
  * valid setting, and frames use it wherever both nodes have it. As with lzf, a result is kept
  * only if it saves at least {@value #MIN_SAVING} bytes.
  */
-@Component(property = Compressor.NAME + "=deflate")
+@Component
+@HastCompression("deflate")
 public final class DeflateCompressor implements Compressor {
     static final int MIN_SAVING = 1024;
 

@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import hast.api.codec.Compressor;
+import hast.api.codec.HastCompression;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -17,7 +18,8 @@ import org.osgi.service.component.annotations.Deactivate;
  * is not worth compressing, and a result is kept only if it saves at least 1024 bytes.
  * Neither method moves the position of its argument.
  */
-@Component(property = Compressor.NAME + "=lzf")
+@Component
+@HastCompression("lzf")
 public final class LzfCompressor implements Compressor {
     /** Buffers up to this size travel as they are, and a result must be this much smaller to be kept. */
     static final int MIN_SAVING = 1024;

@@ -9,27 +9,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+
+import hast.api.codec.Compressor;
+import hast.testkit.Buffers;
+import hast.testkit.CompressorContract;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class LzfCompressorTest {
+/** LZF's own choices and compatibility, on top of the contract every compressor passes. */
+class LzfCompressorTest extends CompressorContract {
     private static final int[] SIZES = {0, 1, 7, 16, 1023, 1024, 1025, 1100, 2048, 4095, 4096, 4097, 8191, 10007,
         65535, 65536, 65537, 100003, 1 << 20, (1 << 20) + 3};
 
     private final LzfCompressor lzf = new LzfCompressor();
+
+    @Override
+    protected Compressor compressor() {
+        return new LzfCompressor();
+    }
 
     enum Kind {
         RANDOM(n -> Blocks.random(n, n)), ZEROS(Blocks::zeros), REPEATED_TEXT(Blocks::repeatedText),
@@ -42,27 +47,16 @@ class LzfCompressorTest {
         }
     }
 
-    enum Buffer {
-        HEAP(ByteBuffer::wrap), DIRECT(Blocks::direct), OFFSET_HEAP(Blocks::offsetHeap),
-        READ_ONLY(b -> ByteBuffer.wrap(b).asReadOnlyBuffer());
-
-        final Function<byte[], ByteBuffer> wrap;
-
-        Buffer(Function<byte[], ByteBuffer> wrap) {
-            this.wrap = wrap;
-        }
-    }
-
     static Stream<Arguments> everyKindSizeAndBuffer() {
         return Stream.of(Kind.values()).flatMap(k -> IntStream.of(SIZES).boxed()
-                .flatMap(n -> Stream.of(Buffer.values()).map(b -> Arguments.of(k, n, b))));
+                .flatMap(n -> Stream.of(Buffers.values()).map(b -> Arguments.of(k, n, b))));
     }
 
     @ParameterizedTest(name = "{0} {1} bytes {2}")
     @MethodSource("everyKindSizeAndBuffer")
-    void roundTripsAndKeepsOnlyWorthwhileResults(Kind kind, int size, Buffer buffer) throws IOException {
+    void roundTripsAndKeepsOnlyWorthwhileResults(Kind kind, int size, Buffers buffer) throws IOException {
         byte[] data = kind.make.apply(size);
-        ByteBuffer src = buffer.wrap.apply(data);
+        ByteBuffer src = buffer.wrap(data);
         int position = src.position();
         int limit = src.limit();
 
@@ -85,8 +79,8 @@ class LzfCompressorTest {
                 () -> packed.remaining() + " bytes kept for " + size);
         byte[] wire = Blocks.bytes(packed);
         assertArrayEquals(data, ReferenceLzf.decode(wire, size), "an independent decoder agrees");
-        for (Buffer in : Buffer.values()) {
-            ByteBuffer received = in.wrap.apply(wire);
+        for (Buffers in : Buffers.values()) {
+            ByteBuffer received = in.wrap(wire);
             int before = received.position();
             ByteBuffer restored = lzf.decompress(received, size);
             assertEquals(before, received.position(), "decompress must not move the position");
@@ -152,31 +146,5 @@ class LzfCompressorTest {
     @Test
     void emptyBlockDecodesToNothing() throws IOException {
         assertEquals(0, lzf.decompress(ByteBuffer.allocate(0), 0).remaining());
-    }
-
-    @Test
-    void oneInstanceServesManyThreads() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 6; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 150; i++) {
-                        int size = 2048 + (thread * 7919 + i * 104729) % 200_000;
-                        byte[] data = i % 3 == 0 ? Blocks.repeatedText(size) : Blocks.wordSalad(size, thread * 1000L + i);
-                        ByteBuffer packed = lzf.compress(ByteBuffer.wrap(data));
-                        assertNotNull(packed);
-                        assertArrayEquals(data, Blocks.bytes(lzf.decompress(packed, size)));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

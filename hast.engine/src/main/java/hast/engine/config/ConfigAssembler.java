@@ -33,6 +33,8 @@ final class ConfigAssembler {
     static final int DEFAULT_TIMEOUT = 20;
     static final boolean DEFAULT_METAFLUSH = true;
     static final boolean DEFAULT_DIRECT = false;
+    /** metrics-listen's port when the address gives none: Prometheus's registry of exporter ports has it free. */
+    static final int DEFAULT_METRICS_PORT = 9743;
 
     /** A {@code resource} block as written. */
     record ResourceBlock(String name, int line, Section block) {
@@ -76,7 +78,9 @@ final class ConfigAssembler {
             resources.add(rc);
         }
         String user = checks.text(first(mine, global, "user"), "user", SettingChecks.MAX_NAME).orElse(null);
-        return new HastConfig(path, control, pidfile, listen(global, mine), resources, user);
+        HastAddress metrics = address(first(mine, global, "metrics-listen"), "metrics-listen", Accepts.TCP,
+                DEFAULT_METRICS_PORT).orElse(null);
+        return new HastConfig(path, control, pidfile, listen(global, mine), resources, user, metrics);
     }
 
     /**
@@ -101,6 +105,32 @@ final class ConfigAssembler {
         checks.codec(global.get("checksum"), CodecNames.CHECKSUM);
         checks.codec(global.get("compression"), CodecNames.COMPRESSION);
         checks.text(global.get("exec"), "exec", SettingChecks.MAX_PATH);
+        syncRate(new Section(), global);
+    }
+
+    /** The synchronisation's pace, each setting from the resource block or else the global settings. */
+    private SyncRateConfig syncRate(Section res, Section global) throws ConfigException {
+        Optional<Section.Setting> mode = first(res, global, "syncrate");
+        Optional<Section.Setting> target = first(res, global, "sync-latency-target");
+        Optional<Section.Setting> min = first(res, global, "sync-min-rate");
+        Optional<Section.Setting> max = first(res, global, "sync-max-rate");
+        Section.Setting at = null;
+        try {
+            at = target.orElse(null);
+            var latency = target.map(s -> SyncRateConfig.latency(s.value()))
+                    .orElse(SyncRateConfig.DEFAULT_LATENCY_TARGET);
+            at = min.orElse(null);
+            long minRate = min.map(s -> SyncRateConfig.rate(s.value(), "sync-min-rate"))
+                    .orElse(SyncRateConfig.DEFAULT_MIN_RATE);
+            at = max.orElse(null);
+            long maxRate = max.map(s -> SyncRateConfig.rate(s.value(), "sync-max-rate"))
+                    .orElse(SyncRateConfig.DEFAULT_MAX_RATE);
+            at = mode.orElse(max.orElse(null));
+            return SyncRateConfig.of(mode.map(Section.Setting::value).orElse(SyncRateConfig.DEFAULT_MODE), latency,
+                    minRate, maxRate);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, at == null ? 0 : at.line(), e.getMessage() + ".");
+        }
     }
 
     private ResourceConfig resource(ResourceBlock block, Section global, Section globalNode) throws ConfigException {
@@ -143,7 +173,8 @@ final class ConfigAssembler {
                 first(on, res, "direct").or(() -> global.get("direct"))
                         .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT),
                 secret.map(s -> LinkSecret.of(s, algorithm)).orElse(null),
-                linkTls(name, on, res, globalNode, global));
+                linkTls(name, on, res, globalNode, global),
+                syncRate(res, global));
     }
 
     /**
@@ -214,8 +245,13 @@ final class ConfigAssembler {
 
     private Optional<HastAddress> address(Optional<Section.Setting> setting, String keyword, Accepts accepts)
             throws ConfigException {
+        return address(setting, keyword, accepts, HastAddress.DEFAULT_PORT);
+    }
+
+    private Optional<HastAddress> address(Optional<Section.Setting> setting, String keyword, Accepts accepts,
+            int defaultPort) throws ConfigException {
         return setting.isEmpty() ? Optional.empty()
-                : Optional.of(checks.address(setting.get(), keyword, HastAddress.DEFAULT_PORT, accepts));
+                : Optional.of(checks.address(setting.get(), keyword, defaultPort, accepts));
     }
 
     private void unique(Map<String, String> seen, String key, ResourceConfig resource, int line, String what)

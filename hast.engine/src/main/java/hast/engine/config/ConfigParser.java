@@ -18,7 +18,8 @@ import hast.engine.config.Lexer.Token;
  * Reads hast.conf: FreeBSD's grammar (global settings, {@code on <node>} sections, {@code resource}
  * blocks with their own {@code on} sections) plus {@code export} (with {@code export-insecure},
  * {@code export-tls}, {@code export-tls-verify}), {@code direct}, {@code user}, {@code shared-secret},
- * {@code auth-alg}, {@code link-tls} and {@code link-tls-peer}. Syntax is checked here, against
+ * {@code auth-alg}, {@code link-tls}, {@code link-tls-peer}, {@code metrics-listen} and the
+ * synchronisation's pace ({@code syncrate} and its {@code sync-*} bounds). Syntax is checked here, against
  * which keywords each {@link Level} allows; {@link ConfigAssembler} then resolves the file for this
  * node.
  */
@@ -155,9 +156,11 @@ public final class ConfigParser {
                 case "timeout" -> seconds();
                 case "remote" -> token.is("none") ? take() : value("remote address");
                 case "user" -> value("user name");
+                case "metrics-listen" -> value("metrics address");
                 case "shared-secret" -> secret();
                 case "auth-alg" -> value("auth-alg name");
                 case "checksum", "compression" -> codecName(keyword);
+                case "syncrate", "sync-latency-target", "sync-min-rate", "sync-max-rate" -> amount(keyword);
                 default -> value(keyword + " value");
             };
         }
@@ -185,6 +188,14 @@ public final class ConfigParser {
             }
             throw error("invalid " + keyword + " " + token.describe() + " (expected " + String.join(", ", options)
                     + ")");
+        }
+
+        /** A rate or a time: digits alone, or with a unit ({@code 50M}, {@code 5ms}), or a word; checked when assembled. */
+        private String amount(String keyword) throws ConfigException {
+            if (token.kind() == Kind.NUMBER || token.kind() == Kind.WORD) {
+                return take();
+            }
+            throw error("expected a " + keyword + " value, found " + token.describe());
         }
 
         private String seconds() throws ConfigException {

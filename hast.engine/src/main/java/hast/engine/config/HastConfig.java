@@ -16,9 +16,11 @@ import hast.api.HastAddress;
  * @param resources the resources in file order
  * @param user      the user hastd runs as once its sockets are open ({@code user}), or {@code null}
  *                  when the file names none
+ * @param metricsListen where the metrics bundle serves ({@code metrics-listen}), or {@code null}:
+ *                  metrics are off
  */
 public record HastConfig(Path file, HastAddress control, String pidfile, List<HastAddress> listen,
-        List<ResourceConfig> resources, String user) {
+        List<ResourceConfig> resources, String user, HastAddress metricsListen) {
 
     public HastConfig {
         listen = List.copyOf(listen);

@@ -13,19 +13,22 @@ import java.util.TreeSet;
  * {@code export-tls-verify} and {@code export-allow}, {@code shared-secret}, {@code auth-alg},
  * {@code link-tls} and {@code link-tls-peer}, which every level accepts,
  * {@code direct} where {@code metaflush} goes (it is a property of the local component too), and
- * {@code user} where {@code pidfile} goes (it belongs to the daemon).
+ * {@code user} and {@code metrics-listen} where {@code pidfile} goes (they belong to the daemon), and
+ * the synchronisation's pace ({@code syncrate}, {@code sync-latency-target}, {@code sync-min-rate},
+ * {@code sync-max-rate}) where {@code replication} goes.
  */
 enum Level {
     GLOBAL("the global section", Set.of("control", "pidfile", "listen", "replication", "checksum", "compression",
             "timeout", "exec", "metaflush", "export", "export-insecure", "export-tls", "export-tls-verify",
             "export-allow", "on", "resource", "direct", "user", "shared-secret", "auth-alg", "link-tls",
-            "link-tls-peer")),
+            "link-tls-peer", "metrics-listen", "syncrate", "sync-latency-target", "sync-min-rate",
+            "sync-max-rate")),
     GLOBAL_NODE("a global 'on <node>' section", Set.of("control", "pidfile", "listen", "export", "export-insecure",
             "export-tls", "export-tls-verify", "export-allow", "user", "shared-secret", "auth-alg", "link-tls",
-            "link-tls-peer")),
+            "link-tls-peer", "metrics-listen")),
     RESOURCE("a resource block", Set.of("replication", "checksum", "compression", "timeout", "exec", "metaflush",
             "name", "local", "export", "export-insecure", "export-tls", "export-tls-verify", "export-allow", "on",
-            "direct", "shared-secret", "auth-alg", "link-tls", "link-tls-peer")),
+            "direct", "shared-secret", "auth-alg", "link-tls", "link-tls-peer", "syncrate", "sync-latency-target", "sync-min-rate", "sync-max-rate")),
     RESOURCE_NODE("a resource's 'on <node>' section", Set.of("name", "local", "remote", "source", "metaflush",
             "export", "export-insecure", "export-tls", "export-tls-verify", "export-allow", "direct", "shared-secret",
             "auth-alg", "link-tls", "link-tls-peer"));

@@ -18,7 +18,8 @@ final class Lexer {
      * path called {@code direct}) means what it meant there.
      */
     static final Set<String> UNRESERVED = Set.of("direct", "user", "shared-secret", "auth-alg", "export-insecure",
-            "export-tls", "export-tls-verify", "export-allow", "link-tls", "link-tls-peer");
+            "export-tls", "export-tls-verify", "export-allow", "link-tls", "link-tls-peer", "metrics-listen", "syncrate",
+            "sync-latency-target", "sync-min-rate", "sync-max-rate");
 
     enum Kind { WORD, NUMBER, KEYWORD, OPEN, CLOSE, END }
 

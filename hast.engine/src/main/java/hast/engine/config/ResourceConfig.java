@@ -21,11 +21,12 @@ import hast.engine.replication.LinkTls;
  *                configured (its {@code toString} shows no secret)
  * @param tls     the {@code link-tls} the link is carried in, with mutual certificate checking;
  *                {@code null} for a plain link
+ * @param syncrate how fast a synchronisation from this node as primary may copy
  */
 public record ResourceConfig(String name, String provname, String local, String remote, String source,
         Replication replication, String checksum, String compression, int timeout, String exec,
         boolean metaflush, ExportConfig export, boolean direct, LinkSecret secret,
-        LinkTls tls) {
+        LinkTls tls, SyncRateConfig syncrate) {
 
     public static final String NO_REMOTE = "none";
 

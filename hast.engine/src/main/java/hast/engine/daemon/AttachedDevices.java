@@ -86,4 +86,14 @@ final class AttachedDevices implements HastNode {
     public String discard(String name) throws HastException {
         return resources.discard(name);
     }
+
+    @Override
+    public String pauseSync(String name) throws HastException {
+        return resources.pauseSync(name);
+    }
+
+    @Override
+    public String resumeSync(String name) throws HastException {
+        return resources.resumeSync(name);
+    }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
+import hast.api.cli.Getopt;
 
 /**
  * The hastd command line: {@code hastd [-dFht] [-c config] [-P pidfile] [-u user]}.
@@ -68,51 +69,41 @@ public record DaemonOptions(Path config, int debug, boolean foreground, Path pid
      * @throws HastException with {@link Sysexits#EX_USAGE} and a message naming the bad argument
      */
     static DaemonOptions parse(List<String> args) throws HastException {
-        String config = DEFAULT_CONFIG;
-        String pidfile = null;
-        String user = null;
-        int debug = 0;
-        boolean foreground = false;
-        boolean help = false;
-        boolean check = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--help")) {
-                help = true;
-                continue;
-            }
-            if (!arg.startsWith("-") || arg.length() < 2 || arg.startsWith("--")) {
-                throw usage("unexpected argument '" + arg + "'");
-            }
-            for (int j = 1; j < arg.length(); j++) {
-                char flag = arg.charAt(j);
-                switch (flag) {
-                    case 'd' -> debug++;
-                    case 'F' -> foreground = true;
-                    case 'h' -> help = true;
-                    case 't' -> check = true;
-                    case 'c', 'P', 'u' -> {
-                        String value;
-                        if (j + 1 < arg.length()) {
-                            value = arg.substring(j + 1);
-                        } else if (i + 1 < args.size()) {
-                            value = args.get(++i);
-                        } else {
-                            throw usage("option -" + flag + (flag == 'u' ? " needs a user name" : " needs a file name"));
-                        }
-                        switch (flag) {
-                            case 'c' -> config = value;
-                            case 'P' -> pidfile = value;
-                            default -> user = value;
-                        }
-                        j = arg.length();
+        var seen = new Object() {
+            String config = DEFAULT_CONFIG;
+            String pidfile;
+            String user;
+            int debug;
+            boolean foreground;
+            boolean help;
+            boolean check;
+        };
+        try {
+            Getopt.read(args, flag -> flag == 'c' || flag == 'P' || flag == 'u', token -> {
+                if (token instanceof Getopt.Flag f) {
+                    switch (f.name()) {
+                        case 'd' -> seen.debug++;
+                        case 'F' -> seen.foreground = true;
+                        case 'h' -> seen.help = true;
+                        case 't' -> seen.check = true;
+                        case 'c' -> seen.config = f.value();
+                        case 'P' -> seen.pidfile = f.value();
+                        case 'u' -> seen.user = f.value();
+                        default -> throw usage("unknown option -" + f.name());
                     }
-                    default -> throw usage("unknown option -" + flag);
+                } else if (token instanceof Getopt.LongOption o && o.name().equals("help")) {
+                    seen.help = true;
+                } else {
+                    throw usage("unexpected argument '" + (token instanceof Getopt.Operand o ? o.text()
+                            : "--" + ((Getopt.LongOption) token).name()) + "'");
                 }
-            }
+            });
+        } catch (Getopt.MissingValue e) {
+            throw usage("option -" + e.flag() + (e.flag() == 'u' ? " needs a user name" : " needs a file name"));
         }
-        return new DaemonOptions(Path.of(config).toAbsolutePath().normalize(), debug, foreground,
-                pidfile == null ? null : Path.of(pidfile).toAbsolutePath().normalize(), help, check, user);
+        return new DaemonOptions(Path.of(seen.config).toAbsolutePath().normalize(), seen.debug, seen.foreground,
+                seen.pidfile == null ? null : Path.of(seen.pidfile).toAbsolutePath().normalize(), seen.help, seen.check,
+                seen.user);
     }
 
     private static HastException usage(String problem) {

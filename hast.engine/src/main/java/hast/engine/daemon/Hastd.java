@@ -28,7 +28,7 @@ import hast.engine.config.NodeIdentity;
 import hast.engine.event.EventDispatcher;
 import hast.engine.kernel.KernelDeviceThread;
 import hast.engine.posix.Account;
-import hast.engine.replication.Frame;
+import hast.engine.replication.ProtocolRange;
 import hast.engine.resource.ResourceManager;
 import hast.engine.vm.FatalErrors;
 
@@ -64,6 +64,7 @@ public final class Hastd {
     private ResourceManager manager;
     private EventDispatcher events;
     private ServiceRegistration<HastNode> registration;
+    private MeterPublication meters;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     @Reference(service = HastEventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -186,6 +187,10 @@ public final class Hastd {
             }
             node.over(manager);
             this.registration = context.registerService(HastNode.class, node, new Hashtable<>());
+            ResourceManager resources = manager;
+            this.meters = new MeterPublication(context, resources::meters);
+            meters.configure(config.metricsListen());
+            manager.onReload(c -> meters.configure(c.metricsListen()));
         } catch (HastException e) {
             if (handler != null) {
                 LOG.severe(e.getMessage());
@@ -206,7 +211,8 @@ public final class Hastd {
             LogFile file = new LogFile(java.nio.file.Path.of(logFile));
             Signal.handle(new Signal("USR1"), s -> reopen(file));
         }
-        LOG.info("Started successfully, running protocol version " + Frame.VERSION + ".");
+        // The reference's line names the newest version; pairing with an older peer is logged when it happens.
+        LOG.info("Started successfully, running protocol version " + ProtocolRange.SPOKEN.max() + ".");
         HastConfig started = config;
         Optional<Account> user = account;
         // Not in this thread: the control socket opens in another bundle's component, which SCR
@@ -355,6 +361,7 @@ public final class Hastd {
         } catch (IllegalStateException alreadyGone) {
             // A second shutdown path got here first.
         }
+        meters.close();
         manager.close();
         events.close();
         closeQuietly(pidfile);

@@ -10,14 +10,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.event.HastEvent;
 import hast.api.event.HastEventListener;
 
@@ -42,8 +41,8 @@ public final class EventDispatcher implements Consumer<HastEvent>, AutoCloseable
     /** The queue of each listener seen at the last event; guarded by this. */
     private Map<HastEventListener, Mailbox> mailboxes = new IdentityHashMap<>();
     /** At most one thread per listener: a hung listener holds one, the others keep theirs. */
-    private final ExecutorService delivery = Executors.newCachedThreadPool(daemon("hast-events-"));
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("hast-events-watchdog-"));
+    private final ExecutorService delivery = Executors.newCachedThreadPool(DaemonThreads.numbered("hast-events-"));
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("hast-events-watchdog-"));
 
     public EventDispatcher(Supplier<? extends Collection<Map.Entry<Map<String, Object>, HastEventListener>>> listeners) {
         this(listeners, BACKLOG, BUSY);
@@ -124,15 +123,6 @@ public final class EventDispatcher implements Consumer<HastEvent>, AutoCloseable
     public void close() {
         watchdog.shutdownNow();
         delivery.shutdown();
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** One listener's queue and the state of its delivery. */

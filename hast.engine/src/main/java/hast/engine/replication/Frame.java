@@ -13,8 +13,11 @@ import hast.api.transport.Connection;
  * u32 magic "HAST"  u8 version  u8 type  u16 flags  u64 seq  u64 offset  u64 length
  * u32 payload bytes  i32 error
  * </pre>
- * Big-endian. A frame of a version or type we do not know, or with an absurd payload size, is a
- * {@link ProtocolException}: the connection is dropped, the daemon goes on.
+ * Big-endian. The layout is the same in every protocol version (see {@link ProtocolRange}); the
+ * version byte is the one the connection agreed on, except in the first frame each side reads,
+ * which tells the peer's. A frame of another version than the connection's, of a type we do not
+ * know, or with an absurd payload size, is a {@link ProtocolException}: the connection is dropped,
+ * the daemon goes on.
  *
  * @param seq     request number, echoed by its replies (0 for keepalives)
  * @param offset  data offset of the request
@@ -24,12 +27,6 @@ import hast.api.transport.Connection;
  */
 public record Frame(Type type, int flags, long seq, long offset, long length, int error, ByteBuffer payload) {
     static final int MAGIC = 0x48415354;
-    /**
-     * 2: data payloads may carry an encoding block, and the nodes exchange codec lists. 3: every
-     * connection opens with the authentication exchange (CHALLENGE, RESPONSE, PROOF) before the
-     * HELLO.
-     */
-    public static final int VERSION = 3;
     static final int HEADER = 40;
     /** Largest payload: a maximal request, or a handshake with a large activemap. */
     static final int MAX_PAYLOAD = 64 << 20;
@@ -96,6 +93,11 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
     public static final int REFUSED_SPLIT_BRAIN = 1;
     /** REFUSE flag: the primary failed authentication (or the secret is configured on one side only). */
     public static final int REFUSED_AUTHENTICATION = 2;
+    /**
+     * REFUSE flag: the nodes speak no protocol version in common; the refusal is written in the
+     * version of the frame it answers, and its header carries the refusing node's range.
+     */
+    public static final int REFUSED_VERSION = 4;
 
     /** WRITE flag: the primary wants a RECEIVED reply as soon as the data is in memory (memsync). */
     public static final int FLAG_RECEIPT = 1;
@@ -124,43 +126,71 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
         return payload == null ? 0 : payload.remaining();
     }
 
-    /** Writes header and payload, unbuffered: for the handshake, before a {@link FrameWriter} exists. */
-    public void write(Connection c) throws IOException {
+    /**
+     * Writes header and payload in protocol {@code version}, unbuffered: for the handshake, before
+     * a {@link FrameWriter} exists.
+     */
+    public void write(Connection c, int version) throws IOException {
         ByteBuffer out = ByteBuffer.allocate(HEADER + payloadSize());
-        encodeHeader(out);
+        encodeHeader(out, version);
         if (payload != null) {
             out.put(payload.duplicate());
         }
         c.writeFully(out.flip());
     }
 
-    /** Puts the header at {@code out}'s position. */
-    void encodeHeader(ByteBuffer out) {
-        out.putInt(MAGIC).put((byte) VERSION).put((byte) type.code()).putShort((short) flags).putLong(seq)
+    /** Puts the header, in protocol {@code version}, at {@code out}'s position. */
+    void encodeHeader(ByteBuffer out, int version) {
+        out.putInt(MAGIC).put((byte) version).put((byte) type.code()).putShort((short) flags).putLong(seq)
                 .putLong(offset).putLong(length).putInt(payloadSize()).putInt(error);
     }
 
-    /** Reads one frame, unbuffered: for the handshake, which must not read past its own frames. */
-    public static Frame read(Connection c) throws IOException {
-        return read(c, MAX_PAYLOAD);
+    /**
+     * Reads one frame of protocol {@code version}, unbuffered: for the handshake, which must not
+     * read past its own frames.
+     */
+    public static Frame read(Connection c, int version) throws IOException {
+        return body(c, header(c, version, MAX_PAYLOAD));
     }
 
     /**
-     * Reads one frame of an unauthenticated peer: its payload is at most {@value #MAX_GREETING}
-     * bytes, and a larger announced size is refused before anything is allocated for it.
+     * Reads one frame of protocol {@code version} of an unauthenticated peer: its payload is at
+     * most {@value #MAX_GREETING} bytes, and a larger announced size is refused before anything is
+     * allocated for it.
      */
-    public static Frame readGreeting(Connection c) throws IOException {
-        return read(c, MAX_GREETING);
+    public static Frame readGreeting(Connection c, int version) throws IOException {
+        return body(c, header(c, version, MAX_GREETING));
     }
 
-    private static Frame read(Connection c, int maxPayload) throws IOException {
+    /**
+     * Reads the first frame of a peer, whatever its protocol version: a greeting, as
+     * {@link #readGreeting}, with the version it is written in and the range its header advertises.
+     */
+    public static Opening readOpening(Connection c) throws IOException {
+        Header h = header(c, Header.ANY_VERSION, MAX_GREETING);
+        Frame f = body(c, h);
+        return new Opening(h.version(), ProtocolRange.advertised(h.version(), f.offset(), f.length()), f);
+    }
+
+    /**
+     * The first frame of a peer, the protocol version it is written in, and the versions the peer
+     * speaks (see {@link ProtocolRange}).
+     */
+    public record Opening(int version, ProtocolRange range, Frame frame) {
+    }
+
+    private static Header header(Connection c, int version, int maxPayload) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         c.readFully(h);
-        Header header = Header.decode(h.flip(), c.peer());
+        Header header = Header.decode(h.flip(), c.peer(), version);
         if (header.size() > maxPayload) {
             throw new ProtocolException(header.type() + " of " + header.size() + " bytes from " + c.peer()
                     + " (at most " + maxPayload + " before the peer is authenticated)");
         }
+        return header;
+    }
+
+    private static Frame body(Connection c, Header header) throws IOException {
         return header.with(header.size() > 0 ? readPayload(c, ByteBuffer.allocate(0), header.size()) : null);
     }
 
@@ -183,28 +213,34 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
         }
     }
 
-    /** A frame of another protocol version than ours. */
+    /** A frame of another protocol version than the connection's. */
     public static final class VersionMismatch extends ProtocolException {
         private static final long serialVersionUID = 1L;
 
-        VersionMismatch(int version, String peer) {
-            super("protocol version " + version + " from " + peer + " (we speak " + VERSION + ")");
+        VersionMismatch(int version, int expected, String peer) {
+            super("protocol version " + version + " from " + peer + " (the connection speaks " + expected + ")");
         }
     }
 
     /** A decoded header: the frame without its payload, and the payload's size. */
-    record Header(Type type, int flags, long seq, long offset, long length, int size, int error) {
+    record Header(int version, Type type, int flags, long seq, long offset, long length, int size, int error) {
         /** Offset of the payload size within a header. */
         static final int SIZE_AT = 32;
+        /** What {@link #decode} expects of a peer's first frame, whose version is not agreed yet. */
+        static final int ANY_VERSION = 0;
 
-        /** Decodes the {@value Frame#HEADER} bytes at {@code h}'s position, moving past them. */
-        static Header decode(ByteBuffer h, String peer) throws ProtocolException {
+        /**
+         * Decodes the {@value Frame#HEADER} bytes at {@code h}'s position, moving past them; a
+         * frame of another protocol version than {@code expected} (unless {@link #ANY_VERSION})
+         * is refused.
+         */
+        static Header decode(ByteBuffer h, String peer, int expected) throws ProtocolException {
             if (h.getInt() != MAGIC) {
                 throw new ProtocolException("not a HAST frame (bad magic) from " + peer);
             }
             int version = Byte.toUnsignedInt(h.get());
-            if (version != VERSION) {
-                throw new VersionMismatch(version, peer);
+            if (expected != ANY_VERSION && version != expected) {
+                throw new VersionMismatch(version, expected, peer);
             }
             Type type = Type.of(Byte.toUnsignedInt(h.get()));
             int flags = Short.toUnsignedInt(h.getShort());
@@ -216,7 +252,7 @@ public record Frame(Type type, int flags, long seq, long offset, long length, in
             if (size < 0 || size > MAX_PAYLOAD) {
                 throw new ProtocolException("payload of " + Integer.toUnsignedString(size) + " bytes from " + peer);
             }
-            return new Header(type, flags, seq, offset, length, size, error);
+            return new Header(version, type, flags, seq, offset, length, size, error);
         }
 
         Frame with(ByteBuffer payload) {

@@ -16,19 +16,39 @@ public final class FrameReader {
     private static final int BUFFER = 256 * 1024;
 
     private final Connection connection;
+    /** The protocol version the connection agreed on: a frame of another is refused. */
+    private final int version;
     private final ByteBuffer in;
-    /** Where payloads too large for {@code in} are read, when the caller lets them be reused; else null. */
-    private final ByteBuffer large;
+    /** Where payloads too large for {@code in} are read, or null to copy them. */
+    private final LargeBuffers large;
 
     /**
-     * @param reuseLarge read payloads larger than the buffer into one direct buffer of the
-     *                   reader's, valid until the next such payload: for a reader that is done
-     *                   with a large frame before it reads another (saving the copies a heap
-     *                   buffer costs on the way to disk)
+     * Direct buffers of {@link Frame#MAX_REQUEST_PAYLOAD} bytes for payloads larger than the
+     * reader's buffer, which saves the copies a heap buffer costs on the way to disk. The caller
+     * decides when a buffer taken may be handed out again.
      */
-    public FrameReader(Connection connection, boolean reuseLarge) {
-        this(connection, ByteBuffer.allocateDirect(BUFFER),
-                reuseLarge ? ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD) : null);
+    @FunctionalInterface
+    public interface LargeBuffers {
+        /** A buffer for the next large payload, waiting if none may be handed out yet. */
+        ByteBuffer take() throws IOException;
+    }
+
+    /**
+     * A reader that copies payloads larger than its buffer into buffers of their own.
+     *
+     * @param version the protocol version the connection agreed on
+     */
+    public FrameReader(Connection connection, int version) {
+        this(connection, version, ByteBuffer.allocateDirect(BUFFER), null);
+    }
+
+    /**
+     * A reader that reads payloads larger than its buffer into buffers from {@code large}.
+     *
+     * @param version the protocol version the connection agreed on
+     */
+    public FrameReader(Connection connection, LargeBuffers large, int version) {
+        this(connection, version, ByteBuffer.allocateDirect(BUFFER), large);
     }
 
     /**
@@ -37,11 +57,12 @@ public final class FrameReader {
      * direct buffers each time cost more than reading the stream.
      */
     FrameReader(Connection connection, FrameReader done) {
-        this(connection, done.in, done.large);
+        this(connection, done.version, done.in, done.large);
     }
 
-    private FrameReader(Connection connection, ByteBuffer in, ByteBuffer large) {
+    private FrameReader(Connection connection, int version, ByteBuffer in, LargeBuffers large) {
         this.connection = connection;
+        this.version = version;
         this.in = in.clear().flip();
         this.large = large;
     }
@@ -58,15 +79,15 @@ public final class FrameReader {
     /** The next frame, waiting for the peer if it is not buffered. */
     public Frame next() throws IOException {
         fill(Frame.HEADER);
-        Frame.Header h = Frame.Header.decode(in, connection.peer());
+        Frame.Header h = Frame.Header.decode(in, connection.peer(), version);
         if (h.size() == 0) {
             return h.with(null);
         }
         // The payload outlives the buffer (it is written to disk, or answered with), so it is copied out.
-        if (large == null || h.size() <= BUFFER - Frame.HEADER || h.size() > large.capacity()) {
+        if (large == null || h.size() <= BUFFER - Frame.HEADER || h.size() > Frame.MAX_REQUEST_PAYLOAD) {
             return h.with(Frame.readPayload(connection, in, h.size()));
         }
-        ByteBuffer payload = large.clear().limit(h.size());
+        ByteBuffer payload = large.take().clear().limit(h.size());
         int buffered = Math.min(in.remaining(), h.size());
         payload.put(in.slice().limit(buffered));
         in.position(in.position() + buffered);

@@ -19,6 +19,8 @@ public final class FrameWriter implements WriteDeadline.Writing {
     private static final int BUFFER = 256 * 1024;
 
     private final Connection connection;
+    /** The protocol version the connection agreed on: every frame's header carries it. */
+    private final int version;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writing = new ReentrantLock();
     /** Guarded by {@code writing}. */
@@ -26,8 +28,9 @@ public final class FrameWriter implements WriteDeadline.Writing {
     /** When the write to the connection under way began ({@link System#nanoTime()}), or 0 when none is. */
     private volatile long writingSince;
 
-    public FrameWriter(Connection connection) {
+    public FrameWriter(Connection connection, int version) {
         this.connection = connection;
+        this.version = version;
     }
 
     /**
@@ -93,7 +96,7 @@ public final class FrameWriter implements WriteDeadline.Writing {
             if (out.remaining() < Frame.HEADER + payload) {
                 flush();
             }
-            f.encodeHeader(out);
+            f.encodeHeader(out, version);
             if (payload == 0) {
                 return;
             }

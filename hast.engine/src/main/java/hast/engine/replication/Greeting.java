@@ -5,37 +5,53 @@ import java.net.ProtocolException;
 import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 
 import hast.api.transport.Connection;
 import hast.engine.codec.CodecSet;
 
 /**
- * The handshake: authentication (see {@link Authentication}), the primary's HELLO, the
- * secondary's WELCOME or REFUSE.
+ * The handshake: the protocol version (see {@link ProtocolRange}), authentication (see
+ * {@link Authentication}), the primary's HELLO, the secondary's WELCOME or REFUSE.
  */
 public final class Greeting {
     private Greeting() {
     }
 
     /**
-     * The primary's side, on a fresh connection: authenticates with {@code secret} (null: none
+     * The primary's side, on a fresh connection: agrees on a protocol version within
+     * {@code spoken} (see {@link ProtocolRange}), authenticates with {@code secret} (null: none
      * configured), then sends {@code hello} and reads the answer. Nothing of the copy (resuid,
      * counters) is sent before the secondary has proved it knows the secret.
      *
-     * @return the secondary's WELCOME, or {@code null} when it refused or failed authentication
-     *         (the connection is closed and {@code pairing} told why)
+     * @return the version agreed and the secondary's WELCOME, or {@code null} when it refused or
+     *         failed authentication (the connection is closed and {@code pairing} told why)
      */
-    static Welcome exchange(Connection c, Duration timeout, LinkSecret secret, Hello hello, Pairing pairing)
-            throws IOException {
+    static Accepted exchange(Connection c, Duration timeout, LinkSecret secret, ProtocolRange spoken, Hello hello,
+            Pairing pairing) throws IOException {
         c.setReadTimeout(timeout);
         Authentication.Challenge challenge = Authentication.challenge(hello.resource(), secret, Authentication.nonce());
-        Frame.request(Frame.Type.CHALLENGE, 0, 0, 0, 0, challenge.encode()).write(c);
-        Frame answer = Frame.readGreeting(c);
+        // In our oldest version, which is the one an older secondary reads; the range rides in fields it ignores.
+        Frame.request(Frame.Type.CHALLENGE, 0, 0, spoken.min(), spoken.max(), challenge.encode())
+                .write(c, spoken.min());
+        Frame.Opening opening = Frame.readOpening(c);
+        Frame answer = opening.frame();
+        OptionalInt common = spoken.highestCommon(opening.range());
+        if (answer.type() == Frame.Type.REFUSE && (answer.flags() == Frame.REFUSED_VERSION || common.isEmpty())) {
+            c.close();
+            pairing.noCommonVersion(spoken, opening.range(), text(answer));
+            return null;
+        }
         if (refused(c, answer, pairing)) {
             return null;
         }
         if (answer.type() != Frame.Type.RESPONSE || answer.payload() == null) {
             throw new ProtocolException("expected RESPONSE, got " + answer.type());
+        }
+        int version = opening.version();
+        if (common.isEmpty() || common.getAsInt() != version) {
+            throw new ProtocolException("the secondary answered in protocol version " + version + " (this node speaks "
+                    + spoken + ", the secondary " + opening.range() + ")");
         }
         byte[] proof;
         try {
@@ -45,16 +61,27 @@ public final class Greeting {
             pairing.authenticationFailed(e.code(), e.getMessage());
             return null;
         }
-        Frame.request(Frame.Type.PROOF, 0, 0, 0, 0, ByteBuffer.wrap(proof)).write(c);
-        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c);
-        answer = Frame.read(c);
+        Frame.request(Frame.Type.PROOF, 0, 0, 0, 0, ByteBuffer.wrap(proof)).write(c, version);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c, version);
+        answer = Frame.read(c, version);
         if (refused(c, answer, pairing)) {
             return null;
         }
         if (answer.type() != Frame.Type.WELCOME || answer.payload() == null) {
             throw new ProtocolException("expected WELCOME, got " + answer.type());
         }
-        return Welcome.decode(answer.payload());
+        return new Accepted(version, opening.range(), Welcome.decode(answer.payload()));
+    }
+
+    /**
+     * A handshake the secondary accepted: the protocol version of the connection, the versions the
+     * secondary speaks, and its WELCOME.
+     */
+    record Accepted(int version, ProtocolRange peer, Welcome welcome) {
+    }
+
+    private static String text(Frame f) {
+        return f.payload() == null ? "" : StandardCharsets.UTF_8.decode(f.payload()).toString();
     }
 
     /** Whether {@code answer} is a REFUSE: then the connection is closed and {@code pairing} told why. */
@@ -62,7 +89,7 @@ public final class Greeting {
         if (answer.type() != Frame.Type.REFUSE) {
             return false;
         }
-        String message = answer.payload() == null ? "" : StandardCharsets.UTF_8.decode(answer.payload()).toString();
+        String message = text(answer);
         c.close();
         if (answer.flags() == Frame.REFUSED_AUTHENTICATION) {
             pairing.authenticationFailed("refused-by-secondary", "the secondary refused: " + message);

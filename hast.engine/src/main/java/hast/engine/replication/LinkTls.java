@@ -21,6 +21,7 @@ import hast.api.guard.HandshakeDeadlines;
 import hast.api.tls.TlsConnection;
 import hast.api.tls.TlsCredentials;
 import hast.api.transport.Connection;
+import hast.api.transport.ForwardingConnection;
 
 /**
  * A resource's {@code link-tls}: TLS on the replication link from the connection's first byte,
@@ -172,7 +173,7 @@ public record LinkTls(Path directory, String peerName) {
         try {
             // The whole REFUSE came in the reads the handshake made; nothing more is waited for.
             plain.setReadTimeout(Duration.ofMillis(1));
-            Frame f = Frame.readGreeting(new Rewound(plain, recorded));
+            Frame f = Frame.readOpening(new Rewound(plain, recorded)).frame();
             return f.type() == Frame.Type.REFUSE && f.payload() != null
                     ? ", saying: " + StandardCharsets.UTF_8.decode(f.payload()) : "";
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package hast.engine.replication;
 
+import hast.api.replication.HastReplication;
 import hast.api.replication.ReplicationMode;
 import hast.api.replication.WriteProgress;
 
@@ -9,7 +10,8 @@ import org.osgi.service.component.annotations.Component;
  * memsync: acknowledged once the local write is done and the secondary holds the data in memory
  * (or has finished with it, or is gone).
  */
-@Component(property = ReplicationMode.NAME + "=memsync")
+@Component
+@HastReplication("memsync")
 public final class MemSync implements ReplicationMode {
     @Override
     public boolean acknowledge(WriteProgress p) {

@@ -24,6 +24,12 @@ public interface Pairing {
     void refused(String message, boolean splitBrain);
 
     /**
+     * The nodes speak no protocol version in common ({@code here}: this node's versions,
+     * {@code peer}: the secondary's); {@code message} is the secondary's refusal.
+     */
+    void noCommonVersion(ProtocolRange here, ProtocolRange peer, String message);
+
+    /**
      * Whether the last refusal waits for an operator (a split-brain, a failed authentication)
      * rather than for the peer's own next step (such as its role): the link then tries less often.
      */

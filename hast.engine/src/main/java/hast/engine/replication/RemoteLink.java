@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.HastAddress;
 import hast.api.guard.HandshakeDeadlines;
 import hast.api.guard.WriteDeadline;
@@ -53,11 +54,14 @@ public final class RemoteLink implements AutoCloseable {
         final FrameWriter writer;
         /** Where the connection was made: a reload that moves the remote ends it. */
         final LinkEndpoint endpoint;
+        /** The protocol version the handshake agreed on. */
+        final int version;
         volatile CodecSet peer;
 
-        Session(Connection connection, CodecSet peer, LinkEndpoint endpoint) {
+        Session(Connection connection, int version, CodecSet peer, LinkEndpoint endpoint) {
             this.connection = connection;
-            this.writer = new FrameWriter(connection);
+            this.version = version;
+            this.writer = new FrameWriter(connection, version);
             this.endpoint = endpoint;
             this.peer = peer;
         }
@@ -83,6 +87,8 @@ public final class RemoteLink implements AutoCloseable {
     /** The resource's link-tls as reloads change it, or null for a plain link. */
     private final Supplier<LinkTls> tls;
     private final Pairing pairing;
+    /** The protocol versions this node offers the secondary. */
+    private final ProtocolRange spoken;
     private final PayloadCodec codec;
     private final Runnable codecsChanged = this::codecsChanged;
     private final AwaitingReply pending = new AwaitingReply();
@@ -108,19 +114,20 @@ public final class RemoteLink implements AutoCloseable {
      * @param endpoint the resource's remote, source and timeout as reloads change them
      * @param secret   the resource's shared-secret as reloads change it (null: none), taken at each connection
      * @param tls      the resource's link-tls as reloads change it (null: a plain link), taken at each connection
+     * @param spoken   the protocol versions this node speaks ({@link ProtocolRange#SPOKEN})
      */
     public RemoteLink(String resource, Supplier<LinkEndpoint> endpoint,
             Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Supplier<LinkTls> tls,
-            Pairing pairing, PayloadCodec codec) {
+            Pairing pairing, ProtocolRange spoken, PayloadCodec codec) {
         this.resource = resource;
+        this.spoken = spoken;
         this.secret = secret;
         this.tls = tls;
         this.endpoint = endpoint;
         this.transports = transports;
         this.pairing = pairing;
         this.codec = codec;
-        this.guard = new Thread(this::guard, "hast-guard " + resource);
-        guard.setDaemon(true);
+        this.guard = DaemonThreads.create("hast-guard " + resource, this::guard);
         this.writes = new WriteDeadline(resource, () -> endpoint.get().timeout());
     }
 
@@ -146,6 +153,12 @@ public final class RemoteLink implements AutoCloseable {
 
     public boolean connected() {
         return connection != null;
+    }
+
+    /** The protocol version of the connection, or 0 when not connected. */
+    public int version() {
+        Session c = connection;
+        return c == null ? 0 : c.version;
     }
 
     /** Why replication is paused (a checksum is missing here or on the secondary), or {@code null}. */
@@ -311,7 +324,7 @@ public final class RemoteLink implements AutoCloseable {
             return;
         }
         Connection plain;
-        Greeting.Welcome welcome;
+        Greeting.Accepted accepted;
         try {
             plain = transport.connect(remote, to.source(), timeout);
         } catch (IOException e) {
@@ -327,10 +340,11 @@ public final class RemoteLink implements AutoCloseable {
                 plain.setReadTimeout(timeout);
                 c = linkTls.connect(plain);
             }
-            welcome = Greeting.exchange(c, timeout, secret.get(), pairing.hello(codec.decodable()), pairing);
+            accepted = Greeting.exchange(c, timeout, secret.get(), spoken, pairing.hello(codec.decodable()), pairing);
             handshake.disarm();
-            if (welcome == null || !unblocked(codec.blocker(welcome.codecs())) || !pairing.paired(welcome)) {
-                refusals = welcome == null && pairing.awaitsOperator() ? refusals + 1 : 0;
+            if (accepted == null || !unblocked(codec.blocker(accepted.welcome().codecs()))
+                    || !pairing.paired(accepted.welcome())) {
+                refusals = accepted == null && pairing.awaitsOperator() ? refusals + 1 : 0;
                 c.close();
                 return;
             }
@@ -346,7 +360,7 @@ public final class RemoteLink implements AutoCloseable {
             return;
         } catch (java.io.EOFException e) {
             LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + e.getMessage()
-                    + " (a secondary speaking an older protocol than version " + Frame.VERSION + " closes so)");
+                    + " (a secondary speaking an older protocol than version 3 closes so)");
             close(c);
             return;
         } catch (IOException e) {
@@ -359,7 +373,7 @@ public final class RemoteLink implements AutoCloseable {
         }
         lastSendNanos = System.nanoTime();
         refusals = 0;
-        Session session = new Session(c, welcome.codecs(), to);
+        Session session = new Session(c, accepted.version(), accepted.welcome().codecs(), to);
         synchronized (this) {
             if (closed) {
                 // The role changed during the handshake: this link must not come alive again.
@@ -370,15 +384,21 @@ public final class RemoteLink implements AutoCloseable {
                     "a write to the secondary blocked for more than " + timeout.toSeconds() + " s"));
             connection = session;
         }
-        Thread receiver = new Thread(() -> receive(session), "hast-recv " + resource);
-        receiver.setDaemon(true);
-        receiver.start();
+        DaemonThreads.start("hast-recv " + resource, () -> receive(session));
         LOG.info(() -> "[" + resource + "] Connected to " + remote + ".");
+        logVersion(accepted);
         pairing.connected();
     }
 
+    /** Says which protocol version the pair speaks; at info when it is an older one than ours (an upgrade under way). */
+    private void logVersion(Greeting.Accepted accepted) {
+        LOG.log(accepted.version() < spoken.max() ? Level.INFO : Level.FINE, "[{0}] Protocol version {1} with the"
+                + " secondary (this node speaks {2}, the secondary {3}).",
+                new Object[] {resource, accepted.version(), spoken, accepted.peer()});
+    }
+
     private void receive(Session c) {
-        FrameReader reader = new FrameReader(c.connection, false);
+        FrameReader reader = new FrameReader(c.connection, c.version);
         try {
             while (true) {
                 Frame f = reader.next();

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,10 +19,12 @@ import hast.engine.codec.CodecSet;
 import hast.engine.codec.PayloadCodec;
 
 /**
- * The secondary's side of one connection, after the handshake: requests are carried out one at
- * a time in arrival order and answered in the same order; the answers to requests that arrived
- * together are written together. For memsync writes a RECEIVED answer goes out as soon as the
- * data is in memory, before the disk writes of its burst.
+ * The secondary's side of one connection, after the handshake. The requests are carried out by
+ * the disk threads, several at once, in the order {@link ApplyOrder} keeps (overlapping writes as
+ * they arrived, a flush after every request before it), and each is answered when it is done:
+ * answers may go out in another order than the requests came, and the primary matches them by
+ * sequence number. For memsync writes a RECEIVED answer goes out as soon as the data is in memory,
+ * before the disk writes of its burst.
  */
 public final class ReplicaSession {
     private static final Logger LOG = Logger.getLogger(ReplicaSession.class.getName());
@@ -28,6 +32,13 @@ public final class ReplicaSession {
     private static final int EINVAL = 22;
     private static final int EBADMSG = RemoteLink.EBADMSG;
     private static final String STOPPED = "session stopped: a new connection, a role change or a blocked answer";
+    /**
+     * Requests admitted at once: a primary's whole queue (32 requests is a deep one) is on its way
+     * to the disk, while what a disk slower than the link holds stays bounded.
+     */
+    public static final int IN_FLIGHT = 64;
+    /** Payloads of more than the reader's buffer (up to 1 MiB each) read or carried out at once. */
+    private static final int LARGE_IN_FLIGHT = 8;
 
     /** What the session needs of the secondary's local component. */
     public interface Replica {
@@ -58,53 +69,60 @@ public final class ReplicaSession {
     private final Replica replica;
     private final String resource;
     private final PayloadCodec codec;
+    /** The protocol version the handshake agreed on. */
+    private final int version;
     private final FrameWriter writer;
     private final WriteDeadline writes;
+    /** Where requests that the reader does not carry out itself go: threads started on demand. */
+    private final Executor disk;
+    private final ApplyOrder order;
+    private final LargePayloads large = new LargePayloads(LARGE_IN_FLIGHT);
     /** What the primary decodes: read replies use nothing else. */
     private volatile CodecSet peer;
-    /** Requests of the current burst not carried out yet (written by the session's thread only). */
-    private volatile int waiting;
-    /** Answers buffered and not yet written back (written by the session's thread only). */
-    private volatile int unsent;
+    /** Why an answer could not be sent, which ends the session; the first reason is kept. */
+    private volatile IOException failure;
     private volatile boolean stopping;
 
     /**
+     * @param version the protocol version the handshake agreed on
      * @param peer   what the primary announced it decodes in its HELLO
      * @param writes ends the session when an answer cannot be written for the timeout (a primary
      *               that stopped reading blocks the write, where no read timeout applies)
+     * @param disk   carries out requests beside the session's reader: enough threads for
+     *               {@link #IN_FLIGHT} requests are useful, more are not
      */
-    public ReplicaSession(String resource, Connection connection, Replica replica, PayloadCodec codec, CodecSet peer,
-            WriteDeadline writes) {
+    public ReplicaSession(String resource, Connection connection, int version, Replica replica, PayloadCodec codec,
+            CodecSet peer, WriteDeadline writes, Executor disk) {
         this.resource = resource;
+        this.disk = disk;
+        this.order = new ApplyOrder(IN_FLIGHT, replica.datasize());
         this.writes = writes;
         this.connection = connection;
         this.replica = replica;
         this.codec = codec;
         this.peer = peer;
-        this.writer = new FrameWriter(connection);
+        this.version = version;
+        this.writer = new FrameWriter(connection, version);
     }
 
     /**
-     * Serves until the connection ends, or until {@link #stop()}; returns the reason. A burst read
-     * is always carried out to its end, even when its answers can no longer be sent: memsync may
-     * have acknowledged its writes to the client already (RECEIVED), and the primary keeps the
-     * extents of what it got no answer for dirty, so finishing costs nothing and abandoning could
-     * lose an acknowledged write.
+     * Serves until the connection ends, or until {@link #stop()}; returns the reason. Every
+     * request read is carried out before this returns, even when its answer can no longer be
+     * sent: memsync may have acknowledged its writes to the client already (RECEIVED), and the
+     * primary keeps the extents of what it got no answer for dirty, so finishing costs nothing and
+     * abandoning could lose an acknowledged write. The next session starts only after that, so no
+     * write of this one lands over a newer one.
      */
     public String serve() {
-        FrameReader reader = new FrameReader(connection, true);
+        FrameReader reader = new FrameReader(connection, large, version);
         Runnable announce = this::announce;
         codec.watch(announce);
         writes.watch(writer, this::stop);
         boolean first = true;
         try {
             while (!stopping) {
-                // The answers to a burst go out together, before waiting for more work.
-                writer.flush();
-                unsent = 0;
                 List<Frame> burst = new ArrayList<>();
-                // Only the first frame of a burst can be large (the rest were buffered whole), so the
-                // reader's reused buffer for large payloads is never needed twice in one burst.
+                // Only the first frame of a burst can be large (the rest were buffered whole).
                 burst.add(reader.next());
                 while (reader.frameBuffered()) {
                     burst.add(reader.next());
@@ -113,16 +131,19 @@ public final class ReplicaSession {
                     replica.firstRequest();
                     first = false;
                 }
-                IOException ended = carryOut(burst);
+                IOException ended = admit(burst, !reader.frameBuffered());
                 if (ended != null) {
                     throw ended;
                 }
             }
             return STOPPED;
         } catch (IOException e) {
-            // Once stopped, the failure is only the closed connection's echo.
-            return stopping ? STOPPED : String.valueOf(e.getMessage());
+            // Once stopped, the failure is only the closed connection's echo; an answer that could
+            // not be sent closed the connection too, and is the reason.
+            IOException why = failure != null ? failure : e;
+            return stopping ? STOPPED : String.valueOf(why.getMessage());
         } finally {
+            order.drain();
             codec.ignore(announce);
             writes.forget(writer);
             try {
@@ -134,9 +155,9 @@ public final class ReplicaSession {
     }
 
     /**
-     * Ends the session: nothing more is read, the burst under way is carried out (see
-     * {@link #serve()}), and its answers go nowhere. Returns at once; the serving thread ends
-     * when its burst is done.
+     * Ends the session: nothing more is read, the requests read are carried out (see
+     * {@link #serve()}), and their answers go nowhere. Returns at once; the serving thread ends
+     * when they are done.
      */
     public void stop() {
         stopping = true;
@@ -148,41 +169,129 @@ public final class ReplicaSession {
     }
 
     /**
-     * Carries out every request of a burst in order and buffers their answers; returns why the
-     * session must end after it (the answers could not be sent, a frame made no sense), or null.
+     * Acknowledges the receipt of a burst's memsync writes, then admits its requests; returns why
+     * the session must end after it (the answers could not be sent, a frame made no sense), or
+     * null. Every request of the burst is admitted even then: its receipt may be acknowledged.
+     *
+     * @param quiet nothing more has arrived: the reader carries out the burst's last request
+     *              itself when nothing else is under way (a primary at queue depth 1), sparing the
+     *              hand-over to a disk thread, which costs a wake-up per request on a busy
+     *              machine; requests that arrive meanwhile are read once it is done (a disk that
+     *              stalls it stalls them too, as when every request was carried out in turn)
      */
-    private IOException carryOut(List<Frame> burst) {
+    private IOException admit(List<Frame> burst, boolean quiet) {
         IOException ended = null;
-        waiting = burst.size();
         try {
             acknowledgeReceipt(burst, writer);
         } catch (IOException e) {
             ended = e;
         }
-        for (Frame f : burst) {
-            Frame reply;
-            try {
-                reply = answer(f);
-            } catch (ProtocolException e) {
-                ended = ended == null ? e : ended;
-                reply = null;
-            }
-            waiting--;
-            if (reply != null && ended == null) {
-                try {
-                    writer.append(reply);
-                    unsent++;
-                } catch (IOException e) {
-                    ended = e;
+        for (int i = 0; i < burst.size(); i++) {
+            Frame f = burst.get(i);
+            switch (f.type()) {
+                case KEEPALIVE -> {
+                    if (ended == null) {
+                        try {
+                            writer.send(Frame.reply(Frame.Type.REPLY, 0, 0, null));
+                        } catch (IOException e) {
+                            ended = e;
+                        }
+                    }
+                }
+                case CODECS -> {
+                    try {
+                        peer = CodecSet.decode(f.payload() == null ? ByteBuffer.allocate(0) : f.payload());
+                    } catch (ProtocolException e) {
+                        ended = ended != null ? ended : e;
+                    } finally {
+                        large.give(f.payload());
+                    }
+                }
+                case WRITE, DELETE, FLUSH, READ, DIGEST, SYNC -> {
+                    ApplyOrder.Entry e = order.admit(f);
+                    if (!e.startsNow()) {
+                        continue;
+                    }
+                    if (quiet && i == burst.size() - 1 && order.size() == 1) {
+                        carryOut(e);
+                    } else {
+                        start(e);
+                    }
+                }
+                default -> {
+                    large.give(f.payload());
+                    ended = ended != null ? ended : new ProtocolException("unexpected " + f.type() + " from the primary");
                 }
             }
         }
         return ended;
     }
 
+    /** Hands a request to a disk thread; once the pool is gone (the role closed under a stuck disk), carries it out here. */
+    private void start(ApplyOrder.Entry e) {
+        try {
+            disk.execute(() -> carryOut(e));
+        } catch (RejectedExecutionException gone) {
+            carryOut(e);
+        }
+    }
+
+    /**
+     * Carries out a request and answers it, then the requests that waited only for it: the first
+     * here, the others on disk threads.
+     */
+    private void carryOut(ApplyOrder.Entry first) {
+        for (ApplyOrder.Entry e = first; e != null; ) {
+            List<ApplyOrder.Entry> next;
+            try {
+                send(answer(e.frame));
+            } catch (RuntimeException bug) {
+                LOG.log(Level.SEVERE, "[" + resource + "] " + e.frame.type() + " at " + e.frame.offset()
+                        + " failed unexpectedly; ending the session.", bug);
+                fail(new IOException("internal error: " + bug, bug));
+            } finally {
+                large.give(e.frame.payload());
+                next = order.finished(e);
+            }
+            e = null;
+            for (ApplyOrder.Entry n : next) {
+                if (e == null) {
+                    e = n;
+                } else {
+                    start(n);
+                }
+            }
+        }
+    }
+
+    /** Sends an answer; one that cannot be sent ends the session, and no later one is tried. */
+    private void send(Frame reply) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            writer.send(reply);
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(IOException why) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = why;
+            }
+        }
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // The reader ends on the closed connection anyway.
+        }
+    }
+
     /** The secondary's share of {@link Queues}: requests waiting for the disk, answers waiting for the wire. */
     public Queues queues() {
-        return new Queues(waiting, unsent, 0, 0, 0);
+        return new Queues(order.size(), writer.queued(), 0, 0, 0);
     }
 
     /** memsync: the primary waits for these, not for the disk writes, so they go out first. */
@@ -212,15 +321,8 @@ public final class ReplicaSession {
         }
     }
 
-    /** Carries out one request; the reply says how it went ({@code null}: the frame wants none). */
-    private Frame answer(Frame f) throws ProtocolException {
-        if (f.type() == Frame.Type.KEEPALIVE) {
-            return Frame.reply(Frame.Type.REPLY, 0, 0, null);
-        }
-        if (f.type() == Frame.Type.CODECS) {
-            peer = CodecSet.decode(f.payload() == null ? ByteBuffer.allocate(0) : f.payload());
-            return null;
-        }
+    /** Carries out one request (a type {@link #admit} lets through); the reply says how it went. */
+    private Frame answer(Frame f) {
         ByteBuffer payload = f.payload();
         if ((f.flags() & Frame.FLAG_ENCODED) != 0 && f.type() == Frame.Type.WRITE && payload != null) {
             try {
@@ -285,7 +387,7 @@ public final class ReplicaSession {
         }
     }
 
-    /** A synchronisation report; requests are carried out in order, so the pass's writes are all done. */
+    /** A synchronisation report; it comes after every request before it (see {@link ApplyOrder}), so the pass's writes are all done. */
     private Frame synchronisation(Frame f) {
         try {
             replica.synchronisation(f.offset(), f.length(), (f.flags() & Frame.SYNC_FINISHED) != 0);
@@ -297,14 +399,14 @@ public final class ReplicaSession {
         }
     }
 
-    private boolean valid(Frame f, ByteBuffer payload) throws ProtocolException {
+    private boolean valid(Frame f, ByteBuffer payload) {
         return switch (f.type()) {
             case FLUSH -> true;
             case WRITE -> payload != null && payload.remaining() == f.length() && inRange(f)
                     && f.length() <= replica.maxRequest();
             case READ -> inRange(f) && f.length() <= replica.maxRequest();
             case DELETE -> inRange(f);
-            default -> throw new ProtocolException("unexpected " + f.type() + " from the primary");
+            default -> throw new IllegalStateException(f.type().toString());
         };
     }
 

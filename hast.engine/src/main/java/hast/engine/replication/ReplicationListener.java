@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.HastAddress;
 import hast.api.guard.Admission;
 import hast.api.guard.HandshakeDeadlines;
@@ -29,9 +31,11 @@ import hast.engine.vm.FatalErrors;
  * counted and logged once per address per {@link RefusalLog#INTERVAL}. A known peer gets a
  * place among the connections in handshake ({@link Admission}), a deadline for the whole
  * handshake (the longest timeout of the resources it is the remote of) and a first frame of at
- * most {@link Frame#MAX_GREETING} bytes. The first frame (the CHALLENGE) names the resource; the
- * peer must be its configured remote, the resource secondary here, and the peer must pass
- * {@link Authentication}; then its HELLO is read and the connection handed to the resource.
+ * most {@link Frame#MAX_GREETING} bytes. The first frame (the CHALLENGE) tells the protocol
+ * versions the peer speaks, of which the two nodes must have one in common (the highest is chosen,
+ * see {@link ProtocolRange}), and names the resource; the peer must be its configured remote, the
+ * resource secondary here, and the peer must pass {@link Authentication}; then its HELLO is read
+ * and the connection handed to the resource.
  * Anything else is refused with a reason. A malformed or hostile stream costs its own connection only.
  */
 public final class ReplicationListener implements AutoCloseable {
@@ -76,26 +80,40 @@ public final class ReplicationListener implements AutoCloseable {
         void authenticationFailed(String peer, Authentication.Failed why);
 
         /**
-         * Runs the handshake and serves the connection until it ends; {@code welcomed} runs once
-         * the primary has been sent its WELCOME (the handshake deadline no longer applies).
+         * A primary at the remote's address speaks no protocol version in common with this node
+         * and is refused ({@code why} says both ranges); the session serving, if any, is untouched.
+         *
+         * @return whether this is news: false when the last primary was refused for the same
+         *         reason (its retries are then logged at debug level only)
          */
-        void attach(Connection connection, Greeting.Hello hello, Runnable welcomed) throws IOException;
+        boolean noCommonVersion(String peer, String why);
+
+        /**
+         * Runs the handshake and serves the connection, in protocol {@code version}, until it
+         * ends; {@code welcomed} runs once the primary has been sent its WELCOME (the handshake
+         * deadline no longer applies).
+         */
+        void attach(Connection connection, int version, Greeting.Hello hello, Runnable welcomed) throws IOException;
     }
 
     private final Replicas resources;
+    /** The protocol versions this node accepts a primary in. */
+    private final ProtocolRange spoken;
     private final List<Listener> listeners = new ArrayList<>();
     private final Admission admission;
     private final RefusalLog refusals = new RefusalLog(LOG, RefusalLog.INTERVAL);
     private final HandshakeDeadlines deadlines = new HandshakeDeadlines("Handshake");
     private volatile boolean closed;
 
-    public ReplicationListener(Replicas resources) {
-        this(resources, Admission.PER_LISTENER, Admission.PER_ADDRESS);
+    /** @param spoken the protocol versions this node speaks ({@link ProtocolRange#SPOKEN}) */
+    public ReplicationListener(Replicas resources, ProtocolRange spoken) {
+        this(resources, spoken, Admission.PER_LISTENER, Admission.PER_ADDRESS);
     }
 
     /** With other limits on the connections in handshake, for tests. */
-    ReplicationListener(Replicas resources, int perListener, int perAddress) {
+    ReplicationListener(Replicas resources, ProtocolRange spoken, int perListener, int perAddress) {
         this.resources = resources;
+        this.spoken = spoken;
         this.admission = new Admission(perListener, perAddress);
     }
 
@@ -134,9 +152,7 @@ public final class ReplicationListener implements AutoCloseable {
      */
     public void serve() {
         for (Listener l : listeners) {
-            Thread acceptor = new Thread(() -> accept(l), "hast-listen " + l.address());
-            acceptor.setDaemon(true);
-            acceptor.start();
+            DaemonThreads.start("hast-listen " + l.address(), () -> accept(l));
         }
     }
 
@@ -184,9 +200,7 @@ public final class ReplicationListener implements AutoCloseable {
         }
         Admission.Place admitted = place;
         HandshakeDeadlines.Armed armed = deadlines.arm(c, deadline.get());
-        Thread t = new Thread(() -> handle(c, admitted, armed), "hast-conn " + c.peer());
-        t.setDaemon(true);
-        t.start();
+        DaemonThreads.start("hast-conn " + c.peer(), () -> handle(c, admitted, armed));
     }
 
     /**
@@ -226,7 +240,7 @@ public final class ReplicationListener implements AutoCloseable {
      * its address has link-tls here); {@code null} when it is refused, which is logged and
      * reported to each resource concerned (whose session, if any, is untouched).
      */
-    private static Connection secured(Connection c, LinkTls tls, List<Replica> mine) throws IOException {
+    private Connection secured(Connection c, LinkTls tls, List<Replica> mine) throws IOException {
         try {
             if (tls == null) {
                 throw new Authentication.Failed("tls-on-peer-only", "it opens TLS and no resource whose remote it"
@@ -245,7 +259,7 @@ public final class ReplicationListener implements AutoCloseable {
             }
             if (tls == null) {
                 // In plain text: the primary finds a frame where the server's TLS answer was due and shows it.
-                refuse(c, e.toPeer(), Frame.REFUSED_AUTHENTICATION);
+                refuse(c, e.toPeer(), Frame.REFUSED_AUTHENTICATION, spoken.min());
             }
             return null;
         }
@@ -258,48 +272,51 @@ public final class ReplicationListener implements AutoCloseable {
     }
 
     /**
-     * Reads the CHALLENGE, finds the resource, authenticates the peer, reads its HELLO and hands
-     * the connection over; every frame read here is a greeting (at most {@value Frame#MAX_GREETING}
-     * bytes). Until the peer has authenticated nothing reaches the resource's role: a failed
-     * attempt leaves the session serving the primary alone. {@code tls} is the link-tls the
-     * connection was secured with (null: plain), which must be the resource's.
+     * Reads the CHALLENGE, finds the resource, agrees on a protocol version, authenticates the
+     * peer, reads its HELLO and hands the connection over; every frame read here is a greeting (at
+     * most {@value Frame#MAX_GREETING} bytes). A refusal before a version is agreed is written in
+     * the version of the peer's CHALLENGE, which the peer reads whatever else it speaks. Until the
+     * peer has authenticated nothing reaches the resource's role: a failed attempt leaves the
+     * session serving the primary alone. {@code tls} is the link-tls the connection was secured
+     * with (null: plain), which must be the resource's.
      */
     private void greet(Connection c, LinkTls tls, Admission.Place place, HandshakeDeadlines.Armed deadline)
             throws IOException {
-        Frame first;
-        try {
-            first = Frame.readGreeting(c);
-        } catch (Frame.VersionMismatch e) {
-            refuse(c, "This node speaks protocol version " + Frame.VERSION + " (" + e.getMessage()
-                    + "); run the same version of hastd on both nodes.", false);
-            throw e;
+        Frame.Opening opening = Frame.readOpening(c);
+        Frame first = opening.frame();
+        int theirs = opening.version();
+        OptionalInt common = spoken.highestCommon(opening.range());
+        if (common.isEmpty()) {
+            noCommonVersion(c, opening);
+            return;
         }
         if (first.type() != Frame.Type.CHALLENGE || first.payload() == null) {
-            refuse(c, "Expected CHALLENGE (authentication) as the first frame, got " + first.type() + ".", false);
+            refuse(c, "Expected CHALLENGE (authentication) as the first frame, got " + first.type() + ".", 0, theirs);
             throw new ProtocolException("expected CHALLENGE, got " + first.type());
         }
         Authentication.Challenge challenge = Authentication.Challenge.decode(first.payload());
         String name = challenge.resource();
         Optional<Replica> target = resources.named(name);
         if (target.isEmpty()) {
-            refuse(c, "Resource not configured.", false);
+            refuse(c, "Resource not configured.", 0, theirs);
             return;
         }
         Replica r = target.get();
         if (!isRemote(r.remote(), c.peerAddress())) {
             LOG.warning(() -> "[" + name + "] Connection from " + c.peer()
                     + " refused: not the configured remote.");
-            refuse(c, "No access to the resource.", false);
+            refuse(c, "No access to the resource.", 0, theirs);
             return;
         }
         if (!r.acceptsPrimary()) {
-            refuse(c, "Remote node acts as " + r.role() + " for the resource and not as secondary.", false);
+            refuse(c, "Remote node acts as " + r.role() + " for the resource and not as secondary.", 0, theirs);
             return;
         }
-        if (!authenticated(c, r, challenge, tls)) {
+        int version = common.getAsInt();
+        if (!authenticated(c, r, challenge, tls, version)) {
             return;
         }
-        Frame second = Frame.readGreeting(c);
+        Frame second = Frame.readGreeting(c, version);
         if (second.type() != Frame.Type.HELLO || second.payload() == null) {
             throw new ProtocolException("expected HELLO, got " + second.type());
         }
@@ -309,25 +326,55 @@ public final class ReplicationListener implements AutoCloseable {
                     + name);
         }
         LOG.info(() -> "[" + name + "] Connection from " + c.peer() + ".");
+        LOG.log(version < spoken.max() ? Level.INFO : Level.FINE, "[{0}] Protocol version {1} with the primary (this"
+                + " node speaks {2}, the primary {3}).", new Object[] {name, version, spoken, opening.range()});
         place.close();
-        r.attach(c, hello, deadline::disarm);
+        r.attach(c, version, hello, deadline::disarm);
+    }
+
+    /**
+     * Refuses a peer that speaks no protocol version in common with this node, in the version of
+     * its first frame (which it reads) with this node's versions in the header, and logs it; when
+     * that frame is a CHALLENGE from the remote of a resource here, the resource is told too (its
+     * status shows it). Its first frame need not be a CHALLENGE: a node older than version 3
+     * opens with its HELLO.
+     */
+    private void noCommonVersion(Connection c, Frame.Opening opening) throws IOException {
+        String why = "no common protocol version: the primary speaks " + opening.range() + ", this node " + spoken;
+        String resource = "";
+        boolean news = true;
+        if (opening.frame().type() == Frame.Type.CHALLENGE && opening.frame().payload() != null) {
+            String name = Authentication.Challenge.decode(opening.frame().payload()).resource();
+            resource = "[" + name + "] ";
+            Optional<Replica> target = resources.named(name).filter(r -> isRemote(r.remote(), c.peerAddress()));
+            news = target.map(r -> r.noCommonVersion(c.peer(), why)).orElse(true);
+        }
+        String prefix = resource;
+        LOG.log(news ? Level.WARNING : Level.FINE, () -> prefix + "Connection from " + c.peer() + " refused: " + why
+                + "; upgrade the node with the older versions.");
+        new Frame(Frame.Type.REFUSE, Frame.REFUSED_VERSION, 0, spoken.min(), spoken.max(), 0,
+                StandardCharsets.UTF_8.encode("No common protocol version: the secondary speaks " + spoken
+                        + ", the primary " + opening.range() + "; upgrade the node with the older versions."))
+                .write(c, opening.version());
     }
 
     /**
      * The secondary's side of {@link Authentication}: answers the challenge, checks the proof.
      * First the connection must be as the resource's link-tls wants it ({@code tls}: what it was
-     * secured with). A failure is refused with the reason, logged, and reported to the resource.
+     * secured with). Everything is written in the agreed {@code version}, and the RESPONSE carries
+     * the versions this node speaks. A failure is refused with the reason, logged, and reported
+     * to the resource.
      */
-    private static boolean authenticated(Connection c, Replica r, Authentication.Challenge challenge, LinkTls tls)
-            throws IOException {
+    private boolean authenticated(Connection c, Replica r, Authentication.Challenge challenge, LinkTls tls,
+            int version) throws IOException {
         String name = challenge.resource();
         LinkSecret secret = r.secret();
         byte[] nonce = Authentication.nonce();
         try {
             agreeOnTls(r.tls(), tls);
             Authentication.Response response = Authentication.respond(challenge, secret, nonce);
-            Frame.reply(Frame.Type.RESPONSE, 0, 0, response.encode()).write(c);
-            Frame proof = Frame.readGreeting(c);
+            new Frame(Frame.Type.RESPONSE, 0, 0, spoken.min(), spoken.max(), 0, response.encode()).write(c, version);
+            Frame proof = Frame.readGreeting(c, version);
             if (proof.type() != Frame.Type.PROOF) {
                 throw new Authentication.Failed("no-proof", "it sent " + proof.type() + " where its PROOF was due",
                         "Expected PROOF (authentication), got " + proof.type() + ".");
@@ -342,7 +389,7 @@ public final class ReplicationListener implements AutoCloseable {
             LOG.warning(() -> "[" + name + "] Authentication of " + c.peer() + " failed (" + e.code() + "): "
                     + e.getMessage() + "; connection refused, the session serving the primary (if any) untouched.");
             r.authenticationFailed(c.peer(), e);
-            refuse(c, e.toPeer(), Frame.REFUSED_AUTHENTICATION);
+            refuse(c, e.toPeer(), Frame.REFUSED_AUTHENTICATION, version);
             return false;
         }
     }
@@ -386,12 +433,13 @@ public final class ReplicationListener implements AutoCloseable {
         return false;
     }
 
-    public static void refuse(Connection c, String message, boolean splitBrain) throws IOException {
-        refuse(c, message, splitBrain ? Frame.REFUSED_SPLIT_BRAIN : 0);
+    /** Refuses a primary, in the protocol {@code version} the handshake agreed on. */
+    public static void refuse(Connection c, int version, String message, boolean splitBrain) throws IOException {
+        refuse(c, message, splitBrain ? Frame.REFUSED_SPLIT_BRAIN : 0, version);
     }
 
-    private static void refuse(Connection c, String message, int flags) throws IOException {
-        new Frame(Frame.Type.REFUSE, flags, 0, 0, 0, 0, StandardCharsets.UTF_8.encode(message)).write(c);
+    private static void refuse(Connection c, String message, int flags, int version) throws IOException {
+        new Frame(Frame.Type.REFUSE, flags, 0, 0, 0, 0, StandardCharsets.UTF_8.encode(message)).write(c, version);
     }
 
     @Override

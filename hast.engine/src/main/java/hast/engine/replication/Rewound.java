@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import hast.api.transport.Connection;
+import hast.api.transport.ForwardingConnection;
 
 /**
  * A connection whose first bytes were read already (to tell TLS from a plain frame, or to find

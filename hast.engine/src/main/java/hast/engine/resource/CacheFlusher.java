@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import java.util.function.Supplier;
 
+import hast.api.DaemonThreads;
 import hast.engine.replication.RemoteLink;
 
 /**
@@ -36,8 +37,7 @@ final class CacheFlusher implements AutoCloseable {
         this.link = link;
         this.device = device;
         this.timeout = timeout;
-        this.thread = new Thread(this::run, "hast-flush " + resource);
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.create("hast-flush " + resource, this::run);
     }
 
     void start() {

@@ -4,7 +4,8 @@ import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+
+import hast.api.DaemonThreads;
 
 /**
  * The local I/O threads of a primary resource: up to {@code threads} at once, but a task goes to an
@@ -26,13 +27,8 @@ final class IoPool {
     }
 
     static ThreadPoolExecutor create(String name, int threads) {
-        AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS,
-                new HandOverQueue(), r -> {
-                    Thread t = new Thread(r, name + " #" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, (task, executor) -> {
+                new HandOverQueue(), DaemonThreads.numbered(name + " #"), (task, executor) -> {
                     if (executor.isShutdown()) {
                         throw new RejectedExecutionException(name + " is shut down");
                     }

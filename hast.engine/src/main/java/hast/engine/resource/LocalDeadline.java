@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import hast.api.DaemonThreads;
 import hast.api.device.AbandonedRequestException;
 
 /**
@@ -43,11 +44,7 @@ final class LocalDeadline implements AutoCloseable {
         this.timeout = timeout;
         this.disk = disk;
         this.localErrors = localErrors;
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "hast-local-deadline " + resource);
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("hast-local-deadline " + resource));
         sweepSoon();
     }
 

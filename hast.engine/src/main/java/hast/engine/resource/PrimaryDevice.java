@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -57,7 +58,10 @@ final class PrimaryDevice implements HastDevice {
     private final Supplier<ReplicationMode> mode;
     private final PrimaryPairing pairing;
     private final Counters counters;
+    private final Meters meters;
     private final Runnable resync;
+    /** Told how long each write, trim or zeroing took, from its arrival to its answer. */
+    private final LongConsumer writeLatency;
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
     private final PrimaryReads reads;
@@ -74,11 +78,13 @@ final class PrimaryDevice implements HastDevice {
      * @param mode    the replication mode in force; each request keeps the one it started with
      * @param resync  asks for a synchronisation pass: a request the connected secondary failed left
      *                its extents dirty, and they should not wait for the next reconnection
+     * @param writeLatency told the nanoseconds each modifying request took (the dynamic sync rate
+     *                follows them)
      */
     PrimaryDevice(String resource, WatchedDisk provider, long localoff, long datasize, DirtyExtents dirty,
             SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
-            Counters counters, StaleExtents stale, LocalErrors localErrors, Supplier<Duration> timeout,
-            Runnable resync) {
+            Counters counters, Meters meters, StaleExtents stale, LocalErrors localErrors, Supplier<Duration> timeout,
+            Runnable resync, LongConsumer writeLatency) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
@@ -89,7 +95,9 @@ final class PrimaryDevice implements HastDevice {
         this.mode = mode;
         this.pairing = pairing;
         this.counters = counters;
+        this.meters = meters;
         this.resync = resync;
+        this.writeLatency = writeLatency;
         this.stale = stale;
         this.localErrors = localErrors;
         this.deadline = new LocalDeadline(resource, timeout, provider, localErrors);
@@ -115,6 +123,7 @@ final class PrimaryDevice implements HastDevice {
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());
+        meters.readBytes.add(dst.remaining());
         int start = dst.position();
         return submit(watch -> reads.read(offset, dst, watch), counters.readErrors,
                 () -> reads.takeOver(offset, dst, start, io));
@@ -130,6 +139,7 @@ final class PrimaryDevice implements HastDevice {
                 provider.flush();
             }
             counters.writes.increment();
+            meters.writeBytes.add(length);
         });
     }
 
@@ -165,6 +175,7 @@ final class PrimaryDevice implements HastDevice {
         return modify(Frame.Type.DELETE, offset, length, null, false, counters.deleteErrors, () -> {
             provider.delete(localoff + offset, length);
             counters.deletes.increment();
+            meters.deleteBytes.add(length);
         });
     }
 
@@ -185,6 +196,7 @@ final class PrimaryDevice implements HastDevice {
                 provider.flush();
             }
             counters.writes.increment();
+            meters.writeBytes.add(length);
         });
     }
 
@@ -206,6 +218,8 @@ final class PrimaryDevice implements HastDevice {
         if (!enter(ack)) {
             return ack;
         }
+        long arrived = System.nanoTime();
+        ack.whenComplete((v, t) -> writeLatency.accept(System.nanoTime() - arrived));
         LocalDeadline.Watch watch = deadline.watch(ack, op(type), errors);
         WriteProgressTracker.Finish finish = stored -> {
             // Answered with an error (a stalled disk) although both stored it: copied once more.
@@ -356,6 +370,7 @@ final class PrimaryDevice implements HastDevice {
             boolean receipt = m.wantsReceipt() && r.type() == Frame.Type.WRITE;
             // A send may block on a secondary that stops reading: the link's deadline, not the disk's.
             r.watch().away();
+            long sent = System.nanoTime();
             RemoteLink.Pending p = link.send(r.type(), r.flags() | (receipt ? Frame.FLAG_RECEIPT : 0), r.offset(),
                     r.length(), r.payload() == null ? null : r.payload().duplicate());
             r.watch().back();
@@ -371,12 +386,20 @@ final class PrimaryDevice implements HastDevice {
                         link.drop("the secondary failed to flush (errno " + reply.error() + ")");
                     }
                 }
-                tracker.remoteDone(failure == null && reply.error() == 0);
+                boolean stored = failure == null && reply.error() == 0;
+                if (stored && r.type() == Frame.Type.WRITE) {
+                    meters.remoteWrites.since(sent);
+                }
+                tracker.remoteDone(stored);
             });
         }
         IOException failed = null;
+        long started = System.nanoTime();
         try {
             r.local().run();
+            if (r.type() == Frame.Type.WRITE) {
+                meters.localWrites.since(started);
+            }
         } catch (IOException e) {
             r.errors().increment();
             localErrors.report(op(r.type()), e.getMessage());

@@ -11,6 +11,7 @@ import hast.api.event.HastEvent;
 import hast.engine.codec.CodecSet;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.Pairing;
+import hast.engine.replication.ProtocolRange;
 
 /**
  * The primary's generation bookkeeping (resuid, localcnt, remotecnt) and what a handshake
@@ -40,6 +41,8 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     private long peerLocalcnt;
     private long peerRemotecnt;
     private volatile String problem;
+    /** Why the secondary speaks no protocol version in common with this node, until they connect; else null. */
+    private volatile String versionRefused;
     /** This copy is the out-of-date one: dirty extents come from the secondary until synchronised. */
     private volatile boolean fromSecondary;
     /** Between {@link #connected} and {@link #disconnected}: the secondary receives every request. */
@@ -121,6 +124,7 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     public void connected() {
         linked = true;
         problem = null;
+        versionRefused = null;
         events.accept(HastEvent.of(HastEvent.CONNECT, resource));
         onConnect.run();
     }
@@ -153,9 +157,25 @@ final class PrimaryPairing implements Pairing, WriteProgressTracker.Trace {
     }
 
     @Override
+    public void noCommonVersion(ProtocolRange here, ProtocolRange peer, String message) {
+        String why = "no common protocol version: this node speaks " + here + ", the secondary " + peer;
+        // Once per episode, as any refusal: the link retries, less often, until a node is upgraded.
+        boolean again = why.equals(versionRefused);
+        versionRefused = why;
+        problem = why;
+        LOG.log(again ? Level.FINE : Level.WARNING, () -> "[" + resource + "] Not connected: " + why
+                + "; upgrade the node with the older versions (the secondary said: " + message + ")");
+    }
+
+    /** Why the secondary speaks no protocol version in common with this node, or {@code null}. */
+    String versionRefused() {
+        return versionRefused;
+    }
+
+    @Override
     public boolean awaitsOperator() {
         String p = problem;
-        return p != null && (p.equals("split-brain") || p.startsWith(AUTHENTICATION_FAILED));
+        return p != null && (p.equals("split-brain") || p.startsWith(AUTHENTICATION_FAILED) || p.equals(versionRefused));
     }
 
     /**

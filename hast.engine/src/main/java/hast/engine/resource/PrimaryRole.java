@@ -16,6 +16,7 @@ import hast.api.Sysexits;
 import hast.api.control.Consistency;
 import hast.api.control.Queues;
 import hast.api.control.Statistics;
+import hast.api.control.SyncRate;
 import hast.api.control.Verification;
 import hast.api.control.VerifyProgress;
 import hast.api.device.HastDevice;
@@ -35,6 +36,8 @@ import hast.engine.replication.RemoteLink;
 final class PrimaryRole implements Resource.RoleState {
     private static final Logger LOG = Logger.getLogger(PrimaryRole.class.getName());
     private static final long DRAIN_MILLIS = 60_000;
+    /** The problem status shows while an operator holds the synchronisation. */
+    static final String SYNC_PAUSED = "synchronization paused (hastctl resume)";
 
     private final LocalComponent local;
     private final DirtyExtents dirty;
@@ -43,6 +46,9 @@ final class PrimaryRole implements Resource.RoleState {
     private final DevicePublisher.Publication publication;
     private final RemoteLink link;
     private final Synchronizer synchronizer;
+    /** The synchronisation's rate and pause; {@code null} without a secondary. */
+    private final SyncPace pace;
+    private final Supplier<Duration> timeout;
     private final PrimaryPairing pairing;
     private final PayloadCodec codec;
     /** Compares both copies; {@code null} without a secondary. */
@@ -51,8 +57,11 @@ final class PrimaryRole implements Resource.RoleState {
     private final CacheFlusher flusher;
 
     private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
-            DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer,
-            PrimaryPairing pairing, PayloadCodec codec, Verifier verifier, CacheFlusher flusher) {
+            DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer, SyncPace pace,
+            PrimaryPairing pairing, PayloadCodec codec, Verifier verifier, CacheFlusher flusher,
+            Supplier<Duration> timeout) {
+        this.pace = pace;
+        this.timeout = timeout;
         this.verifier = verifier;
         this.flusher = flusher;
         this.pairing = pairing;
@@ -69,10 +78,11 @@ final class PrimaryRole implements Resource.RoleState {
     /**
      * @param current the resource's configuration as reloads change it: each request takes the
      *                replication mode in force when it starts
+     * @param meters  the resource's meters, which this role's requests feed
      * @param force   serve the copy even when its metadata says it is inconsistent (see {@link Promotion})
      */
     static PrimaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
-            DevicePublisher publisher, Consumer<HastEvent> events, boolean force) throws HastException {
+            DevicePublisher publisher, Consumer<HastEvent> events, Meters meters, boolean force) throws HastException {
         LocalComponent local = LocalComponent.open(config, replication);
         try {
             Promotion.check(config.name(), local.metadata().consistency(), null, force);
@@ -101,6 +111,8 @@ final class PrimaryRole implements Resource.RoleState {
             LocalErrors localErrors = new LocalErrors(config.name(), events);
             SyncFence fence = new SyncFence(md.extentsize());
             Synchronizer[] sync = new Synchronizer[1];
+            SyncPace pace = config.hasRemote() ? new SyncPace(config.name(), () -> current.get().syncrate(),
+                    System::nanoTime) : null;
             PrimaryPairing pairing = new PrimaryPairing(config.name(), () -> current.get().remote(), local, dirty,
                     events, () -> sync[0].request());
             PayloadCodec codec = new PayloadCodec(config.name(), replication.codecs(), () -> current.get().codecs());
@@ -109,15 +121,16 @@ final class PrimaryRole implements Resource.RoleState {
             if (config.hasRemote()) {
                 link = new RemoteLink(config.name(), () -> endpoint(current.get()), replication.transports(),
                         () -> current.get().secret(),
-                        () -> current.get().tls(), pairing, codec);
+                        () -> current.get().tls(), pairing, replication.protocols(), codec);
                 sync[0] = new Synchronizer(config.name(), disk, md.localoff(), md.datasize(),
-                        md.extentsize(), dirty, stale, fence, link, pairing, events);
+                        md.extentsize(), dirty, stale, fence, link, pairing, events, pace);
                 verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
                         dirty, fence, link, codec, () -> current.get().checksum(), () -> sync[0].request());
             }
             PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
                     dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
-                    stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request());
+                    meters, stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request(),
+                    pace == null ? nanos -> { } : pace::written);
             CacheFlusher flusher = null;
             if (link != null) {
                 link.start();
@@ -143,8 +156,8 @@ final class PrimaryRole implements Resource.RoleState {
                 throw e;
             }
             LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
-            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pairing, codec, verifier,
-                    flusher);
+            return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pace, pairing, codec,
+                    verifier, flusher, () -> Duration.ofSeconds(current.get().timeout()));
         } catch (IOException e) {
             local.close();
             throw new HastException(Sysexits.EX_IOERR,
@@ -176,6 +189,12 @@ final class PrimaryRole implements Resource.RoleState {
     }
 
     @Override
+    public String protocol() {
+        int version = link == null ? 0 : link.version();
+        return version != 0 ? Integer.toString(version) : pairing.versionRefused();
+    }
+
+    @Override
     public String status() {
         // Complete only when the secondary is connected and holds everything: nothing left to copy.
         return link != null && link.connected() && !synchronizer.running() && !dirty.needsSync() ? "complete"
@@ -191,7 +210,50 @@ final class PrimaryRole implements Resource.RoleState {
     public String problem() {
         String paused = link == null ? null : link.paused();
         return pairing.problem() != null ? pairing.problem()
-                : paused != null ? "replication paused: " + paused : codec.fallback();
+                : paused != null ? "replication paused: " + paused
+                : pace != null && pace.pauseRequested() ? SYNC_PAUSED : codec.fallback();
+    }
+
+    @Override
+    public SyncRate syncRate() {
+        return pace == null ? null : pace.state();
+    }
+
+    /** See {@link hast.api.control.HastNode#pauseSync}. */
+    String pauseSync() throws HastException {
+        String name = local.resource();
+        if (synchronizer == null || !synchronizer.running()) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] No synchronization is running: there"
+                    + " is nothing to pause.");
+        }
+        // The extents in flight wait at most the link's timeout for their answers.
+        long millis = 2 * timeout.get().toMillis();
+        boolean stopped;
+        try {
+            stopped = synchronizer.pause(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HastException(Sysexits.EX_TEMPFAIL, "[" + name + "] Interrupted while pausing.", e);
+        }
+        if (!stopped && !synchronizer.running()) {
+            synchronizer.resume();
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] The synchronization ended before it"
+                    + " could pause: there is nothing to pause.");
+        }
+        hast.api.control.SyncProgress p = synchronizer.progress();
+        String where = p == null ? "" : " at " + p.percent() + "% (" + (p.total() - p.done()) + " bytes to go)";
+        return "[" + name + "] Synchronization " + (stopped ? "paused" : "pausing once its extents in flight are"
+                + " done") + where + "; the resource stays degraded until 'hastctl resume " + name + "'.";
+    }
+
+    /** See {@link hast.api.control.HastNode#resumeSync}. */
+    String resumeSync() throws HastException {
+        String name = local.resource();
+        if (synchronizer == null || !synchronizer.resume()) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + name + "] No synchronization is paused: there"
+                    + " is nothing to resume.");
+        }
+        return "[" + name + "] Synchronization resumed.";
     }
 
     @Override

@@ -10,6 +10,7 @@ import hast.api.storage.LocalProvider;
 import hast.api.transport.Transport;
 import hast.engine.codec.Codecs;
 import hast.engine.local.FileProvider;
+import hast.engine.replication.ProtocolRange;
 
 /** The plugins a resource replicates with, as found on the whiteboard when it needs them. */
 public interface Replication {
@@ -22,6 +23,14 @@ public interface Replication {
 
     /** The compressors and checksums registered now, with the built-in ones. */
     Codecs codecs();
+
+    /**
+     * The protocol versions this node speaks; the engine's compatibility tests give a node another
+     * range here, to pair it with a peer of older or newer versions.
+     */
+    default ProtocolRange protocols() {
+        return ProtocolRange.SPOKEN;
+    }
 
     /**
      * Opens a resource's local component for a role. Files and block devices by default; the

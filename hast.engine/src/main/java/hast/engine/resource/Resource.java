@@ -17,6 +17,7 @@ import hast.api.control.Statistics;
 import hast.api.control.Verification;
 import hast.api.control.VerifyProgress;
 import hast.api.event.HastEvent;
+import hast.api.metrics.ResourceMeters;
 import hast.api.transport.Connection;
 import hast.engine.config.ResourceConfig;
 import hast.engine.replication.Authentication;
@@ -38,6 +39,8 @@ final class Resource {
     private final Consumer<HastEvent> events;
     /** Peers refused for failed authentication, either side, since the daemon started (each raised an event). */
     private final LongAdder authFailures = new LongAdder();
+    /** For metrics exporters: kept across roles, fed by the roles' requests and events. */
+    private final Meters meters = new Meters();
     /**
      * The configured {@code exec} program. Volatile rather than read through {@link #config()}: events
      * are raised by role threads that a role change (holding this object's lock) may be waiting for.
@@ -62,6 +65,7 @@ final class Resource {
             if (event.type().equals(HastEvent.AUTH_FAILED)) {
                 authFailures.increment();
             }
+            meters.count(event);
             events.accept(event.withExec(exec));
         };
     }
@@ -88,6 +92,11 @@ final class Resource {
             return Consistency.CONSISTENT;
         }
 
+        /** How fast a synchronisation from here may copy, and whether it is paused; {@code null} when none can run. */
+        default hast.api.control.SyncRate syncRate() {
+            return null;
+        }
+
         /** What needs an operator, or {@code null}. */
         default String problem() {
             return null;
@@ -95,6 +104,14 @@ final class Resource {
 
         /** Whether the replication connection to the other node is up. */
         boolean connected();
+
+        /**
+         * The protocol version of the replication connection while it is up; why the nodes speak
+         * none in common after such a refusal; else {@code null}.
+         */
+        default String protocol() {
+            return null;
+        }
 
         Statistics statistics();
 
@@ -138,7 +155,7 @@ final class Resource {
         release();
         role = Role.INIT;
         state = switch (next) {
-            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events, force);
+            case PRIMARY -> PrimaryRole.start(config, this::config, replication, publisher, events, meters, force);
             case SECONDARY -> SecondaryRole.start(config, this::config, replication, events);
             case INIT -> null;
         };
@@ -154,7 +171,8 @@ final class Resource {
      * the log names the keywords that did. A primary takes a new {@code remote}, {@code source}
      * or {@code timeout} as it runs: its link reconnects to the new address, and its export and
      * clients stay (a secondary, which exports nothing, restarts for them). Anything else
-     * (replication mode, codecs, exec, metaflush...) applies to new requests.
+     * (replication mode, codecs, exec, metaflush...) applies to new requests, and the sync rate
+     * to the synchronisation under way from its next extent ({@link SyncPace}).
      */
     synchronized void reconfigure(ResourceConfig next) throws HastException {
         List<String> held = new ArrayList<>();
@@ -238,6 +256,31 @@ final class Resource {
         return secondary.discardSinceParting();
     }
 
+    /** See {@link PrimaryRole#pauseSync}: a synchronisation is paused on the primary that sends it. */
+    String pauseSync() throws HastException {
+        return primary("pause").pauseSync();
+    }
+
+    /** See {@link PrimaryRole#resumeSync}. */
+    String resumeSync() throws HastException {
+        return primary("resume").resumeSync();
+    }
+
+    /** The primary role, which runs without holding this resource (a pause waits for extents in flight). */
+    private PrimaryRole primary(String command) throws HastException {
+        RoleState s;
+        Role r;
+        synchronized (this) {
+            s = state;
+            r = role;
+        }
+        if (!(s instanceof PrimaryRole primary)) {
+            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
+                    + " here; " + command + " applies to the synchronization its primary sends.");
+        }
+        return primary;
+    }
+
     /** Releases the current role without raising a role event (daemon shutdown). */
     synchronized void close() {
         release();
@@ -286,18 +329,31 @@ final class Resource {
             }
 
             @Override
-            public void attach(Connection connection, Greeting.Hello hello, Runnable welcomed) throws IOException {
-                RoleState s;
-                synchronized (Resource.this) {
-                    s = state;
-                }
-                if (s instanceof SecondaryRole secondary) {
-                    secondary.attach(connection, hello, welcomed);
+            public boolean noCommonVersion(String peer, String why) {
+                return !(secondary() instanceof SecondaryRole secondary) || secondary.noCommonVersion(why);
+            }
+
+            @Override
+            public void attach(Connection connection, int version, Greeting.Hello hello, Runnable welcomed)
+                    throws IOException {
+                if (secondary() instanceof SecondaryRole secondary) {
+                    secondary.attach(connection, version, hello, welcomed);
                 } else {
-                    ReplicationListener.refuse(connection, "Resource is no longer secondary.", false);
+                    ReplicationListener.refuse(connection, version, "Resource is no longer secondary.", false);
+                }
+            }
+
+            private RoleState secondary() {
+                synchronized (Resource.this) {
+                    return state;
                 }
             }
         };
+    }
+
+    /** Without this object's lock: a scrape must not wait for a role change. */
+    ResourceMeters meters() {
+        return meters.snapshot(config.name());
     }
 
     synchronized ResourceInfo info() {
@@ -310,6 +366,7 @@ final class Resource {
                 (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
                 s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
-                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency());
+                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency(),
+                s == null ? null : s.protocol(), s == null ? null : s.syncRate());
     }
 }

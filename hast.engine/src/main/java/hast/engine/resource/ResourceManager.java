@@ -22,6 +22,7 @@ import hast.api.control.ResourceInfo;
 import hast.api.control.Verification;
 import hast.api.control.VerifyProgress;
 import hast.api.event.HastEvent;
+import hast.api.metrics.ResourceMeters;
 import hast.engine.config.CodecNames;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
@@ -36,27 +37,30 @@ public final class ResourceManager implements HastNode {
     private final DevicePublisher publisher;
     private final Replication replication;
     private final Consumer<HastEvent> events;
-    private final ReplicationListener listener = new ReplicationListener(new ReplicationListener.Replicas() {
-        @Override
-        public Optional<ReplicationListener.Replica> named(String name) {
-            return replica(name);
-        }
-
-        @Override
-        public Optional<Duration> handshakeDeadline(InetAddress peer) {
-            return ResourceManager.this.handshakeDeadline(peer);
-        }
-
-        @Override
-        public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
-            return ResourceManager.this.ofRemote(peer);
-        }
-    });
+    private final ReplicationListener listener;
     private volatile HastConfig config;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
+    /** Told each configuration a reload put in force (the daemon's settings beyond the resources). */
+    private volatile Consumer<HastConfig> reloaded = c -> { };
 
     public ResourceManager(HastConfig config, ConfigParser parser, DevicePublisher publisher, Replication replication,
             Consumer<HastEvent> events) {
+        this.listener = new ReplicationListener(new ReplicationListener.Replicas() {
+            @Override
+            public Optional<ReplicationListener.Replica> named(String name) {
+                return replica(name);
+            }
+
+            @Override
+            public Optional<Duration> handshakeDeadline(InetAddress peer) {
+                return ResourceManager.this.handshakeDeadline(peer);
+            }
+
+            @Override
+            public List<ReplicationListener.Replica> ofRemote(InetAddress peer) {
+                return ResourceManager.this.ofRemote(peer);
+            }
+        }, replication.protocols());
         this.config = config;
         this.parser = parser;
         this.publisher = publisher;
@@ -161,6 +165,20 @@ public final class ResourceManager implements HastNode {
         return all;
     }
 
+    /** Every resource's meters, in configuration order; a role change under way does not hold it up. */
+    public List<ResourceMeters> meters() {
+        List<Resource> all;
+        synchronized (this) {
+            all = List.copyOf(resources.values());
+        }
+        return all.stream().map(Resource::meters).toList();
+    }
+
+    /** Sets who is told of each configuration a reload puts in force. */
+    public void onReload(Consumer<HastConfig> listener) {
+        reloaded = listener;
+    }
+
     @Override
     public synchronized Optional<ResourceInfo> resource(String name) {
         return Optional.ofNullable(resources.get(name)).map(Resource::info);
@@ -179,6 +197,16 @@ public final class ResourceManager implements HastNode {
     @Override
     public String discard(String name) throws HastException {
         return configured(name).discard();
+    }
+
+    @Override
+    public String pauseSync(String name) throws HastException {
+        return configured(name).pauseSync();
+    }
+
+    @Override
+    public String resumeSync(String name) throws HastException {
+        return configured(name).resumeSync();
     }
 
     private Resource configured(String name) throws HastException {
@@ -228,6 +256,7 @@ public final class ResourceManager implements HastNode {
         LOG.info("Configuration reloaded successfully.");
         checkLinkTls(next);
         resources.values().forEach(Resource::reloaded);
+        reloaded.accept(next);
     }
 
     /** Releases every resource (daemon stop): in-flight I/O finishes, activemaps and metadata are flushed. */

@@ -3,6 +3,7 @@ package hast.engine.resource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -33,7 +34,8 @@ import hast.engine.replication.SyncDecision;
 /**
  * What a secondary holds: its local component, locked, and at most one primary's connection.
  * The handshake decides from both nodes' counters what must be copied, or refuses (split-brain,
- * foreign resource); then requests are applied in order.
+ * foreign resource); then requests are applied, several at once where they touch different bytes
+ * (see {@link ReplicaSession}).
  */
 final class SecondaryRole implements Resource.RoleState {
     private static final Logger LOG = Logger.getLogger(SecondaryRole.class.getName());
@@ -46,10 +48,14 @@ final class SecondaryRole implements Resource.RoleState {
         final ReplicaSession session;
         final Frame welcome;
         final SyncDecision decision;
+        /** The protocol version the handshake agreed on. */
+        final int version;
         final CountDownLatch ended = new CountDownLatch(1);
 
-        Attachment(Connection connection, ReplicaSession session, Frame welcome, SyncDecision decision) {
+        Attachment(Connection connection, int version, ReplicaSession session, Frame welcome,
+                SyncDecision decision) {
             this.connection = connection;
+            this.version = version;
             this.session = session;
             this.welcome = welcome;
             this.decision = decision;
@@ -76,9 +82,13 @@ final class SecondaryRole implements Resource.RoleState {
      */
     private final ReentrantLock handshake = new ReentrantLock();
     private final WriteDeadline writes;
+    /** The threads that carry out a session's requests beside its reader, started as requests come. */
+    private final ThreadPoolExecutor disk;
     /** The session serving the primary, or {@code null}; guarded by this. */
     private Attachment current;
     private volatile String problem;
+    /** Why the last primary was refused for its protocol versions, until one connects; else null. */
+    private volatile String versionRefused;
     /** The HELLO last refused for a split-brain, until a primary is served; for {@link #discardSinceParting}. */
     private volatile Greeting.Hello splitFrom;
     private volatile boolean closed;
@@ -95,6 +105,7 @@ final class SecondaryRole implements Resource.RoleState {
         this.codec = codec;
         this.writes = new WriteDeadline(local.resource(), this.timeout);
         writes.start();
+        this.disk = IoPool.create("hast-apply " + local.resource(), ReplicaSession.IN_FLIGHT);
     }
 
     /** @param current the resource's configuration as reloads change it: read replies take its current codecs */
@@ -109,26 +120,26 @@ final class SecondaryRole implements Resource.RoleState {
      * the session serving (the primary reconnected), but only once that session's thread is done:
      * a request of the old connection still on its way to the disk could otherwise land after a
      * newer write to the same block. When it is not done within {@link #handover}, the primary is
-     * refused and tries again later.
+     * refused and tries again later. Every frame is in protocol {@code version}.
      */
-    void attach(Connection c, Greeting.Hello hello, Runnable welcomed) throws IOException {
+    void attach(Connection c, int version, Greeting.Hello hello, Runnable welcomed) throws IOException {
         long deadline = System.nanoTime() + handover.toNanos();
         Attachment mine;
         try {
             if (!handshake.tryLock(handover.toNanos(), TimeUnit.NANOSECONDS)) {
                 LOG.warning(() -> "[" + local.resource() + "] Connection from " + c.peer()
                         + " refused: another handshake is still under way.");
-                ReplicationListener.refuse(c, "Another connection from the primary is being set up; try again.",
+                ReplicationListener.refuse(c, version, "Another connection from the primary is being set up; try again.",
                         false);
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ReplicationListener.refuse(c, "Resource is changing role.", false);
+            ReplicationListener.refuse(c, version, "Resource is changing role.", false);
             return;
         }
         try {
-            mine = handshake(c, hello, deadline);
+            mine = handshake(c, version, hello, deadline);
         } finally {
             handshake.unlock();
         }
@@ -144,30 +155,30 @@ final class SecondaryRole implements Resource.RoleState {
      * stops this session, which fails the write).
      */
 
-    private Attachment handshake(Connection c, Greeting.Hello hello, long deadline) throws IOException {
+    private Attachment handshake(Connection c, int version, Greeting.Hello hello, long deadline) throws IOException {
         String name = local.resource();
         if (closed) {
-            ReplicationListener.refuse(c, "Resource is changing role.", false);
+            ReplicationListener.refuse(c, version, "Resource is changing role.", false);
             return null;
         }
         // Sessions never change the metadata: the checks need not wait for the one serving, and a
         // HELLO they refuse leaves it alone.
         Metadata md = local.metadata();
         if (hello.datasize() != md.datasize() || hello.extentsize() != md.extentsize()) {
-            ReplicationListener.refuse(c, "Data size differs between nodes (local=" + md.datasize() + ", remote="
+            ReplicationListener.refuse(c, version, "Data size differs between nodes (local=" + md.datasize() + ", remote="
                     + hello.datasize() + ").", false);
             return null;
         }
         if (hello.maxRequest() > PrimaryDevice.MAX_REQUEST) {
             // Both sides must agree on the largest request, or large writes would fail one by one.
-            ReplicationListener.refuse(c, "Maximum request size differs (primary=" + hello.maxRequest()
+            ReplicationListener.refuse(c, version, "Maximum request size differs (primary=" + hello.maxRequest()
                     + ", secondary=" + PrimaryDevice.MAX_REQUEST + ").", false);
             return null;
         }
         SyncDecision d = SyncDecision.decide(md.resuid(), md.localcnt(), md.remotecnt(), hello.resuid(),
                 hello.localcnt(), hello.remotecnt());
         if (d == SyncDecision.UID_MISMATCH) {
-            ReplicationListener.refuse(c, "Resource unique ID mismatch (primary=" + Long.toUnsignedString(hello.resuid())
+            ReplicationListener.refuse(c, version, "Resource unique ID mismatch (primary=" + Long.toUnsignedString(hello.resuid())
                     + ", secondary=" + Long.toUnsignedString(md.resuid()) + ").", false);
             return null;
         }
@@ -183,7 +194,7 @@ final class SecondaryRole implements Resource.RoleState {
             if (!again) {
                 events.accept(HastEvent.of(HastEvent.SPLIT_BRAIN, name));
             }
-            ReplicationListener.refuse(c, "Split-brain condition!", true);
+            ReplicationListener.refuse(c, version, "Split-brain condition!", true);
             return null;
         }
         Attachment previous;
@@ -193,7 +204,7 @@ final class SecondaryRole implements Resource.RoleState {
         if (previous != null && !retire(previous, deadline)) {
             LOG.warning(() -> "[" + name + "] Connection from " + c.peer() + " refused: the session it replaces"
                     + " is still carrying out requests (the disk is slow to answer).");
-            ReplicationListener.refuse(c, "The previous connection's requests are still being carried out; try again.",
+            ReplicationListener.refuse(c, version, "The previous connection's requests are still being carried out; try again.",
                     false);
             return null;
         }
@@ -205,12 +216,12 @@ final class SecondaryRole implements Resource.RoleState {
         Frame welcome = Frame.reply(Frame.Type.WELCOME, 0, 0, new Greeting.Welcome(d, fresh, now.resuid(),
                 now.localcnt(), now.remotecnt(), now.datasize(), now.extentsize(), bitmap, codec.decodable(), true)
                 .encode());
-        Attachment mine = new Attachment(c, new ReplicaSession(name, c, replica(), codec, hello.codecs(), writes),
-                welcome, d);
+        Attachment mine = new Attachment(c, version,
+                new ReplicaSession(name, c, version, replica(), codec, hello.codecs(), writes, disk), welcome, d);
         synchronized (this) {
             if (closed) {
                 // The role changed while this handshake read the disk: the provider is about to go.
-                ReplicationListener.refuse(c, "Resource is changing role.", false);
+                ReplicationListener.refuse(c, version, "Resource is changing role.", false);
                 return null;
             }
             current = mine;
@@ -283,11 +294,12 @@ final class SecondaryRole implements Resource.RoleState {
         String name = local.resource();
         Connection c = mine.connection;
         try {
-            mine.welcome.write(c);
+            mine.welcome.write(c, mine.version);
             welcomed.run();
             c.setReadTimeout(timeout);
             problem = null;
             splitFrom = null;
+            versionRefused = null;
             LOG.info(() -> "[" + name + "] Primary " + c.peer() + " connected (" + mine.decision + ").");
             events.accept(HastEvent.of(HastEvent.CONNECT, name));
             String why = mine.session.serve();
@@ -399,6 +411,23 @@ final class SecondaryRole implements Resource.RoleState {
     }
 
     @Override
+    public synchronized String protocol() {
+        return current != null ? Integer.toString(current.version) : versionRefused;
+    }
+
+    /**
+     * A primary is refused for want of a protocol version in common ({@code why} names both
+     * ranges): status shows it until a primary connects.
+     *
+     * @return false when the last primary was refused for the same reason (one episode)
+     */
+    boolean noCommonVersion(String why) {
+        boolean again = why.equals(versionRefused);
+        versionRefused = why;
+        return !again;
+    }
+
+    @Override
     public Statistics statistics() {
         return counters.snapshot(codec);
     }
@@ -458,6 +487,7 @@ final class SecondaryRole implements Resource.RoleState {
             }
         }
         writes.close();
+        disk.shutdown();
         local.close();
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.event.HastEvent;
 import hast.api.storage.LocalProvider;
 import hast.engine.replication.Frame;
@@ -25,6 +26,9 @@ import hast.engine.replication.RemoteLink;
  * <p>The direction is per extent: from the secondary when this copy is the older one (see
  * {@link PrimaryPairing#syncFromSecondary()}) or the extent is {@linkplain StaleExtents stale}
  * here. A stale extent's mark goes only once its copy is written here and flushed.
+ *
+ * <p>Each extent waits for its turn at the resource's {@linkplain SyncPace pace} before it is
+ * fenced, so that neither a rate limit nor a pause holds client writes to an extent back.
  */
 final class Synchronizer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Synchronizer.class.getName());
@@ -45,6 +49,7 @@ final class Synchronizer implements AutoCloseable {
     private final RemoteLink link;
     private final PrimaryPairing pairing;
     private final Consumer<HastEvent> events;
+    private final SyncPace pace;
     private final Thread thread;
     /** Where the synchronisation thread reads chunks to send; direct, so neither read nor send copies them. */
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
@@ -59,7 +64,7 @@ final class Synchronizer implements AutoCloseable {
 
     Synchronizer(String resource, LocalProvider provider, long localoff, long datasize, long extentsize,
             DirtyExtents dirty, StaleExtents stale, SyncFence fence, RemoteLink link, PrimaryPairing pairing,
-            Consumer<HastEvent> events) {
+            Consumer<HastEvent> events, SyncPace pace) {
         this.resource = resource;
         this.provider = provider;
         this.localoff = localoff;
@@ -71,9 +76,8 @@ final class Synchronizer implements AutoCloseable {
         this.link = link;
         this.pairing = pairing;
         this.events = events;
-        this.thread = new Thread(this::run, "hast-sync " + resource);
-        thread.setDaemon(true);
-        thread.start();
+        this.pace = pace;
+        this.thread = DaemonThreads.start("hast-sync " + resource, this::run);
     }
 
     /** A connection was made: start a pass. */
@@ -114,6 +118,7 @@ final class Synchronizer implements AutoCloseable {
                 ok = closed || pass();
             } finally {
                 running = false;
+                pace.passEnded();
             }
             if (!ok && !closed && link.connected()) {
                 // A chunk failed while the connection stayed up: its extent is still dirty; try
@@ -133,6 +138,7 @@ final class Synchronizer implements AutoCloseable {
     /** One pass over the dirty extents; false when it was interrupted. */
     private boolean pass() {
         long toGo = dirty.dirtyBytes();
+        pace.passStarted();
         total = toGo;
         startedNanos = System.nanoTime();
         synced.set(0);
@@ -148,6 +154,21 @@ final class Synchronizer implements AutoCloseable {
         try {
             report();
             while (extent >= 0 && !closed && window.failure() == null) {
+                if (pace.pauseRequested()) {
+                    // Stopped with nothing in flight, so that a paused pass makes no progress at all.
+                    window.drain();
+                    report();
+                    LOG.info(() -> "[" + resource + "] Synchronization paused. " + (total - synced.get())
+                            + " bytes to go.");
+                    pace.park();
+                    if (!closed) {
+                        LOG.info(() -> "[" + resource + "] Synchronization resumed.");
+                    }
+                    continue;
+                }
+                if (!pace.await(Math.min(extentsize, datasize - extent * extentsize))) {
+                    continue;
+                }
                 copy(extent, window);
                 extent = dirty.nextSyncExtent(extent + 1);
                 if (System.nanoTime() - reportedNanos > REPORT_NANOS) {
@@ -320,12 +341,27 @@ final class Synchronizer implements AutoCloseable {
         synced.addAndGet(length);
     }
 
+    /**
+     * Pauses the pass under way once its extents in flight are done.
+     *
+     * @return whether it stopped within {@code millis}; false also when no pass runs
+     */
+    boolean pause(long millis) throws InterruptedException {
+        return pace.pause(millis, this::running);
+    }
+
+    /** @return whether the pass was paused */
+    boolean resume() {
+        return pace.resume();
+    }
+
     @Override
     public void close() {
         synchronized (this) {
             closed = true;
             notifyAll();
         }
+        pace.close();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

@@ -11,9 +11,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
-import hast.api.HastAddress;
 import hast.api.HastAddress.Scheme;
+import hast.api.HastAddress;
 import hast.api.transport.Connection;
+import hast.api.transport.HastTransportScheme;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
 
@@ -24,7 +25,8 @@ import org.osgi.service.component.annotations.Component;
  * TCP_NODELAY (requests are latency-bound); listeners reuse the address so a restarted daemon can
  * bind at once.
  */
-@Component(property = {Transport.SCHEME + "=tcp", Transport.SCHEME + "=tcp4", Transport.SCHEME + "=tcp6"})
+@Component
+@HastTransportScheme({"tcp", "tcp4", "tcp6"})
 public final class TcpTransport implements Transport {
     private static final int BACKLOG = 64;
 

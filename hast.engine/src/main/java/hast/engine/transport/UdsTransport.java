@@ -9,9 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import hast.api.HastAddress;
 import hast.api.HastAddress.Scheme;
+import hast.api.HastAddress;
 import hast.api.transport.Connection;
+import hast.api.transport.HastTransportScheme;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
 
@@ -22,7 +23,8 @@ import org.osgi.service.component.annotations.Component;
  * its file is readable and writable by the owner only, in a directory no one else may write to
  * ({@link SocketDirectory}): whoever can connect can drive the disk.
  */
-@Component(property = Transport.SCHEME + "=uds")
+@Component
+@HastTransportScheme("uds")
 public final class UdsTransport implements Transport {
 
     @Override

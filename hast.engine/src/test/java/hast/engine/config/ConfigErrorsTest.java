@@ -54,6 +54,8 @@ class ConfigErrorsTest {
             bad metaflush                  | metaflush yes                                    | 1 | invalid metaflush 'yes' (expected on, off)
             bad direct                     | resource r {\\n direct always }                 | 2 | invalid direct 'always' (expected on, off)
             user without a name            | user {                                           | 1 | expected user name, found '{'
+            metrics-listen in a resource   | resource r {\\n metrics-listen 127.0.0.1 }     | 2 | unexpected 'metrics-listen' in a resource block (allowed only in the global section or a global 'on <node>' section)
+            metrics-listen on a socket     | metrics-listen uds:///run/m.sock                 | 1 | metrics-listen address 'uds:///run/m.sock' must be a TCP address (tcp://host:port)
             digits as a user               | user 1000                                        | 1 | expected user name, found '1000' (a value of digits only is read as a number)
             user in a resource             | resource r {\\n user hast }                     | 2 | unexpected 'user' in a resource block (allowed only in the global section or a global 'on <node>' section)
             direct in a global node section | on alpha {\\n direct on }                      | 2 | unexpected 'direct' in a global 'on <node>' section (allowed only in the global section or a resource block or a resource's 'on <node>' section)

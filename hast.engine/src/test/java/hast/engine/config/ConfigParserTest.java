@@ -191,6 +191,16 @@ class ConfigParserTest {
                 + resource("", "")).user());
     }
 
+    @Test
+    void metricsListenIsOffByDefaultAndThisNodesSectionWins() throws Exception {
+        assertNull(parse(resource("", "")).metricsListen(), "no metrics endpoint unless asked for");
+        assertEquals(HastAddress.parse("tcp://127.0.0.1:9743"),
+                parse("metrics-listen 127.0.0.1\n" + resource("", "")).metricsListen(), "port 9743 by default");
+        assertEquals(HastAddress.parse("tcp4://127.0.0.1:9101"), parse("metrics-listen 127.0.0.1:9743\n"
+                + "on alpha { metrics-listen tcp4://127.0.0.1:9101 }\non beta { metrics-listen 127.0.0.2 }\n"
+                + resource("", "")).metricsListen());
+    }
+
     /**
      * direct and user are not reserved words: a file written for FreeBSD that uses them as names
      * (a resource, a provider, a path, a node) reads as it did there.
@@ -380,12 +390,12 @@ class ConfigParserTest {
                 "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
                 "/usr/local/libexec/hast-hook.sh", true,
                 new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false, List.of()), false,
-                null, null),
+                null, null, SyncRateConfig.DEFAULT),
                 a.resource("shared").orElseThrow());
         assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
                 new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false, List.of()), false,
-                null, null),
+                null, null, SyncRateConfig.DEFAULT),
                 a.resource("logs").orElseThrow());
 
         HastConfig b = new ConfigParser(NodeIdentity.named("storage-b")).parse(text, "/etc/hast.conf");

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
 import hast.checksum.Crc32Checksum;
 import hast.checksum.Sha256Checksum;
@@ -164,7 +165,7 @@ class FuzzSeedsTest {
     private static byte[] stream(int mode, Frame... frames) throws Exception {
         InputConnection peer = new InputConnection(new byte[0], 1);
         for (Frame f : frames) {
-            f.write(peer);
+            f.write(peer, ProtocolRange.SPOKEN.max());
         }
         return prefixed(new byte[] {(byte) mode}, ByteBuffer.wrap(peer.written()));
     }

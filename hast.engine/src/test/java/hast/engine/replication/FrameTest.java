@@ -41,7 +41,7 @@ class FrameTest {
             assertEquals(SyncDecision.valueOf(decisions[i]), SyncDecision.of(i));
         }
         assertEquals(null, SyncDecision.of(decisions.length));
-        assertEquals(3, Frame.VERSION, "the version of the protocol that authenticates before the HELLO");
+        assertEquals(3, ProtocolRange.SPOKEN.max(), "the version of the protocol that authenticates before the HELLO");
         assertEquals(1, Frame.REFUSED_SPLIT_BRAIN);
         assertEquals(2, Frame.REFUSED_AUTHENTICATION);
     }
@@ -99,9 +99,9 @@ class FrameTest {
     @Test
     void roundTrip() throws IOException {
         Bytes c = new Bytes();
-        Frame.request(Frame.Type.WRITE, Frame.FLAG_RECEIPT, 42, 4096, 3, ByteBuffer.wrap(new byte[] {1, 2, 3})).write(c);
+        Frame.request(Frame.Type.WRITE, Frame.FLAG_RECEIPT, 42, 4096, 3, ByteBuffer.wrap(new byte[] {1, 2, 3})).write(c, ProtocolRange.SPOKEN.max());
         c.toRead = ByteBuffer.wrap(c.written.toByteArray());
-        Frame f = Frame.read(c);
+        Frame f = Frame.read(c, ProtocolRange.SPOKEN.max());
         assertEquals(Frame.Type.WRITE, f.type());
         assertEquals(Frame.FLAG_RECEIPT, f.flags());
         assertEquals(42, f.seq());
@@ -115,10 +115,10 @@ class FrameTest {
     @Test
     void garbageTruncatedAndForeignFramesAreRefused() throws IOException {
         assertRefused(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: example\r\nAccept: */*\r\n\r\n".getBytes()), ProtocolException.class, "bad magic");
-        assertRefused(header(Frame.VERSION + 1, 4, 0), ProtocolException.class, "protocol version " + (Frame.VERSION + 1));
-        assertRefused(header(Frame.VERSION, 99, 0), ProtocolException.class, "unknown frame type 99");
-        assertRefused(header(Frame.VERSION, 4, -1), ProtocolException.class, "payload of 4294967295 bytes");
-        ByteBuffer truncated = header(Frame.VERSION, 4, 100);
+        assertRefused(header(ProtocolRange.SPOKEN.max() + 1, 4, 0), ProtocolException.class, "protocol version " + (ProtocolRange.SPOKEN.max() + 1));
+        assertRefused(header(ProtocolRange.SPOKEN.max(), 99, 0), ProtocolException.class, "unknown frame type 99");
+        assertRefused(header(ProtocolRange.SPOKEN.max(), 4, -1), ProtocolException.class, "payload of 4294967295 bytes");
+        ByteBuffer truncated = header(ProtocolRange.SPOKEN.max(), 4, 100);
         assertRefused(truncated, EOFException.class, "");
         assertRefused(ByteBuffer.wrap(new byte[] {0x48, 0x41}), EOFException.class, "");
     }
@@ -131,7 +131,7 @@ class FrameTest {
     private static void assertRefused(ByteBuffer bytes, Class<? extends IOException> type, String text) {
         Bytes c = new Bytes();
         c.toRead = bytes;
-        IOException e = assertThrows(type, () -> Frame.read(c));
+        IOException e = assertThrows(type, () -> Frame.read(c, ProtocolRange.SPOKEN.max()));
         assertTrue(e.getMessage() == null || e.getMessage().contains(text), e.getMessage());
     }
 
@@ -172,14 +172,14 @@ class FrameTest {
     @Test
     void aBufferedReaderTellsWhetherTheNextFrameWouldWait() throws IOException {
         Bytes c = new Bytes();
-        FrameWriter w = new FrameWriter(c);
+        FrameWriter w = new FrameWriter(c, ProtocolRange.SPOKEN.max());
         w.append(Frame.reply(Frame.Type.REPLY, 1, 0, null));
         w.append(Frame.reply(Frame.Type.REPLY, 2, 5, ByteBuffer.wrap(new byte[] {4, 5})));
         w.flush();
         byte[] all = c.written.toByteArray();
         // Everything but the last byte has arrived.
         c.toRead = ByteBuffer.wrap(all, 0, all.length - 1);
-        FrameReader r = new FrameReader(c, false);
+        FrameReader r = new FrameReader(c, ProtocolRange.SPOKEN.max());
         Frame first = r.next();
         assertEquals(1, first.seq());
         assertFalse(r.frameBuffered(), "the second frame lacks a byte");
@@ -194,16 +194,17 @@ class FrameTest {
     @Test
     void aReaderTakingOverAnotherOnesBuffersReadsOnlyItsOwnConnection() throws IOException {
         Bytes first = new Bytes();
-        FrameWriter w = new FrameWriter(first);
+        FrameWriter w = new FrameWriter(first, ProtocolRange.SPOKEN.max());
         w.append(Frame.reply(Frame.Type.REPLY, 1, 0, null));
         w.append(Frame.reply(Frame.Type.REPLY, 2, 0, null));
         w.flush();
         first.toRead = ByteBuffer.wrap(first.written.toByteArray());
-        FrameReader done = new FrameReader(first, true);
+        ByteBuffer large = ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD);
+        FrameReader done = new FrameReader(first, () -> large, ProtocolRange.SPOKEN.max());
         assertEquals(1, done.next().seq());
         assertTrue(done.frameBuffered(), "the second frame waits in the buffer");
         Bytes second = new Bytes();
-        new FrameWriter(second).send(Frame.reply(Frame.Type.REPLY, 3, 0, null));
+        new FrameWriter(second, ProtocolRange.SPOKEN.max()).send(Frame.reply(Frame.Type.REPLY, 3, 0, null));
         second.toRead = ByteBuffer.wrap(second.written.toByteArray());
         FrameReader next = new FrameReader(second, done);
         assertFalse(next.frameBuffered(), "nothing of the first connection is left");
@@ -214,18 +215,18 @@ class FrameTest {
     @Test
     void aBufferedReaderRefusesWhatTheUnbufferedOneRefuses() {
         Bytes c = new Bytes();
-        c.toRead = header(Frame.VERSION, 4, 100);
-        assertThrows(EOFException.class, () -> new FrameReader(c, false).next(), "payload missing");
+        c.toRead = header(ProtocolRange.SPOKEN.max(), 4, 100);
+        assertThrows(EOFException.class, () -> new FrameReader(c, ProtocolRange.SPOKEN.max()).next(), "payload missing");
         c.toRead = ByteBuffer.wrap(new byte[] {0x48, 0x41});
-        assertThrows(ProtocolException.class, () -> new FrameReader(c, false).next(), "header cut short");
-        c.toRead = header(Frame.VERSION + 1, 4, 0);
-        assertThrows(ProtocolException.class, () -> new FrameReader(c, false).next(), "wrong version");
+        assertThrows(ProtocolException.class, () -> new FrameReader(c, ProtocolRange.SPOKEN.max()).next(), "header cut short");
+        c.toRead = header(ProtocolRange.SPOKEN.max() + 1, 4, 0);
+        assertThrows(ProtocolException.class, () -> new FrameReader(c, ProtocolRange.SPOKEN.max()).next(), "wrong version");
     }
 
     @Test
     void concurrentSendersShareWritesAndEveryFrameArrivesWhole() throws Exception {
         Bytes c = new Bytes();
-        FrameWriter w = new FrameWriter(c);
+        FrameWriter w = new FrameWriter(c, ProtocolRange.SPOKEN.max());
         int senders = 8;
         int frames = 200;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders);
@@ -249,7 +250,7 @@ class FrameTest {
         }
         pool.shutdown();
         c.toRead = ByteBuffer.wrap(c.written.toByteArray());
-        FrameReader r = new FrameReader(c, false);
+        FrameReader r = new FrameReader(c, ProtocolRange.SPOKEN.max());
         long[] next = new long[senders];
         for (int n = 0; n < senders * frames; n++) {
             Frame f = r.next();

@@ -36,10 +36,12 @@ class FrameWriterTest {
         try (Listener listener = TCP.listen(HastAddress.parse("127.0.0.1:0"));
                 Connection primary = TCP.connect(listener.address(), null, Duration.ofSeconds(5));
                 Connection secondary = listener.accept()) {
-            FrameWriter w = new FrameWriter(primary);
+            FrameWriter w = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
             CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
                 try {
-                    FrameReader r = new FrameReader(secondary, true);
+                    // One large buffer, reused: each frame is checked before the next is read.
+                    ByteBuffer large = ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD);
+                    FrameReader r = new FrameReader(secondary, () -> large, ProtocolRange.SPOKEN.max());
                     int[] next = new int[senders];
                     for (int n = 0; n < senders * frames; n++) {
                         Frame f = r.next();
@@ -98,11 +100,11 @@ class FrameWriterTest {
         try (Listener listener = TCP.listen(HastAddress.parse("127.0.0.1:0"));
                 Connection secondary = TCP.connect(listener.address(), null, Duration.ofSeconds(5));
                 Connection primary = listener.accept()) {
-            FrameWriter w = new FrameWriter(secondary);
+            FrameWriter w = new FrameWriter(secondary, ProtocolRange.SPOKEN.max());
             ByteBuffer data = ByteBuffer.allocateDirect(1 << 20);
             CompletableFuture<List<Frame>> reading = CompletableFuture.supplyAsync(() -> {
                 try {
-                    FrameReader r = new FrameReader(primary, false);
+                    FrameReader r = new FrameReader(primary, ProtocolRange.SPOKEN.max());
                     List<Frame> got = new ArrayList<>();
                     for (int n = 0; n < 3; n++) {
                         got.add(r.next());

@@ -24,8 +24,11 @@ class ReplicationFuzzTest {
     /** Heap a connection may cost besides its input: a frame's header, a first payload step, a reply. */
     private static final long FIXED = 4 << 20;
     /** Readers whose buffers each input's reader takes over, with and without the large-payload buffer. */
-    private static final FrameReader REUSING_LARGE = new FrameReader(new InputConnection(new byte[0], 1), true);
-    private static final FrameReader COPYING_LARGE = new FrameReader(new InputConnection(new byte[0], 1), false);
+    private static final ByteBuffer LARGE = ByteBuffer.allocateDirect(Frame.MAX_REQUEST_PAYLOAD);
+    private static final FrameReader REUSING_LARGE = new FrameReader(new InputConnection(new byte[0], 1), () -> LARGE,
+            ProtocolRange.SPOKEN.max());
+    private static final FrameReader COPYING_LARGE = new FrameReader(new InputConnection(new byte[0], 1),
+            ProtocolRange.SPOKEN.max());
 
     /**
      * Byte 0 chooses how the stream arrives (the size of each read, and whether the reader reuses
@@ -41,7 +44,7 @@ class ReplicationFuzzTest {
         AllocationBudget.check("frames", input, FIXED, 8, () -> {
             InputConnection c = new InputConnection(stream, 1 + (mode & 0x3f) * 97);
             try {
-                greet(Frame.read(c));
+                greet(Frame.read(c, ProtocolRange.SPOKEN.max()));
                 FrameReader reader = new FrameReader(c, (mode & 0x40) != 0 ? REUSING_LARGE : COPYING_LARGE);
                 while (true) {
                     greet(reader.next());

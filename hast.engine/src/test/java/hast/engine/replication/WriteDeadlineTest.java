@@ -30,7 +30,7 @@ class WriteDeadlineTest {
                 Connection ours = tcp.connect(listener.address(), null, Duration.ofSeconds(5));
                 Connection theirs = listener.accept();
                 WriteDeadline deadline = new WriteDeadline("test", () -> DEADLINE)) {
-            FrameWriter writer = new FrameWriter(ours);
+            FrameWriter writer = new FrameWriter(ours, ProtocolRange.SPOKEN.max());
             CompletableFuture<Void> dropped = new CompletableFuture<>();
             deadline.watch(writer, () -> {
                 try {

@@ -37,9 +37,7 @@ class ActiveMapOnDiskTest {
     @Test
     void extentsCleanOnBothNodesLeaveTheDiskWithinASecondSoThatACrashCopiesOnlyTheKeepdirtyList() throws Exception {
         pair = new EnginePair(dir, "memsync", false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // The full synchronisation marked every extent; no request needs a mark to undo that.
         EnginePair.await("alpha's activemap on disk clean after the first synchronisation",
                 () -> markedOnDisk(pair.alpha).isEmpty());

@@ -197,9 +197,7 @@ class ConsistencyTest {
     void aSecondaryThatLearnsAtTheHandshakeThatThePrimaryWroteWhileApartIsOutdatedUntilTheResyncFinished()
             throws Exception {
         pair = new EnginePair(dir, "fullsync", true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // Apart, with nothing written: beta comes back consistent, and stays so.
         pair.beta.role(Role.INIT);
         pair.beta.role(Role.SECONDARY);

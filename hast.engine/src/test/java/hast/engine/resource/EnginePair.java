@@ -32,6 +32,7 @@ import hast.engine.local.FileProvider;
 import hast.engine.replication.Async;
 import hast.engine.replication.FullSync;
 import hast.engine.replication.MemSync;
+import hast.engine.replication.ProtocolRange;
 import hast.engine.transport.TcpTransport;
 
 /**
@@ -115,6 +116,8 @@ final class EnginePair implements AutoCloseable {
         private volatile FaultyDisk disk;
         private ResourceManager manager;
         private volatile HastDevice device;
+        /** The protocol versions this node speaks from its next {@link #boot()}. */
+        private volatile ProtocolRange protocols = ProtocolRange.SPOKEN;
 
         Engine(String name, Path img, int listen, boolean volatileCache) {
             this.listen = listen;
@@ -151,6 +154,11 @@ final class EnginePair implements AutoCloseable {
                 }
 
                 @Override
+                public ProtocolRange protocols() {
+                    return protocols;
+                }
+
+                @Override
                 public LocalProvider open(Path local, boolean direct) throws IOException {
                     disk = new FaultyDisk(FileProvider.open(local, false), volatileCache);
                     return disk;
@@ -162,6 +170,26 @@ final class EnginePair implements AutoCloseable {
 
         FaultyDisk disk() {
             return disk;
+        }
+
+        /**
+         * Makes this node a build that speaks {@code versions}, as an older or newer hastd would:
+         * the engine stops and boots again with them, in init.
+         */
+        void speak(ProtocolRange versions) throws IOException, HastException {
+            stop();
+            protocols = versions;
+            boot();
+        }
+
+        /** The replication port this node listens on (where {@link LinkRelay} sends the other's connections). */
+        int listenPort() {
+            return listen;
+        }
+
+        /** Bytes of the data area. */
+        long datasize() {
+            return metadata.datasize();
         }
 
         /** Where the data area starts on this node's disk (after metadata and activemap). */
@@ -186,6 +214,16 @@ final class EnginePair implements AutoCloseable {
         /** {@code hastctl discard}: gives up this node's writes since the split-brain began. */
         String discard() throws HastException {
             return manager.discard(RESOURCE);
+        }
+
+        /** {@code hastctl pause}: holds this primary's synchronisation. */
+        String pauseSync() throws HastException {
+            return manager.pauseSync(RESOURCE);
+        }
+
+        /** {@code hastctl resume}. */
+        String resumeSync() throws HastException {
+            return manager.resumeSync(RESOURCE);
         }
 
         ResourceInfo info() {
@@ -249,6 +287,13 @@ final class EnginePair implements AutoCloseable {
         void stop() {
             manager.close();
         }
+    }
+
+    /** Makes beta the secondary and alpha the primary, and waits for their first synchronisation. */
+    void startInSync() throws Exception {
+        beta.role(Role.SECONDARY);
+        alpha.role(Role.PRIMARY);
+        awaitClean(alpha, beta);
     }
 
     /** Waits until both nodes agree the pair is complete and the primary has nothing dirty. */

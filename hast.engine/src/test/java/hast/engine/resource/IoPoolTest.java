@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+
+import hast.testkit.Await;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,11 +69,8 @@ class IoPoolTest {
 
     /** Waits until {@code t} waits for work (it has finished its task and is back at the queue). */
     private static void awaitIdle(Thread t) throws InterruptedException {
-        long until = System.currentTimeMillis() + DEADLINE_MS;
-        while (t.getState() != Thread.State.TIMED_WAITING && t.getState() != Thread.State.WAITING) {
-            assertTrue(System.currentTimeMillis() < until, t.getName() + " never went idle");
-            Thread.sleep(1);
-        }
+        Await.until(t.getName() + " idle", Duration.ofMillis(DEADLINE_MS),
+                () -> t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.WAITING);
     }
 
     private static void await(CountDownLatch latch) {

@@ -16,6 +16,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 import hast.api.transport.Connection;
@@ -105,7 +106,7 @@ class LinkAuthenticationTest {
     }
 
     private static Frame refusal(Connection c) throws IOException {
-        Frame f = Frame.read(c);
+        Frame f = Frame.read(c, ProtocolRange.SPOKEN.max());
         assertEquals(Frame.Type.REFUSE, f.type(), RawPrimary.text(f));
         return f;
     }
@@ -136,7 +137,7 @@ class LinkAuthenticationTest {
         CompletableFuture<Void> inFlight = pair.alpha.write(8192, block(), false);
         Connection c = connect();
         RawPrimary.challenge(c, LinkSecret.of("a-guessed-secret", "hmac-sha256"));
-        assertEquals(Frame.Type.RESPONSE, Frame.read(c).type());
+        assertEquals(Frame.Type.RESPONSE, Frame.read(c, ProtocolRange.SPOKEN.max()).type());
         byte[] guess = new byte[32];
         random.nextBytes(guess);
         RawPrimary.proof(c, guess);
@@ -169,17 +170,17 @@ class LinkAuthenticationTest {
         // The secondary's own proof sent back to it.
         Connection first = connect();
         RawPrimary.challenge(first, RIGHT);
-        Authentication.Response answer = Authentication.Response.decode(Frame.read(first).payload());
+        Authentication.Response answer = Authentication.Response.decode(Frame.read(first, ProtocolRange.SPOKEN.max()).payload());
         RawPrimary.proof(first, answer.proof());
         assertEquals(Frame.REFUSED_AUTHENTICATION, refusal(first).flags());
         // A second connection challenging with the nonce the third must answer for.
         Connection third = connect();
         RawPrimary.challenge(third, RIGHT);
-        Authentication.Response toAnswer = Authentication.Response.decode(Frame.read(third).payload());
+        Authentication.Response toAnswer = Authentication.Response.decode(Frame.read(third, ProtocolRange.SPOKEN.max()).payload());
         Connection mirror = connect();
         Frame.request(Frame.Type.CHALLENGE, 0, 0, 0, 0, new Authentication.Challenge(EnginePair.RESOURCE, true,
-                "hmac-sha256", toAnswer.nonce()).encode()).write(mirror);
-        Authentication.Response mirrored = Authentication.Response.decode(Frame.read(mirror).payload());
+                "hmac-sha256", toAnswer.nonce()).encode()).write(mirror, ProtocolRange.SPOKEN.max());
+        Authentication.Response mirrored = Authentication.Response.decode(Frame.read(mirror, ProtocolRange.SPOKEN.max()).payload());
         RawPrimary.proof(third, mirrored.proof());
         assertEquals(Frame.REFUSED_AUTHENTICATION, refusal(third).flags());
         EnginePair.await("beta to count both", () -> authFailures(pair.beta) == 2);
@@ -200,7 +201,7 @@ class LinkAuthenticationTest {
         Greeting.Hello hello = new Greeting.Hello(EnginePair.RESOURCE, md.resuid(), md.remotecnt(), md.localcnt(),
                 md.datasize(), md.extentsize(), PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN, true);
         Connection c = connect();
-        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, hello.encode()).write(c, ProtocolRange.SPOKEN.max());
         assertTrue(RawPrimary.text(refusal(c)).contains("Expected CHALLENGE"));
         assertUntouched(alphaDisconnects, betaDisconnects);
     }
@@ -214,10 +215,10 @@ class LinkAuthenticationTest {
         var md = pair.beta.metadataOnDisk();
         Connection c = connect();
         RawPrimary.challenge(c, RIGHT);
-        assertEquals(Frame.Type.RESPONSE, Frame.read(c).type());
+        assertEquals(Frame.Type.RESPONSE, Frame.read(c, ProtocolRange.SPOKEN.max()).type());
         Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, new Greeting.Hello(EnginePair.RESOURCE, md.resuid(),
                 md.remotecnt(), md.localcnt(), md.datasize(), md.extentsize(), PrimaryDevice.MAX_REQUEST,
-                CodecSet.PLAIN, true).encode()).write(c);
+                CodecSet.PLAIN, true).encode()).write(c, ProtocolRange.SPOKEN.max());
         assertEquals(Frame.REFUSED_AUTHENTICATION, refusal(c).flags());
         assertUntouched(alphaDisconnects, betaDisconnects);
     }
@@ -259,7 +260,13 @@ class LinkAuthenticationTest {
         header.putInt(0x48415354).put((byte) 2).put((byte) 1).putShort((short) 0).putLong(0).putLong(0).putLong(0)
                 .putInt(0).putInt(0);
         c.writeFully(header.flip());
-        String text = RawPrimary.text(refusal(c));
-        assertTrue(text.contains("protocol version 3") && text.contains("protocol version 2"), text);
+        // In the peer's version, which it reads, with this node's versions in the header.
+        Frame.Opening opening = Frame.readOpening(c);
+        assertEquals(2, opening.version());
+        assertEquals(ProtocolRange.SPOKEN, opening.range());
+        assertEquals(Frame.Type.REFUSE, opening.frame().type());
+        assertEquals(Frame.REFUSED_VERSION, opening.frame().flags());
+        assertEquals("No common protocol version: the secondary speaks " + ProtocolRange.SPOKEN + ", the primary 2;"
+                + " upgrade the node with the older versions.", RawPrimary.text(opening.frame()));
     }
 }

@@ -17,6 +17,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 import hast.api.tls.TlsConnection;
@@ -228,7 +229,7 @@ class LinkTlsTest {
         Connection c = RawPrimary.connect(pair.toBeta.target());
         raw.add(c);
         RawPrimary.challenge(c, null);
-        Frame refused = Frame.read(c);
+        Frame refused = Frame.read(c, ProtocolRange.SPOKEN.max());
         assertEquals(Frame.Type.REFUSE, refused.type());
         assertEquals(Frame.REFUSED_AUTHENTICATION, refused.flags());
         assertTrue(RawPrimary.text(refused).contains("requires TLS"), RawPrimary.text(refused));

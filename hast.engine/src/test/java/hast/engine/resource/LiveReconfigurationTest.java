@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
-import hast.api.Role;
 import hast.api.device.HastDevice;
 import hast.api.event.HastEvent;
 
@@ -42,9 +41,7 @@ class LiveReconfigurationTest {
     @Test
     void aNewRemoteAndTimeoutApplyToARunningPrimaryWithoutRestartingIt() throws Exception {
         pair = new EnginePair(dir, "fullsync", false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         HastDevice device = pair.alpha.device();
         long roleEvents = roleEvents();
 

@@ -46,9 +46,7 @@ class LocalWriteErrorTest {
 
     private void start(String mode, int extent) throws Exception {
         pair = new EnginePair(dir, mode, true, extent);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
     }
 
     private byte[] block(int size) {
@@ -196,9 +194,7 @@ class LocalWriteErrorTest {
         assertArrayEquals(data, pair.beta.read(6L * EXTENT, 4096));
         assertCopiesEqual();
         // The marks are gone: as primary again, alpha serves the extent itself.
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         pair.toBeta.cut();
         assertArrayEquals(data, pair.alpha.read(6L * EXTENT, 4096));
     }

@@ -41,9 +41,7 @@ class PairDurabilityTest {
     /** alpha primary, beta secondary, connected and clean. */
     private void start(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
     }
 
     private byte[] block(int size) {
@@ -127,9 +125,7 @@ class PairDurabilityTest {
         pair.alpha.powerCut();
         pair.alpha.boot();
         pair.beta.boot();
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         for (int e = 0; e < 6; e++) {
             assertArrayEquals(flushed[e], pair.alpha.read((long) e * EXTENT, flushed[e].length),
                     "extent " + e + " was written before a completed FLUSH");

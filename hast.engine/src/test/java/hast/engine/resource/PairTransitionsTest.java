@@ -56,9 +56,7 @@ class PairTransitionsTest {
     @org.junit.jupiter.api.Test
     void aReadRightAfterPromotionWaitsForTheHandshakeAndGetsTheSecondarysNewerData() throws Exception {
         pair = new EnginePair(dir, "fullsync", false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         pair.alpha.role(Role.INIT);
         pair.beta.role(Role.PRIMARY);
         byte[] newer = bytes(4 * EXTENT);
@@ -73,9 +71,7 @@ class PairTransitionsTest {
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void aReconnectDuringASyncFromTheSecondaryFinishesTheSyncWithoutSplitBrainOrLoss(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // alpha leaves; beta takes over and writes twelve whole extents alone.
         pair.alpha.role(Role.INIT);
         pair.beta.role(Role.PRIMARY);
@@ -149,9 +145,7 @@ class PairTransitionsTest {
     @ValueSource(strings = {"fullsync", "async"})
     void bothNodesWrittenApartIsStillASplitBrain(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // beta takes over and writes alone; then alpha, alone too.
         pair.alpha.role(Role.INIT);
         pair.beta.role(Role.PRIMARY);
@@ -174,9 +168,7 @@ class PairTransitionsTest {
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void aWriteAcknowledgedWhileAHandshakeIsUnderWayIsSeenByIt(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // Apart, beta writes as primary.
         pair.alpha.role(Role.INIT);
         pair.beta.role(Role.PRIMARY);
@@ -203,9 +195,7 @@ class PairTransitionsTest {
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void aRoleChangeWithWritesInFlightKeepsEveryAcknowledgedWrite(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // beta's disk stops answering: the writes wait for it (fullsync), or its answer (memsync, async).
         pair.beta.disk().freeze();
         List<CompletableFuture<Void>> writes = new ArrayList<>();

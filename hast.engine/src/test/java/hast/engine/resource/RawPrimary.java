@@ -5,6 +5,7 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
 import hast.engine.replication.Authentication;
@@ -30,18 +31,18 @@ final class RawPrimary {
     /** Sends a CHALLENGE for the resource; returns its nonce. */
     static Authentication.Challenge challenge(Connection c, LinkSecret secret) throws IOException {
         Authentication.Challenge ch = Authentication.challenge(EnginePair.RESOURCE, secret, Authentication.nonce());
-        Frame.request(Frame.Type.CHALLENGE, 0, 0, 0, 0, ch.encode()).write(c);
+        Frame.request(Frame.Type.CHALLENGE, 0, 0, 0, 0, ch.encode()).write(c, ProtocolRange.SPOKEN.max());
         return ch;
     }
 
     static void proof(Connection c, byte[] proof) throws IOException {
-        Frame.request(Frame.Type.PROOF, 0, 0, 0, 0, ByteBuffer.wrap(proof)).write(c);
+        Frame.request(Frame.Type.PROOF, 0, 0, 0, 0, ByteBuffer.wrap(proof)).write(c, ProtocolRange.SPOKEN.max());
     }
 
     /** The whole exchange as the engine's primary makes it, with {@code secret} (null: none). */
     static void authenticate(Connection c, LinkSecret secret) throws IOException {
         Authentication.Challenge ch = challenge(c, secret);
-        Frame answer = Frame.read(c);
+        Frame answer = Frame.read(c, ProtocolRange.SPOKEN.max());
         if (answer.type() != Frame.Type.RESPONSE) {
             throw new ProtocolException("expected RESPONSE, got " + answer.type() + ": " + text(answer));
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 import hast.api.transport.Connection;
@@ -23,6 +25,7 @@ import hast.engine.codec.CodecSet;
 import hast.engine.local.FaultyDisk;
 import hast.engine.metadata.ProviderLayout;
 import hast.engine.replication.Frame;
+import hast.engine.replication.FrameWriter;
 import hast.engine.replication.Greeting;
 
 import org.junit.jupiter.api.AfterEach;
@@ -56,9 +59,7 @@ class SecondarySessionTest {
 
     private void start(String mode) throws Exception {
         pair = new EnginePair(dir, mode, false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
     }
 
     private byte[] block() {
@@ -190,7 +191,7 @@ class SecondarySessionTest {
         int disconnects = count(pair.beta, HastEvent.DISCONNECT);
         // Far more answers than the socket buffers hold, and none of them read.
         for (int i = 0; i < 64; i++) {
-            Frame.request(Frame.Type.READ, 0, i + 1, 0, PrimaryDevice.MAX_REQUEST, null).write(primary);
+            Frame.request(Frame.Type.READ, 0, i + 1, 0, PrimaryDevice.MAX_REQUEST, null).write(primary, ProtocolRange.SPOKEN.max());
         }
         EnginePair.await("beta to give up on the primary that reads nothing", Duration.ofSeconds(5),
                 () -> count(pair.beta, HastEvent.DISCONNECT) > disconnects);
@@ -210,6 +211,62 @@ class SecondarySessionTest {
         assertEquals(disconnects, count(pair.alpha, HastEvent.DISCONNECT), "alpha kept its connection");
     }
 
+    /**
+     * The secondary carries out requests that touch different bytes at once, and only those:
+     * beta's disk holds the first of two writes to one block, with a trim of that block between
+     * them, a read of it and a flush after them. A write to another block is answered meanwhile;
+     * the trim and the second write land after the held write, in their order; the read answers
+     * with the second write's data; and the flush is answered after every request before it, with
+     * all of them durable (beta's disk has a volatile cache that only a flush empties).
+     */
+    @Test
+    void requestsCarriedOutAtOnceKeepTheOrderOfTheirBytesAndFlushesCoverWhatCameBefore() throws Exception {
+        pair = new EnginePair(dir, "fullsync", true);
+        pair.beta.role(Role.SECONDARY);
+        var md = pair.beta.metadataOnDisk();
+        Connection primary = hello(pair.toBeta.target(), 111, md);
+        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        long at = 2L * EXTENT + 4 * BLOCK;
+        long elsewhere = 5L * EXTENT;
+        FaultyDisk.Trap held = pair.beta.disk().trap(FaultyDisk.Op.WRITE, pair.beta.localoff() + at, BLOCK);
+        byte[] older = block();
+        byte[] newer = block();
+        byte[] other = block();
+        // In one write, as a primary's queue arrives: a request arriving alone at an idle secondary
+        // is carried out by the session's reader itself, and a held one holds up the reading.
+        FrameWriter queue = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 1, at, BLOCK, ByteBuffer.wrap(older)));
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 2, elsewhere, BLOCK, ByteBuffer.wrap(other)));
+        queue.append(Frame.request(Frame.Type.DELETE, 0, 3, at, BLOCK, null));
+        queue.append(Frame.request(Frame.Type.WRITE, 0, 4, at, BLOCK, ByteBuffer.wrap(newer)));
+        queue.append(Frame.request(Frame.Type.READ, 0, 5, at, BLOCK, null));
+        queue.append(Frame.request(Frame.Type.FLUSH, 0, 6, 0, 0, null));
+        queue.flush();
+        EnginePair.await("beta's disk to hold the first write", held::caught);
+        Frame first = answer(primary);
+        assertEquals(2, first.seq(), "the write elsewhere is answered while the first write is held");
+        assertEquals(0, first.error());
+        held.release();
+        List<Long> order = new ArrayList<>();
+        byte[] read = null;
+        for (int i = 0; i < 5; i++) {
+            Frame f = answer(primary);
+            assertEquals(0, f.error(), "request " + f.seq() + " failed");
+            order.add(f.seq());
+            if (f.seq() == 5) {
+                read = new byte[BLOCK];
+                f.payload().get(read);
+            }
+        }
+        assertEquals(6L, order.get(order.size() - 1), "the flush is answered last: " + order);
+        assertArrayEquals(newer, read, "the read saw the writes before it");
+        byte[] durable = pair.beta.durableData();
+        assertArrayEquals(newer, Arrays.copyOfRange(durable, (int) at, (int) at + BLOCK),
+                "the second write landed last, and the flush made it durable");
+        assertArrayEquals(other, Arrays.copyOfRange(durable, (int) elsewhere, (int) elsewhere + BLOCK),
+                "the flush made the write elsewhere durable");
+    }
+
     /** A raw connection to beta (through the relay) that has said HELLO as a primary of resuid {@code resuid}. */
     private Connection hello(long resuid, hast.api.control.MetadataInfo md) throws IOException {
         return hello(pair.toBeta.port(), resuid, md);
@@ -221,7 +278,7 @@ class SecondarySessionTest {
         RawPrimary.authenticate(c, null);
         Greeting.Hello h = new Greeting.Hello(EnginePair.RESOURCE, resuid, 0, 0, md.datasize(), md.extentsize(),
                 PrimaryDevice.MAX_REQUEST, CodecSet.PLAIN, true);
-        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c);
+        Frame.request(Frame.Type.HELLO, 0, 0, 0, 0, h.encode()).write(c, ProtocolRange.SPOKEN.max());
         return c;
     }
 
@@ -229,7 +286,7 @@ class SecondarySessionTest {
     private static Frame answer(Connection c) throws IOException {
         c.setReadTimeout(EnginePair.DEADLINE);
         try {
-            return Frame.read(c);
+            return Frame.read(c, ProtocolRange.SPOKEN.max());
         } catch (java.io.EOFException | java.net.SocketException e) {
             return null;
         }

@@ -41,9 +41,7 @@ class SplitBrainEpisodeTest {
     @Test
     void eachNodeRaisesOneEventPerEpisodeAndTheRetriesBackOff() throws Exception {
         pair = new EnginePair(dir, "fullsync", false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // Apart, each side is primary and writes.
         pair.alpha.role(Role.INIT);
         pair.beta.role(Role.PRIMARY);
@@ -121,9 +119,7 @@ class SplitBrainEpisodeTest {
         // DRBD's after-sb-0pri discard-zero-changes, without a setting: the counters move only
         // with a write acknowledged apart, so the side that wrote nothing is just behind.
         pair = new EnginePair(dir, "fullsync", false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         pair.alpha.role(Role.INIT);
         pair.beta.role(Role.PRIMARY);      // beta serves apart, but nobody writes
         EnginePair.await("beta degraded", () -> !pair.beta.info().connected());

@@ -92,9 +92,7 @@ class StalledLinkTest {
     @Test
     void leavingThePrimaryRoleWhileTheSecondaryDoesNotAnswerTakesAboutTheTimeout() throws Exception {
         pair = new EnginePair(dir, "fullsync", false);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         FaultyDisk disk = pair.beta.disk();
         disk.freeze();
         try {

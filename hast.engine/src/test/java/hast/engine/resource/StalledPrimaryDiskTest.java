@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import hast.api.Role;
 import hast.api.device.AbandonedRequestException;
 import hast.api.event.HastEvent;
 
@@ -58,9 +57,7 @@ class StalledPrimaryDiskTest {
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void aStalledPrimaryDiskAnswersWithAnErrorAndOverlappingWritesKeepTheirOrder(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         // Written once, so that its mark is on disk already and the next writes need only the data.
         EnginePair.done(pair.alpha.write(8L * EXTENT, block(128 * 1024), false));
         pair.alpha.disk().freeze();
@@ -92,9 +89,7 @@ class StalledPrimaryDiskTest {
     @ValueSource(strings = {"fullsync", "async"})
     void aSmallWriteHeldInItsCallersThreadKeepsItsPlaceWhenTheDiskThaws(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         EnginePair.done(pair.alpha.write(8L * EXTENT, block(4096), false));
         pair.alpha.disk().freeze();
         long errors = pair.alpha.info().statistics().writeErrors();
@@ -120,9 +115,7 @@ class StalledPrimaryDiskTest {
     @ValueSource(strings = {"fullsync", "memsync", "async"})
     void aReadTheStalledDiskHoldsIsServedByTheSecondaryWhereItsCopyIsCurrent(String mode) throws Exception {
         pair = new EnginePair(dir, mode, true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         byte[] data = block(PrimaryReads.HANDOVER_MAX);
         EnginePair.done(pair.alpha.write(3L * EXTENT, data, false));
         long readErrors = pair.alpha.info().statistics().readErrors();
@@ -146,9 +139,7 @@ class StalledPrimaryDiskTest {
     @Test
     void aReadTheStalledDiskHoldsFailsWhileTheSecondaryIsAway() throws Exception {
         pair = new EnginePair(dir, "fullsync", true);
-        pair.beta.role(Role.SECONDARY);
-        pair.alpha.role(Role.PRIMARY);
-        pair.awaitClean(pair.alpha, pair.beta);
+        pair.startInSync();
         pair.toBeta.cut();
         EnginePair.await("alpha alone", () -> !pair.alpha.info().connected());
         pair.alpha.disk().freeze();

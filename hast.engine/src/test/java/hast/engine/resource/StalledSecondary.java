@@ -1,7 +1,6 @@
 package hast.engine.resource;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -11,11 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
+import hast.api.transport.ForwardingConnection;
 import hast.api.transport.Listener;
 import hast.engine.codec.CodecSet;
 import hast.engine.replication.Authentication;
 import hast.engine.replication.Frame;
 import hast.engine.replication.Greeting;
+import hast.engine.replication.ProtocolRange;
 import hast.engine.replication.SyncDecision;
 import hast.engine.transport.TcpTransport;
 
@@ -66,20 +67,20 @@ final class StalledSecondary implements AutoCloseable {
     private void serve(Connection c) {
         try {
             // The authentication, without a secret: the primary has none either.
-            Authentication.Challenge challenge = Authentication.Challenge.decode(Frame.read(c).payload());
+            Authentication.Challenge challenge = Authentication.Challenge.decode(Frame.read(c, ProtocolRange.SPOKEN.max()).payload());
             Frame.reply(Frame.Type.RESPONSE, 0, 0,
-                    Authentication.respond(challenge, null, Authentication.nonce()).encode()).write(c);
-            Frame.read(c);
-            Greeting.Hello hello = Greeting.Hello.decode(Frame.read(c).payload());
+                    Authentication.respond(challenge, null, Authentication.nonce()).encode()).write(c, ProtocolRange.SPOKEN.max());
+            Frame.read(c, ProtocolRange.SPOKEN.max());
+            Greeting.Hello hello = Greeting.Hello.decode(Frame.read(c, ProtocolRange.SPOKEN.max()).payload());
             // Whatever the counters say: "copy everything to me", so that the primary has plenty to send.
             Greeting.Welcome welcome = new Greeting.Welcome(SyncDecision.FULL_FROM_PRIMARY, false, hello.resuid(),
                     hello.remotecnt(), hello.localcnt(), hello.datasize(), hello.extentsize(), new byte[0],
                     CodecSet.PLAIN, false);
-            Frame.reply(Frame.Type.WELCOME, 0, 0, welcome.encode()).write(c);
+            Frame.reply(Frame.Type.WELCOME, 0, 0, welcome.encode()).write(c, ProtocolRange.SPOKEN.max());
             handshakes.incrementAndGet();
             Connection trickle = new Trickle(c);
             while (!closed) {
-                Frame.reply(Frame.Type.REPLY, 0, 0, null).write(trickle);
+                Frame.reply(Frame.Type.REPLY, 0, 0, null).write(trickle, ProtocolRange.SPOKEN.max());
             }
         } catch (IOException e) {
             // The primary gave up on us, or the test is over.
@@ -93,11 +94,9 @@ final class StalledSecondary implements AutoCloseable {
     }
 
     /** Writes through to a connection one byte at a time, at {@link #BYTE_PACE}. */
-    private static final class Trickle implements Connection {
-        private final Connection target;
-
+    private static final class Trickle extends ForwardingConnection {
         Trickle(Connection target) {
-            this.target = target;
+            super(target);
         }
 
         @Override
@@ -105,7 +104,7 @@ final class StalledSecondary implements AutoCloseable {
             int n = 0;
             while (src.hasRemaining()) {
                 ByteBuffer one = src.slice().limit(1);
-                target.writeFully(one);
+                c.writeFully(one);
                 src.position(src.position() + 1);
                 n++;
                 try {
@@ -119,33 +118,8 @@ final class StalledSecondary implements AutoCloseable {
         }
 
         @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return target.read(dst);
-        }
-
-        @Override
-        public String peer() {
-            return target.peer();
-        }
-
-        @Override
-        public InetAddress peerAddress() {
-            return target.peerAddress();
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            target.setReadTimeout(timeout);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return target.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            target.close();
+        public int writeAvailable(ByteBuffer src) throws IOException {
+            return write(src);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 
 import hast.api.event.HastEvent;
 import hast.api.event.HastEventListener;
+import hast.api.json.JsonWriter;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -19,7 +20,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * Appends every event to a file as one JSON object per line, e.g.
+ * Appends every event to a file as one JSON object per line, in the events' one schema
+ * ({@link HastEvent#toJson()}) with this hook's name added, e.g.
  * {@code {"type":"role","resource":"r0","details":["init","primary"],"time":"2026-12-01T18:00:00.123Z","exec":"","hook":"hast.hooks.jsonlog 0.1.0.SNAPSHOT"}}.
  * The file is the component property {@code file} (Configuration Admin, where one is installed),
  * else the framework or system property {@value #FILE_PROPERTY}; with neither, nothing is written.
@@ -62,7 +64,7 @@ public final class JsonLogHook implements HastEventListener {
             return;
         }
         try {
-            out.write(JsonLine.of(event, hook));
+            out.write(event.writeMembers(new JsonWriter().beginObject()).field("hook", hook).endObject().toString());
             out.write('\n');
             out.flush();
         } catch (IOException e) {

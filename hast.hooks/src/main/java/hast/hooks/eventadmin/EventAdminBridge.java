@@ -34,6 +34,14 @@ public final class EventAdminBridge implements HastEventListener {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
+    public EventAdminBridge() {
+    }
+
+    /** A bridge posting to {@code admin}, for tests outside a framework. */
+    EventAdminBridge(EventAdmin admin) {
+        this.eventAdmin = admin;
+    }
+
     @Override
     public void onEvent(HastEvent event) {
         EventAdmin admin = eventAdmin;

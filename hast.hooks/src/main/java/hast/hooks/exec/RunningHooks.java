@@ -10,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import hast.api.DaemonThreads;
 
 /**
  * The hooks started and not yet exited: their output is read (a full pipe would stall a hook) and
@@ -30,8 +30,8 @@ final class RunningHooks implements AutoCloseable {
 
     private final long reportNanos;
     private final Set<Hook> hooks = ConcurrentHashMap.newKeySet();
-    private final ExecutorService output = Executors.newCachedThreadPool(daemon("hast-hook-output-"));
-    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(daemon("hast-hook-watch-"));
+    private final ExecutorService output = Executors.newCachedThreadPool(DaemonThreads.numbered("hast-hook-output-"));
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("hast-hook-watch-"));
 
     RunningHooks(Duration report) {
         this.reportNanos = report.toNanos();
@@ -89,15 +89,6 @@ final class RunningHooks implements AutoCloseable {
     public void close() {
         watch.shutdownNow();
         output.shutdown();
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static final class Hook {

@@ -11,12 +11,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.Sysexits;
 import hast.api.control.HastNode;
 import hast.api.control.NodeAdmin;
@@ -69,10 +68,10 @@ public final class ControlServer {
         this.watchdog = new Watchdog(timeout);
         this.socket = ControlSocket.bind(node.controlAddress());
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(BACKLOG), daemonThreads("hastctl-request"));
+                new ArrayBlockingQueue<>(BACKLOG), DaemonThreads.numbered("hastctl-request-"));
         this.longRunning = new ThreadPoolExecutor(0, LONG_RUNNING, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemonThreads("hastctl-long"));
-        this.acceptor = daemonThreads("hastctl-accept").newThread(this::acceptLoop);
+                DaemonThreads.numbered("hastctl-long-"));
+        this.acceptor = DaemonThreads.numbered("hastctl-accept-").newThread(this::acceptLoop);
         acceptor.start();
         LOG.info(() -> "Control socket listening on " + socket.address() + ".");
     }
@@ -181,15 +180,6 @@ public final class ControlServer {
     private void end(SocketChannel client) {
         clients.remove(client);
         Watchdog.closeQuietly(client);
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /**

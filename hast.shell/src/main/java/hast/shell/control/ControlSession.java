@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.Sysexits;
 import hast.shell.ctl.Hastctl;
 
@@ -68,16 +69,14 @@ final class ControlSession {
      * (or sends more, which no client does), and {@code stop} runs then.
      */
     private void onHangup(Runnable stop) {
-        Thread listener = new Thread(() -> {
+        DaemonThreads.start("hastctl-hangup", () -> {
             try {
                 client.read(ByteBuffer.allocate(1));
             } catch (IOException closed) {
                 // The connection ended either way.
             }
             stop.run();
-        }, "hastctl-hangup");
-        listener.setDaemon(true);
-        listener.start();
+        });
     }
 
     /** One of the command's outputs: gathered, and sent as a chunk whenever the command flushes it. */

@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
+
 /**
  * Bounds each blocking exchange with a client (reading its request, writing to it): one that
  * takes too long has its connection closed, which ends the exchange, so a client that neither
@@ -29,11 +31,7 @@ final class Watchdog implements AutoCloseable {
 
     Watchdog(Duration timeout) {
         this.timeout = timeout;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hastctl-timeout");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("hastctl-timeout"));
     }
 
     /** Runs one exchange, closing {@code client} (which ends it) when it takes longer than the timeout. */

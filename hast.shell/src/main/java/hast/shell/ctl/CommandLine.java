@@ -10,6 +10,7 @@ import java.util.Optional;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
+import hast.api.cli.Getopt;
 
 /**
  * One hastctl invocation, checked as far as it can be without a configuration file: the
@@ -28,7 +29,7 @@ import hast.api.Sysexits;
 record CommandLine(String subcommand, Map<Character, String> options, int debug, boolean help, boolean json,
         boolean force, boolean yes, List<String> operands) {
     static final List<String> SUBCOMMANDS = List.of("create", "role", "list", "status", "dump", "events", "await",
-            "verify", "discard", "reload", "loglevel", "check", "help");
+            "verify", "discard", "pause", "resume", "reload", "loglevel", "check", "help");
     /** What {@code await} can wait for: a state, or a role. */
     static final List<String> CONDITIONS = List.of("complete", "connected", "init", "primary", "secondary");
     /** The subcommands with a {@code --json} form. */
@@ -37,70 +38,63 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
     private static final String ALL_VALUED = "cekmt";
 
     static CommandLine parse(List<String> args) throws HastException {
-        String subcommand = null;
-        Map<Character, String> options = new HashMap<>();
-        List<String> operands = new ArrayList<>();
-        int debug = 0;
-        boolean help = false;
-        boolean json = false;
-        boolean force = false;
-        boolean yes = false;
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
-                if (subcommand == null) {
-                    if (!SUBCOMMANDS.contains(arg)) {
-                        throw usage("unknown subcommand '" + arg + "'");
-                    }
-                    subcommand = arg;
-                } else {
-                    operands.add(arg);
-                }
-            } else if (arg.equals("--")) {
-                optionsEnded = true;
-            } else if (arg.equals("--help")) {
-                help = true;
-            } else if (arg.equals("--json")) {
-                json = true;
-            } else if (arg.startsWith("--")) {
-                throw usage("unknown option " + arg);
-            } else {
-                for (int j = 1; j < arg.length(); j++) {
-                    char flag = arg.charAt(j);
-                    if (flag == 'd') {
-                        debug++;
-                    } else if (flag == 'f' && (subcommand == null || subcommand.equals("role"))) {
-                        force = true;
-                    } else if (flag == 'h') {
-                        help = true;
-                    } else if (flag == 'y' && (subcommand == null || subcommand.equals("discard"))) {
-                        yes = true;
-                    } else if (valued(subcommand).indexOf(flag) >= 0) {
-                        String value;
-                        if (j + 1 < arg.length()) {
-                            value = arg.substring(j + 1);
-                        } else if (i + 1 < args.size()) {
-                            value = args.get(++i);
-                        } else {
-                            throw usage("option -" + flag + " needs a value");
-                        }
-                        options.put(flag, value);
-                        break;
+        var seen = new Object() {
+            String subcommand;
+            final Map<Character, String> options = new HashMap<>();
+            final List<String> operands = new ArrayList<>();
+            int debug;
+            boolean help;
+            boolean json;
+            boolean force;
+            boolean yes;
+        };
+        try {
+            Getopt.read(args, flag -> valued(seen.subcommand).indexOf(flag) >= 0, token -> {
+                if (token instanceof Getopt.Operand o) {
+                    if (seen.subcommand != null) {
+                        seen.operands.add(o.text());
+                    } else if (SUBCOMMANDS.contains(o.text())) {
+                        seen.subcommand = o.text();
                     } else {
-                        throw usage("unknown option -" + flag + (subcommand == null ? "" : " for '" + subcommand + "'"));
+                        throw usage("unknown subcommand '" + o.text() + "'");
+                    }
+                } else if (token instanceof Getopt.LongOption o) {
+                    switch (o.name()) {
+                        case "help" -> seen.help = true;
+                        case "json" -> seen.json = true;
+                        default -> throw usage("unknown option --" + o.name());
+                    }
+                } else {
+                    Getopt.Flag f = (Getopt.Flag) token;
+                    String subcommand = seen.subcommand;
+                    if (f.value() != null) {
+                        seen.options.put(f.name(), f.value());
+                    } else if (f.name() == 'd') {
+                        seen.debug++;
+                    } else if (f.name() == 'f' && (subcommand == null || subcommand.equals("role"))) {
+                        seen.force = true;
+                    } else if (f.name() == 'h') {
+                        seen.help = true;
+                    } else if (f.name() == 'y' && (subcommand == null || subcommand.equals("discard"))) {
+                        seen.yes = true;
+                    } else {
+                        throw usage("unknown option -" + f.name() + (subcommand == null ? "" : " for '" + subcommand + "'"));
                     }
                 }
-            }
+            });
+        } catch (Getopt.MissingValue e) {
+            throw usage("option -" + e.flag() + " needs a value");
         }
+        String subcommand = seen.subcommand;
+        boolean help = seen.help;
         if (subcommand == null) {
             if (!help) {
                 throw usage("no subcommand given");
             }
             subcommand = "help";
         }
-        CommandLine line = new CommandLine(subcommand, Map.copyOf(options), debug,
-                help || subcommand.equals("help"), json, force, yes, List.copyOf(operands));
+        CommandLine line = new CommandLine(subcommand, Map.copyOf(seen.options), seen.debug,
+                help || subcommand.equals("help"), seen.json, seen.force, seen.yes, List.copyOf(seen.operands));
         line.check();
         return line;
     }
@@ -193,6 +187,11 @@ record CommandLine(String subcommand, Map<Character, String> options, int debug,
                 if (operands.isEmpty() || operands.contains("all")) {
                     throw usage("discard needs the names of the resources whose writes are to be given up"
                             + " ('all' is not taken)");
+                }
+            }
+            case "pause", "resume" -> {
+                if (operands.isEmpty()) {
+                    throw usage(subcommand + " needs 'all' or resource names");
                 }
             }
             case "await" -> {

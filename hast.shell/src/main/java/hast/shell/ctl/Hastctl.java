@@ -31,7 +31,7 @@ public final class Hastctl {
     /** EHAST_NOENTRY: hastd's per-resource error for a name it does not know. */
     static final int EHAST_NOENTRY = 1;
     private static final List<String> DAEMON_SUBCOMMANDS = List.of("role", "list", "status", "events", "await", "verify", "discard",
-            "reload", "loglevel");
+            "pause", "resume", "reload", "loglevel");
     /** Events not yet written beyond which new ones are dropped (and counted) rather than held. */
     static final int EVENT_BACKLOG = 1024;
     /** Put after the events when the caller has gone; never delivered by the feed. */
@@ -84,6 +84,7 @@ public final class Hastctl {
                 case "await" -> Await.run(daemon(), cmd, err, hangup);
                 case "verify" -> verify(cmd, out, err, hangup);
                 case "discard" -> Discard.run(daemon(), cmd, out, err);
+                case "pause", "resume" -> SyncControl.run(daemon(), cmd, out, err);
                 case "reload" -> reload();
                 case "loglevel" -> {
                     daemon();  // the level of this process means nothing unless it is hastd
@@ -305,7 +306,7 @@ public final class Hastctl {
             for (String name : daemonNames(daemon, all ? List.of() : cmd.operands())) {
                 Optional<ResourceInfo> r = daemon.resource(name);
                 if (r.isPresent()) {
-                    out.println(cmd.json() ? JsonOutput.event(state(r.get())) : Output.event(state(r.get())));
+                    out.println(cmd.json() ? state(r.get()).toJson() : Output.event(state(r.get())));
                 }
             }
             out.flush();
@@ -320,7 +321,7 @@ public final class Hastctl {
                     err.println("hastctl: " + lost + " events dropped: they came faster than they could be written.");
                     err.flush();
                 }
-                out.println(cmd.json() ? JsonOutput.event(e) : Output.event(e));
+                out.println(cmd.json() ? e.toJson() : Output.event(e));
                 out.flush();
                 if (out.checkError()) {
                     break;  // nobody reads any more

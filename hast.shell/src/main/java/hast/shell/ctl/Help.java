@@ -2,7 +2,7 @@ package hast.shell.ctl;
 
 /**
  * hastctl's usage lines (the reference's, with --json and our events, await, verify, discard,
- * reload, loglevel and check added) and its longer explanations.
+ * pause, resume, reload, loglevel and check added) and its longer explanations.
  */
 public final class Help {
     static final String USAGE = "usage: hastctl create [-d] [-c config] [-e extentsize] [-k keepdirty]\n"
@@ -15,6 +15,8 @@ public final class Help {
             + "       hastctl await [-d] [-c config] [-t seconds] condition [all | name ...]\n"
             + "       hastctl verify [-d] [-c config] name ...\n"
             + "       hastctl discard [-d] [-c config] [-y] name ...\n"
+            + "       hastctl pause [-d] [-c config] all | name ...\n"
+            + "       hastctl resume [-d] [-c config] all | name ...\n"
             + "       hastctl reload [-d] [-c config]\n"
             + "       hastctl loglevel [-d] [-c config] [error | warning | info | debug | trace]\n"
             + "       hastctl check [-d] [-c config] [node ...]\n"
@@ -49,7 +51,11 @@ public final class Help {
             + "           the differing extents synchronised\n"
             + "  discard  after a split-brain, give up this secondary's writes since the two parted: only\n"
             + "           the extents either node wrote since are copied from the primary\n"
-            + "  reload   make hastd re-read its configuration file (as SIGHUP does)\n"
+            + "  pause    stop the synchronisation primary resources are sending, after the extents\n"
+            + "           in flight (the resources stay degraded)\n"
+            + "  resume   let a paused synchronisation go on where it stopped\n"
+            + "  reload   make hastd re-read its configuration file (as SIGHUP does; a new syncrate\n"
+            + "           applies to a synchronisation under way)\n"
             + "  loglevel show or change how much hastd logs, while it runs\n"
             + "  check    check a configuration file for this node and its peers, without disks or hastd\n"
             + "  help     this text, or 'hastctl help <subcommand>' for one subcommand\n"
@@ -63,7 +69,8 @@ public final class Help {
             + "refused because the copy is inconsistent (-f forces it); 64 bad usage; 65 bad data\n"
             + "(unknown resource for create or dump, invalid sizes, unreadable metadata); 66 local provider\n"
             + "cannot be opened; 69 hastd did not answer or is not running, or verify or discard cannot run\n"
-            + "(resource not primary, secondary not connected; for discard, not a secondary in split-brain);\n"
+            + "(resource not primary, secondary not connected; for discard, not a secondary in split-brain;\n"
+            + "for pause and resume, not primary or no synchronisation running or paused);\n"
             + "70 hastd refused a malformed request; 71 no connection to hastd; 72 configuration file\n"
             + "unreadable; 74 metadata cannot be written; 75 hastd is busy, try again, or await gave up; 77 the control socket\n"
             + "refused this user; 78 configuration invalid. See hastctl(8).\n";
@@ -110,8 +117,9 @@ public final class Help {
             + "addresses, replication mode, codecs, status, export address, whether this node's copy is\n"
             + "consistent (yes, or no and why: a secondary being synchronised or outdated may not be\n"
             + "made primary), dirty bytes (on a secondary: what the primary still has to copy here),\n"
-            + "synchronisation progress (percent done, rate, time left; on a secondary as the primary\n"
-            + "reports it), request counters, local and remote error counters, and queue depths at this\n"
+            + "synchronisation progress (percent done, rate, time left, or paused; on a secondary as\n"
+            + "the primary reports it), on a primary the syncrate (mode and the limit in force, which\n"
+            + "the dynamic mode moves with the write latency), request counters, local and remote error counters, and queue depths at this\n"
             + "moment:\n"
             + "  local  requests at the local disk (on a secondary: received, not yet carried out)\n"
             + "  send   requests waiting for the connection to the secondary (on a secondary: answers\n"
@@ -130,7 +138,9 @@ public final class Help {
             + "One line per resource (default: all): name, status (complete when both nodes are in\n"
             + "step, degraded when they are not, - when idle), role and components (local path and\n"
             + "remote address); for a copy that may not be promoted, a last column 'inconsistent' with\n"
-            + "why (outdated, synchronising and its percent, or waiting for the primary).\n"
+            + "why (outdated, synchronising and its percent, or waiting for the primary). On a primary\n"
+            + "that synchronises, a last column with its percent, the rate limit in force and the\n"
+            + "syncrate mode ('sync 42%, limit 50MB/s (50M)'), or 'sync paused at 42%'.\n"
             + "  --json  one JSON document {\"resources\": [...]} with the same fields, plus consistency\n"
             + "          (consistent, incomplete, outdated; null when idle) and state\n"
             + STATES
@@ -197,11 +207,32 @@ public final class Help {
             + "Exit status: 0 when done, 69 when the resource is not a secondary in split-brain here,\n"
             + "74 when its metadata cannot be written; nothing is changed then. 1 for an unknown resource."
             + "\n\n" + OPTIONS + "\n";
+    /** {@code hastctl pause -h}; a constant, so that the Gogo command can carry it as its description. */
+    public static final String PAUSE = "usage: hastctl pause [-d] [-c config] all | name ...\n"
+            + "\n"
+            + "Pauses the synchronisation each named primary resource is sending ('all': every one that\n"
+            + "is synchronising): the extents in flight are finished, then nothing more is copied until\n"
+            + "'hastctl resume'. Clients go on as before. The resource stays degraded, and status and\n"
+            + "list say the synchronisation is paused. Returns once it stopped. A pass interrupted while\n"
+            + "paused (a disconnection) stays paused; a role change ends the pause.\n"
+            + "Exit status: 0 when paused, 69 when the resource is not primary here or runs no\n"
+            + "synchronisation, 1 for an unknown resource."
+            + "\n\n" + OPTIONS + "\n";
+    /** {@code hastctl resume -h}; a constant, so that the Gogo command can carry it as its description. */
+    public static final String RESUME = "usage: hastctl resume [-d] [-c config] all | name ...\n"
+            + "\n"
+            + "Lets a synchronisation paused by 'hastctl pause' go on where it stopped, at the\n"
+            + "resource's syncrate ('all': every paused one).\n"
+            + "Exit status: 0 when resumed, 69 when the resource is not primary here or has no paused\n"
+            + "synchronisation, 1 for an unknown resource."
+            + "\n\n" + OPTIONS + "\n";
     /** {@code hastctl reload -h}; a constant, so that the Gogo command can carry it as its description. */
     public static final String RELOAD = "usage: hastctl reload [-d] [-c config]\n"
             + "\n"
             + "Makes hastd re-read its configuration file. A file with errors is refused (the message\n"
-            + "names file and line) and the running configuration stays in force."
+            + "names file and line) and the running configuration stays in force. A new syncrate (or\n"
+            + "sync-latency-target, sync-min-rate, sync-max-rate) applies to a synchronisation under way\n"
+            + "without restarting it."
             + "\n\n" + OPTIONS + "\n";
 
     /** {@code hastctl loglevel -h}; a constant, so that the Gogo command can carry it as its description. */
@@ -237,6 +268,8 @@ public final class Help {
             case "await" -> AWAIT;
             case "verify" -> VERIFY;
             case "discard" -> DISCARD;
+            case "pause" -> PAUSE;
+            case "resume" -> RESUME;
             case "reload" -> RELOAD;
             case "loglevel" -> LOGLEVEL;
             case "check" -> CHECK;

@@ -5,14 +5,16 @@ import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
-import hast.api.event.HastEvent;
+import hast.api.control.SyncRate;
+import hast.api.json.JsonWriter;
 
 /**
  * The {@code --json} forms of list, status, dump and events. list, status and dump write one
  * document, {@code {"resources":[...]}}, each element with the fields of the text form under
  * the same names (spaces as underscores), numbers as numbers; an optional field the text form
  * leaves out is {@code null} here, so that every element has every field. A name the daemon
- * does not know is {@code {"name":...,"error":1}}. events writes one object per line.
+ * does not know is {@code {"name":...,"error":1}}. events writes one object per line, in the
+ * events' one schema ({@link hast.api.event.HastEvent#toJson()}).
  */
 final class JsonOutput {
     private final JsonWriter json = new JsonWriter().beginObject().name("resources").beginArray();
@@ -40,7 +42,22 @@ final class JsonOutput {
                 .field("localpath", r.localpath())
                 .field("remoteaddr", r.remoteaddr())
                 .field("consistency", consistency(r))
-                .field("state", ResourceState.of(r).label())
+                .field("state", ResourceState.of(r).label());
+        json.name("syncrate");
+        syncRate(r.syncrate());
+        json.endObject();
+    }
+
+    /** A primary's syncrate: mode, limit (0: none) and paused; null elsewhere. */
+    private void syncRate(SyncRate s) {
+        if (s == null) {
+            json.nullValue();
+            return;
+        }
+        json.beginObject()
+                .field("mode", s.mode())
+                .field("limit", s.limit())
+                .field("paused", s.paused())
                 .endObject();
     }
 
@@ -66,11 +83,14 @@ final class JsonOutput {
                 .field("device", r.device())
                 .field("problem", r.problem())
                 .field("connected", r.connected())
+                .field("protocol", r.protocol())
                 .field("state", ResourceState.of(r).label())
                 .field("consistency", consistency(r))
                 .field("dirty", r.dirty());
         json.name("synchronization");
         synchronization(r.sync());
+        json.name("syncrate");
+        syncRate(r.syncrate());
         statistics(r.statistics(), r.queues());
         json.endObject();
     }
@@ -135,14 +155,4 @@ final class JsonOutput {
         return json.endArray().endObject().toString();
     }
 
-    /** One event as a line of JSON: time (ISO-8601, UTC), resource, event, details. */
-    static String event(HastEvent e) {
-        JsonWriter line = new JsonWriter().beginObject()
-                .field("time", Output.time(e))
-                .field("resource", e.resource())
-                .field("event", e.type())
-                .name("details").beginArray();
-        e.details().forEach(line::value);
-        return line.endArray().endObject().toString();
-    }
 }

@@ -10,12 +10,14 @@ import hast.api.control.Queues;
 import hast.api.control.ResourceInfo;
 import hast.api.control.Statistics;
 import hast.api.control.SyncProgress;
+import hast.api.control.SyncRate;
 import hast.api.control.Verification;
 import hast.api.event.HastEvent;
 
 /**
  * The reference's output formats of dump, status and list, with our few extra list lines
- * (exportaddr, device, problem, consistent, synchronization, codecs, queues), the consistency
+ * (exportaddr, device, problem, protocol, consistent, synchronization, syncrate, codecs, queues), the
+ * synchronisation a primary sends after its status line, the consistency
  * of an inconsistent copy after its status line and in dump, and the text forms of our events
  * and verify.
  */
@@ -41,12 +43,32 @@ final class Output {
         out.println("    consistency: " + md.consistency().label());
     }
 
-    /** The reference's line; a copy that is not consistent gets a column more, saying so and why. */
+    /**
+     * The reference's line; a copy that is not consistent gets a column more, saying so and why,
+     * and so does a pair that speaks no protocol version in common.
+     */
     static void statusRow(PrintStream out, ResourceInfo r) {
         String status = r.status() == null ? "-" : r.status();
         String inconsistent = consistent(r) ? "" : "\tinconsistent (" + inconsistency(r) + ")";
-        out.printf("%s\t%-9s%-15s%s\t%s%s%n", r.name(), status, r.role().label(), r.localpath(), r.remoteaddr(),
-                inconsistent);
+        String protocol = r.connected() || r.protocol() == null ? "" : "\t" + r.protocol();
+        out.printf("%s\t%-9s%-15s%s\t%s%s%s%s%n", r.name(), status, r.role().label(), r.localpath(), r.remoteaddr(),
+                inconsistent, protocol, sending(r));
+    }
+
+    /** The synchronisation a primary sends: a column of its percent and pace, or that it is paused. */
+    private static String sending(ResourceInfo r) {
+        if (r.syncrate() == null || r.sync() == null) {
+            return "";
+        }
+        if (r.syncrate().paused()) {
+            return "\tsync paused at " + r.sync().percent() + "%";
+        }
+        return "\tsync " + r.sync().percent() + "%, " + pace(r.syncrate());
+    }
+
+    /** The limit in force and the configured mode: {@code limit 50MB/s (50M)}. */
+    private static String pace(SyncRate s) {
+        return "limit " + (s.limit() == 0 ? "none" : Humanize.bytes(s.limit()) + "B/s") + " (" + s.mode() + ")";
     }
 
     /** Whether the resource's copy may be promoted; an idle one's is not known (it is read when promoted). */
@@ -99,6 +121,9 @@ final class Output {
         if (r.problem() != null) {
             out.println("  problem: " + r.problem());
         }
+        if (r.protocol() != null) {
+            out.println("  protocol: " + r.protocol());
+        }
         // The reference's workerpid line is absent: resources run in hastd's own process here,
         // and the reference omits the line when there is no worker pid.
         if (r.consistency() != null) {
@@ -106,7 +131,11 @@ final class Output {
         }
         out.println("  dirty: " + r.dirty() + " (" + Humanize.bytes(r.dirty()) + "B)");
         if (r.sync() != null) {
-            out.println("  synchronization: " + progress(r.sync()));
+            boolean paused = r.syncrate() != null && r.syncrate().paused();
+            out.println("  synchronization: " + (paused ? "paused, " : "") + progress(r.sync()));
+        }
+        if (r.syncrate() != null) {
+            out.println("  syncrate: " + pace(r.syncrate()));
         }
         statistics(out, r.statistics(), r.queues());
     }

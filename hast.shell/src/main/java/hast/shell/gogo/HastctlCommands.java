@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  */
 @Component(service = HastctlCommands.class)
 @GogoCommand(scope = "hastctl", function = {"create", "role", "list", "status", "dump", "events", "await", "verify",
-    "discard", "reload", "loglevel", "check", "help"})
+    "discard", "pause", "resume", "reload", "loglevel", "check", "help"})
 public final class HastctlCommands {
     /** Set by Gogo in a session that has a terminal: its JLine Terminal. */
     private static final String TERMINAL = ".terminal";
@@ -116,6 +116,16 @@ public final class HastctlCommands {
     @Descriptor(Help.DISCARD)
     public Object discard(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
         return run(session, "discard", args);
+    }
+
+    @Descriptor(Help.PAUSE)
+    public Object pause(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "pause", args);
+    }
+
+    @Descriptor(Help.RESUME)
+    public Object resume(CommandSession session, @Descriptor(OPERANDS) String... args) throws HastException {
+        return run(session, "resume", args);
     }
 
     @Descriptor(Help.RELOAD)

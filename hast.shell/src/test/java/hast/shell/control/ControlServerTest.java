@@ -68,7 +68,8 @@ class ControlServerTest {
         TestNode node = start(PATIENT);
         ControlProtocol.Reply status = request(List.of("status", "shared"));
         assertEquals(4, status.status(), "the split-brain's exit status");
-        assertEquals("Name\tStatus\t Role\t\tComponents\nshared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\n",
+        assertEquals("Name\tStatus\t Role\t\tComponents\nshared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457"
+                + "\tsync 25%, limit 50MB/s (50M)\n",
                 text(status.out()));
         assertEquals("", text(status.err()));
 

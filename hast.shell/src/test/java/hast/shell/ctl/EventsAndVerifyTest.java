@@ -48,7 +48,7 @@ class EventsAndVerifyTest {
         String out() {
             synchronized (out) {
                 return out.toString(StandardCharsets.UTF_8).replaceAll("(?m)^\\S+( \\S+ state )", "NOW$1")
-                        .replaceAll("\"time\":\"[^\"]+\"(,\"resource\":\"\\w+\",\"event\":\"state\")", "\"time\":\"NOW\"$1");
+                        .replaceAll("(\"type\":\"state\",.*\"time\":)\"[^\"]+\"", "$1\"NOW\"");
             }
         }
 
@@ -101,9 +101,9 @@ class EventsAndVerifyTest {
         assertEquals(List.of("follow [shared]"), node.calls, "the feed filters, not the command");
         publishSome();
         String golden = """
-                {"time":"NOW","resource":"shared","event":"state","details":["primary","degraded","disconnected","split-brain"]}
-                {"time":"2026-03-01T12:34:56.789Z","resource":"shared","event":"role","details":["init","primary"]}
-                {"time":"2026-03-01T12:35:56.789Z","resource":"shared","event":"split-brain","details":[]}
+                {"type":"state","resource":"shared","details":["primary","degraded","disconnected","split-brain"],"time":"NOW","exec":""}
+                {"type":"role","resource":"shared","details":["init","primary"],"time":"2026-03-01T12:34:56.789Z","exec":""}
+                {"type":"split-brain","resource":"shared","details":[],"time":"2026-03-01T12:35:56.789Z","exec":""}
                 """;
         await("the state line and two events", () -> f.out().equals(golden));
         assertEquals(0, f.hangUp());

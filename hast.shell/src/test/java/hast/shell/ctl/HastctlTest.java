@@ -84,7 +84,7 @@ class HastctlTest {
     void statusGolden() {
         Run r = run(daemon, "status");
         assertEquals(new Run(4, "Name\tStatus\t Role\t\tComponents\n"
-                + "shared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\n"
+                + "shared\tdegraded primary        /dev/sdb\ttcp://10.0.0.2:8457\tsync 25%, limit 50MB/s (50M)\n"
                 + "idle\t-        init           /var/lib/hast/idle.img\tnone\n"
                 + "backup\tcomplete secondary      /dev/sdc\ttcp://10.0.0.1\n", ""), r);
         assertEquals(r, run(daemon, "status", "all"));
@@ -99,6 +99,22 @@ class HastctlTest {
         assertEquals(4, run(daemon, "status", "backup", "shared", "idle").status(), "split-brain is the worst");
         node.put(node.resource("backup").orElseThrow(), "degraded", false);
         assertEquals(2, run(daemon, "status", "backup", "idle").status(), "degraded is worse than idle");
+    }
+
+    @Test
+    void aPairWithNoProtocolVersionInCommonSaysSoInStatusListAndJson() {
+        ResourceInfo backup = node.resource("backup").orElseThrow();
+        assertTrue(run(daemon, "list", "backup").out().contains("\n  protocol: 3\n"), "the version while connected");
+        assertEquals("backup\tcomplete secondary      /dev/sdc\ttcp://10.0.0.1\n",
+                run(daemon, "status", "backup").out().lines().skip(1).findFirst().orElseThrow() + "\n",
+                "status shows nothing more while connected");
+        String why = "no common protocol version: the primary speaks 4, this node 3";
+        node.put(backup, "degraded", false, null, why);
+        Run status = run(daemon, "status", "backup");
+        assertEquals(new Run(2, "Name\tStatus\t Role\t\tComponents\n"
+                + "backup\tdegraded secondary      /dev/sdc\ttcp://10.0.0.1\t" + why + "\n", ""), status);
+        assertTrue(run(daemon, "list", "backup").out().contains("\n  protocol: " + why + "\n"));
+        assertTrue(run(daemon, "list", "--json", "backup").out().contains("\"protocol\":\"" + why + "\""));
     }
 
     @Test
@@ -207,6 +223,7 @@ class HastctlTest {
                   consistent: yes
                   dirty: 4194304 (4.0MB)
                   synchronization: 25% done, 1.0MB/s, 0:00:06 left
+                  syncrate: limit 50MB/s (50M)
                   statistics:
                     reads: 11
                     writes: 22
@@ -255,6 +272,7 @@ class HastctlTest {
                   checksum: crc32
                   compression: lzf
                   status: complete
+                  protocol: 3
                   consistent: yes
                   dirty: 0 (0B)
                   statistics:

@@ -33,10 +33,11 @@ class JsonFormsTest {
                    "extentsize":2097152,"keepdirty":64,"remoteaddr":"tcp://10.0.0.2:8457",
                    "sourceaddr":"tcp://10.0.0.1:0","replication":"fullsync","checksum":"none",
                    "compression":"hole","status":"degraded","exportaddr":"tcp://127.0.0.1:10809",
-                   "device":"/dev/hast/shared","problem":"split-brain","connected":false,"state":"split-brain","consistency":"consistent",
+                   "device":"/dev/hast/shared","problem":"split-brain","connected":false,"protocol":null,"state":"split-brain","consistency":"consistent",
                    "dirty":4194304,
                    "synchronization":{"total":8388608,"done":2097152,"percent":25,"bytes_per_second":1048576,
                                       "seconds_left":6},
+                   "syncrate":{"mode":"50M","limit":52428800,"paused":false},
                    "statistics":{"reads":11,"writes":22,"deletes":3,"flushes":4,"activemap_updates":5,
                                  "local_errors":{"read":1,"write":2,"delete":0,"flush":0},
                                  "queues":{"local":3,"send":1,"recv":7,"done":2,"idle":60},
@@ -45,7 +46,7 @@ class JsonFormsTest {
                   {"name":"idle","role":"init","provname":"idle","localpath":"/var/lib/hast/idle.img",
                    "extentsize":0,"keepdirty":0,"remoteaddr":"none","sourceaddr":null,"replication":"memsync",
                    "checksum":"none","compression":"hole","status":null,"exportaddr":null,"device":null,
-                   "problem":null,"connected":false,"state":"idle","consistency":null,"dirty":0,"synchronization":null,
+                   "problem":null,"connected":false,"protocol":null,"state":"idle","consistency":null,"dirty":0,"synchronization":null,"syncrate":null,
                    "statistics":{"reads":0,"writes":0,"deletes":0,"flushes":0,"activemap_updates":0,
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":0,"send":0,"recv":0,"done":0,"idle":0},
@@ -54,8 +55,8 @@ class JsonFormsTest {
                   {"name":"backup","role":"secondary","provname":"bk0","localpath":"/dev/sdc",
                    "extentsize":131072,"keepdirty":0,"remoteaddr":"tcp://10.0.0.1","sourceaddr":null,
                    "replication":"async","checksum":"crc32","compression":"lzf","status":"complete",
-                   "exportaddr":null,"device":null,"problem":null,"connected":true,"state":"complete",
-                   "consistency":"consistent","dirty":0,"synchronization":null,
+                   "exportaddr":null,"device":null,"problem":null,"connected":true,"protocol":"3","state":"complete",
+                   "consistency":"consistent","dirty":0,"synchronization":null,"syncrate":null,
                    "statistics":{"reads":0,"writes":7,"deletes":0,"flushes":1,"activemap_updates":0,
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":1,"send":0,"recv":0,"done":0,"idle":0},
@@ -80,9 +81,9 @@ class JsonFormsTest {
                 {"resources":[
                   {"name":"ghost","error":1},
                   {"name":"idle","status":null,"role":"init","localpath":"/var/lib/hast/idle.img","remoteaddr":"none",
-                   "consistency":null,"state":"idle"},
+                   "consistency":null,"state":"idle","syncrate":null},
                   {"name":"backup","status":"complete","role":"secondary","localpath":"/dev/sdc",
-                   "remoteaddr":"tcp://10.0.0.1","consistency":"consistent","state":"complete"}
+                   "remoteaddr":"tcp://10.0.0.1","consistency":"consistent","state":"complete","syncrate":null}
                 ]}
                 """), ""), r);
     }

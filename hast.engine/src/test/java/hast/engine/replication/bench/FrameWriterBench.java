@@ -51,7 +51,7 @@ public class FrameWriterBench {
         listener = tcp.listen(HastAddress.parse("127.0.0.1:0"));
         primary = tcp.connect(listener.address(), null, Duration.ofSeconds(5));
         secondary = listener.accept();
-        writer = new FrameWriter(primary);
+        writer = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
         drain = new Thread(() -> {
             ByteBuffer sink = ByteBuffer.allocateDirect(4 << 20);
             try {

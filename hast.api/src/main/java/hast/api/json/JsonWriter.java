@@ -1,34 +1,35 @@
-package hast.shell.ctl;
+package hast.api.json;
 
 /**
- * A JSON text (RFC 8259) written front to back, compact, for {@code --json}. Strings are escaped
+ * A JSON text (RFC 8259) written front to back, compact: hastctl's {@code --json}, the events'
+ * one schema ({@link hast.api.event.HastEvent#toJson()}) and any bundle's JSON lines. Strings are escaped
  * so that any Java string comes out as valid JSON in valid UTF-8: quotes, backslashes and
  * control characters as escapes, and a surrogate without its partner (which no UTF-8 encoder can
  * write) as a {@code \\u} escape too. Structure is the caller's: names go inside objects only.
  */
-final class JsonWriter {
+public final class JsonWriter {
     private final StringBuilder out = new StringBuilder();
     /** A value or name follows another in the same object or array: a comma goes first. */
     private boolean separate;
 
-    JsonWriter beginObject() {
+    public JsonWriter beginObject() {
         return open('{');
     }
 
-    JsonWriter endObject() {
+    public JsonWriter endObject() {
         return close('}');
     }
 
-    JsonWriter beginArray() {
+    public JsonWriter beginArray() {
         return open('[');
     }
 
-    JsonWriter endArray() {
+    public JsonWriter endArray() {
         return close(']');
     }
 
     /** The name of the next member of the enclosing object. */
-    JsonWriter name(String name) {
+    public JsonWriter name(String name) {
         comma();
         string(name);
         out.append(':');
@@ -37,7 +38,7 @@ final class JsonWriter {
     }
 
     /** A string, or {@code null} for JSON's null. */
-    JsonWriter value(String s) {
+    public JsonWriter value(String s) {
         comma();
         if (s == null) {
             out.append("null");
@@ -48,7 +49,7 @@ final class JsonWriter {
         return this;
     }
 
-    JsonWriter value(long n) {
+    public JsonWriter value(long n) {
         comma();
         out.append(n);
         separate = true;
@@ -56,26 +57,26 @@ final class JsonWriter {
     }
 
     /** A 64-bit counter read as unsigned (resuid, localcnt, remotecnt). */
-    JsonWriter unsigned(long n) {
+    public JsonWriter unsigned(long n) {
         comma();
         out.append(Long.toUnsignedString(n));
         separate = true;
         return this;
     }
 
-    JsonWriter nullValue() {
+    public JsonWriter nullValue() {
         return value((String) null);
     }
 
-    JsonWriter field(String name, String value) {
+    public JsonWriter field(String name, String value) {
         return name(name).value(value);
     }
 
-    JsonWriter field(String name, long value) {
+    public JsonWriter field(String name, long value) {
         return name(name).value(value);
     }
 
-    JsonWriter field(String name, boolean value) {
+    public JsonWriter field(String name, boolean value) {
         name(name);
         out.append(value);
         separate = true;

@@ -1,17 +1,18 @@
-package hast.engine.replication;
+package hast.api.transport;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
-import hast.api.transport.Connection;
-
-/** A connection that passes every call to another; subclasses change what they need (reads, here). */
-abstract class ForwardingConnection implements Connection {
+/**
+ * A connection that passes every call to another; a subclass overrides what it changes (a
+ * handshake that rewinds, a recorder, a fault injector). @since 1.2
+ */
+public abstract class ForwardingConnection implements Connection {
     protected final Connection c;
 
-    ForwardingConnection(Connection c) {
+    protected ForwardingConnection(Connection c) {
         this.c = c;
     }
 
@@ -23,6 +24,11 @@ abstract class ForwardingConnection implements Connection {
     @Override
     public int write(ByteBuffer src) throws IOException {
         return c.write(src);
+    }
+
+    @Override
+    public int writeAvailable(ByteBuffer src) throws IOException {
+        return c.writeAvailable(src);
     }
 
     @Override

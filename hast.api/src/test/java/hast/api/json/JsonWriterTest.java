@@ -1,4 +1,4 @@
-package hast.shell.ctl;
+package hast.api.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
