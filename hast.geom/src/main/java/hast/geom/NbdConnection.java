@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import hast.api.transport.Connection;
+import hast.api.DaemonThreads;
 import hast.api.tls.TlsCredentials;
+import hast.api.transport.Connection;
 
 /**
  * One client, from greeting to close: the handshake, then the transmission phase on its reader
@@ -54,21 +55,15 @@ final class NbdConnection implements Runnable {
         this.tls = tls;
         this.pass = pass;
         this.onEnd = onEnd;
-        this.reader = daemon(this, "nbd-conn " + connection.peer());
+        this.reader = DaemonThreads.create("nbd-conn " + connection.peer(), this);
         this.relay = new ReadingRelay(relayTimer, this::succeed);
     }
 
     /** A call into the device holds the reader: a new thread goes on reading (see {@link ReadingRelay}). */
     private void succeed() {
-        Thread next = daemon(this, "nbd-conn " + connection.peer());
+        Thread next = DaemonThreads.create("nbd-conn " + connection.peer(), this);
         reader = next;
         next.start();
-    }
-
-    private Thread daemon(Runnable body, String name) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        return t;
     }
 
     void start() {
@@ -163,7 +158,7 @@ final class NbdConnection implements Runnable {
         }
         replies = new ReplyWriter(connection, this);
         pass.watchWrites(replies, this::close);
-        writer = daemon(replies, "nbd-reply " + connection.peer());
+        writer = DaemonThreads.create("nbd-reply " + connection.peer(), replies);
         writer.start();
         return replies;
     }

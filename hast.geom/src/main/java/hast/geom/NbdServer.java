@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import hast.api.DaemonThreads;
 import hast.api.device.HastDevice;
+import hast.api.tls.TlsCredentials;
 import hast.api.transport.Connection;
 import hast.api.transport.Listener;
 import hast.api.transport.Transport;
-import hast.api.tls.TlsCredentials;
 
 /**
  * One NBD listening address, the exports offered there (selected by name) and its clients, each
@@ -59,13 +60,8 @@ final class NbdServer implements Handshake.Catalog {
         this.tls = tls;
         this.guard = new ExportGuard(listener.address().toString(), protection.allowed(), limits);
         this.drainTimeout = limits.drain();
-        this.acceptor = new Thread(this::acceptLoop, "nbd-accept " + listener.address());
-        acceptor.setDaemon(true);
-        this.relayTimer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "nbd-relay " + listener.address());
-            t.setDaemon(true);
-            return t;
-        });
+        this.acceptor = DaemonThreads.create("nbd-accept " + listener.address(), this::acceptLoop);
+        this.relayTimer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("nbd-relay " + listener.address()));
         // Each client's checks end with it: they must not stay in the queue.
         relayTimer.setRemoveOnCancelPolicy(true);
     }
