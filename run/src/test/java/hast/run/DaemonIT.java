@@ -140,7 +140,7 @@ class DaemonIT {
             String c = n.conf.toString();
             Node.Result status = n.hastctl("status", "-c", c, "--json").expect(Node.IDLE);
             assertEquals("{\"resources\":[{\"name\":\"r\",\"status\":null,\"role\":\"init\",\"localpath\":\""
-                    + dir.resolve("disk.img") + "\",\"remoteaddr\":\"none\",\"consistency\":null,\"state\":\"idle\"}]}\n", status.out());
+                    + dir.resolve("disk.img") + "\",\"remoteaddr\":\"none\",\"consistency\":null,\"state\":\"idle\",\"syncrate\":null}]}\n", status.out());
             n.hastctl("role", "-c", c, "primary", "r").expect(0);
             Node.Result list = n.hastctl("list", "-c", c, "--json", "r").expect(Node.DEGRADED);  // remote none
             assertTrue(list.out().startsWith("{\"resources\":[{\"name\":\"r\",\"role\":\"primary\",\"provname\":\"r\""),
