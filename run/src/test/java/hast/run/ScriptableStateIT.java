@@ -127,7 +127,7 @@ class ScriptableStateIT {
         ctl(alpha, "status", "r0").expect(Node.COMPLETE);
         ctl(beta, "await", "-t", "30", "connected").expect(0);
         assertTrue(ctl(alpha, "list", "--json").expect(Node.COMPLETE).out()
-                .contains("\"connected\":true,\"state\":\"complete\""));
+                .contains("\"connected\":true,\"protocol\":\"3\",\"state\":\"complete\""));
 
         beta.close();
         Node.awaitTrue("alpha degraded", () -> status(alpha) == Node.DEGRADED);
