@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +52,13 @@ class FilesystemFailoverIT {
             try (Node alpha = new Node("alpha", dir, conf); Node beta = new Node("beta", dir, conf);
                  BlockStack stack = new BlockStack(dir)) {
                 for (Node n : List.of(alpha, beta)) {
-                    ctl(n, "create", "r0").expect(0);
+                    n.ctl("create", "r0").expect(0);
                     n.start();
                 }
-                ctl(beta, "role", "secondary", "r0").expect(0);
-                ctl(alpha, "role", "primary", "r0").expect(0);
+                beta.ctl("role", "secondary", "r0").expect(0);
+                alpha.ctl("role", "primary", "r0").expect(0);
                 awaitInSync(alpha);
-                String list = ctl(alpha, "list", "r0").out();
+                String list = alpha.ctl("list", "r0").out();
                 assertTrue(list.contains("  localpath: " + diskAlpha), list);
                 // This machine's kernel has no nbd driver (no /dev/hast device): the export is the way in.
                 Node.awaitTrue("hastd to name the way in", () -> alpha.logText().contains(
@@ -82,7 +81,7 @@ class FilesystemFailoverIT {
                 stack.release();   // its loop device
                 stack.release();   // its nbdfuse
 
-                ctl(beta, "role", "primary", "r0").expect(0);
+                beta.ctl("role", "primary", "r0").expect(0);
                 Path promoted = stack.nbd(url(nbdBeta));
                 BlockStack.Result replay = BlockStack.exec("e2fsck", "-f", "-y", promoted.toString());
                 assertTrue(replay.exit() <= 1, "e2fsck -f -y exited " + replay.exit() + ":\n" + replay.out());
@@ -203,16 +202,10 @@ class FilesystemFailoverIT {
 
     private static String list(Node n) {
         try {
-            return ctl(n, "list", "r0").out();
+            return n.ctl("list", "r0").out();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
-        all.addAll(List.of(args));
-        return n.hastctl(all.toArray(new String[0]));
     }
 
     private static String url(int port) {

@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -71,10 +70,10 @@ class HooksIT {
 
         // A primary writing alone, then a secondary joining: a synchronisation, cut in the middle
         // by a stalled link, then resumed.
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        qemuIo(alpha, nbdAlpha, "write -P 0x41 0 32M").expect(0);
+        alpha.ctl("role", "primary", "r0").expect(0);
+        alpha.qemuIo(nbdAlpha, "write -P 0x41 0 32M").expect(0);
         proxy.stallAfter(8 * MIB);
-        ctl(beta, "role", "secondary", "r0").expect(0);
+        beta.ctl("role", "secondary", "r0").expect(0);
         awaitHooks(alpha, "role r0 init primary", "connect r0", "syncstart r0", "disconnect r0", "syncintr r0");
         awaitHooks(beta, "role r0 init secondary", "connect r0", "disconnect r0");
         proxy.heal();
@@ -83,24 +82,24 @@ class HooksIT {
         awaitComplete(alpha);
 
         // Our own events: a verification of the clean pair, then a reload.
-        ctl(alpha, "verify", "r0").expect(0);
+        alpha.ctl("verify", "r0").expect(0);
         Node.awaitTrue("verify-done r0 0 <extents compared> from the exec hook",
                 () -> lines(dir.resolve("hook-alpha.txt")).anyMatch(l -> l.matches("verify-done r0 0 6[34]")));
-        ctl(alpha, "reload").expect(0);
+        alpha.ctl("reload").expect(0);
         awaitHooks(alpha, "reload r0");
 
         // A lost secondary, then both sides writing alone: split-brain.
         beta.crash();
         awaitHooks(alpha, "disconnect r0", "disconnect r0");
-        qemuIo(alpha, nbdAlpha, "write -P 0x31 0 1M").expect(0);
-        ctl(alpha, "role", "init", "r0").expect(0);
+        alpha.qemuIo(nbdAlpha, "write -P 0x31 0 1M").expect(0);
+        alpha.ctl("role", "init", "r0").expect(0);
         beta.start();
-        ctl(beta, "role", "primary", "r0").expect(0);
-        qemuIo(beta, nbdBeta, "write -P 0x32 0 1M").expect(0);
-        ctl(alpha, "role", "secondary", "r0").expect(0);
+        beta.ctl("role", "primary", "r0").expect(0);
+        beta.qemuIo(nbdBeta, "write -P 0x32 0 1M").expect(0);
+        alpha.ctl("role", "secondary", "r0").expect(0);
         awaitHooks(alpha, "role r0 primary init", "role r0 init secondary", "split-brain r0");
         awaitHooks(beta, "role r0 init primary", "split-brain r0");
-        ctl(beta, "role", "secondary", "r0").expect(0);
+        beta.ctl("role", "secondary", "r0").expect(0);
         awaitHooks(beta, "role r0 primary secondary");
     }
 
@@ -113,12 +112,12 @@ class HooksIT {
                 + "esac\n");
         Node solo = solo("exec " + hook).env("HASTD_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -Dhast.hooks.report.seconds=1");
         solo.start("-d");
-        ctl(solo, "role", "primary", "r0").expect(0);
+        solo.ctl("role", "primary", "r0").expect(0);
         String primary = Pattern.quote(hook + " role r0 init primary");
         awaitLog(solo, "\\[WARNING\\] Hook is running for \\d+ seconds \\(pid=\\d+, cmd=\\[" + primary + "\\]\\)\\.");
         Files.createFile(go);
         awaitLog(solo, "Hook exited gracefully \\(pid=\\d+, cmd=\\[" + primary + "\\]\\)\\.");
-        ctl(solo, "role", "init", "r0").expect(0);
+        solo.ctl("role", "init", "r0").expect(0);
         awaitLog(solo, "\\[ERROR\\] Hook exited ungracefully \\(pid=\\d+, exitcode=3, cmd=\\["
                 + Pattern.quote(hook + " role r0 primary init") + "\\]\\)\\.");
     }
@@ -180,12 +179,12 @@ class HooksIT {
             toggle(solo); // back to init: the next role change is init to primary
         }
 
-        ctl(solo, "role", "primary", "r0").expect(0);
-        qemuIo(solo, soloNbd, "write -P 0x5a 0 1M", "write -P 0x5b 8M 4M", "flush", "read -P 0x5a 0 1M",
+        solo.ctl("role", "primary", "r0").expect(0);
+        solo.qemuIo(soloNbd, "write -P 0x5a 0 1M", "write -P 0x5b 8M 4M", "flush", "read -P 0x5a 0 1M",
                 "read -P 0x5b 8M 4M").expect(0);
-        ctl(solo, "role", "init", "r0").expect(0);
-        ctl(solo, "role", "primary", "r0").expect(0);
-        qemuIo(solo, soloNbd, "write -P 0x5c 2M 64k", "read -P 0x5c 2M 64k").expect(0);
+        solo.ctl("role", "init", "r0").expect(0);
+        solo.ctl("role", "primary", "r0").expect(0);
+        solo.qemuIo(soloNbd, "write -P 0x5c 2M 64k", "read -P 0x5c 2M 64k").expect(0);
         for (String roles : List.of("init primary", "primary init")) {
             Node.awaitTrue("Event Admin and the JSON hook getting role " + roles, () ->
                     lines(posted).filter(l -> l.equals("hast/role r0 " + roles)).count() >= 1
@@ -226,13 +225,13 @@ class HooksIT {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name + ".img").toFile(), "rw")) {
             f.setLength(64 * MIB);
         }
-        ctl(n, "create", "-e", "1M", "r0").expect(0);
+        n.ctl("create", "-e", "1M", "r0").expect(0);
     }
 
     /** Switches the single node between init and secondary: one role event each time. */
     private void toggle(Node n) throws Exception {
         soloRole = soloRole.equals("init") ? "secondary" : "init";
-        ctl(n, "role", soloRole, "r0").expect(0);
+        n.ctl("role", soloRole, "r0").expect(0);
     }
 
     /** Raises role events until {@code seen}: a bundle just dropped in becomes a listener a moment later. */
@@ -284,7 +283,7 @@ class HooksIT {
     private void awaitComplete(Node primary) throws InterruptedException {
         Node.awaitTrue("a complete, clean pair", () -> {
             try {
-                String l = ctl(primary, "list", "r0").out();
+                String l = primary.ctl("list", "r0").out();
                 return l.contains("  status: complete") && l.contains("  dirty: 0 (0B)");
             } catch (Exception e) {
                 throw new AssertionError(e);
@@ -304,22 +303,6 @@ class HooksIT {
         Path p = Files.writeString(dir.resolve(name), "#!/bin/sh\n" + body);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
         return p;
-    }
-
-    private static Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
-        all.addAll(List.of(args));
-        return n.hastctl(all.toArray(new String[0]));
-    }
-
-    private static Node.Result qemuIo(Node n, int port, String... commands) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
-        for (String c : commands) {
-            cmd.add("-c");
-            cmd.add(c);
-        }
-        cmd.add("nbd://127.0.0.1:" + port + "/r0");
-        return n.run(cmd, Map.of());
     }
 
     /** {@code original} rebuilt with another Bundle-Version, as a new build of it would be. */

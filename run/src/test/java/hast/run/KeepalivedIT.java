@@ -64,23 +64,23 @@ class KeepalivedIT {
             try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name.charAt(0) + ".img").toFile(), "rw")) {
                 f.setLength(16 * MIB);
             }
-            ctl(n, "create", "-e", "1M", "r0").expect(0);
+            n.ctl("create", "-e", "1M", "r0").expect(0);
             n.start();
         }
         Process a = keepalived("a", alpha, 150, lab.address("b"));
         Process b = keepalived("b", beta, 100, lab.address("a"));
 
-        ctl(alpha, "await", "-t", "30", "primary", "r0").expect(0);
-        ctl(beta, "await", "-t", "30", "secondary", "r0").expect(0);
-        ctl(alpha, "await", "-t", "30", "complete", "r0").expect(0);
+        alpha.ctl("await", "-t", "30", "primary", "r0").expect(0);
+        beta.ctl("await", "-t", "30", "secondary", "r0").expect(0);
+        alpha.ctl("await", "-t", "30", "complete", "r0").expect(0);
         assertTrue(read("a.notify").contains("INSTANCE hast is MASTER: making r0 primary."), read("a.notify"));
 
         // The MASTER's keepalived stops (STOP: alpha goes secondary); beta's takes over as MASTER.
         a.destroy();
         assertTrue(a.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS), "keepalived on a stops");
-        ctl(beta, "await", "-t", "30", "primary", "r0").expect(0);
-        ctl(alpha, "await", "-t", "30", "secondary", "r0").expect(0);
-        ctl(beta, "await", "-t", "30", "complete", "r0").expect(0);
+        beta.ctl("await", "-t", "30", "primary", "r0").expect(0);
+        alpha.ctl("await", "-t", "30", "secondary", "r0").expect(0);
+        beta.ctl("await", "-t", "30", "complete", "r0").expect(0);
         Node.awaitTrue("a's STOP notification", () -> read("a.notify").contains("is STOP: making r0 secondary."));
         assertTrue(read("b.notify").contains("INSTANCE hast is MASTER: making r0 primary."), read("b.notify"));
 
@@ -92,8 +92,8 @@ class KeepalivedIT {
         b.descendants().forEach(ProcessHandle::destroyForcibly);
         b.destroyForcibly().waitFor();
         beta.crash();
-        ctl(alpha, "await", "-t", "30", "primary", "r0").expect(0);
-        ctl(alpha, "status", "r0").expect(Node.DEGRADED);
+        alpha.ctl("await", "-t", "30", "primary", "r0").expect(0);
+        alpha.ctl("status", "r0").expect(Node.DEGRADED);
         qemuIo(alpha, "read -P 0x77 0 64k");
     }
 
@@ -109,25 +109,25 @@ class KeepalivedIT {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("a.img").toFile(), "rw")) {
             f.setLength(8 * MIB);
         }
-        ctl(alpha, "create", "-e", "1M", "r0").expect(0);
+        alpha.ctl("create", "-e", "1M", "r0").expect(0);
         alpha.start();
         List<String> notify = List.of(NOTIFY.toString(), "-c", conf.toString(), "-n", "alpha", "-x", hastctl().toString());
         // The states keepalived passes, in turn; FAULT and STOP leave a secondary.
         for (String[] step : new String[][] {{"BACKUP", "secondary"}, {"MASTER", "primary"}, {"FAULT", "secondary"},
                 {"MASTER", "primary"}, {"STOP", "secondary"}}) {
             alpha.run(with(notify, "r0", "INSTANCE", "hast", step[0], "100"), Map.of()).expect(0);
-            ctl(alpha, "await", "-t", "0", step[1], "r0").expect(0);
+            alpha.ctl("await", "-t", "0", step[1], "r0").expect(0);
         }
         List<String> toInit = new ArrayList<>(notify);
         toInit.addAll(1, List.of("-s", "init"));
         alpha.run(with(toInit, "r0", "GROUP", "g", "STOP", "100"), Map.of()).expect(0);
-        ctl(alpha, "await", "-t", "0", "init", "r0").expect(0);
+        alpha.ctl("await", "-t", "0", "init", "r0").expect(0);
 
         Node.Result unknown = alpha.run(with(notify, "r9", "INSTANCE", "hast", "MASTER", "100"), Map.of()).expect(1);
         assertTrue(unknown.err().contains("hastctl role primary r9 failed (exit status 1)"), unknown.err());
         alpha.run(with(notify, "r0", "INSTANCE", "hast", "DELETED", "100"), Map.of()).expect(64);
         alpha.run(with(notify, "INSTANCE", "hast", "MASTER"), Map.of()).expect(64);
-        ctl(alpha, "await", "-t", "0", "init", "r0").expect(0);
+        alpha.ctl("await", "-t", "0", "init", "r0").expect(0);
     }
 
     private static List<String> with(List<String> cmd, String... args) {
@@ -191,9 +191,4 @@ class KeepalivedIT {
         }
     }
 
-    private static Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
-        all.addAll(List.of(args));
-        return n.hastctl(all.toArray(new String[0]));
-    }
 }

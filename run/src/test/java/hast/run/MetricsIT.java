@@ -66,14 +66,14 @@ class MetricsIT {
         Node alpha = node("alpha", conf);
         Node beta = node("beta", conf);
 
-        ctl(alpha, "role", "primary", "r0").expect(0);
+        alpha.ctl("role", "primary", "r0").expect(0);
         Map<String, Double> alone = awaitScrape(port, "alpha primary and degraded",
                 s -> value(s, "hast_role{resource=\"r0\",role=\"primary\"}") == 1
                         && value(s, "hast_status{resource=\"r0\",status=\"degraded\"}") == 1);
         assertEquals(0, alone.get("hast_connected" + R0), alone.toString());
         assertTrue(alone.containsKey("jvm_threads_current"), "the JVM's own series");
 
-        qemuIo(alpha, pair.nbdAlpha, "write -P 0x41 0 32M").expect(0);
+        alpha.qemuIo(pair.nbdAlpha, "write -P 0x41 0 32M").expect(0);
         Map<String, Double> written = scrape(port);
         assertTrue(written.get("hast_request_bytes_total{resource=\"r0\",type=\"write\"}") >= 32 * MIB, written.toString());
         assertTrue(written.get("hast_dirty_bytes" + R0) >= 32 * MIB, written.toString());
@@ -82,7 +82,7 @@ class MetricsIT {
 
         // The synchronisation stalls part way: it is seen under way, with some bytes copied.
         proxy.stallAfter(8 * MIB);
-        ctl(beta, "role", "secondary", "r0").expect(0);
+        beta.ctl("role", "secondary", "r0").expect(0);
         Map<String, Double> syncing = awaitScrape(port, "a synchronisation under way with bytes copied",
                 s -> value(s, "hast_syncing" + R0) == 1 && value(s, "hast_sync_done_bytes" + R0) > 0);
         double total = syncing.get("hast_sync_bytes" + R0);
@@ -102,7 +102,7 @@ class MetricsIT {
         assertEquals(1, done.get("hast_connected" + R0), done.toString());
 
         // Connected, a write goes to both disks: both latencies are recorded.
-        qemuIo(alpha, pair.nbdAlpha, "write -P 0x42 0 1M").expect(0);
+        alpha.qemuIo(pair.nbdAlpha, "write -P 0x42 0 1M").expect(0);
         Map<String, Double> replicated = scrape(port);
         assertTrue(replicated.get("hast_write_latency_seconds_count{component=\"remote\",resource=\"r0\"}") > 0,
                 replicated.toString());
@@ -114,7 +114,7 @@ class MetricsIT {
         PairConf pair = new PairConf(dir);
         Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), pair.listenBeta);
         Node alpha = node("alpha", conf);
-        ctl(alpha, "role", "primary", "r0").expect(0);
+        alpha.ctl("role", "primary", "r0").expect(0);
         // Once primary, every socket the daemon opens is open: the replication listener and the export.
         Node.awaitTrue("the export listening", () -> listeningPorts(alpha).contains(pair.nbdAlpha));
         assertEquals(Set.of(pair.listenAlpha, pair.nbdAlpha), listeningPorts(alpha));
@@ -252,24 +252,9 @@ class MetricsIT {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve(name + ".img").toFile(), "rw")) {
             f.setLength(64 * MIB);
         }
-        ctl(n, "create", "-e", "1M", "r0").expect(0);
+        n.ctl("create", "-e", "1M", "r0").expect(0);
         nodes.add(n);
         return n.start();
     }
 
-    private static Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
-        all.addAll(List.of(args));
-        return n.hastctl(all.toArray(new String[0]));
-    }
-
-    private static Node.Result qemuIo(Node n, int port, String... commands) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
-        for (String c : commands) {
-            cmd.add("-c");
-            cmd.add(c);
-        }
-        cmd.add("nbd://127.0.0.1:" + port + "/r0");
-        return n.run(cmd, Map.of());
-    }
 }

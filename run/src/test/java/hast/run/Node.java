@@ -65,6 +65,24 @@ final class Node implements AutoCloseable {
         return run(cmd, Map.of());
     }
 
+    /** Runs {@code run/hastctl subcommand -c <this node's hast.conf> args...} and waits for it. */
+    Result ctl(String subcommand, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(subcommand, "-c", conf.toString()));
+        all.addAll(List.of(args));
+        return hastctl(all.toArray(new String[0]));
+    }
+
+    /** Runs qemu-io's {@code commands} on resource r0 of the NBD export at 127.0.0.1:{@code port}. */
+    Result qemuIo(int port, String... commands) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
+        for (String c : commands) {
+            cmd.add("-c");
+            cmd.add(c);
+        }
+        cmd.add("nbd://127.0.0.1:" + port + "/r0");
+        return run(cmd, Map.of());
+    }
+
     /** Runs a command with HAST_NODE set to this node, collecting its output. */
     Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         return run(cmd, env, DEADLINE);

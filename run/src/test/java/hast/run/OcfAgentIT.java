@@ -54,10 +54,10 @@ class OcfAgentIT {
             n.start();
         }
         // One first synchronisation, so that both copies are consistent before the agent plays.
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(alpha, "await", "-t", "30", "complete", "r0").expect(0);
-        ctl(alpha, "role", "init", "r0").expect(0);
+        beta.ctl("role", "secondary", "r0").expect(0);
+        alpha.ctl("role", "primary", "r0").expect(0);
+        alpha.ctl("await", "-t", "30", "complete", "r0").expect(0);
+        alpha.ctl("role", "init", "r0").expect(0);
     }
 
     @Test
@@ -79,7 +79,7 @@ class OcfAgentIT {
         // beta, promoted, connects to alpha (secondary) in the background.
         agent(beta, "promote").expect(OCF_SUCCESS);
         agent(beta, "monitor").expect(OCF_RUNNING_PROMOTED);
-        ctl(beta, "await", "-t", "30", "complete", "r0").expect(0);
+        beta.ctl("await", "-t", "30", "complete", "r0").expect(0);
         agent(alpha, "monitor").expect(OCF_SUCCESS);
         agent(beta, "demote").expect(OCF_SUCCESS);
         agent(beta, "monitor").expect(OCF_SUCCESS);
@@ -116,9 +116,4 @@ class OcfAgentIT {
         return n.run(new ArrayList<>(List.of(AGENT.toString(), action)), env);
     }
 
-    private static Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
-        all.addAll(List.of(args));
-        return n.hastctl(all.toArray(new String[0]));
-    }
 }

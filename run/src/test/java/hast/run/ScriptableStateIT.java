@@ -67,7 +67,7 @@ class ScriptableStateIT {
                     f.write(noise);
                 }
             }
-            ctl(n, "create", "-e", "1M", "r0").expect(0);
+            n.ctl("create", "-e", "1M", "r0").expect(0);
             n.start();
         }
     }
@@ -75,78 +75,78 @@ class ScriptableStateIT {
     /** beta as secondary, alpha as primary, and the first synchronisation held after 12 of its 32 MiB. */
     private void holdTheFirstSynchronisation() throws Exception {
         start(true);
-        ctl(beta, "role", "secondary", "r0").expect(0);
+        beta.ctl("role", "secondary", "r0").expect(0);
         proxy.stallAfter(12 * MIB);
-        ctl(alpha, "role", "primary", "r0").expect(0);
+        alpha.ctl("role", "primary", "r0").expect(0);
         Node.awaitTrue("beta inconsistent", () -> status(beta) == Node.INCONSISTENT);
     }
 
     @Test
     void promotionIsRefusedWhileTheFirstSynchronisationRunsAndAllowedOnceItIsDone() throws Exception {
         holdTheFirstSynchronisation();
-        Node.Result status = ctl(beta, "status", "r0").expect(Node.INCONSISTENT);
+        Node.Result status = beta.ctl("status", "r0").expect(Node.INCONSISTENT);
         assertTrue(status.out().matches("(?s).*r0\tdegraded secondary .*\tinconsistent \\([^)]+\\)\n"), status.out());
-        assertTrue(ctl(beta, "list", "--json", "r0").expect(Node.INCONSISTENT).out()
+        assertTrue(beta.ctl("list", "--json", "r0").expect(Node.INCONSISTENT).out()
                 .contains("\"state\":\"inconsistent\",\"consistency\":\"incomplete\""));
-        Node.Result refused = ctl(beta, "role", "primary", "r0").expect(Node.INCONSISTENT);
+        Node.Result refused = beta.ctl("role", "primary", "r0").expect(Node.INCONSISTENT);
         assertTrue(refused.err().startsWith("[r0] Not made primary: this copy of r0 is inconsistent (a full"
                 + " synchronisation from the primary has not finished"), refused.err());
         assertTrue(refused.err().contains("'hastctl role -f primary r0'"), refused.err());
-        ctl(beta, "await", "-t", "0", "secondary", "r0").expect(0);
-        assertTrue(ctl(beta, "dump", "r0").expect(0).out().contains("consistency: incomplete"));
+        beta.ctl("await", "-t", "0", "secondary", "r0").expect(0);
+        assertTrue(beta.ctl("dump", "r0").expect(0).out().contains("consistency: incomplete"));
 
         proxy.heal();
-        ctl(beta, "await", "-t", "60", "complete", "r0").expect(0);
-        ctl(beta, "status", "r0").expect(Node.COMPLETE);
-        assertTrue(ctl(beta, "list", "r0").expect(Node.COMPLETE).out().contains("\n  consistent: yes\n"));
-        ctl(alpha, "role", "init", "r0").expect(0);
-        ctl(beta, "role", "primary", "r0").expect(0);
-        ctl(beta, "await", "-t", "0", "primary", "r0").expect(0);
+        beta.ctl("await", "-t", "60", "complete", "r0").expect(0);
+        beta.ctl("status", "r0").expect(Node.COMPLETE);
+        assertTrue(beta.ctl("list", "r0").expect(Node.COMPLETE).out().contains("\n  consistent: yes\n"));
+        alpha.ctl("role", "init", "r0").expect(0);
+        beta.ctl("role", "primary", "r0").expect(0);
+        beta.ctl("await", "-t", "0", "primary", "r0").expect(0);
     }
 
     @Test
     void promotionOfAnInconsistentCopyIsAllowedWithForceAndLogged() throws Exception {
         holdTheFirstSynchronisation();
-        ctl(beta, "role", "-f", "primary", "r0").expect(0);
-        ctl(beta, "await", "-t", "0", "primary", "r0").expect(0);
+        beta.ctl("role", "-f", "primary", "r0").expect(0);
+        beta.ctl("await", "-t", "0", "primary", "r0").expect(0);
         assertTrue(beta.logText().contains("Forced to primary with an inconsistent copy"), beta.logText());
-        assertTrue(ctl(beta, "dump", "r0").expect(0).out().contains("consistency: consistent"),
+        assertTrue(beta.ctl("dump", "r0").expect(0).out().contains("consistency: consistent"),
                 "the copy is the reference from now on");
     }
 
     @Test
     void statusExitsWithTheStateAndAwaitWaitsForIt() throws Exception {
         start();
-        ctl(alpha, "status").expect(Node.IDLE);
-        ctl(alpha, "await", "-t", "0", "primary", "r0").expect(75);
-        ctl(beta, "role", "secondary", "r0").expect(0);
-        ctl(alpha, "role", "primary", "r0").expect(0);
-        ctl(alpha, "await", "-t", "30", "primary", "r0").expect(0);
+        alpha.ctl("status").expect(Node.IDLE);
+        alpha.ctl("await", "-t", "0", "primary", "r0").expect(75);
+        beta.ctl("role", "secondary", "r0").expect(0);
+        alpha.ctl("role", "primary", "r0").expect(0);
+        alpha.ctl("await", "-t", "30", "primary", "r0").expect(0);
         // The first synchronisation copies all 32 MiB; await returns once it is over.
-        ctl(alpha, "await", "-t", "30", "complete", "r0").expect(0);
-        ctl(alpha, "status", "r0").expect(Node.COMPLETE);
-        ctl(beta, "await", "-t", "30", "connected").expect(0);
-        assertTrue(ctl(alpha, "list", "--json").expect(Node.COMPLETE).out()
+        alpha.ctl("await", "-t", "30", "complete", "r0").expect(0);
+        alpha.ctl("status", "r0").expect(Node.COMPLETE);
+        beta.ctl("await", "-t", "30", "connected").expect(0);
+        assertTrue(alpha.ctl("list", "--json").expect(Node.COMPLETE).out()
                 .contains("\"connected\":true,\"protocol\":\"3\",\"state\":\"complete\""));
 
         beta.close();
         Node.awaitTrue("alpha degraded", () -> status(alpha) == Node.DEGRADED);
-        ctl(alpha, "await", "-t", "1", "connected", "r0").expect(75);
-        Node.Result late = ctl(alpha, "await", "-t", "0", "complete", "r0").expect(75);
+        alpha.ctl("await", "-t", "1", "connected", "r0").expect(75);
+        Node.Result late = alpha.ctl("await", "-t", "0", "complete", "r0").expect(75);
         assertEquals("[r0] Not complete after 0 s: role primary, degraded, not connected.\n", late.err());
     }
 
     @Test
     void eventsStartWithTheStateAndFailWhenHastdGoesAway() throws Exception {
         start();
-        ctl(beta, "role", "secondary", "r0").expect(0);
+        beta.ctl("role", "secondary", "r0").expect(0);
         Path out = dir.resolve("events.out");
         Path err = dir.resolve("events.err");
         Process events = beta.spawnHastctl(out, err, "events", "-d", "-c", beta.conf.toString());
         Node.awaitTrue("the subscription", () -> read(err).contains("Following events"));
         assertTrue(read(out).matches("\\S+ r0 state secondary (complete|degraded) (dis)?connected \\S+\n"),
                 read(out));
-        ctl(alpha, "role", "primary", "r0").expect(0);
+        alpha.ctl("role", "primary", "r0").expect(0);
         Node.awaitTrue("the connect event after the state", () -> read(out).contains(" r0 connect\n"));
 
         beta.close();
@@ -157,7 +157,7 @@ class ScriptableStateIT {
 
     private static int status(Node n) {
         try {
-            return ctl(n, "status", "r0").exit();
+            return n.ctl("status", "r0").exit();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -169,11 +169,5 @@ class ScriptableStateIT {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static Node.Result ctl(Node n, String subcommand, String... args) throws Exception {
-        List<String> all = new java.util.ArrayList<>(List.of(subcommand, "-c", n.conf.toString()));
-        all.addAll(List.of(args));
-        return n.hastctl(all.toArray(new String[0]));
     }
 }
