@@ -1,13 +1,10 @@
 package hast.geom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
+import hast.testkit.fuzz.SeedCorpus;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +14,11 @@ import org.junit.jupiter.api.Test;
  * {@code -Dhast.fuzz.seeds=write} writes them anew.
  */
 class FuzzSeedsTest {
-    private static final Path FOLDER = Path.of("src/test/resources/hast/geom/NbdFuzzTestInputs/connection");
+    private static final SeedCorpus SEEDS = new SeedCorpus(NbdFuzzTest.class, "connection");
 
     @Test
     void conversations() throws Exception {
-        seed("go-then-every-command", conversation(
+        SEEDS.seed("go-then-every-command", conversation(
                 flags(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES),
                 option(Nbd.OPT_LIST, new byte[0]),
                 option(Nbd.OPT_INFO, exportRequest("mem", Nbd.INFO_NAME, Nbd.INFO_DESCRIPTION)),
@@ -33,12 +30,12 @@ class FuzzSeedsTest {
                 request(Nbd.CMD_WRITE_ZEROES, Nbd.CMD_FLAG_NO_HOLE, 5, 0, 1024),
                 request(Nbd.CMD_READ, 0, 6, 65536 - 512, 1024),
                 request(Nbd.CMD_DISC, 0, 7, 0, 0)));
-        seed("export-name-oldstyle-client", conversation(
+        SEEDS.seed("export-name-oldstyle-client", conversation(
                 flags(0),
                 option(Nbd.OPT_EXPORT_NAME, "mem".getBytes(StandardCharsets.UTF_8)),
                 request(Nbd.CMD_WRITE, 0, 1, 0, 4096), new byte[4096],
                 request(Nbd.CMD_DISC, 0, 2, 0, 0)));
-        seed("unknown-option-then-abort", conversation(
+        SEEDS.seed("unknown-option-then-abort", conversation(
                 flags(Nbd.FLAG_FIXED_NEWSTYLE),
                 option(Nbd.OPT_STRUCTURED_REPLY, new byte[0]),
                 option(Nbd.OPT_ABORT, new byte[0])));
@@ -76,16 +73,5 @@ class FuzzSeedsTest {
     private static byte[] request(int type, int flags, long handle, long offset, int length) {
         return ByteBuffer.allocate(Nbd.REQUEST_HEADER).putInt(Nbd.REQUEST_MAGIC).putShort((short) flags)
                 .putShort((short) type).putLong(handle).putLong(offset).putInt(length).array();
-    }
-
-    private static void seed(String name, byte[] bytes) throws Exception {
-        Path file = FOLDER.resolve("seed-" + name);
-        if ("write".equals(System.getProperty("hast.fuzz.seeds"))) {
-            Files.createDirectories(FOLDER);
-            Files.write(file, bytes);
-            return;
-        }
-        assertTrue(Files.exists(file), file + " is missing; write the seeds with -Dhast.fuzz.seeds=write");
-        assertArrayEquals(bytes, Files.readAllBytes(file), file + " is out of date; write the seeds with -Dhast.fuzz.seeds=write");
     }
 }

@@ -13,6 +13,9 @@ import java.util.logging.Logger;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import hast.testkit.fuzz.AllocationBudget;
+import hast.testkit.fuzz.InputConnection;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;

@@ -1,12 +1,9 @@
 package hast.compress.lzf;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+
+import hast.testkit.fuzz.SeedCorpus;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,18 +13,18 @@ import org.junit.jupiter.api.Test;
  * them anew.
  */
 class FuzzSeedsTest {
-    private static final Path FOLDER = Path.of("src/test/resources/hast/compress/lzf/LzfFuzzTestInputs/decompress");
+    private static final SeedCorpus SEEDS = new SeedCorpus(LzfFuzzTest.class, "decompress");
 
     @Test
     void blocks() throws Exception {
         LzfCompressor lzf = new LzfCompressor();
-        seed("text", block(lzf, text(4096)));
-        seed("zeroes", block(lzf, new byte[8192]));
+        SEEDS.seed("text", block(lzf, text(4096)));
+        SEEDS.seed("zeroes", block(lzf, new byte[8192]));
         byte[] mixed = text(20000);
         for (int i = 0; i < mixed.length; i += 401) {
             mixed[i] = (byte) (i * 31);
         }
-        seed("mixed", block(lzf, mixed));
+        SEEDS.seed("mixed", block(lzf, mixed));
     }
 
     /** The original length in 3 bytes, then the block. */
@@ -44,16 +41,5 @@ class FuzzSeedsTest {
             b[i] = line[i % line.length];
         }
         return b;
-    }
-
-    private static void seed(String name, byte[] bytes) throws Exception {
-        Path file = FOLDER.resolve("seed-" + name);
-        if ("write".equals(System.getProperty("hast.fuzz.seeds"))) {
-            Files.createDirectories(FOLDER);
-            Files.write(file, bytes);
-            return;
-        }
-        assertTrue(Files.exists(file), file + " is missing; write the seeds with -Dhast.fuzz.seeds=write");
-        assertArrayEquals(bytes, Files.readAllBytes(file), file + " is out of date; write the seeds with -Dhast.fuzz.seeds=write");
     }
 }

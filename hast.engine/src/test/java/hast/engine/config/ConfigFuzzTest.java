@@ -2,7 +2,7 @@ package hast.engine.config;
 
 import java.nio.charset.StandardCharsets;
 
-import hast.engine.fuzz.AllocationBudget;
+import hast.testkit.fuzz.AllocationBudget;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -26,12 +26,8 @@ class ConfigFuzzTest {
     @FuzzTest
     void parse(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
-        AllocationBudget.check("hast.conf", input, 1 << 20, PER_BYTE, () -> {
-            try {
-                alpha.parse(text, "hast.conf");
-            } catch (ConfigException expected) {
-                // Refused with file, line and problem.
-            }
+        AllocationBudget.check("hast.conf", input, 1 << 20, PER_BYTE, ConfigException.class, () -> {
+            alpha.parse(text, "hast.conf");
         });
     }
 }

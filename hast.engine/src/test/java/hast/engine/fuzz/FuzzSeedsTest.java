@@ -18,6 +18,8 @@ import hast.engine.metadata.MetadataCodec;
 import hast.engine.replication.Frame;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.SyncDecision;
+import hast.testkit.fuzz.InputConnection;
+import hast.testkit.fuzz.SeedCorpus;
 
 import org.junit.jupiter.api.Test;
 
@@ -163,7 +165,7 @@ class FuzzSeedsTest {
 
     /** A mode byte, then the frames as a peer writes them. */
     private static byte[] stream(int mode, Frame... frames) throws Exception {
-        InputConnection peer = new InputConnection(new byte[0], 1);
+        InputConnection peer = InputConnection.recording();
         for (Frame f : frames) {
             f.write(peer, ProtocolRange.SPOKEN.max());
         }

@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import hast.engine.codec.CodecSet;
-import hast.engine.fuzz.AllocationBudget;
-import hast.engine.fuzz.InputConnection;
+import hast.testkit.fuzz.AllocationBudget;
+import hast.testkit.fuzz.InputConnection;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -41,16 +41,12 @@ class ReplicationFuzzTest {
         }
         int mode = Byte.toUnsignedInt(input[0]);
         byte[] stream = Arrays.copyOfRange(input, 1, input.length);
-        AllocationBudget.check("frames", input, FIXED, 8, () -> {
+        AllocationBudget.check("frames", input, FIXED, 8, IOException.class, () -> {
             InputConnection c = new InputConnection(stream, 1 + (mode & 0x3f) * 97);
-            try {
-                greet(Frame.read(c, ProtocolRange.SPOKEN.max()));
-                FrameReader reader = new FrameReader(c, (mode & 0x40) != 0 ? REUSING_LARGE : COPYING_LARGE);
-                while (true) {
-                    greet(reader.next());
-                }
-            } catch (IOException expected) {
-                // The stream ended or broke the protocol: the connection goes, nothing else.
+            greet(Frame.read(c, ProtocolRange.SPOKEN.max()));
+            FrameReader reader = new FrameReader(c, (mode & 0x40) != 0 ? REUSING_LARGE : COPYING_LARGE);
+            while (true) {
+                greet(reader.next());
             }
         });
     }
@@ -61,16 +57,12 @@ class ReplicationFuzzTest {
         if (input.length == 0) {
             return;
         }
-        AllocationBudget.check("greetings", input, FIXED, 8, () -> {
+        AllocationBudget.check("greetings", input, FIXED, 8, ProtocolException.class, () -> {
             ByteBuffer payload = ByteBuffer.wrap(input, 1, input.length - 1).slice();
-            try {
-                switch (input[0] & 3) {
-                    case 0 -> Greeting.Hello.decode(payload);
-                    case 1 -> Greeting.Welcome.decode(payload);
-                    default -> CodecSet.decode(payload);
-                }
-            } catch (ProtocolException expected) {
-                // Refused with the reason.
+            switch (input[0] & 3) {
+                case 0 -> Greeting.Hello.decode(payload);
+                case 1 -> Greeting.Welcome.decode(payload);
+                default -> CodecSet.decode(payload);
             }
         });
     }

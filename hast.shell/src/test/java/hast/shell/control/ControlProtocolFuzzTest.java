@@ -2,13 +2,13 @@ package hast.shell.control;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import org.junit.jupiter.api.Assertions;
+import hast.testkit.fuzz.AllocationBudget;
+
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -19,57 +19,23 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class ControlProtocolFuzzTest {
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     /** The daemon's own bound on a request, and what a reader needs besides. */
     private static final long FIXED = 1 << 20;
 
     @FuzzTest
     void request(byte[] input) {
-        withinBudget("request", input, () -> ControlProtocol.readRequest(channel(input)));
+        AllocationBudget.check("request", input, FIXED, 8, IOException.class,
+                () -> ControlProtocol.readRequest(channel(input)));
     }
 
     @FuzzTest
     void reply(byte[] input) {
-        withinBudget("reply", input, () -> ControlProtocol.readReply(channel(input), (stream, bytes) -> {
-        }));
+        AllocationBudget.check("reply", input, FIXED, 8, IOException.class,
+                () -> ControlProtocol.readReply(channel(input), (stream, bytes) -> {
+                }));
     }
 
     private static ReadableByteChannel channel(byte[] input) {
         return Channels.newChannel(new ByteArrayInputStream(input));
-    }
-
-    /** A read that may fail only with an IOException. */
-    @FunctionalInterface
-    private interface Read {
-        Object run() throws IOException;
-    }
-
-    /**
-     * Runs {@code read} and fails when it allocated more than {@link #FIXED} plus 8 bytes for each
-     * byte of input; a run over the budget is repeated once before it counts, so that classes
-     * loaded on the first way through a path are not charged to the input that took it first.
-     * (The engine's and the NBD server's fuzz targets have the same check; modules share no test code.)
-     */
-    private static void withinBudget(String what, byte[] input, Read read) {
-        long limit = FIXED + 8L * input.length;
-        long used = allocatedBy(read);
-        if (used > limit) {
-            used = allocatedBy(read);
-        }
-        if (used > limit) {
-            Assertions.fail(what + " allocated " + used + " bytes for " + input.length + " bytes of input,"
-                    + " over its budget of " + limit);
-        }
-    }
-
-    private static long allocatedBy(Read read) {
-        long start = THREADS.getCurrentThreadAllocatedBytes();
-        try {
-            read.run();
-        } catch (IOException expected) {
-            // Malformed or cut short: that connection ends.
-        }
-        return THREADS.getCurrentThreadAllocatedBytes() - start;
     }
 }

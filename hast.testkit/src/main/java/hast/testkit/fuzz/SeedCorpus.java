@@ -1,4 +1,4 @@
-package hast.engine.fuzz;
+package hast.testkit.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
