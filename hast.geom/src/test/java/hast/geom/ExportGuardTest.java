@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import hast.api.device.HastDevice;
 import hast.api.transport.Transport;
 import hast.engine.transport.UdsTransport;
+import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class ExportGuardTest {
 
     private final MemoryDevice device = new MemoryDevice();
     private final List<Socket> sockets = new ArrayList<>();
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.of("hast");
     private ExportFixture fixture;
 
     @AfterEach

@@ -13,44 +13,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 import hast.api.event.HastEvent;
 import hast.api.event.HastEventListener;
+import hast.testkit.LogCapture;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EventDispatcherTest {
-    private static final Logger LOG = Logger.getLogger(EventDispatcher.class.getName());
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            warnings.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        LOG.removeHandler(capture);
-    }
+    @RegisterExtension
+    final LogCapture warnings = LogCapture.of(EventDispatcher.class, Level.INFO);
 
     @Test
     void deliversInOrderHonouringFiltersAndSurvivesAThrowingListener() throws Exception {
@@ -70,7 +44,7 @@ class EventDispatcherTest {
             d.accept(HastEvent.of(HastEvent.CONNECT, "r1"));
             d.accept(HastEvent.of(HastEvent.ROLE, "r2", "init", "secondary"));
             await("every event delivered", () -> all.size() == 3 && rolesOfR1.size() == 1
-                    && warnings.stream().filter(w -> w.startsWith("Event listener broken failed on")).count() == 3);
+                    && warnings.messages().stream().filter(w -> w.startsWith("Event listener broken failed on")).count() == 3);
         }
         assertEquals(List.of("role:r1", "connect:r1", "role:r2"), all);
         assertEquals(List.of("[init, primary]"), rolesOfR1);
@@ -108,10 +82,10 @@ class EventDispatcherTest {
                 await("the healthy listener to get event " + i, () -> healthyGot.size() == delivered);
             }
             assertEquals(sent, healthyGot);
-            await("the hung listener reported busy", () -> warnings.stream().anyMatch(w -> w.startsWith(
+            await("the hung listener reported busy", () -> warnings.messages().stream().anyMatch(w -> w.startsWith(
                     "Event listener hung (service.id=7) is still busy with connect of r0 after ")
                     && w.endsWith("(" + backlog + " events waiting, " + (events - 1 - backlog) + " dropped).")));
-            assertEquals(1, warnings.stream().filter(w -> w.startsWith("Event listener hung (service.id=7) has "
+            assertEquals(1, warnings.messages().stream().filter(w -> w.startsWith("Event listener hung (service.id=7) has "
                     + backlog + " events waiting; dropping connect of r0")).count(), warnings.toString());
 
             release.countDown();
@@ -119,7 +93,7 @@ class EventDispatcherTest {
             assertEquals(sent.subList(0, 1 + backlog), hungGot, "what it got, it got in order");
             d.accept(HastEvent.of(HastEvent.CONNECT, "r0", "after"));
             await("the listener to catch up", () -> hungGot.size() == 2 + backlog);
-            assertTrue(warnings.contains("Event listener hung (service.id=7) is catching up; "
+            assertTrue(warnings.messages().contains("Event listener hung (service.id=7) is catching up; "
                     + (events - 1 - backlog) + " events were dropped for it."), warnings.toString());
         }
     }

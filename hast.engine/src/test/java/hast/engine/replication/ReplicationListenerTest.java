@@ -20,18 +20,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 import hast.api.HastAddress;
 import hast.api.guard.Admission;
 import hast.api.transport.Connection;
 import hast.engine.transport.TcpTransport;
+import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The listener facing strangers, over real loopback sockets: 127.0.0.1 is the configured remote,
@@ -46,33 +45,12 @@ class ReplicationListenerTest {
     private ReplicationListener listener;
     private int port;
     private final List<Socket> sockets = new ArrayList<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final LogCapture warnings = LogCapture.of(ReplicationListener.class, Level.WARNING);
     private final List<String> attached = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                warnings.add(r.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void logs() {
-        Logger.getLogger(ReplicationListener.class.getName()).addHandler(capture);
-    }
 
     @AfterEach
     void tearDown() throws IOException {
-        Logger.getLogger(ReplicationListener.class.getName()).removeHandler(capture);
         for (Socket s : sockets) {
             s.close();
         }
@@ -262,8 +240,8 @@ class ReplicationListenerTest {
             closedWithin(s, DEADLINE.dividedBy(2));
         }
         await("40 refusals counted", () -> listener.refused() == 40);
-        assertEquals(1, warnings.stream().filter(w -> w.contains("127.0.0.3")).count(), String.join("\n", warnings));
-        assertTrue(warnings.get(0).contains("not the configured remote"), warnings.get(0));
+        assertEquals(1, warnings.messages().stream().filter(w -> w.contains("127.0.0.3")).count(), warnings.toString());
+        assertTrue(warnings.messages().get(0).contains("not the configured remote"), warnings.messages().get(0));
         assertEquals(List.of(), attached);
     }
 
@@ -291,8 +269,8 @@ class ReplicationListenerTest {
         stillOpen(first, Duration.ofMillis(200));
         stillOpen(second, Duration.ofMillis(200));
         assertEquals(1, listener.refused());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("connections in handshake from 127.0.0.1")),
-                String.join("\n", warnings));
+        assertTrue(warnings.messages().stream().anyMatch(w -> w.contains("connections in handshake from 127.0.0.1")),
+                warnings.toString());
         first.close();
         // Its place is given back once the node sees it closed.
         await("a place to be free again", () -> {

@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.control.Consistency;
 import hast.api.control.HastNode;
 import hast.engine.local.FaultyDisk;
+import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,26 +143,7 @@ class ConsistencyTest {
 
     @Test
     void aForcedPromotionServesTheCopyAsItIsMakesItTheReferenceAndIsLogged() throws Exception {
-        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
-                    warnings.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(Promotion.class.getName());
-        logger.addHandler(handler);
-        try {
+        try (LogCapture warnings = LogCapture.of(Promotion.class, Level.WARNING)) {
             pair = new EnginePair(dir, "fullsync", true);
             pair.beta.role(Role.SECONDARY);
             FaultyDisk.Trap trap = holdSyncAt(8);
@@ -178,18 +155,15 @@ class ConsistencyTest {
             EnginePair.await("beta disconnected", () -> !pair.beta.info().connected());
             assertEquals(Consistency.INCOMPLETE, pair.beta.info().consistency());
             assertPromotionRefused(pair.beta, "a full synchronisation from the primary has not finished");
-            assertTrue(warnings.isEmpty(), "a refusal is the client's to report");
+            assertTrue(warnings.messages().isEmpty(), "a refusal is the client's to report");
             pair.beta.forceRole(Role.PRIMARY);
             assertEquals(Role.PRIMARY, pair.beta.info().role());
             assertEquals(Consistency.CONSISTENT, pair.beta.info().consistency());
             assertEquals(Consistency.CONSISTENT, pair.beta.metadataOnDisk().consistency(),
                     "the copy is the reference from now on");
-            assertEquals(1, warnings.size(), "logged once, at warning level");
-            assertTrue(warnings.get(0).getMessage().contains("Forced to primary with an inconsistent copy"),
-                    warnings.get(0).getMessage());
+            assertEquals(1, warnings.messages().size(), "logged once, at warning level");
+            assertTrue(warnings.contains("Forced to primary with an inconsistent copy"), warnings.toString());
             assertNotNull(pair.beta.read(0, 4096));
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 

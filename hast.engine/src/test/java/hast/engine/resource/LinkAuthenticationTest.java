@@ -11,10 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
@@ -27,11 +23,12 @@ import hast.engine.replication.Authentication;
 import hast.engine.replication.Frame;
 import hast.engine.replication.Greeting;
 import hast.engine.replication.LinkSecret;
+import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared secret between two engines over real loopback sockets: refused peers are refused
@@ -47,30 +44,11 @@ class LinkAuthenticationTest {
     private EnginePair pair;
     private final Random random = new Random(12);
     private final List<Connection> raw = new ArrayList<>();
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(String.valueOf(r.getMessage()) + " " + java.util.Arrays.toString(r.getParameters()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void logs() {
-        Logger.getLogger("hast").addHandler(capture);
-    }
+    @RegisterExtension
+    final LogCapture logged = LogCapture.of("hast");
 
     @AfterEach
     void tearDown() throws Exception {
-        Logger.getLogger("hast").removeHandler(capture);
         for (Connection c : raw) {
             c.close();
         }
@@ -151,9 +129,9 @@ class LinkAuthenticationTest {
         assertTrue(event.details().get(0).startsWith("tcp://127.0.0.1:"), event.details().toString());
         EnginePair.done(inFlight);
         assertUntouched(alphaDisconnects, betaDisconnects);
-        assertTrue(logged.stream().anyMatch(l -> l.contains("Authentication of tcp://127.0.0.1:")
-                && l.contains("failed (wrong-secret)")), String.join("\n", logged));
-        for (String line : logged) {
+        assertTrue(logged.messages().stream().anyMatch(l -> l.contains("Authentication of tcp://127.0.0.1:")
+                && l.contains("failed (wrong-secret)")), logged.toString());
+        for (String line : logged.messages()) {
             assertFalse(line.contains(SECRET), "the secret in the log: " + line);
         }
         assertFalse(pair.beta.info().toString().contains(SECRET), "status shows no secret");
@@ -238,8 +216,8 @@ class LinkAuthenticationTest {
         start("on beta { shared-secret " + SECRET + " }");
         EnginePair.await("alpha to be told", () -> String.valueOf(pair.alpha.info().problem())
                 .contains("none is configured on the primary"));
-        assertTrue(logged.stream().anyMatch(l -> l.contains("the primary has no shared-secret for the resource and"
-                + " this node has one")), String.join("\n", logged));
+        assertTrue(logged.messages().stream().anyMatch(l -> l.contains("the primary has no shared-secret for the resource and"
+                + " this node has one")), logged.toString());
         assertEquals("degraded", pair.beta.info().status());
     }
 

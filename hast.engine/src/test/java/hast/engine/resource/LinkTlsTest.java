@@ -12,10 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import hast.engine.replication.ProtocolRange;
 import hast.api.Role;
@@ -24,12 +20,13 @@ import hast.api.tls.TlsConnection;
 import hast.api.tls.TlsCredentials;
 import hast.api.transport.Connection;
 import hast.engine.replication.Frame;
+import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TLS on the link between two engines over real loopback sockets, with certificates made by
@@ -53,21 +50,8 @@ class LinkTlsTest {
     private EnginePair pair;
     private final Random random = new Random(17);
     private final List<Connection> raw = new ArrayList<>();
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(String.valueOf(r.getMessage()) + " " + java.util.Arrays.toString(r.getParameters()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    @RegisterExtension
+    final LogCapture logged = LogCapture.of("hast");
 
     @BeforeAll
     static void credentials() throws Exception {
@@ -78,14 +62,8 @@ class LinkTlsTest {
         expiredTls = made.expired("alpha");
     }
 
-    @BeforeEach
-    void logs() {
-        Logger.getLogger("hast").addHandler(capture);
-    }
-
     @AfterEach
     void tearDown() throws Exception {
-        Logger.getLogger("hast").removeHandler(capture);
         for (Connection c : raw) {
             c.close();
         }
@@ -127,7 +105,7 @@ class LinkTlsTest {
     }
 
     private boolean loggedLine(String... parts) {
-        return logged.stream().anyMatch(l -> List.of(parts).stream().allMatch(l::contains));
+        return logged.messages().stream().anyMatch(l -> List.of(parts).stream().allMatch(l::contains));
     }
 
     private void assertUntouched(int alphaDisconnects, int betaDisconnects) throws Exception {
@@ -167,7 +145,7 @@ class LinkTlsTest {
         assertEquals("tls-here-only", code(pair.alpha));
         assertEquals("tls-on-peer-only", code(pair.beta));
         assertTrue(loggedLine("Authentication of tcp://127.0.0.1:", "failed (tls-on-peer-only)"),
-                String.join("\n", logged));
+                logged.toString());
         assertEquals("degraded", pair.beta.info().status());
     }
 
@@ -179,7 +157,7 @@ class LinkTlsTest {
         EnginePair.await("both to count it", () -> authFailures(pair.alpha) > 0 && authFailures(pair.beta) > 0);
         assertEquals("tls-here-only", code(pair.beta));
         assertTrue(loggedLine("failed (tls-here-only)", "the primary connected without TLS"),
-                String.join("\n", logged));
+                logged.toString());
         assertEquals("degraded", pair.beta.info().status());
     }
 
@@ -188,7 +166,7 @@ class LinkTlsTest {
         start("on alpha { link-tls " + rogueTls + " }", "on beta { link-tls " + betaTls + " }");
         EnginePair.await("both to count it", () -> authFailures(pair.alpha) > 0 && authFailures(pair.beta) > 0);
         assertEquals("tls-handshake", code(pair.beta));
-        assertTrue(loggedLine("failed (tls-handshake): TLS handshake failed"), String.join("\n", logged));
+        assertTrue(loggedLine("failed (tls-handshake): TLS handshake failed"), logged.toString());
         assertEquals("degraded", pair.beta.info().status());
         assertEquals(0, count(pair.beta, HastEvent.CONNECT));
     }
@@ -198,7 +176,7 @@ class LinkTlsTest {
         Path empty = java.nio.file.Files.createDirectories(dir.resolve("no-credentials"));
         start("on alpha { link-tls " + empty + " }", "on beta { link-tls " + betaTls + " }");
         assertTrue(loggedLine("[r0] link-tls: TLS credentials: " + empty.resolve("server-cert.pem") + " is missing",
-                "the link cannot connect until this is fixed"), String.join("\n", logged));
+                "the link cannot connect until this is fixed"), logged.toString());
         assertEquals("degraded", pair.beta.info().status());
     }
 
@@ -207,7 +185,7 @@ class LinkTlsTest {
         start("on alpha { link-tls " + expiredTls + " }", "on beta { link-tls " + betaTls + " }");
         EnginePair.await("both to count it", () -> authFailures(pair.alpha) > 0 && authFailures(pair.beta) > 0);
         assertEquals("tls-handshake", code(pair.beta));
-        assertTrue(loggedLine("failed (tls-handshake): TLS handshake failed", "validity"), String.join("\n", logged));
+        assertTrue(loggedLine("failed (tls-handshake): TLS handshake failed", "validity"), logged.toString());
         assertEquals("degraded", pair.beta.info().status());
     }
 
@@ -279,7 +257,7 @@ class LinkTlsTest {
             EnginePair.done(w);
         }
         EnginePair.await("alpha to drop the stalled link", () -> count(pair.alpha, HastEvent.DISCONNECT) > disconnects);
-        assertTrue(loggedLine("Disconnected from"), String.join("\n", logged));
+        assertTrue(loggedLine("Disconnected from"), logged.toString());
         pair.toBeta.heal();
         pair.awaitClean(pair.alpha, pair.beta);
     }
@@ -293,6 +271,6 @@ class LinkTlsTest {
         c.writeFully(ByteBuffer.wrap(new byte[] {0x16}));
         ByteBuffer any = ByteBuffer.allocate(1);
         assertEquals(-1, c.read(any), "closed by the secondary within the deadline (timeout 1 s)");
-        assertTrue(loggedLine("Handshake with tcp://127.0.0.1:", "not done within"), String.join("\n", logged));
+        assertTrue(loggedLine("Handshake with tcp://127.0.0.1:", "not done within"), logged.toString());
     }
 }

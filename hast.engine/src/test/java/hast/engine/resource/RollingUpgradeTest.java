@@ -12,24 +12,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import hast.api.Role;
 import hast.api.control.ResourceInfo;
 import hast.engine.replication.ProtocolRange;
+import hast.testkit.LogCapture;
 
 /**
  * A rolling upgrade: a node of this build paired with one that speaks only protocol version 3 as
@@ -39,40 +34,13 @@ import hast.engine.replication.ProtocolRange;
  * version in common refuse each other, saying so on both sides (log and status).
  */
 class RollingUpgradeTest {
-    private static final Logger ENGINE_LOG = Logger.getLogger("hast.engine");
 
     @TempDir
     Path dir;
 
     /** The engine's log lines at warning and above, as both nodes of a pair write them. */
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(r.getParameters() == null ? r.getMessage()
-                        : java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        ENGINE_LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        ENGINE_LOG.removeHandler(capture);
-    }
+    @RegisterExtension
+    final LogCapture warnings = LogCapture.of("hast.engine", Level.WARNING);
 
     /** Secondary upgraded first: the old primary goes on replicating to it. */
     @ParameterizedTest(name = "secondary speaking 3-{0}")
@@ -160,8 +128,8 @@ class RollingUpgradeTest {
                     && logged("refused: " + secondarySide + "; upgrade the node with the older versions."));
             // The primary tries again (after 2 s, then 4 s): each side logs the episode once, not each attempt.
             await("a second attempt", () -> pair.toBeta.accepted().size() >= 3);
-            assertEquals(1, warnings.stream().filter(w -> w.contains(primarySide)).count(), warnings::toString);
-            assertEquals(1, warnings.stream().filter(w -> w.contains(secondarySide)).count(), warnings::toString);
+            assertEquals(1, warnings.messages().stream().filter(w -> w.contains(primarySide)).count(), warnings::toString);
+            assertEquals(1, warnings.messages().stream().filter(w -> w.contains(secondarySide)).count(), warnings::toString);
         }
     }
 
@@ -178,7 +146,7 @@ class RollingUpgradeTest {
                 assertEquals(0, old.primaries());
                 assertTrue(old.log.stream().anyMatch(l -> l.startsWith("Dropped connection from ")
                         && l.contains(": protocol version 4 from ") && l.endsWith("(we speak 3)")), old.log::toString);
-                await("the primary logged the old node's refusal", () -> warnings.stream().anyMatch(w -> w.startsWith(
+                await("the primary logged the old node's refusal", () -> warnings.messages().stream().anyMatch(w -> w.startsWith(
                         "[r0] Not connected: no common protocol version: this node speaks 4, the secondary 3;")
                         && w.contains("the secondary said: This node speaks protocol version 3 (protocol version 4")));
             }
@@ -201,7 +169,7 @@ class RollingUpgradeTest {
     }
 
     private boolean logged(String part) {
-        return warnings.stream().anyMatch(w -> w.contains(part));
+        return warnings.messages().stream().anyMatch(w -> w.contains(part));
     }
 
     private static boolean clean(ResourceInfo p) {
