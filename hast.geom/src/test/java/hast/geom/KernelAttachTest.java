@@ -17,9 +17,9 @@ import java.util.logging.Logger;
 import hast.api.HastAddress;
 import hast.api.device.HastDevice;
 import hast.api.transport.Connection;
-import hast.engine.kernel.KernelDeviceThread;
-import hast.engine.kernel.KernelNbdClient;
-import hast.engine.kernel.NbdDriver;
+import hast.geom.kernel.KernelNbdClient;
+import hast.posix.KernelDeviceThread;
+import hast.posix.NbdDriver;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What of the kernel attach runs without the kernel's nbd driver: negotiating an export over the
- * engine's native socket (the one the kernel would take over), up to the transmission phase, and
+ * native socket (the one the kernel would take over), up to the transmission phase, and
  * the component's word that the export is the way in.
  */
 class KernelAttachTest {
@@ -44,7 +44,7 @@ class KernelAttachTest {
         }
     }
 
-    /** The engine's client, with a driver looked for under the empty {@link #root}: none. */
+    /** The kernel nbd client, with a driver looked for under the empty {@link #root}: none. */
     private KernelNbdClient kernel() {
         return new KernelNbdClient(new KernelDeviceThread(new NbdDriver(root)));
     }

@@ -12,8 +12,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Linux's NBD client, the kernel's nbd driver, driven through its ioctls: it turns a negotiated
- * NBD connection into a block device such as /dev/nbd0. The engine provides it (the native calls
- * live there); the caller negotiates the export over the connection and picks the device.
+ * NBD connection into a block device such as /dev/nbd0. hast.geom provides it (through hast.native's
+ * calls); the caller negotiates the export over the connection and picks the device.
  */
 @ProviderType
 public interface KernelNbd {
@@ -33,7 +33,7 @@ public interface KernelNbd {
     /** The first /dev/nbdN no client uses, if any. */
     Optional<Path> freeDevice() throws IOException;
 
-    /** The folder the driver's devices are in: /dev, or where the engine was told to look instead. */
+    /** The folder the driver's devices are in: /dev, or where hastd was told to look instead. */
     Path deviceFolder();
 
     /**

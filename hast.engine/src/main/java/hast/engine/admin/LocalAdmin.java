@@ -18,7 +18,7 @@ import hast.engine.config.ResourceConfig;
 import hast.engine.local.FileProvider;
 import hast.engine.metadata.MetadataStore;
 import hast.engine.metadata.ProviderLayout;
-import hast.engine.posix.Account;
+import hast.posix.Account;
 
 import org.osgi.service.component.annotations.Component;
 

@@ -9,8 +9,8 @@ import hast.api.HastException;
 import hast.api.Sysexits;
 import hast.engine.config.HastConfig;
 import hast.engine.config.ResourceConfig;
-import hast.engine.posix.Account;
 import hast.engine.transport.SocketDirectory;
+import hast.posix.Account;
 
 /**
  * At start, before any resource can become primary: the directories of the Unix-socket exports

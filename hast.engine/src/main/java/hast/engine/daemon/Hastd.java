@@ -26,11 +26,11 @@ import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
 import hast.engine.event.EventDispatcher;
-import hast.engine.kernel.KernelDeviceThread;
-import hast.engine.posix.Account;
 import hast.engine.replication.ProtocolRange;
 import hast.engine.resource.ResourceManager;
 import hast.engine.vm.FatalErrors;
+import hast.posix.Account;
+import hast.posix.KernelDeviceThread;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -138,7 +138,10 @@ public final class Hastd {
         }
     }
 
-    /** Made before the drop, as the one thread that keeps CAP_SYS_ADMIN through it (where the nbd driver is). */
+    /**
+     * Made before the drop, as the one thread that keeps CAP_SYS_ADMIN through it (where the nbd
+     * driver is): hast.native's component, which hast.geom's kernel nbd client runs its work on.
+     */
     @Reference
     private KernelDeviceThread kernelDevice;
 

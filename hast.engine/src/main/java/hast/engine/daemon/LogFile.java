@@ -3,8 +3,8 @@ package hast.engine.daemon;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import hast.engine.posix.LibC;
-import hast.engine.posix.Posix;
+import hast.posix.Descriptor;
+import hast.posix.Posix;
 
 /**
  * The file a background hastd writes its standard output and error to (run/hastd's
@@ -30,21 +30,12 @@ final class LogFile {
      * standard output and standard error. On failure both stay on the file they were on.
      */
     void reopen() throws IOException {
-        LibC libc = Posix.libc();
-        int fd = libc.open(path.toString(), Posix.O_WRONLY | Posix.O_APPEND | Posix.O_CREAT | Posix.O_CLOEXEC, 0640);
-        if (fd < 0) {
-            throw Posix.error("open", path.toString(), Posix.errno());
-        }
-        try {
+        try (Descriptor file = Descriptor.open(path.toString(), Posix.O_WRONLY | Posix.O_APPEND | Posix.O_CREAT, 0640)) {
             System.out.flush();
             System.err.flush();
             for (int target : new int[] {1, 2}) {
-                if (libc.dup2(fd, target) < 0) {
-                    throw Posix.error("dup2", path.toString(), Posix.errno());
-                }
+                file.duplicateOnto(target);
             }
-        } finally {
-            libc.close(fd);
         }
     }
 }

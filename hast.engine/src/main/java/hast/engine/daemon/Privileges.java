@@ -13,9 +13,9 @@ import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
-import hast.engine.kernel.KernelDeviceThread;
-import hast.engine.posix.Account;
-import hast.engine.posix.Posix;
+import hast.posix.Account;
+import hast.posix.Credentials;
+import hast.posix.KernelDeviceThread;
 
 /**
  * hastd's privilege drop (the reference's drop_privs, without jail and capsicum): once its
@@ -54,7 +54,7 @@ final class Privileges {
                     + " started with. Create it (see README) or name an account with -u or hast.conf's user.");
             return Optional.empty();
         }
-        int euid = Posix.effectiveUid();
+        int euid = Credentials.effectiveUid();
         Account a = account.get();
         if (a.uid() == 0 || a.uid() == euid) {
             return Optional.empty();
@@ -113,29 +113,20 @@ final class Privileges {
             throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name()
                     + ": thread " + KernelDeviceThread.NAME + ": " + e.getMessage() + ".");
         }
-        if (Posix.libc().setgroups(account.groups().length, account.groups()) != 0) {
-            throw failure(account, "setgroups");
-        }
-        if (Posix.libc().setgid(account.gid()) != 0) {
-            throw failure(account, "setgid");
-        }
-        if (Posix.libc().setuid(account.uid()) != 0) {
-            throw failure(account, "setuid");
-        }
         try {
+            Credentials.setGroups(account.groups());
+            Credentials.setGid(account.gid());
+            Credentials.setUid(account.uid());
             kernelDevice.narrowAfterDrop();
         } catch (IOException e) {
             throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name()
                     + ": " + e.getMessage() + ".");
         }
-        int[] r = new int[1];
-        int[] e = new int[1];
-        int[] s = new int[1];
-        Posix.libc().getresuid(r, e, s);
-        boolean uids = r[0] == account.uid() && e[0] == account.uid() && s[0] == account.uid();
-        Posix.libc().getresgid(r, e, s);
-        boolean gids = r[0] == account.gid() && e[0] == account.gid() && s[0] == account.gid();
-        if (!uids || !gids || Posix.libc().setuid(0) == 0) {
+        int[] uids = Credentials.userIds();
+        int[] gids = Credentials.groupIds();
+        boolean user = uids[0] == account.uid() && uids[1] == account.uid() && uids[2] == account.uid();
+        boolean group = gids[0] == account.gid() && gids[1] == account.gid() && gids[2] == account.gid();
+        if (!user || !group || Credentials.regainRoot()) {
             throw new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account
                     + ": the process could still regain them.");
         }
@@ -148,10 +139,5 @@ final class Privileges {
         } else {
             LOG.info("Capabilities kept: none (no kernel nbd driver, so no kernel device work).");
         }
-    }
-
-    private static HastException failure(Account account, String call) {
-        return new HastException(Sysexits.EX_OSERR, "Unable to drop privileges to " + account.name() + ": " + call
-                + ": " + Posix.describe(Posix.errno()) + ".");
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 import hast.api.storage.LocalProvider;
-import hast.engine.posix.Descriptor;
-import hast.engine.posix.Posix;
+import hast.posix.Descriptor;
+import hast.posix.Posix;
 
 /**
  * A local provider on a regular file or a block device. Each call goes where it was measured or

@@ -3,8 +3,8 @@ package hast.engine.local;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-import hast.engine.posix.Descriptor;
-import hast.engine.posix.Posix;
+import hast.posix.Descriptor;
+import hast.posix.Posix;
 
 /** The same calls as {@link JdkDataPath}, through JNR-FFI: pread, pwrite, fdatasync. */
 final class NativeDataPath implements DataPath {

@@ -11,7 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
-import hast.engine.posix.Posix;
+import hast.posix.Credentials;
 
 /**
  * The directory of a Unix socket whose clients can drive a disk (an NBD export). Linux lets
@@ -93,7 +93,7 @@ public final class SocketDirectory {
 
     /** The effective uid of this process: the owner of the sockets it binds. */
     public static int currentUser() {
-        return Posix.effectiveUid();
+        return Credentials.effectiveUid();
     }
 
     /** Owned by {@code owner} or root, who can do anything anyway. */

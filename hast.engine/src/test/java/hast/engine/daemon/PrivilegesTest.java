@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
-import hast.engine.kernel.KernelDeviceThread;
-import hast.engine.kernel.NbdDriver;
 import hast.engine.local.FileProvider;
-import hast.engine.posix.Account;
+import hast.posix.Account;
+import hast.posix.Credentials;
+import hast.posix.KernelDeviceThread;
+import hast.posix.NbdDriver;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ class PrivilegesTest {
                 out.get(2));
         assertEquals("root-only: " + rootOnly + ": open: Permission denied", out.get(3));
         assertEquals("owned: 1048576", out.get(4));
-        assertEquals("setuid(0): -1", out.get(5));
+        assertEquals("root regained: false", out.get(5));
     }
 
     @Test
@@ -105,7 +106,7 @@ class PrivilegesTest {
         assertTrue(tasks.contains("task kernel-device: " + device + " " + device), out.toString());
         assertTrue(tasks.contains("task nbd-do-it probe: " + device + " " + device),
                 "a thread the kernel device thread starts holds the same set: " + out);
-        assertTrue(out.contains("setuid(0) on kernel-device: -1"), "without CAP_SETUID root stays out of reach: " + out);
+        assertTrue(out.contains("root regained on kernel-device: false"), "without CAP_SETUID root stays out of reach: " + out);
     }
 
     @Test
@@ -117,7 +118,7 @@ class PrivilegesTest {
             assertTrue(task.endsWith(": 0000000000000000 0000000000000000"), task);
         }
         assertTrue(tasks.stream().noneMatch(t -> t.startsWith("task kernel-device:")), "no such thread: " + out);
-        assertTrue(out.contains("setuid(0) on kernel-device: none"), out.toString());
+        assertTrue(out.contains("root regained on kernel-device: none"), out.toString());
     }
 
     private static int groupId(String name) throws IOException {
@@ -169,7 +170,7 @@ class PrivilegesTest {
                 try (FileProvider mine = FileProvider.open(Path.of(args[1]), false)) {
                     System.out.println("owned: " + mine.size());
                 }
-                System.out.println("setuid(0): " + hast.engine.posix.Posix.libc().setuid(0));
+                System.out.println("root regained: " + Credentials.regainRoot());
             }
         }
     }
@@ -194,10 +195,10 @@ class PrivilegesTest {
                     }
                 });
                 started.await();
-                System.out.println("setuid(0) on kernel-device: "
-                        + kernelDevice.run(() -> hast.engine.posix.Posix.libc().setuid(0)));
+                System.out.println("root regained on kernel-device: "
+                        + kernelDevice.run(Credentials::regainRoot));
             } else {
-                System.out.println("setuid(0) on kernel-device: none");
+                System.out.println("root regained on kernel-device: none");
             }
             try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
                 for (Path task : tasks.toList()) {

@@ -1,4 +1,4 @@
-package hast.engine.kernel;
+package hast.posix;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -9,9 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
-import hast.engine.posix.Posix;
-import hast.engine.posix.ThreadCapabilities;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -20,12 +17,16 @@ import org.osgi.service.component.annotations.Deactivate;
  * The one thread of hastd that does the kernel device work, and, once the daemon has dropped to
  * an unprivileged account, the only one with capabilities: the small set of {@link Kept} that
  * this work needs, and nothing else. That work is opening /dev/nbdN, the nbd ioctls, making the
- * device root's alone and managing /dev/hast and its links; the hast.geom bundle hands its part
- * over through {@link hast.api.device.KernelNbd#onDeviceThread}. Linux credentials belong to
- * threads: glibc gives every thread the new uid, but each keeps or loses its capabilities by its
- * own flag, and a thread starts with its creator's. So this thread is made while the daemon is
- * still root, keeps its capabilities through the drop, then narrows them to the kept set; the
- * threads that serve a device in NBD_DO_IT are started from it, which gives them the same set.
+ * device root's alone and managing /dev/hast and its links. Linux credentials belong to threads:
+ * glibc gives every thread the new uid, but each keeps or loses its capabilities by its own flag,
+ * and a thread starts with its creator's. So this thread is made while the daemon is still root,
+ * keeps its capabilities through the drop, then narrows them to the kept set; the threads that
+ * serve a device in NBD_DO_IT are started from it, which gives them the same set.
+ *
+ * <p>One component of this bundle, so one thread per process, which two bundles share through
+ * the service registry: the daemon, which makes it hold and narrow around its drop, and hast.geom,
+ * whose kernel nbd client runs the device work on it. The daemon's reference is mandatory, so the
+ * thread exists before the drop whatever order the bundles start in.
  *
  * <p>Where the driver is not present there is no such thread and nothing is kept.
  */
@@ -101,7 +102,7 @@ public final class KernelDeviceThread {
     }
 
     /** The driver this thread is for. */
-    NbdDriver driver() {
+    public NbdDriver driver() {
         return driver;
     }
 
@@ -145,7 +146,7 @@ public final class KernelDeviceThread {
                         + Kept.describe() + "): effective 0x" + Long.toHexString(effective) + ", permitted 0x"
                         + Long.toHexString(permitted));
             }
-            if (Posix.libc().setuid(0) == 0) {
+            if (Credentials.regainRoot()) {
                 throw new IOException("thread " + NAME + " could become root again");
             }
             return null;

@@ -1,4 +1,4 @@
-package hast.engine.kernel;
+package hast.posix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package hast.engine.posix;
+package hast.posix.libc;
 
 import java.nio.ByteBuffer;
 
@@ -12,9 +12,9 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The C library calls the engine makes through JNR-FFI, for what the JDK cannot do (ioctl,
+ * The C library calls hast.posix makes through JNR-FFI, for what the JDK cannot do (ioctl,
  * fallocate, flock, O_EXCL opens, setuid, capabilities) or where the JDK's version was measured against ours
- * (pread, pwrite, fdatasync: see {@code hast.engine.local.NativeDataPath}). Public only because
+ * (pread, pwrite, fdatasync: see hast.engine's {@code NativeDataPath}). Public only because
  * JNR generates its implementation in another class loader; the package is private to the bundle.
  */
 public interface LibC {

@@ -1,4 +1,4 @@
-package hast.engine.kernel;
+package hast.geom.kernel;
 
 import java.io.IOException;
 import java.net.Inet4Address;

@@ -1,4 +1,4 @@
-package hast.engine.posix;
+package hast.posix;
 
 import java.util.Arrays;
 import java.util.Optional;

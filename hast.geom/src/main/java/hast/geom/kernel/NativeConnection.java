@@ -1,4 +1,4 @@
-package hast.engine.kernel;
+package hast.geom.kernel;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,8 +9,8 @@ import java.time.Duration;
 
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
-import hast.engine.posix.Descriptor;
-import hast.engine.posix.Posix;
+import hast.posix.Descriptor;
+import hast.posix.Posix;
 
 /**
  * A stream socket made through the C library, so that its descriptor can be handed to the

@@ -1,16 +1,19 @@
-package hast.engine.posix;
+package hast.posix;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+
+import hast.posix.libc.LibC;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Runtime;
 
 /**
- * The loaded C library and what its errors mean. Loading happens once per process (the library
- * is process-wide state, like the descriptors it hands out).
+ * The flags and error numbers of the C library, and what its errors mean. The library itself is
+ * loaded once per process (it is process-wide state, like the descriptors it hands out) and seen
+ * by this package alone.
  */
 public final class Posix {
     public static final int O_RDONLY = 0;
@@ -41,20 +44,11 @@ public final class Posix {
     private Posix() {
     }
 
-    public static LibC libc() {
+    static LibC libc() {
         return Loaded.LIBC;
     }
 
-    /** The calling thread's errno as the last call through {@link #libc()} left it. */
-    /** The effective uid of this process. */
-    public static int effectiveUid() {
-        int[] r = new int[1];
-        int[] e = new int[1];
-        int[] s = new int[1];
-        libc().getresuid(r, e, s);
-        return e[0];
-    }
-
+    /** The calling thread's errno as the last call of this package left it. */
     public static int errno() {
         return Loaded.RUNTIME.getLastError();
     }

@@ -1,4 +1,4 @@
-package hast.engine.kernel;
+package hast.posix;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ public final class NbdDriver {
     }
 
     /** Where this driver is looked for: / in production. */
-    Path root() {
+    public Path root() {
         return root;
     }
 

@@ -1,4 +1,4 @@
-package hast.engine.kernel;
+package hast.geom.kernel;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,8 +12,9 @@ import java.util.logging.Logger;
 import hast.api.HastAddress;
 import hast.api.device.KernelNbd;
 import hast.api.transport.Connection;
-import hast.engine.posix.Descriptor;
-import hast.engine.posix.Posix;
+import hast.posix.Descriptor;
+import hast.posix.KernelDeviceThread;
+import hast.posix.Posix;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

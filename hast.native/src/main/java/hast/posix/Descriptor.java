@@ -1,4 +1,4 @@
-package hast.engine.posix;
+package hast.posix;
 
 import java.io.Closeable;
 import java.io.EOFException;
@@ -29,9 +29,14 @@ public final class Descriptor implements Closeable {
 
     /** open(2) with {@code flags} (O_CLOEXEC is added: hooks and other children must not inherit it). */
     public static Descriptor open(String path, int flags) throws IOException {
+        return open(path, flags, 0);
+    }
+
+    /** open(2) as {@link #open(String, int)}, with the {@code mode} an O_CREAT gives a new file. */
+    public static Descriptor open(String path, int flags, int mode) throws IOException {
         int fd;
         do {
-            fd = Posix.libc().open(path, flags | Posix.O_CLOEXEC, 0);
+            fd = Posix.libc().open(path, flags | Posix.O_CLOEXEC, mode);
         } while (fd < 0 && Posix.errno() == Posix.EINTR);
         if (fd < 0) {
             throw Posix.error("open", path, Posix.errno());
@@ -50,6 +55,16 @@ public final class Descriptor implements Closeable {
             throw Posix.error("socket", name, Posix.errno());
         }
         return new Descriptor(name, fd);
+    }
+
+    /**
+     * dup2(2): makes descriptor {@code target} (e.g. 1, standard output) another name for this
+     * one's file; it stays open when this one is closed.
+     */
+    public void duplicateOnto(int target) throws IOException {
+        while (Posix.libc().dup2(fd, target) < 0) {
+            retryOrThrow("dup2");
+        }
     }
 
     /** connect(2) to a socket address as the C structure's bytes. */
