@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,9 +33,7 @@ class ConsoleIT {
 
     @BeforeEach
     void startInATerminal() throws Exception {
-        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk0.img").toFile(), "rw")) {
-            disk.setLength(16 << 20);
-        }
+        Node.disk(dir.resolve("disk0.img"), 16 << 20);
         conf = dir.resolve("hast.conf");
         Files.writeString(conf, String.join("\n",
                 "control uds://" + dir.resolve("ctl.sock"),

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,22 +32,15 @@ class ExportSecurityIT {
 
     /** hast.conf with one resource r on a fresh 16 MiB file, no peer, and {@code exportLines} in the global section. */
     private Node node(String... exportLines) throws Exception {
-        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
-            disk.setLength(16 * MIB);
-        }
-        List<String> lines = new ArrayList<>(List.of("control uds://" + dir.resolve("ctl.sock"),
-                "listen tcp4://127.0.0.1:" + Node.freePort(), "pidfile " + dir.resolve("hastd.pid")));
-        lines.addAll(List.of(exportLines));
-        lines.addAll(List.of("resource r {", " on solo {", "  local " + dir.resolve("disk.img"), "  remote none", " }",
-                "}", ""));
-        Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n", lines));
-        return new Node("solo", dir, conf);
+        List<String> globals = new ArrayList<>(List.of("pidfile " + dir.resolve("hastd.pid")));
+        globals.addAll(List.of(exportLines));
+        return Node.solo(dir, Node.disk(dir.resolve("disk.img"), 16 * MIB), globals);
     }
 
     private Node primary(Node n) throws Exception {
-        n.hastctl("create", "-c", n.conf.toString(), "r").expect(0);
+        n.ctl("create", "r").expect(0);
         n.start();
-        n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+        n.ctl("role", "primary", "r").expect(0);
         return n;
     }
 
@@ -121,14 +113,14 @@ class ExportSecurityIT {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = dir.resolve("run/nbd.sock");
         Node n = node("export uds://" + socket);
-        n.hastctl("create", "-c", n.conf.toString(), "r").expect(0);
+        n.ctl("create", "r").expect(0);
         var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(dir.resolve("disk.img"), nobody);
         try (Node daemon = n.start("-u", "nobody")) {
             Node.awaitTrue("the privilege drop", () -> n.logText().contains("Privileges successfully dropped to nobody"));
             assertEquals("nobody", Files.getOwner(socket.getParent()).getName(), "made at start for the daemon's user");
             assertEquals("rwx------", mode(socket.getParent()));
-            n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+            n.ctl("role", "primary", "r").expect(0);
             Node.awaitTrue("the export socket", () -> Files.exists(socket));
             assertEquals("rw-------", mode(socket));
             n.run(List.of("nbdinfo", "nbd+unix:///r?socket=" + socket), Map.of()).expect(0);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -100,11 +99,7 @@ class FilesystemFailoverIT {
     }
 
     private Path backing(String name) throws IOException {
-        Path p = dir.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            f.setLength(128L * MIB);
-        }
-        return p;
+        return Node.disk(dir.resolve(name), 128L * MIB);
     }
 
     /** 120 files of 1 to 256 KiB in 12 folders, random bytes; returns path to SHA-256. */

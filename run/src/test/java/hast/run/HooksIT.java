@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -222,9 +221,7 @@ class HooksIT {
     }
 
     private void provider(Node n) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name + ".img").toFile(), "rw")) {
-            f.setLength(64 * MIB);
-        }
+        Node.disk(dir.resolve(n.name + ".img"), 64 * MIB);
         n.ctl("create", "-e", "1M", "r0").expect(0);
     }
 

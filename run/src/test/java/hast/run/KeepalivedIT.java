@@ -2,7 +2,6 @@ package hast.run;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,9 +60,7 @@ class KeepalivedIT {
         alpha = lab.node("a", "alpha", conf);
         beta = lab.node("b", "beta", conf);
         for (Node n : List.of(alpha, beta)) {
-            try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name.charAt(0) + ".img").toFile(), "rw")) {
-                f.setLength(16 * MIB);
-            }
+            Node.disk(dir.resolve(n.name.charAt(0) + ".img"), 16 * MIB);
             n.ctl("create", "-e", "1M", "r0").expect(0);
             n.start();
         }
@@ -106,9 +103,7 @@ class KeepalivedIT {
     void theNotifyScriptFailsAsHastctlDoes() throws Exception {
         Path conf = new PairConf(dir).write(dir.resolve("a.img"), dir.resolve("b.img"), Node.freePort());
         alpha = new Node("alpha", dir, conf);
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("a.img").toFile(), "rw")) {
-            f.setLength(8 * MIB);
-        }
+        Node.disk(dir.resolve("a.img"), 8 * MIB);
         alpha.ctl("create", "-e", "1M", "r0").expect(0);
         alpha.start();
         List<String> notify = List.of(NOTIFY.toString(), "-c", conf.toString(), "-n", "alpha", "-x", hastctl().toString());

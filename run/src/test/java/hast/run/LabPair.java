@@ -84,9 +84,7 @@ final class LabPair implements AutoCloseable {
 
     private Path disk(String site, boolean volatileCache) throws IOException, InterruptedException {
         Path image = dir.resolve(site + ".img");
-        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
-            f.setLength(DISK);
-        }
+        Node.disk(image, DISK);
         return volatileCache ? lab.disk(site, image, "--cache") : lab.disk(site, image);
     }
 

@@ -3,7 +3,6 @@ package hast.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,26 +24,15 @@ class LocalDiskIT {
     Path dir;
 
     private Node node(String local, String extra) throws Exception {
-        Path conf = dir.resolve("hast.conf");
-        Files.writeString(conf, String.join("\n",
-                "control uds://" + dir.resolve("ctl.sock"),
-                "listen tcp4://127.0.0.1:" + Node.freePort(),
-                "export tcp://127.0.0.1:" + Node.freePort(),
-                "export-insecure on",
-                "resource r {", extra, " on solo {", "  local " + local, "  remote none", " }", "}", ""));
-        return new Node("solo", dir, conf);
+        return Node.solo(dir, local, List.of("export tcp://127.0.0.1:" + Node.freePort(), "export-insecure on"), extra);
     }
 
     private Path file(String name, long size) throws Exception {
-        Path p = dir.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            f.setLength(size);
-        }
-        return p;
+        return Node.disk(dir.resolve(name), size);
     }
 
     private static Node.Result create(Node n) throws Exception {
-        return n.hastctl("create", "-c", n.conf.toString(), "r");
+        return n.ctl("create", "r");
     }
 
     @Test
@@ -77,7 +65,7 @@ class LocalDiskIT {
             try (Node n = node(disk.toString(), " direct on")) {
                 create(n).expect(0);
                 n.start();
-                n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+                n.ctl("role", "primary", "r").expect(0);
                 String export = exportUrl(n);
                 n.run(List.of("qemu-io", "-f", "raw", "-c", "write -P 0x6b 1M 4M", "-c", "write -P 0x6c 7680 512",
                         export), Map.of()).expect(0);
@@ -100,12 +88,12 @@ class LocalDiskIT {
             String status = Files.readString(Path.of("/proc", String.valueOf(jvm(n)), "status"));
             assertTrue(status.contains("\nUid:\t65534\t65534\t65534\t65534\n"), status);
             assertTrue(status.matches("(?s).*\nGroups:\t65534 ?\n.*"), "only nobody's own group, not root's: " + status);
-            n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+            n.ctl("role", "primary", "r").expect(0);
             n.run(List.of("qemu-io", "-f", "raw", "-c", "write -P 0x21 0 1M", exportUrl(n)), Map.of()).expect(0);
-            n.hastctl("role", "-c", n.conf.toString(), "init", "r").expect(0);
+            n.ctl("role", "init", "r").expect(0);
             Files.setOwner(disk, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
             Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rw-------"));
-            Node.Result refused = n.hastctl("role", "-c", n.conf.toString(), "primary", "r");
+            Node.Result refused = n.ctl("role", "primary", "r");
             assertTrue(refused.exit() != 0 && refused.err().contains(disk + ": open: Permission denied"),
                     refused.exit() + " " + refused.err());
         }

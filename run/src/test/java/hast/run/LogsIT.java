@@ -40,9 +40,7 @@ class LogsIT {
             String c = n.conf.toString();
             Files.writeString(n.conf, Files.readString(n.conf) + "resource r {\n on solo {\n  local "
                     + dir.resolve("disk.img") + "\n  remote none\n }\n}\n");
-            try (var f = new java.io.RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
-                f.setLength(8 << 20);
-            }
+            Node.disk(dir.resolve("disk.img"), 8 << 20);
             n.hastctl("create", "-c", c, "-e", "1M", "r").expect(0);
             n.start();
             Node.awaitTrue("the start line", () -> n.logText().contains("<6>Started successfully"));
@@ -93,7 +91,7 @@ class LogsIT {
             Files.move(log, rotated);  // as logrotate does, before it signals
             n.run(List.of("kill", "-USR1", Long.toString(pid)), Map.of()).expect(0);
             Node.awaitTrue("the log reopened", () -> read(log).contains("Log file " + log + " reopened."));
-            n.hastctl("reload", "-c", n.conf.toString()).expect(0);
+            n.ctl("reload").expect(0);
             Node.awaitTrue("the reload in the new file", () -> read(log).contains("Configuration reloaded"));
             assertFalse(Files.readString(rotated).contains("Configuration reloaded"), Files.readString(rotated));
             assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -123,9 +122,7 @@ class MetricsIT {
 
     @Test
     void stoppingTheBundleClosesThePortStartingItServesAgainAndAReloadMovesIt() throws Exception {
-        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk0.img").toFile(), "rw")) {
-            disk.setLength(16 * MIB);
-        }
+        Node.disk(dir.resolve("disk0.img"), 16 * MIB);
         int port = Node.freePort();
         Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 "control uds://" + dir.resolve("ctl.sock"),
@@ -249,9 +246,7 @@ class MetricsIT {
 
     private Node node(String name, Path conf) throws Exception {
         Node n = new Node(name, dir, conf);
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(name + ".img").toFile(), "rw")) {
-            f.setLength(64 * MIB);
-        }
+        Node.disk(dir.resolve(name + ".img"), 64 * MIB);
         n.ctl("create", "-e", "1M", "r0").expect(0);
         nodes.add(n);
         return n.start();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -36,19 +35,12 @@ class NbdFloodIT {
 
     /** A primary with one resource r on a fresh 64 MiB file, exported on {@code port} with {@code exportLines}. */
     private Node primary(String... exportLines) throws Exception {
-        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
-            disk.setLength(64 * MIB);
-        }
-        List<String> lines = new ArrayList<>(List.of("control uds://" + dir.resolve("ctl.sock"),
-                "listen tcp4://127.0.0.1:" + Node.freePort(), "pidfile " + dir.resolve("hastd.pid")));
-        lines.addAll(List.of(exportLines));
-        lines.addAll(List.of("resource r {", " on solo {", "  local " + dir.resolve("disk.img"), "  remote none", " }",
-                "}", ""));
-        Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n", lines));
-        Node n = new Node("solo", dir, conf);
-        n.hastctl("create", "-c", conf.toString(), "r").expect(0);
+        List<String> globals = new ArrayList<>(List.of("pidfile " + dir.resolve("hastd.pid")));
+        globals.addAll(List.of(exportLines));
+        Node n = Node.solo(dir, Node.disk(dir.resolve("disk.img"), 64 * MIB), globals);
+        n.ctl("create", "r").expect(0);
         n.start();
-        n.hastctl("role", "-c", conf.toString(), "primary", "r").expect(0);
+        n.ctl("role", "primary", "r").expect(0);
         return n;
     }
 
@@ -83,7 +75,7 @@ class NbdFloodIT {
             }
             assertTrue(n.daemon().isAlive(), "the daemon survived the flood");
             // Degraded (status 2): it has no peer; what matters is that it answers, as primary.
-            assertTrue(n.hastctl("status", "-c", n.conf.toString(), "r").out().contains("primary"));
+            assertTrue(n.ctl("status", "r").out().contains("primary"));
             String log = n.logText();
             assertTrue(log.contains("Connection from 127.0.0.3 to tcp://127.0.0.1:" + port + " refused: already 16 NBD"
                     + " clients negotiating from 127.0.0.3 (at most 16)"), log);

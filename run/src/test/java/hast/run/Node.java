@@ -1,6 +1,7 @@
 package hast.run;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,6 +225,29 @@ final class Node implements AutoCloseable {
     }
 
     /** A TCP port on loopback that nothing listens on right now. */
+    /**
+     * Node {@code solo} of a hast.conf written into {@code dir}: its control socket there, a free
+     * replication port, then {@code globals}; one resource {@code r} on {@code local} with no peer,
+     * {@code resourceLines} in the resource's own section.
+     */
+    static Node solo(Path dir, Object local, List<String> globals, String... resourceLines) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("control uds://" + dir.resolve("ctl.sock"),
+                "listen tcp4://127.0.0.1:" + freePort()));
+        lines.addAll(globals);
+        lines.add("resource r {");
+        lines.addAll(List.of(resourceLines));
+        lines.addAll(List.of(" on solo {", "  local " + local, "  remote none", " }", "}", ""));
+        return new Node("solo", dir, Files.writeString(dir.resolve("hast.conf"), String.join("\n", lines)));
+    }
+
+    /** {@code file} made (or resized to) {@code bytes}, sparse: a test node's local disk. */
+    static Path disk(Path file, long bytes) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return file;
+    }
+
     static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

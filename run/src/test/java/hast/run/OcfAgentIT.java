@@ -2,7 +2,6 @@ package hast.run;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,9 +46,7 @@ class OcfAgentIT {
         alpha = new Node("alpha", dir, conf);
         beta = new Node("beta", dir, conf);
         for (Node n : List.of(alpha, beta)) {
-            try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name + ".img").toFile(), "rw")) {
-                f.setLength(16 * MIB);
-            }
+            Node.disk(dir.resolve(n.name + ".img"), 16 * MIB);
             n.hastctl("create", "-c", conf.toString(), "-e", "1M", "r0").expect(0);
             n.start();
         }

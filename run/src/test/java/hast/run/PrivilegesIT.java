@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -83,7 +82,7 @@ class PrivilegesIT {
                     + " links to root:root), CAP_FOWNER (setting mode 0600 on /dev/nbdN, which root owns); on thread"
                     + " kernel-device only (and the nbd-do-it threads it starts), which does all the kernel device"
                     + " work; no other thread keeps any."));
-            n.hastctl("role", "-c", n.conf.toString(), "primary", "r").expect(0);
+            n.ctl("role", "primary", "r").expect(0);
             // The first ioctl fails on the stand-in: so the device was made root's, dev/hast/r made
             // (and removed again) and the device opened, all as nobody.
             Node.awaitTrue("the attempt to attach " + nbd0, () -> n.logText().contains("Unable to attach 'r' to "));
@@ -129,14 +128,9 @@ class PrivilegesIT {
     private Node dropped(Path root) throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path disk = dir.resolve("disk.img");
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(16 * MIB);
-        }
-        Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n", "control uds://" + dir.resolve("ctl.sock"),
-                "listen tcp4://127.0.0.1:" + Node.freePort(), "export uds://" + dir.resolve("run/nbd.sock"),
-                "resource r {", " on solo {", "  local " + disk, "  remote none", " }", "}", ""));
-        Node n = new Node("solo", dir, conf);
-        n.hastctl("create", "-c", conf.toString(), "r").expect(0);
+        Node.disk(disk, 16 * MIB);
+        Node n = Node.solo(dir, disk, List.of("export uds://" + dir.resolve("run/nbd.sock")));
+        n.ctl("create", "r").expect(0);
         Files.setOwner(disk, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
         n.env("HASTD_NBD_ROOT", root.toString());
         n.start("-u", "nobody", "-P", dir.resolve("hastd.pid").toString());

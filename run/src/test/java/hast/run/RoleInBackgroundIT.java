@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -61,9 +60,7 @@ class RoleInBackgroundIT {
         acceptor.start();
         PairConf pair = new PairConf(dir);
         Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), silent.getLocalPort(), "timeout 20");
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("alpha.img").toFile(), "rw")) {
-            f.setLength(8 * MIB);
-        }
+        Node.disk(dir.resolve("alpha.img"), 8 * MIB);
         alpha = new Node("alpha", dir, conf);
         alpha.hastctl("create", "-c", conf.toString(), "-e", "1M", "r0").expect(0);
         alpha.start();

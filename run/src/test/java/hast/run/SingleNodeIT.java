@@ -42,9 +42,7 @@ class SingleNodeIT {
     void createAndStart() throws Exception {
         nbdPort = Node.freePort();
         url = "nbd://127.0.0.1:" + nbdPort + "/disk0";
-        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk0.img").toFile(), "rw")) {
-            disk.setLength(64 * MIB);
-        }
+        Node.disk(dir.resolve("disk0.img"), 64 * MIB);
         Path conf = dir.resolve("hast.conf");
         Files.writeString(conf, String.join("\n",
                 "# one node, no peer yet",
@@ -82,7 +80,7 @@ class SingleNodeIT {
         for (byte b : onDisk) {
             assertEquals((byte) 0xa5, b);
         }
-        Node.Result list = node.hastctl("list", "-c", node.conf.toString(), "disk0").expect(Node.DEGRADED);
+        Node.Result list = node.ctl("list", "disk0").expect(Node.DEGRADED);
         assertTrue(list.out().contains("  status: degraded"), list.out());
         assertTrue(list.out().contains("    writes: 1"), list.out());
         assertTrue(list.out().contains("    flushes: "), list.out());
@@ -94,7 +92,7 @@ class SingleNodeIT {
     void trimAndWriteZeroesReadBackAsZeros() throws Exception {
         qemuIo("write -P 0x77 0 2M").expect(0);
         qemuIo("discard 0 1M", "write -z 1M 512k", "read -P 0 0 1536k", "read -P 0x77 1536k 512k").expect(0);
-        Node.Result list = node.hastctl("list", "-c", node.conf.toString(), "disk0").expect(Node.DEGRADED);
+        Node.Result list = node.ctl("list", "disk0").expect(Node.DEGRADED);
         assertTrue(list.out().contains("    deletes: 1"), list.out());
     }
 
@@ -146,9 +144,9 @@ class SingleNodeIT {
     @Test
     void roleInitClosesTheExportAndDaemonStopsCleanly() throws Exception {
         qemuIo("write -P 0x42 0 64k").expect(0);
-        node.hastctl("role", "-c", node.conf.toString(), "init", "disk0").expect(0);
+        node.ctl("role", "init", "disk0").expect(0);
         assertFalse(qemuIo("read 0 4k").exit() == 0, "export should be gone in role init");
-        Node.Result dump = node.hastctl("dump", "-c", node.conf.toString(), "disk0").expect(0);
+        Node.Result dump = node.ctl("dump", "disk0").expect(0);
         // The last role that wrote the metadata; releasing the role flushed it.
         assertTrue(dump.out().contains("prevrole: primary"), dump.out());
         assertEquals(0, node.stop());
@@ -159,7 +157,7 @@ class SingleNodeIT {
     void sigtermFinishesWritesAndFlushesMetadata() throws Exception {
         qemuIo("write -P 0x42 0 64k").expect(0);
         assertEquals(0, node.stop());
-        Node.Result dump = node.hastctl("dump", "-c", node.conf.toString(), "disk0").expect(0);
+        Node.Result dump = node.ctl("dump", "disk0").expect(0);
         assertTrue(dump.out().contains("prevrole: primary"), dump.out());
     }
 
@@ -178,7 +176,7 @@ class SingleNodeIT {
     }
 
     private long localoff() throws Exception {
-        Node.Result dump = node.hastctl("dump", "-c", node.conf.toString(), "disk0").expect(0);
+        Node.Result dump = node.ctl("dump", "disk0").expect(0);
         Matcher m = Pattern.compile("localoff: (\\d+)").matcher(dump.out());
         assertTrue(m.find(), dump.out());
         return Long.parseLong(m.group(1));

@@ -3,7 +3,6 @@ package hast.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,9 +66,7 @@ class SystemdUnitIT {
 
         PairConf pair = new PairConf(dir);
         Path conf = pair.write(dir.resolve("alpha.img"), dir.resolve("beta.img"), pair.listenBeta);
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("alpha.img").toFile(), "rw")) {
-            f.setLength(4 << 20);
-        }
+        Node.disk(dir.resolve("alpha.img"), 4 << 20);
         alpha = new Node("alpha", dir, conf);
         alpha.hastctl("create", "-c", conf.toString(), "r0").expect(0);
         // Started as the unit does (-F), but not through Node.start, which waits for hastd itself.

@@ -69,9 +69,7 @@ class TwoNodeIT {
         alpha = new Node("alpha", dir, conf);
         beta = new Node("beta", dir, conf);
         for (Node n : List.of(alpha, beta)) {
-            try (RandomAccessFile f = new RandomAccessFile(dir.resolve(n.name + ".img").toFile(), "rw")) {
-                f.setLength(64 * MIB);
-            }
+            Node.disk(dir.resolve(n.name + ".img"), 64 * MIB);
             ctl(n, "create", "-e", "1M", "r0").expect(0);
             n.start();
         }
