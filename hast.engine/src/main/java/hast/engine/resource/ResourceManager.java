@@ -74,6 +74,21 @@ public final class ResourceManager implements HastNode {
             LOG.warning(() -> problem + "; its data goes uncompressed, or waits, until a bundle provides it.");
         }
         checkLinkTls(config);
+        checkLocalProviders(config);
+    }
+
+    /**
+     * Warns of resources whose {@code local} no factory serves: they stay in init, with the problem
+     * shown, until a bundle serves it; the factory is looked up again at each role change.
+     */
+    private void checkLocalProviders(HastConfig c) {
+        for (ResourceConfig rc : c.resources()) {
+            String problem = replication.localProviders().problem(rc.local());
+            if (problem != null) {
+                LOG.warning(() -> "[" + rc.name() + "] " + problem + "; the resource cannot take a role until a bundle"
+                        + " provides one.");
+            }
+        }
     }
 
     /**
@@ -255,6 +270,7 @@ public final class ResourceManager implements HastNode {
         config = next;
         LOG.info("Configuration reloaded successfully.");
         checkLinkTls(next);
+        checkLocalProviders(next);
         resources.values().forEach(Resource::reloaded);
         reloaded.accept(next);
     }
