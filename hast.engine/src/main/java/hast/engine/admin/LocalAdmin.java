@@ -49,14 +49,17 @@ public final class LocalAdmin implements NodeAdmin {
     /** The factories DS binds; in force once DS has activated this component. */
     private final LocalProviders whiteboard = new LocalProviders();
     /**
-     * What opens the local providers: on a plain class path (the command-line hastctl, {@code hastd
-     * -t}), where there is no whiteboard, files and block devices only.
+     * What opens the local providers: on a plain class path (the command-line hastctl), where there
+     * is no whiteboard, files and block devices only.
      */
     private volatile LocalProviders providers;
+    /** Whether this is the command-line hastctl's, which cannot reach the kinds bundles serve. */
+    private volatile boolean onClassPath;
 
     /** For DS and {@link java.util.ServiceLoader}: this node is named by HAST_NODE or the hostname. */
     public LocalAdmin() {
         this(NodeIdentity.fromEnvironment(), LocalProviders.filesOnly());
+        onClassPath = true;
     }
 
     /** As node {@code node}, opening files and block devices. */
@@ -84,6 +87,7 @@ public final class LocalAdmin implements NodeAdmin {
     @Activate
     void activate() {
         providers = whiteboard;
+        onClassPath = false;
     }
 
     @Override
@@ -177,8 +181,11 @@ public final class LocalAdmin implements NodeAdmin {
         try {
             return providers.open(rc.local(), new LocalProviderFactory.Options(readOnly, false));
         } catch (IOException e) {
+            String hint = onClassPath && providers.problem(rc.local()) != null
+                    ? " (the command-line hastctl opens files and block devices only; run it at hastd's console,"
+                            + " where the bundles serving other kinds are)" : "";
             throw new HastException(Sysexits.EX_NOINPUT,
-                    "Unable to open " + rc.local() + " of resource " + rc.name() + ": " + e.getMessage(), e);
+                    "Unable to open " + rc.local() + " of resource " + rc.name() + ": " + e.getMessage() + hint, e);
         }
     }
 }
