@@ -238,6 +238,9 @@ public final class ResourceManager implements HastNode {
     /**
      * Re-reads the configuration: removed resources go to init and are dropped, new ones start in
      * init, changed ones take their new settings (see {@link Resource#reconfigure}).
+     *
+     * @throws HastException when the file cannot be used (nothing changed), or once it is in force
+     *                       when a resource whose role restarted could not take it back (left in init)
      */
     @Override
     public synchronized void reload() throws HastException {
@@ -253,12 +256,19 @@ public final class ResourceManager implements HastNode {
             throw e;
         }
         Map<String, Resource> kept = new LinkedHashMap<>();
+        List<HastException> unrestarted = new ArrayList<>();
         for (ResourceConfig rc : next.resources()) {
             Resource existing = resources.remove(rc.name());
             if (existing == null) {
                 kept.put(rc.name(), new Resource(rc, publisher, replication, events));
             } else {
-                existing.reconfigure(rc);
+                try {
+                    existing.reconfigure(rc);
+                } catch (HastException e) {
+                    // Its role could not reopen (e.g. a new local nothing serves): it stays, in init
+                    // with its new settings, and the rest of the configuration still applies.
+                    unrestarted.add(e);
+                }
                 kept.put(rc.name(), existing);
             }
         }
@@ -273,6 +283,12 @@ public final class ResourceManager implements HastNode {
         checkLocalProviders(next);
         resources.values().forEach(Resource::reloaded);
         reloaded.accept(next);
+        if (!unrestarted.isEmpty()) {
+            String why = "Configuration reloaded, but these resources could not take their roles back and are in init: "
+                    + String.join("; ", unrestarted.stream().map(HastException::getMessage).toList());
+            LOG.severe(why);
+            throw new HastException(unrestarted.get(0).status(), why);
+        }
     }
 
     /** Releases every resource (daemon stop): in-flight I/O finishes, activemaps and metadata are flushed. */

@@ -155,6 +155,42 @@ class LocalProviderPluginTest {
         assertEquals(2, published.size());
     }
 
+    @Test
+    void aReloadMovingAPrimaryToALocalNoFactoryServesLeavesItInInitWithTheProblemAndAppliesTheRest() throws Exception {
+        Path conf = dir.resolve("hast.conf");
+        String head = "control uds://" + dir.resolve("ctl") + "\nexport uds://" + dir.resolve("nbd") + "\n";
+        Files.writeString(conf, head
+                + "resource moved { on n { local " + dir.resolve("moved.img") + " remote none } }\n"
+                + "resource kept { on n { local " + dir.resolve("kept.img") + " remote none } }\n");
+        for (String r : List.of("moved", "kept")) {
+            try (RandomAccessFile f = new RandomAccessFile(dir.resolve(r + ".img").toFile(), "rw")) {
+                f.setLength(16 << 20);
+            }
+            LocalAdminAccess.create(conf, "n", r, 1 << 20, 4, providers);
+        }
+        ConfigParser parser = new ConfigParser(NodeIdentity.named("n"));
+        manager = new ResourceManager(parser.parse(conf), parser, (device, props) -> () -> { }, replication(),
+                event -> { });
+        manager.setRole("moved", Role.PRIMARY);
+        manager.setRole("kept", Role.PRIMARY);
+
+        Files.writeString(conf, head + "exec /hooks/new\n"
+                + "resource moved { on n { local mem:n remote none } }\n"
+                + "resource kept { on n { local " + dir.resolve("kept.img") + " remote none } }\n"
+                + "resource added { on n { local " + dir.resolve("added.img") + " remote none } }\n");
+        HastException reload = assertThrows(HastException.class, () -> manager.reload());
+        assertEquals("Configuration reloaded, but these resources could not take their roles back and are in init:"
+                + " [moved] Unable to open local provider: no local provider serves mem:n (kind mem): no"
+                + " LocalProviderFactory of that kind is registered", reload.getMessage());
+
+        assertEquals(List.of("moved", "kept", "added"), manager.resources().stream().map(r -> r.name()).toList(),
+                "every resource of the new configuration is there");
+        assertEquals(Role.INIT, manager.resource("moved").orElseThrow().role());
+        assertEquals("no local provider serves mem:n (kind mem): no LocalProviderFactory of that kind is registered",
+                manager.resource("moved").orElseThrow().problem());
+        assertEquals(Role.PRIMARY, manager.resource("kept").orElseThrow().role());
+    }
+
     private Replication replication() {
         Codecs codecs = new Codecs();
         return new Replication() {
