@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * The local component of a resource: a regular file or a block device addressed by byte
- * offsets. Offsets here are provider offsets (metadata at 0, activemap, then data).
+ * The local component of a resource, addressed by byte offsets: a regular file, a block device,
+ * or whatever storage a {@link LocalProviderFactory} opens. Offsets here are provider offsets
+ * (metadata at 0, activemap, then data).
  *
  * <p>Implementations are safe for concurrent calls on disjoint ranges.
  */

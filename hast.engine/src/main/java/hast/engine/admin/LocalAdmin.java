@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import hast.api.HastAddress;
 import hast.api.HastException;
@@ -11,16 +12,21 @@ import hast.api.Sysexits;
 import hast.api.control.MetadataInfo;
 import hast.api.control.NodeAdmin;
 import hast.api.storage.LocalProvider;
+import hast.api.storage.LocalProviderFactory;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
 import hast.engine.config.ResourceConfig;
-import hast.engine.local.FileProvider;
+import hast.engine.local.LocalProviders;
 import hast.engine.metadata.MetadataStore;
 import hast.engine.metadata.ProviderLayout;
 import hast.posix.Account;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@code hastctl create} and {@code dump}: they work on the local providers named by the
@@ -40,15 +46,48 @@ public final class LocalAdmin implements NodeAdmin {
 
     private final NodeIdentity node;
     private final ConfigParser parser;
+    /** The factories DS binds; in force once DS has activated this component. */
+    private final LocalProviders whiteboard = new LocalProviders();
+    /**
+     * What opens the local providers: on a plain class path (the command-line hastctl), where there
+     * is no whiteboard, files and block devices only.
+     */
+    private volatile LocalProviders providers;
+    /** Whether this is the command-line hastctl's, which cannot reach the kinds bundles serve. */
+    private volatile boolean onClassPath;
 
     /** For DS and {@link java.util.ServiceLoader}: this node is named by HAST_NODE or the hostname. */
     public LocalAdmin() {
-        this(NodeIdentity.fromEnvironment());
+        this(NodeIdentity.fromEnvironment(), LocalProviders.filesOnly());
+        onClassPath = true;
     }
 
+    /** As node {@code node}, opening files and block devices. */
     LocalAdmin(NodeIdentity node) {
+        this(node, LocalProviders.filesOnly());
+    }
+
+    /** As node {@code node}, opening what {@code providers} serve. */
+    LocalAdmin(NodeIdentity node, LocalProviders providers) {
         this.node = node;
         this.parser = new ConfigParser(node);
+        this.providers = providers;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindLocalProviderFactory(LocalProviderFactory factory, Map<String, Object> properties) {
+        whiteboard.add(factory, properties);
+    }
+
+    void unbindLocalProviderFactory(LocalProviderFactory factory) {
+        whiteboard.remove(factory);
+    }
+
+    /** In a framework: create and dump open every kind a bundle serves (at hastd's console). */
+    @Activate
+    void activate() {
+        providers = whiteboard;
+        onClassPath = false;
     }
 
     @Override
@@ -138,12 +177,15 @@ public final class LocalAdmin implements NodeAdmin {
                 .orElseThrow(() -> new HastException(Sysexits.EX_DATAERR, "Unknown resource " + name + "."));
     }
 
-    private static LocalProvider open(ResourceConfig rc, boolean readOnly) throws HastException {
+    private LocalProvider open(ResourceConfig rc, boolean readOnly) throws HastException {
         try {
-            return FileProvider.open(Path.of(rc.local()), readOnly);
+            return providers.open(rc.local(), new LocalProviderFactory.Options(readOnly, false));
         } catch (IOException e) {
+            String hint = onClassPath && providers.problem(rc.local()) != null
+                    ? " (the command-line hastctl opens files and block devices only; run it at hastd's console,"
+                            + " where the bundles serving other kinds are)" : "";
             throw new HastException(Sysexits.EX_NOINPUT,
-                    "Unable to open " + rc.local() + " of resource " + rc.name() + ": " + e.getMessage(), e);
+                    "Unable to open " + rc.local() + " of resource " + rc.name() + ": " + e.getMessage() + hint, e);
         }
     }
 }

@@ -20,6 +20,7 @@ import hast.api.control.LogConsole;
 import hast.api.device.DeviceNode;
 import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
+import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
 import hast.engine.admin.LocalAdmin;
 import hast.engine.config.ConfigParser;
@@ -104,6 +105,22 @@ public final class Hastd {
 
     void unbindMode(ReplicationMode mode) {
         plugins.removeMode(mode);
+    }
+
+    /**
+     * Resources open files and block devices unless hast.conf says otherwise: the daemon starts
+     * only once their factory is there, so that it does not warn of a kind about to be served.
+     */
+    @Reference(target = "(" + LocalProviderFactory.KIND + "=" + LocalProviderFactory.FILE + ")")
+    private LocalProviderFactory files;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindLocalProviderFactory(LocalProviderFactory factory, Map<String, Object> properties) {
+        plugins.addLocalProviderFactory(factory, properties);
+    }
+
+    void unbindLocalProviderFactory(LocalProviderFactory factory) {
+        plugins.removeLocalProviderFactory(factory);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -9,12 +9,14 @@ import hast.api.HastAddress;
 import hast.api.codec.Checksum;
 import hast.api.codec.Compressor;
 import hast.api.replication.ReplicationMode;
+import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
 import hast.engine.codec.Codecs;
+import hast.engine.local.LocalProviders;
 import hast.engine.replication.FullSync;
 import hast.engine.resource.Replication;
 
-/** Transports, replication modes and codecs as they come and go on the whiteboard. */
+/** Transports, replication modes, codecs and local provider factories as they come and go on the whiteboard. */
 final class Plugins implements Replication {
     private static final Logger LOG = Logger.getLogger(Plugins.class.getName());
     private static final ReplicationMode SAFEST = new FullSync();
@@ -22,6 +24,7 @@ final class Plugins implements Replication {
     private final Map<String, Transport> transports = new ConcurrentHashMap<>();
     private final Map<String, ReplicationMode> modes = new ConcurrentHashMap<>();
     private final Codecs codecs = new Codecs();
+    private final LocalProviders localProviders = new LocalProviders();
 
     void addTransport(Transport t, Map<String, Object> properties) {
         for (String scheme : strings(properties.get(Transport.SCHEME))) {
@@ -63,6 +66,19 @@ final class Plugins implements Replication {
 
     void removeChecksum(Checksum c) {
         codecs.removeChecksum(c);
+    }
+
+    void addLocalProviderFactory(LocalProviderFactory f, Map<String, Object> properties) {
+        localProviders.add(f, properties);
+    }
+
+    void removeLocalProviderFactory(LocalProviderFactory f) {
+        localProviders.remove(f);
+    }
+
+    @Override
+    public LocalProviders localProviders() {
+        return localProviders;
     }
 
     @Override

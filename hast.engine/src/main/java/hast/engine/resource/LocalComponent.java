@@ -1,7 +1,6 @@
 package hast.engine.resource;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 import hast.api.HastException;
@@ -32,7 +31,7 @@ final class LocalComponent implements AutoCloseable {
     static LocalComponent open(ResourceConfig config, Replication opener) throws HastException {
         LocalProvider provider;
         try {
-            provider = opener.open(Path.of(config.local()), config.direct());
+            provider = opener.open(config.local(), config.direct());
         } catch (IOException e) {
             throw new HastException(Sysexits.EX_NOINPUT,
                     "[" + config.name() + "] Unable to open local provider: " + e.getMessage(), e);

@@ -1,20 +1,19 @@
 package hast.engine.resource;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.Function;
 
 import hast.api.HastAddress;
 import hast.api.replication.ReplicationMode;
 import hast.api.storage.LocalProvider;
+import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
 import hast.engine.codec.Codecs;
-import hast.engine.local.FileProvider;
+import hast.engine.local.LocalProviders;
 import hast.engine.replication.ProtocolRange;
 
 /** The plugins a resource replicates with, as found on the whiteboard when it needs them. */
 public interface Replication {
-
     /** Transports by address scheme; a scheme without one answers {@code null}. */
     Function<HastAddress, Transport> transports();
 
@@ -33,10 +32,18 @@ public interface Replication {
     }
 
     /**
-     * Opens a resource's local component for a role. Files and block devices by default; the
-     * engine's fault tests put a disk that fails, stalls or loses its cache here.
+     * The local provider factories registered now. Files and block devices by default, for an
+     * engine built without a whiteboard; the daemon gives those its bundles register.
      */
-    default LocalProvider open(Path local, boolean direct) throws IOException {
-        return FileProvider.open(local, new FileProvider.Options(false, direct));
+    default LocalProviders localProviders() {
+        return LocalProviders.filesOnly();
+    }
+
+    /**
+     * Opens a resource's local component for a role, with the factory of its kind; the engine's
+     * fault tests put a disk that fails, stalls or loses its cache here.
+     */
+    default LocalProvider open(String local, boolean direct) throws IOException {
+        return localProviders().open(local, new LocalProviderFactory.Options(false, direct));
     }
 }

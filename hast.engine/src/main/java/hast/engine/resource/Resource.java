@@ -366,7 +366,8 @@ final class Resource {
                 (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
                 s == null ? Queues.EMPTY : s.queues(),
                 s == null ? null : s.sync(),
-                s == null ? null : s.problem(), s != null && s.connected(), s == null ? null : s.consistency(),
+                s == null ? replication.localProviders().problem(c.local()) : s.problem(), s != null && s.connected(),
+                s == null ? null : s.consistency(),
                 s == null ? null : s.protocol(), s == null ? null : s.syncRate());
     }
 }

@@ -74,6 +74,21 @@ public final class ResourceManager implements HastNode {
             LOG.warning(() -> problem + "; its data goes uncompressed, or waits, until a bundle provides it.");
         }
         checkLinkTls(config);
+        checkLocalProviders(config);
+    }
+
+    /**
+     * Warns of resources whose {@code local} no factory serves: they stay in init, with the problem
+     * shown, until a bundle serves it; the factory is looked up again at each role change.
+     */
+    private void checkLocalProviders(HastConfig c) {
+        for (ResourceConfig rc : c.resources()) {
+            String problem = replication.localProviders().problem(rc.local());
+            if (problem != null) {
+                LOG.warning(() -> "[" + rc.name() + "] " + problem + "; the resource cannot take a role until a bundle"
+                        + " provides one.");
+            }
+        }
     }
 
     /**
@@ -223,6 +238,9 @@ public final class ResourceManager implements HastNode {
     /**
      * Re-reads the configuration: removed resources go to init and are dropped, new ones start in
      * init, changed ones take their new settings (see {@link Resource#reconfigure}).
+     *
+     * @throws HastException when the file cannot be used (nothing changed), or once it is in force
+     *                       when a resource whose role restarted could not take it back (left in init)
      */
     @Override
     public synchronized void reload() throws HastException {
@@ -238,12 +256,19 @@ public final class ResourceManager implements HastNode {
             throw e;
         }
         Map<String, Resource> kept = new LinkedHashMap<>();
+        List<HastException> unrestarted = new ArrayList<>();
         for (ResourceConfig rc : next.resources()) {
             Resource existing = resources.remove(rc.name());
             if (existing == null) {
                 kept.put(rc.name(), new Resource(rc, publisher, replication, events));
             } else {
-                existing.reconfigure(rc);
+                try {
+                    existing.reconfigure(rc);
+                } catch (HastException e) {
+                    // Its role could not reopen (e.g. a new local nothing serves): it stays, in init
+                    // with its new settings, and the rest of the configuration still applies.
+                    unrestarted.add(e);
+                }
                 kept.put(rc.name(), existing);
             }
         }
@@ -255,8 +280,15 @@ public final class ResourceManager implements HastNode {
         config = next;
         LOG.info("Configuration reloaded successfully.");
         checkLinkTls(next);
+        checkLocalProviders(next);
         resources.values().forEach(Resource::reloaded);
         reloaded.accept(next);
+        if (!unrestarted.isEmpty()) {
+            String why = "Configuration reloaded, but these resources could not take their roles back and are in init: "
+                    + String.join("; ", unrestarted.stream().map(HastException::getMessage).toList());
+            LOG.severe(why);
+            throw new HastException(unrestarted.get(0).status(), why);
+        }
     }
 
     /** Releases every resource (daemon stop): in-flight I/O finishes, activemaps and metadata are flushed. */

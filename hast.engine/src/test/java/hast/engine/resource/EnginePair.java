@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import hast.api.HastAddress;
 import hast.api.HastException;
@@ -22,13 +23,14 @@ import hast.api.device.HastDevice;
 import hast.api.event.HastEvent;
 import hast.api.replication.ReplicationMode;
 import hast.api.storage.LocalProvider;
+import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
 import hast.engine.admin.LocalAdminAccess;
 import hast.engine.codec.Codecs;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.NodeIdentity;
 import hast.engine.local.FaultyDisk;
-import hast.engine.local.FileProvider;
+import hast.engine.local.LocalProviders;
 import hast.engine.replication.Async;
 import hast.engine.replication.FullSync;
 import hast.engine.replication.MemSync;
@@ -56,6 +58,8 @@ final class EnginePair implements AutoCloseable {
     /** What alpha connects to to reach beta, and the reverse. */
     final LinkRelay toBeta;
     final LinkRelay toAlpha;
+    /** What opens each node's copy, by the kind of its {@code local}. */
+    final LocalProviders providers;
 
     /**
      * @param replication   fullsync, memsync or async
@@ -77,6 +81,22 @@ final class EnginePair implements AutoCloseable {
      */
     EnginePair(Path dir, String replication, boolean volatileCache, int extent, String... settings)
             throws IOException, HastException {
+        this(dir, replication, volatileCache, extent, LocalProviders.filesOnly(),
+                node -> dir.resolve(node + ".img").toString(), settings);
+    }
+
+    /**
+     * A pair whose copies are not files: each node's {@code local} is what {@code local} makes of
+     * its name, opened by the factory {@code providers} hold for its kind.
+     */
+    EnginePair(Path dir, String replication, LocalProviders providers, UnaryOperator<String> local)
+            throws IOException, HastException {
+        this(dir, replication, false, EXTENT, providers, local);
+    }
+
+    private EnginePair(Path dir, String replication, boolean volatileCache, int extent, LocalProviders providers,
+            UnaryOperator<String> local, String... settings) throws IOException, HastException {
+        this.providers = providers;
         int listenAlpha = freePort();
         int listenBeta = freePort();
         toBeta = new LinkRelay(listenBeta);
@@ -91,15 +111,15 @@ final class EnginePair implements AutoCloseable {
                 "on beta { control uds://" + dir.resolve("beta.ctl") + " listen tcp4://127.0.0.1:" + listenBeta
                         + " export uds://" + dir.resolve("beta.nbd") + " }",
                 "resource " + RESOURCE + " {",
-                "  on alpha { local " + alpha.img + " remote tcp4://127.0.0.1:" + toBeta.port() + " }",
-                "  on beta { local " + beta.img + " remote tcp4://127.0.0.1:" + toAlpha.port() + " }",
+                "  on alpha { local " + local.apply(alpha.name) + " remote tcp4://127.0.0.1:" + toBeta.port() + " }",
+                "  on beta { local " + local.apply(beta.name) + " remote tcp4://127.0.0.1:" + toAlpha.port() + " }",
                 "}", ""));
         for (Engine e : List.of(alpha, beta)) {
             try (RandomAccessFile f = new RandomAccessFile(e.img.toFile(), "rw")) {
                 f.setLength(SIZE + (1 << 20));
             }
-            LocalAdminAccess.create(conf, e.name, RESOURCE, extent, 4);
-            e.metadata = LocalAdminAccess.dump(conf, e.name, RESOURCE);
+            LocalAdminAccess.create(conf, e.name, RESOURCE, extent, 4, providers);
+            e.metadata = LocalAdminAccess.dump(conf, e.name, RESOURCE, providers);
             e.boot();
         }
     }
@@ -159,8 +179,14 @@ final class EnginePair implements AutoCloseable {
                 }
 
                 @Override
-                public LocalProvider open(Path local, boolean direct) throws IOException {
-                    disk = new FaultyDisk(FileProvider.open(local, false), volatileCache);
+                public LocalProviders localProviders() {
+                    return providers;
+                }
+
+                @Override
+                public LocalProvider open(String local, boolean direct) throws IOException {
+                    disk = new FaultyDisk(providers.open(local, new LocalProviderFactory.Options(false, false)),
+                            volatileCache);
                     return disk;
                 }
             }, events::add);
@@ -271,7 +297,7 @@ final class EnginePair implements AutoCloseable {
 
         /** Metadata as on disk now (counters after the last change). */
         MetadataInfo metadataOnDisk() throws HastException {
-            return LocalAdminAccess.dump(conf, name, RESOURCE);
+            return LocalAdminAccess.dump(conf, name, RESOURCE, providers);
         }
 
         /**
