@@ -444,7 +444,6 @@ final class PrimaryDevice implements HastDevice {
         }
     }
 
-    /** Counts a request in, or fails it when the device is closing. */
     /** The mode a modifying request keeps; {@code null} when there is none, and {@code done} failed. */
     private ReplicationMode modeFor(CompletableFuture<Void> done) {
         try {
@@ -455,6 +454,7 @@ final class PrimaryDevice implements HastDevice {
         }
     }
 
+    /** Counts a request in, or fails it when the device is closing. */
     private boolean enter(CompletableFuture<Void> done) {
         if (!inFlight.enter()) {
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
