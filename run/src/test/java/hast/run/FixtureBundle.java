@@ -1,7 +1,6 @@
 package hast.run;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
@@ -28,8 +27,9 @@ final class FixtureBundle {
      * @param imports the bundle's Import-Package header
      */
     static Path pack(Path target, String symbolicName, Class<? extends BundleActivator> activator, String imports)
-            throws IOException, URISyntaxException {
-        Path classes = Path.of(activator.getProtectionDomain().getCodeSource().getLocation().toURI());
+            throws IOException {
+        // From the build's folder, not the class's code source: inside a Pax Exam container that is the probe bundle.
+        Path classes = Node.BUILD.resolve("test-classes");
         String folder = activator.getPackageName().replace('.', '/');
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();

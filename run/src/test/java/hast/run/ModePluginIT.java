@@ -87,7 +87,7 @@ public class ModePluginIT {
             Bundle modes = bundle("hast.replication");
             modes.stop();
             assertRefused(device, String.format(REFUSING, "fullsync"));
-            String list = cli.ctl("list", "modes").expect(0).out();
+            String list = cli.ctl("list", "modes").expect(Node.DEGRADED).out();
             assertTrue(list, list.contains("  problem: " + String.format(REFUSING, "fullsync") + "\n"));
             assertTrue(list, list.contains("    mode refusals: 1\n"));
             modes.start();
