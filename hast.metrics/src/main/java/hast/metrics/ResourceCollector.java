@@ -160,6 +160,9 @@ final class ResourceCollector implements MultiCollector {
         all.metricSnapshot(counters(infos, "hast_auth_failures",
                 "Peers of the replication link refused for failed authentication since the daemon started.",
                 r -> r.statistics().authFailures()));
+        all.metricSnapshot(counters(infos, "hast_mode_refusals",
+                "Writes, trims and flushes refused because the configured replication mode was not registered.",
+                r -> r.statistics().modeRefusals()));
     }
 
     /** The meters kept since the daemon started. */

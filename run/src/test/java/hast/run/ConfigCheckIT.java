@@ -39,7 +39,7 @@ class ConfigCheckIT {
                 sockets() + "resource r {\n on alpha {\n  local /x\n }\n}\n",
                 sockets() + resource("", "") + resource("", ""),
                 sockets() + "resource r {\n on gamma {\n  local /x\n  remote none\n }\n}\n",
-                sockets() + "replication bogus\n" + resource("", ""),
+                sockets() + "replication on\n" + resource("", ""),
                 sockets() + resource("  link-tls-peer beta\n", ""),
                 sockets() + "export tcp://127.0.0.1:10809\n" + resource("", ""),
                 sockets() + "user no-such-account-here\n" + resource("", ""));

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -326,24 +325,7 @@ class HooksIT {
 
     /** The fixture bundle, packed from this module's compiled test classes in hast/run/fixture. */
     private static Path fixtureBundle(Path target) throws Exception {
-        Path classes = Path.of(FixtureActivator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "hast.run.fixture");
-        main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Bundle-Activator", FixtureActivator.class.getName());
-        main.putValue("Import-Package", "hast.api.event;version=\"[1.1,2)\",org.osgi.framework,"
-                + "org.osgi.service.event;version=\"[1.4,2)\"");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest);
-                Stream<Path> files = Files.list(classes.resolve("hast/run/fixture"))) {
-            for (Path f : files.toList()) {
-                out.putNextEntry(new JarEntry("hast/run/fixture/" + f.getFileName()));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-        }
-        return target;
+        return FixtureBundle.pack(target, "hast.run.fixture", FixtureActivator.class, "hast.api.event;version=\"[1.1,2)\","
+                + "org.osgi.framework,org.osgi.service.event;version=\"[1.4,2)\"");
     }
 }

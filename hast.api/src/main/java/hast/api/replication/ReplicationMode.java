@@ -4,8 +4,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Decides when a write may be acknowledged to the client. Modes are services registered under
- * their {@link #NAME} ({@code fullsync}, {@code memsync}, {@code async}); each request remembers
- * the mode in force when it started.
+ * their {@link #NAME} (the reference's {@code fullsync}, {@code memsync} and {@code async} come
+ * from the hast.replication bundle; a third party's bundle brings others); each request remembers
+ * the mode in force when it started. While the mode a resource's configuration names is not
+ * registered, its primary refuses writes rather than use another mode.
  *
  * <p>Whatever the mode, an extent stays dirty until the secondary has confirmed the write: that
  * rule belongs to the engine, not to a mode.

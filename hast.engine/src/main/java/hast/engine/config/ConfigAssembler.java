@@ -29,7 +29,6 @@ final class ConfigAssembler {
      * {@code export-insecure on}.
      */
     static final HastAddress DEFAULT_EXPORT = HastAddress.parse("uds:///run/hast/nbd.sock");
-    static final Replication DEFAULT_REPLICATION = Replication.MEMSYNC;
     static final int DEFAULT_TIMEOUT = 20;
     static final boolean DEFAULT_METAFLUSH = true;
     static final boolean DEFAULT_DIRECT = false;
@@ -162,7 +161,7 @@ final class ConfigAssembler {
         return new ResourceConfig(name,
                 checks.text(first(on, res, "name"), "name", SettingChecks.MAX_NAME).orElse(name),
                 local, remoteText, source,
-                first(res, global, "replication").map(s -> Replication.parse(s.value())).orElse(DEFAULT_REPLICATION),
+                checks.codec(first(res, global, "replication"), CodecNames.REPLICATION),
                 checks.codec(first(res, global, "checksum"), CodecNames.CHECKSUM),
                 checks.codec(first(res, global, "compression"), CodecNames.COMPRESSION),
                 timeout.isPresent() ? checks.timeout(timeout.get()) : DEFAULT_TIMEOUT,

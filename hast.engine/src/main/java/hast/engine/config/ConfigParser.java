@@ -148,7 +148,7 @@ public final class ConfigParser {
         /** The value of a keyword, by its type: a choice of keywords, a number, or a string. */
         private String settingValue(String keyword) throws ConfigException {
             return switch (keyword) {
-                case "replication" -> choice(keyword, "fullsync", "memsync", "async");
+                case "replication" -> modeName();
                 case "metaflush", "direct", "export-insecure", "export-tls-verify" -> choice(keyword, "on", "off");
                 case "export-tls", "link-tls" -> value("TLS credentials directory");
                 case "link-tls-peer" -> value("certificate name");
@@ -159,7 +159,8 @@ public final class ConfigParser {
                 case "metrics-listen" -> value("metrics address");
                 case "shared-secret" -> secret();
                 case "auth-alg" -> value("auth-alg name");
-                case "checksum", "compression" -> codecName(keyword);
+                case "checksum" -> codecName(keyword, CodecNames.CHECKSUM);
+                case "compression" -> codecName(keyword, CodecNames.COMPRESSION);
                 case "syncrate", "sync-latency-target", "sync-min-rate", "sync-max-rate" -> amount(keyword);
                 default -> value(keyword + " value");
             };
@@ -213,13 +214,35 @@ public final class ConfigParser {
          * Any well-formed name, reserved word or not: whether a codec of that name exists is
          * decided later, so a new codec needs no change to the grammar.
          */
-        private String codecName(String keyword) throws ConfigException {
+        private String codecName(String keyword, CodecNames names) throws ConfigException {
             boolean text = token.kind() == Kind.WORD || token.kind() == Kind.KEYWORD || token.kind() == Kind.NUMBER;
-            if (!text || !CodecNames.isWellFormed(token.text())) {
+            if (!text || !names.isWellFormed(token.text())) {
                 throw error("invalid " + keyword + " name " + token.describe()
                         + " (expected a codec name of lower-case letters, digits, '_' and '-')");
             }
             return take();
+        }
+
+        /**
+         * A mode's name: any word, or one of the reference's (reserved words since FreeBSD), so
+         * that a mode bundle brings a name of its own without a change to the grammar. Other
+         * reserved words and our keywords are refused: {@code replication} followed by the next
+         * setting is a forgotten value, not a mode called {@code resource} or {@code direct}.
+         */
+        private String modeName() throws ConfigException {
+            boolean reference = token.kind() == Kind.KEYWORD && CodecNames.REPLICATION.known().contains(token.text());
+            boolean word = token.kind() == Kind.WORD && !Lexer.UNRESERVED.contains(token.text());
+            if (reference || word && CodecNames.REPLICATION.isWellFormed(token.text())) {
+                return take();
+            }
+            String why = switch (token.kind()) {
+                case NUMBER -> " (a value of digits only is read as a number)";
+                case KEYWORD -> " (it is a reserved word)";
+                case WORD -> " (it is a keyword)";
+                default -> "";
+            };
+            throw error("invalid replication " + token.describe() + why + "; expected a mode name of letters, digits"
+                    + " and . - _ / : [ ] (the reference's are fullsync, memsync, async)");
         }
 
         /**

@@ -9,6 +9,7 @@ import hast.engine.replication.LinkTls;
  * over global settings over defaults).
  *
  * @param remote  the peer's address, or {@code none} when the peer is not known yet
+ * @param replication the name of the replication mode, as a mode registers it on the whiteboard
  * @param source  the local address outgoing connections bind to, or {@code null}
  * @param timeout seconds before a silent peer is declared gone
  * @param exec    the hook program, or the empty string for none
@@ -24,7 +25,7 @@ import hast.engine.replication.LinkTls;
  * @param syncrate how fast a synchronisation from this node as primary may copy
  */
 public record ResourceConfig(String name, String provname, String local, String remote, String source,
-        Replication replication, String checksum, String compression, int timeout, String exec,
+        String replication, String checksum, String compression, int timeout, String exec,
         boolean metaflush, ExportConfig export, boolean direct, LinkSecret secret,
         LinkTls tls, SyncRateConfig syncrate) {
 

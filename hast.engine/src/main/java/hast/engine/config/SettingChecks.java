@@ -89,7 +89,7 @@ final class SettingChecks {
         return seconds;
     }
 
-    /** The codec the setting names, or the default when there is no setting. */
+    /** The codec or mode the setting names, or the default when there is no setting. */
     String codec(Optional<Section.Setting> setting, CodecNames codecs) {
         if (setting.isEmpty()) {
             return codecs.defaultName();

@@ -1,6 +1,8 @@
 package hast.engine.daemon;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -13,13 +15,11 @@ import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
 import hast.engine.codec.Codecs;
 import hast.engine.local.LocalProviders;
-import hast.engine.replication.FullSync;
 import hast.engine.resource.Replication;
 
 /** Transports, replication modes, codecs and local provider factories as they come and go on the whiteboard. */
 final class Plugins implements Replication {
     private static final Logger LOG = Logger.getLogger(Plugins.class.getName());
-    private static final ReplicationMode SAFEST = new FullSync();
 
     private final Map<String, Transport> transports = new ConcurrentHashMap<>();
     private final Map<String, ReplicationMode> modes = new ConcurrentHashMap<>();
@@ -39,6 +39,7 @@ final class Plugins implements Replication {
     void addMode(ReplicationMode m, Map<String, Object> properties) {
         for (String name : strings(properties.get(ReplicationMode.NAME))) {
             modes.put(name, m);
+            LOG.fine(() -> "Replication mode " + name + " is available.");
         }
     }
 
@@ -92,14 +93,13 @@ final class Plugins implements Replication {
     }
 
     @Override
-    public ReplicationMode mode(String name) {
-        ReplicationMode m = modes.get(name);
-        if (m == null) {
-            // Waiting for the mode's bundle would stall the client; the safest mode never loses data.
-            LOG.fine(() -> "Replication mode " + name + " is not registered; using fullsync.");
-            return SAFEST;
-        }
-        return m;
+    public Optional<ReplicationMode> mode(String name) {
+        return Optional.ofNullable(modes.get(name));
+    }
+
+    @Override
+    public Set<String> modes() {
+        return Set.copyOf(modes.keySet());
     }
 
     private static String[] strings(Object value) {

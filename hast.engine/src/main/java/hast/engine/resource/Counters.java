@@ -18,10 +18,13 @@ final class Counters {
     final LongAdder flushErrors = new LongAdder();
     final LongAdder remoteErrors = new LongAdder();
 
-    /** @param codec how the role's data travels, whose byte and failure counts are included */
-    Statistics snapshot(PayloadCodec codec) {
+    /**
+     * @param codec how the role's data travels, whose byte and failure counts are included
+     * @param modeRefusals requests refused for want of the configured replication mode (0 on a secondary)
+     */
+    Statistics snapshot(PayloadCodec codec, long modeRefusals) {
         return new Statistics(reads.sum(), writes.sum(), deletes.sum(), flushes.sum(), activemapUpdates.sum(),
                 readErrors.sum(), writeErrors.sum(), deleteErrors.sum(), flushErrors.sum(), remoteErrors.sum(), codec.plainBytes(),
-                codec.wireBytes(), codec.fallbacks(), codec.damaged());
+                codec.wireBytes(), codec.fallbacks(), codec.damaged(), 0, modeRefusals);
     }
 }

@@ -55,7 +55,7 @@ final class PrimaryDevice implements HastDevice {
     private final SyncFence fence;
     private final WriteOrder order = new WriteOrder();
     private final RemoteLink link;
-    private final Supplier<ReplicationMode> mode;
+    private final ConfiguredMode mode;
     private final PrimaryPairing pairing;
     private final Counters counters;
     private final Meters meters;
@@ -75,14 +75,15 @@ final class PrimaryDevice implements HastDevice {
 
     /**
      * @param link    the secondary, or {@code null} when none is configured ({@code remote none})
-     * @param mode    the replication mode in force; each request keeps the one it started with
+     * @param mode    the replication mode configured; each request keeps the one it started with, and
+     *                is refused when there is none
      * @param resync  asks for a synchronisation pass: a request the connected secondary failed left
      *                its extents dirty, and they should not wait for the next reconnection
      * @param writeLatency told the nanoseconds each modifying request took (the dynamic sync rate
      *                follows them)
      */
     PrimaryDevice(String resource, WatchedDisk provider, long localoff, long datasize, DirtyExtents dirty,
-            SyncFence fence, RemoteLink link, Supplier<ReplicationMode> mode, PrimaryPairing pairing,
+            SyncFence fence, RemoteLink link, ConfiguredMode mode, PrimaryPairing pairing,
             Counters counters, Meters meters, StaleExtents stale, LocalErrors localErrors, Supplier<Duration> timeout,
             Runnable resync, LongConsumer writeLatency) {
         this.resource = resource;
@@ -215,7 +216,8 @@ final class PrimaryDevice implements HastDevice {
     private CompletionStage<Void> modify(Frame.Type type, long offset, long length, ByteBuffer payload, boolean fua,
             LongAdder errors, IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
-        if (!enter(ack)) {
+        ReplicationMode m = modeFor(ack);
+        if (m == null || !enter(ack)) {
             return ack;
         }
         long arrived = System.nanoTime();
@@ -231,7 +233,7 @@ final class PrimaryDevice implements HastDevice {
             }
         };
         Request request = new Request(type, fua ? Frame.FLAG_FUA : 0, offset, length, payload, errors, local, finish,
-                ack, true, watch);
+                ack, true, watch, m);
         Runnable unstarted = () -> finish.run(false);
         if (length > INLINE_MAX || deadline.stalled() || !fence.tryEnterWrite(offset, length)) {
             dispatch(request, () -> {
@@ -295,9 +297,10 @@ final class PrimaryDevice implements HastDevice {
     private CompletionStage<Void> replicate(Frame.Type type, LongAdder errors, WriteProgressTracker.Finish finish,
             IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
-        if (enter(ack)) {
+        ReplicationMode m = modeFor(ack);
+        if (m != null && enter(ack)) {
             dispatch(new Request(type, 0, 0, 0, null, errors, local, finish, ack, false,
-                    deadline.watch(ack, op(type), errors)), () -> { }, () -> { });
+                    deadline.watch(ack, op(type), errors), m), () -> { }, () -> { });
         }
         return ack;
     }
@@ -334,7 +337,7 @@ final class PrimaryDevice implements HastDevice {
      * hear of it), runs it locally, and answers as the replication mode says.
      */
     private void perform(Request r) {
-        ReplicationMode m = mode.get();
+        ReplicationMode m = r.mode();
         // Bit 1: acknowledged, bit 2: finished on both components; whichever comes second decides.
         AtomicInteger phase = new AtomicInteger();
         r.ack().whenComplete((v, t) -> {
@@ -426,7 +429,7 @@ final class PrimaryDevice implements HastDevice {
      */
     private record Request(Frame.Type type, int flags, long offset, long length, ByteBuffer payload, LongAdder errors,
             IoAction local, WriteProgressTracker.Finish finish, CompletableFuture<Void> ack, boolean ordered,
-            LocalDeadline.Watch watch) {
+            LocalDeadline.Watch watch, ReplicationMode mode) {
     }
 
     /** A request kind as the {@code local-error} event names it. */
@@ -438,6 +441,16 @@ final class PrimaryDevice implements HastDevice {
         if (offset < 0 || length < 0 || offset > datasize - length) {
             throw new IllegalArgumentException("Request [" + offset + ", +" + length + ") is outside " + resource
                     + " (size " + datasize + ")");
+        }
+    }
+
+    /** The mode a modifying request keeps; {@code null} when there is none, and {@code done} failed. */
+    private ReplicationMode modeFor(CompletableFuture<Void> done) {
+        try {
+            return mode.forRequest();
+        } catch (IOException refused) {
+            done.completeExceptionally(refused);
+            return null;
         }
     }
 

@@ -51,6 +51,7 @@ final class PrimaryRole implements Resource.RoleState {
     private final Supplier<Duration> timeout;
     private final PrimaryPairing pairing;
     private final PayloadCodec codec;
+    private final ConfiguredMode mode;
     /** Compares both copies; {@code null} without a secondary. */
     private final Verifier verifier;
     /** Flushes both nodes now and then, so that written extents become clean; {@code null} without a secondary. */
@@ -58,8 +59,9 @@ final class PrimaryRole implements Resource.RoleState {
 
     private PrimaryRole(LocalComponent local, DirtyExtents dirty, PrimaryDevice device, Counters counters,
             DevicePublisher.Publication publication, RemoteLink link, Synchronizer synchronizer, SyncPace pace,
-            PrimaryPairing pairing, PayloadCodec codec, Verifier verifier, CacheFlusher flusher,
+            PrimaryPairing pairing, PayloadCodec codec, ConfiguredMode mode, Verifier verifier, CacheFlusher flusher,
             Supplier<Duration> timeout) {
+        this.mode = mode;
         this.pace = pace;
         this.timeout = timeout;
         this.verifier = verifier;
@@ -127,8 +129,9 @@ final class PrimaryRole implements Resource.RoleState {
                 verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
                         dirty, fence, link, codec, () -> current.get().checksum(), () -> sync[0].request());
             }
+            ConfiguredMode mode = new ConfiguredMode(config.name(), () -> current.get().replication(), replication::mode);
             PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
-                    dirty, fence, link, () -> replication.mode(current.get().replication().label()), pairing, counters,
+                    dirty, fence, link, mode, pairing, counters,
                     meters, stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request(),
                     pace == null ? nanos -> { } : pace::written);
             CacheFlusher flusher = null;
@@ -157,7 +160,7 @@ final class PrimaryRole implements Resource.RoleState {
             }
             LOG.info(() -> "[" + config.name() + "] Exporting " + config.provname() + " at " + config.export() + ".");
             return new PrimaryRole(local, dirty, device, counters, publication, link, sync[0], pace, pairing, codec,
-                    verifier, flusher, () -> Duration.ofSeconds(current.get().timeout()));
+                    mode, verifier, flusher, () -> Duration.ofSeconds(current.get().timeout()));
         } catch (IOException e) {
             local.close();
             throw new HastException(Sysexits.EX_IOERR,
@@ -196,9 +199,10 @@ final class PrimaryRole implements Resource.RoleState {
 
     @Override
     public String status() {
-        // Complete only when the secondary is connected and holds everything: nothing left to copy.
-        return link != null && link.connected() && !synchronizer.running() && !dirty.needsSync() ? "complete"
-                : "degraded";
+        // Complete only when the secondary is connected and holds everything (nothing left to copy),
+        // and writes are accepted under the configured mode.
+        return link != null && link.connected() && !synchronizer.running() && !dirty.needsSync()
+                && mode.problem() == null ? "complete" : "degraded";
     }
 
     @Override
@@ -209,7 +213,9 @@ final class PrimaryRole implements Resource.RoleState {
     @Override
     public String problem() {
         String paused = link == null ? null : link.paused();
-        return pairing.problem() != null ? pairing.problem()
+        String refusing = mode.problem();
+        // Refused writes first: they are what clients see.
+        return refusing != null ? refusing : pairing.problem() != null ? pairing.problem()
                 : paused != null ? "replication paused: " + paused
                 : pace != null && pace.pauseRequested() ? SYNC_PAUSED : codec.fallback();
     }
@@ -258,7 +264,7 @@ final class PrimaryRole implements Resource.RoleState {
 
     @Override
     public Statistics statistics() {
-        return counters.snapshot(codec);
+        return counters.snapshot(codec, mode.refusals());
     }
 
     @Override

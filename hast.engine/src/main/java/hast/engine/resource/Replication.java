@@ -1,6 +1,8 @@
 package hast.engine.resource;
 
 import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 import hast.api.HastAddress;
@@ -17,8 +19,14 @@ public interface Replication {
     /** Transports by address scheme; a scheme without one answers {@code null}. */
     Function<HastAddress, Transport> transports();
 
-    /** The replication mode of that name; fullsync when it is not (or no longer) registered. */
-    ReplicationMode mode(String name);
+    /**
+     * The replication mode of that name; empty when it is not (or no longer) registered, and then
+     * no other mode stands in for it (see {@code ConfiguredMode}).
+     */
+    Optional<ReplicationMode> mode(String name);
+
+    /** The names of the modes registered now, for checking a configuration. */
+    Set<String> modes();
 
     /** The compressors and checksums registered now, with the built-in ones. */
     Codecs codecs();

@@ -361,7 +361,7 @@ final class Resource {
         RoleState s = state;
         String export = role == Role.PRIMARY ? c.export().address().toString() : null;
         return new ResourceInfo(c.name(), role, c.provname(), c.local(), s == null ? 0 : s.extentsize(),
-                s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication().label(), c.checksum(),
+                s == null ? 0 : s.keepdirty(), c.remote(), c.source(), c.replication(), c.checksum(),
                 c.compression(), s == null ? null : s.status(), s == null ? 0 : s.dirtyBytes(), export, null,
                 (s == null ? Statistics.ZERO : s.statistics()).withAuthFailures(authFailures.sum()),
                 s == null ? Queues.EMPTY : s.queues(),

@@ -69,9 +69,10 @@ public final class ResourceManager implements HastNode {
         for (ResourceConfig rc : config.resources()) {
             resources.put(rc.name(), new Resource(rc, publisher, replication, events));
         }
-        // Codec bundles may still be starting (or be dropped in later): a name not known yet is worth a warning only.
-        for (String problem : codecProblems(config)) {
-            LOG.warning(() -> problem + "; its data goes uncompressed, or waits, until a bundle provides it.");
+        // Codec and mode bundles may still be starting (or be dropped in later): a name not known
+        // yet is worth a warning only.
+        for (String problem : pluginProblems(config)) {
+            LOG.warning(() -> problem + "; hastctl status shows what that costs until a bundle provides it.");
         }
         checkLinkTls(config);
         checkLocalProviders(config);
@@ -108,13 +109,14 @@ public final class ResourceManager implements HastNode {
         }
     }
 
-    /** What in {@code c} names a codec this node does not know, one message per setting. */
-    private List<String> codecProblems(HastConfig c) {
+    /** What in {@code c} names a codec or mode this node does not know, one message per setting. */
+    private List<String> pluginProblems(HastConfig c) {
         List<String> problems = new ArrayList<>();
         for (ResourceConfig rc : c.resources()) {
             String compression = CodecNames.COMPRESSION.check(rc.compression(), replication.codecs().compressions());
             String checksum = CodecNames.CHECKSUM.check(rc.checksum(), replication.codecs().checksums());
-            for (String p : new String[] {compression, checksum}) {
+            String mode = CodecNames.REPLICATION.check(rc.replication(), replication.modes());
+            for (String p : new String[] {compression, checksum, mode}) {
                 if (p != null) {
                     problems.add(c.file() + ": resource " + rc.name() + ": " + p);
                 }
@@ -247,7 +249,7 @@ public final class ResourceManager implements HastNode {
         HastConfig next;
         try {
             next = parser.parse(config.file());
-            List<String> problems = codecProblems(next);
+            List<String> problems = pluginProblems(next);
             if (!problems.isEmpty()) {
                 throw new HastException(Sysexits.EX_CONFIG, String.join("\n", problems));
             }

@@ -429,7 +429,7 @@ final class SecondaryRole implements Resource.RoleState {
 
     @Override
     public Statistics statistics() {
-        return counters.snapshot(codec);
+        return counters.snapshot(codec, 0);
     }
 
     @Override

@@ -50,7 +50,7 @@ class ConfigErrorsTest {
             digits as a remote host        | resource r { on alpha {\\n remote 10 } }        | 2 | expected remote address, found '10' (a value of digits only is read as a number)
             keyword as a resource name     | resource none { }                                | 1 | expected resource name, found 'none' (it is a reserved word)
             keyword as a provider name     | resource r {\\n name local }                    | 2 | expected name value, found 'local' (it is a reserved word)
-            bad replication                | replication sometimes                            | 1 | invalid replication 'sometimes' (expected fullsync, memsync, async)
+            replication without a value    | replication\\n resource r { }                  | 2 | invalid replication 'resource' (it is a reserved word); expected a mode name of letters, digits and . - _ / : [ ] (the reference's are fullsync, memsync, async)
             bad metaflush                  | metaflush yes                                    | 1 | invalid metaflush 'yes' (expected on, off)
             bad direct                     | resource r {\\n direct always }                 | 2 | invalid direct 'always' (expected on, off)
             user without a name            | user {                                           | 1 | expected user name, found '{'

@@ -47,7 +47,7 @@ class ConfigParserTest {
         assertEquals("/dev/sdb", r.local());
         assertEquals("tcp://10.0.0.2:8457", r.remote(), "remote gets the default port");
         assertNull(r.source());
-        assertEquals(Replication.MEMSYNC, r.replication());
+        assertEquals("memsync", r.replication());
         assertEquals("none", r.checksum());
         assertEquals("hole", r.compression());
         assertEquals(20, r.timeout());
@@ -110,7 +110,7 @@ class ConfigParserTest {
         assertEquals(List.of(HastAddress.parse("tcp://0.0.0.0:7000"), HastAddress.parse("tcp6://[::1]:7001")),
                 c.listen(), "global and node listen lines are merged, as the reference's code does");
         ResourceConfig inherit = c.resource("inherit").orElseThrow();
-        assertEquals(Replication.ASYNC, inherit.replication());
+        assertEquals("async", inherit.replication());
         assertEquals("crc32", inherit.checksum());
         assertEquals("lzf", inherit.compression());
         assertEquals(5, inherit.timeout());
@@ -125,7 +125,7 @@ class ConfigParserTest {
         assertEquals("/d2", own.local());
         assertEquals("tcp4://10.0.0.2:8000", own.remote());
         assertEquals("tcp4://10.0.0.1:0", own.source(), "source has no default port");
-        assertEquals(Replication.FULLSYNC, own.replication());
+        assertEquals("fullsync", own.replication());
         assertEquals("sha256", own.checksum());
         assertEquals("none", own.compression());
         assertEquals(7, own.timeout());
@@ -223,9 +223,9 @@ class ConfigParserTest {
     void resourceSettingsOverrideGlobalOnesPerResource() throws Exception {
         HastConfig c = parse("replication fullsync\ntimeout 60\n" + resource("replication async\ntimeout 3", "")
                 + "resource s { on alpha { local /dev/sdc remote none } }\n");
-        assertEquals(Replication.ASYNC, c.resource("r").orElseThrow().replication());
+        assertEquals("async", c.resource("r").orElseThrow().replication());
         assertEquals(3, c.resource("r").orElseThrow().timeout());
-        assertEquals(Replication.FULLSYNC, c.resource("s").orElseThrow().replication());
+        assertEquals("fullsync", c.resource("s").orElseThrow().replication());
         assertEquals(60, c.resource("s").orElseThrow().timeout());
     }
 
@@ -387,12 +387,12 @@ class ConfigParserTest {
         assertEquals(List.of(HastAddress.parse("tcp://0.0.0.0:8457")), a.listen());
         assertEquals(List.of("shared", "logs"), a.resources().stream().map(ResourceConfig::name).toList());
         assertEquals(new ResourceConfig("shared", "shared_disk", "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
-                "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", Replication.MEMSYNC, "crc32", "lzf", 30,
+                "tcp4://192.168.10.2:8457", "tcp4://192.168.10.1:0", "memsync", "crc32", "lzf", 30,
                 "/usr/local/libexec/hast-hook.sh", true,
                 new ExportConfig(HastAddress.parse("uds:///run/hast/nbd.sock"), null, false, false, List.of()), false,
                 null, null, SyncRateConfig.DEFAULT),
                 a.resource("shared").orElseThrow());
-        assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, Replication.ASYNC,
+        assertEquals(new ResourceConfig("logs", "logs", "/dev/mapper/vg0-hastlogs", "none", null, "async",
                 "crc32", "lzf", 30, "/usr/local/libexec/hast-hook.sh", false,
                 new ExportConfig(HastAddress.parse("uds:///run/hast/logs.nbd"), null, false, false, List.of()), false,
                 null, null, SyncRateConfig.DEFAULT),
@@ -457,12 +457,27 @@ class ConfigParserTest {
     }
 
     @Test
-    void replicationLabelsRoundTrip() {
-        for (Replication r : Replication.values()) {
-            assertEquals(r, Replication.parse(r.label()));
+    void anyWellFormedModeNameParsesForModeBundlesBringTheirOwn() throws Exception {
+        for (String mode : List.of("fullsync", "memsync", "async", "quorum", "Witness-2", "site/b:[1].x_y")) {
+            assertEquals(mode, parse(resource("replication " + mode, "")).resources().get(0).replication());
         }
-        assertEquals("memsync", Replication.MEMSYNC.label());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Replication.parse("sync"));
-        assertEquals("Unknown replication mode 'sync' (known: fullsync, memsync, async)", e.getMessage());
+    }
+
+    @Test
+    void aModeNameIsNeitherAnotherReservedWordNorAKeywordNorDigits() {
+        for (String bad : List.of("on", "resource", "direct", "2024")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parse("replication " + bad + "\n"));
+            assertTrue(e.getMessage().startsWith("hast.conf:1: invalid replication '" + bad + "' ("), e.getMessage());
+            assertTrue(e.getMessage().endsWith("; expected a mode name of letters, digits and . - _ / : [ ]"
+                    + " (the reference's are fullsync, memsync, async)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void whetherAModeNameNamesAModeIsTheRunningNodesQuestion() {
+        assertNull(CodecNames.REPLICATION.check("memsync", Set.of()), "the reference's names always pass");
+        assertNull(CodecNames.REPLICATION.check("quorum", Set.of("fullsync", "quorum")));
+        assertEquals("Unknown replication mode 'quorom' (known here: async, fullsync, memsync, quorum)",
+                CodecNames.REPLICATION.check("quorom", Set.of("fullsync", "quorum")));
     }
 }

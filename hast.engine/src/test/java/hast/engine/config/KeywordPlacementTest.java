@@ -113,7 +113,7 @@ class KeywordPlacementTest {
             case "control" -> config.control().toString();
             case "pidfile" -> config.pidfile();
             case "listen" -> String.join(" ", config.listen().stream().map(HastAddress::toString).toList());
-            case "replication" -> r.replication().label();
+            case "replication" -> r.replication();
             case "checksum" -> r.checksum();
             case "compression" -> r.compression();
             case "timeout" -> Integer.toString(r.timeout());

@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -31,11 +35,11 @@ import hast.engine.config.ConfigParser;
 import hast.engine.config.NodeIdentity;
 import hast.engine.local.FaultyDisk;
 import hast.engine.local.LocalProviders;
-import hast.engine.replication.Async;
-import hast.engine.replication.FullSync;
-import hast.engine.replication.MemSync;
 import hast.engine.replication.ProtocolRange;
 import hast.engine.transport.TcpTransport;
+import hast.replication.Async;
+import hast.replication.FullSync;
+import hast.replication.MemSync;
 
 /**
  * Two engines in one JVM, "alpha" and "beta", sharing one resource r0 over real loopback
@@ -132,6 +136,9 @@ final class EnginePair implements AutoCloseable {
         private final int listen;
         private final boolean volatileCache;
         final List<HastEvent> events = new CopyOnWriteArrayList<>();
+        /** This node's whiteboard of replication modes: a test removes one as a stopped bundle would. */
+        final Map<String, ReplicationMode> modes = new ConcurrentHashMap<>(Map.of("fullsync", new FullSync(),
+                "memsync", new MemSync(), "async", new Async()));
         private MetadataInfo metadata;
         private volatile FaultyDisk disk;
         private ResourceManager manager;
@@ -160,12 +167,13 @@ final class EnginePair implements AutoCloseable {
                 }
 
                 @Override
-                public ReplicationMode mode(String mode) {
-                    return switch (mode) {
-                        case "async" -> new Async();
-                        case "memsync" -> new MemSync();
-                        default -> new FullSync();
-                    };
+                public Optional<ReplicationMode> mode(String mode) {
+                    return Optional.ofNullable(modes.get(mode));
+                }
+
+                @Override
+                public Set<String> modes() {
+                    return Set.copyOf(modes.keySet());
                 }
 
                 @Override

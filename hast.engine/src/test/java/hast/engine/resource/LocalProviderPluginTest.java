@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -27,7 +29,7 @@ import hast.engine.config.ConfigParser;
 import hast.engine.config.NodeIdentity;
 import hast.engine.local.LocalProviders;
 import hast.engine.local.MemoryDisks;
-import hast.engine.replication.FullSync;
+import hast.replication.FullSync;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -200,8 +202,13 @@ class LocalProviderPluginTest {
             }
 
             @Override
-            public ReplicationMode mode(String name) {
-                return new FullSync();
+            public Optional<ReplicationMode> mode(String name) {
+                return Optional.of(new FullSync());
+            }
+
+            @Override
+            public Set<String> modes() {
+                return Set.of("fullsync");
             }
 
             @Override

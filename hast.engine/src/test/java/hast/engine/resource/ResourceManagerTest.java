@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -64,8 +65,14 @@ class ResourceManagerTest {
             }
 
             @Override
-            public hast.api.replication.ReplicationMode mode(String name) {
-                return new hast.engine.replication.FullSync();
+            public java.util.Optional<hast.api.replication.ReplicationMode> mode(String name) {
+                return java.util.Optional.<hast.api.replication.ReplicationMode>of(new hast.replication.FullSync())
+                        .filter(m -> modes().contains(name));
+            }
+
+            @Override
+            public Set<String> modes() {
+                return Set.of("fullsync", "memsync", "async");
             }
 
             @Override

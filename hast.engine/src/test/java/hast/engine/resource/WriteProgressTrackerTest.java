@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import hast.api.replication.ReplicationMode;
-import hast.engine.replication.Async;
-import hast.engine.replication.FullSync;
-import hast.engine.replication.MemSync;
+import hast.replication.Async;
+import hast.replication.FullSync;
+import hast.replication.MemSync;
 
 import org.junit.jupiter.api.Test;
 

@@ -147,6 +147,7 @@ final class JsonOutput {
                 .field("checksum_failures", s.checksumFailures())
                 .field("remote_errors", s.remoteErrors())
                 .field("auth_failures", s.authFailures())
+                .field("mode_refusals", s.modeRefusals())
                 .endObject();
     }
 

@@ -162,6 +162,7 @@ final class Output {
         out.println("    checksum failures: " + s.checksumFailures());
         out.println("    remote errors: " + s.remoteErrors());
         out.println("    auth failures: " + s.authFailures());
+        out.println("    mode refusals: " + s.modeRefusals());
     }
 
     /** One event: time, resource, event and its details, separated by spaces. */

@@ -237,6 +237,7 @@ class HastctlTest {
                     checksum failures: 1
                     remote errors: 6
                     auth failures: 0
+                    mode refusals: 0
                 idle:
                   role: init
                   provname: idle
@@ -261,6 +262,7 @@ class HastctlTest {
                     checksum failures: 0
                     remote errors: 0
                     auth failures: 0
+                    mode refusals: 0
                 backup:
                   role: secondary
                   provname: bk0
@@ -288,6 +290,7 @@ class HastctlTest {
                     checksum failures: 0
                     remote errors: 0
                     auth failures: 0
+                    mode refusals: 0
                 """, r.out());
         assertEquals(r, run(daemon, "list", "all"));
     }

@@ -42,7 +42,7 @@ class JsonFormsTest {
                                  "local_errors":{"read":1,"write":2,"delete":0,"flush":0},
                                  "queues":{"local":3,"send":1,"recv":7,"done":2,"idle":60},
                                  "data_sent":{"bytes":90112,"on_the_wire":30034},
-                                 "compression_fallbacks":2,"checksum_failures":1,"remote_errors":6,"auth_failures":0}},
+                                 "compression_fallbacks":2,"checksum_failures":1,"remote_errors":6,"auth_failures":0,"mode_refusals":0}},
                   {"name":"idle","role":"init","provname":"idle","localpath":"/var/lib/hast/idle.img",
                    "extentsize":0,"keepdirty":0,"remoteaddr":"none","sourceaddr":null,"replication":"memsync",
                    "checksum":"none","compression":"hole","status":null,"exportaddr":null,"device":null,
@@ -51,7 +51,7 @@ class JsonFormsTest {
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":0,"send":0,"recv":0,"done":0,"idle":0},
                                  "data_sent":{"bytes":0,"on_the_wire":0},
-                                 "compression_fallbacks":0,"checksum_failures":0,"remote_errors":0,"auth_failures":0}},
+                                 "compression_fallbacks":0,"checksum_failures":0,"remote_errors":0,"auth_failures":0,"mode_refusals":0}},
                   {"name":"backup","role":"secondary","provname":"bk0","localpath":"/dev/sdc",
                    "extentsize":131072,"keepdirty":0,"remoteaddr":"tcp://10.0.0.1","sourceaddr":null,
                    "replication":"async","checksum":"crc32","compression":"lzf","status":"complete",
@@ -61,7 +61,7 @@ class JsonFormsTest {
                                  "local_errors":{"read":0,"write":0,"delete":0,"flush":0},
                                  "queues":{"local":1,"send":0,"recv":0,"done":0,"idle":0},
                                  "data_sent":{"bytes":0,"on_the_wire":0},
-                                 "compression_fallbacks":0,"checksum_failures":0,"remote_errors":0,"auth_failures":0}}
+                                 "compression_fallbacks":0,"checksum_failures":0,"remote_errors":0,"auth_failures":0,"mode_refusals":0}}
                 ]}
                 """), ""), r);
         assertEquals(r, HastctlTest.run(daemon, "list", "all", "--json"), "--json may stand anywhere");

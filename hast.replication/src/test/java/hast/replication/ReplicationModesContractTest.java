@@ -1,4 +1,4 @@
-package hast.engine.replication;
+package hast.replication;
 
 import hast.api.replication.ReplicationMode;
 import hast.testkit.ReplicationModeContract;

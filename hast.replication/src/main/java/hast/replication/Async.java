@@ -1,4 +1,4 @@
-package hast.engine.replication;
+package hast.replication;
 
 import hast.api.replication.HastReplication;
 import hast.api.replication.ReplicationMode;
@@ -6,12 +6,12 @@ import hast.api.replication.WriteProgress;
 
 import org.osgi.service.component.annotations.Component;
 
-/** fullsync: acknowledged once the local write and the secondary's write are both done. */
+/** async: acknowledged once the local write is done; the secondary catches up in the background. */
 @Component
-@HastReplication("fullsync")
-public final class FullSync implements ReplicationMode {
+@HastReplication("async")
+public final class Async implements ReplicationMode {
     @Override
     public boolean acknowledge(WriteProgress p) {
-        return p.localDone() && p.remoteDone();
+        return p.localDone();
     }
 }
