@@ -111,6 +111,52 @@ class DaemonIT {
         n.hastctl("status", "-c", n.conf.toString()).expect(71);
     }
 
+    /**
+     * The launcher's class-data sharing archive only ever saves time: without one the daemon starts
+     * and the launcher makes one in the background; one under the expected name that the JVM cannot
+     * use (damaged, or of a JVM updated in place) must not keep the daemon from starting either.
+     */
+    @Test
+    void theDaemonStartsWithoutItsClassArchiveAndWithAStaleOne() throws Exception {
+        Node n = node(basicConfig());
+        Path cds = dir.resolve("cds");
+        Path pidfile = dir.resolve("hastd.pid");
+        List<String> cmd = List.of(Node.RUN.resolve("hastd").toString(), "-c", n.conf.toString());
+        Map<String, String> env = Map.of("HASTD_LOG", dir.resolve("bg.log").toString(), "HASTD_CDS_DIR", cds.toString());
+        List<Path> archives = new ArrayList<>();
+        for (String archive : List.of("missing", "stale")) {
+            n.run(cmd, env).expect(0);
+            ProcessHandle jvm = ProcessHandle.of(Long.parseLong(Files.readString(pidfile).trim())).orElseThrow();
+            try {
+                n.hastctl("status", "-c", n.conf.toString()).expect(Node.COMPLETE);
+                if (archive.equals("missing")) {
+                    // Made by a niced JVM of its own: slower than a start on a busy machine.
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                    while (archives.size() != 1) {
+                        assertTrue(System.nanoTime() < deadline, "no archive made in " + cds);
+                        TimeUnit.MILLISECONDS.sleep(100);
+                        try (var files = Files.list(cds)) {
+                            archives.clear();
+                            files.filter(f -> f.toString().endsWith(".jsa")).forEach(archives::add);
+                        }
+                    }
+                } else {
+                    List<String> args = List.of(jvm.info().arguments().orElseThrow());
+                    assertTrue(args.contains("-XX:SharedArchiveFile=" + archives.get(0)), args.toString());
+                }
+            } finally {
+                jvm.destroy();
+            }
+            Node.awaitTrue("the daemon to stop and remove its pidfile", () -> !Files.exists(pidfile));
+            if (archive.equals("missing")) {
+                // The same name, but bytes the JVM refuses (its header's magic differs).
+                byte[] stale = new byte[64 << 10];
+                new Random(13).nextBytes(stale);
+                Files.write(archives.get(0), stale);
+            }
+        }
+    }
+
     @Test
     void hastctlWithoutADaemonOrWithABadConfig() throws Exception {
         Node n = node(basicConfig());
