@@ -10,6 +10,8 @@
 #         TESTS="fio"      any of w4k_qd1 w4k_qd32 w1m_qd1 w1m_qd8 (fio) and nbdcopy (a copy of
 #                          200 MiB of random data, timed), the names of replication-bench.sh, and
 #                          fio: the job RW=randwrite BS=4k IODEPTH=1 say (e.g. RW=write BS=1m IODEPTH=8)
+#         OPTS_A, OPTS_B   the JVM flags of each build's daemons (HASTD_JAVA_OPTS; unset: the launcher's
+#                          own): the same jar twice with two sets of flags compares the flags
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 if [ $# -ne 2 ] || [ ! -f "$1" ] || [ ! -f "$2" ]; then
@@ -52,7 +54,12 @@ CONF
     for n in alpha beta; do
         dd if=/dev/zero of="$d/$n.img" bs=1M count=257 status=none
         ctl "$1" $n create bench >/dev/null
-        HAST_JAR=$2 HAST_NODE=$n HASTD_LOG=$d/$n.log "$here/hastd" -c "$d/hast.conf"
+        local opts=OPTS_$1
+        if [ -n "${!opts+set}" ]; then
+            HASTD_JAVA_OPTS=${!opts} HAST_JAR=$2 HAST_NODE=$n HASTD_LOG=$d/$n.log "$here/hastd" -c "$d/hast.conf"
+        else
+            HAST_JAR=$2 HAST_NODE=$n HASTD_LOG=$d/$n.log "$here/hastd" -c "$d/hast.conf"
+        fi
     done
     ctl "$1" alpha role primary bench
     ctl "$1" beta role secondary bench
