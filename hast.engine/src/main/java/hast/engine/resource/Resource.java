@@ -242,43 +242,36 @@ final class Resource {
 
     /** See {@link SecondaryRole#discardSinceParting}: only a secondary can give its copy up. */
     String discard() throws HastException {
-        RoleState s;
-        Role r;
-        synchronized (this) {
-            s = state;
-            r = role;
-        }
-        if (!(s instanceof SecondaryRole secondary)) {
-            throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
-                    + " here; discard runs on the secondary whose writes are to be given up (make it secondary"
-                    + " first); nothing was changed.");
-        }
-        return secondary.discardSinceParting();
+        return current(SecondaryRole.class, "discard runs on the secondary whose writes are to be given up (make it"
+                + " secondary first); nothing was changed.").discardSinceParting();
     }
 
     /** See {@link PrimaryRole#pauseSync}: a synchronisation is paused on the primary that sends it. */
     String pauseSync() throws HastException {
-        return primary("pause").pauseSync();
+        return current(PrimaryRole.class, "pause applies to the synchronization its primary sends.").pauseSync();
     }
 
     /** See {@link PrimaryRole#resumeSync}. */
     String resumeSync() throws HastException {
-        return primary("resume").resumeSync();
+        return current(PrimaryRole.class, "resume applies to the synchronization its primary sends.").resumeSync();
     }
 
-    /** The primary role, which runs without holding this resource (a pause waits for extents in flight). */
-    private PrimaryRole primary(String command) throws HastException {
+    /**
+     * The current role if it is a {@code type}, which then runs without holding this resource (a
+     * pause waits for extents in flight); otherwise a refusal that names the role and {@code why}.
+     */
+    private <T extends RoleState> T current(Class<T> type, String why) throws HastException {
         RoleState s;
         Role r;
         synchronized (this) {
             s = state;
             r = role;
         }
-        if (!(s instanceof PrimaryRole primary)) {
+        if (!type.isInstance(s)) {
             throw new HastException(Sysexits.EX_UNAVAILABLE, "[" + config.name() + "] The resource is " + r.label()
-                    + " here; " + command + " applies to the synchronization its primary sends.");
+                    + " here; " + why);
         }
-        return primary;
+        return type.cast(s);
     }
 
     /** Releases the current role without raising a role event (daemon shutdown). */
