@@ -41,6 +41,16 @@ public record ResourceInfo(String name, Role role, String provname, String local
         Queues queues, SyncProgress sync, String problem, boolean connected, Consistency consistency,
         String protocol, SyncRate syncrate) {
 
+    /** The information of API 2.5 and 2.6, without a protocol version or a sync rate. */
+    public ResourceInfo(String name, Role role, String provname, String localpath, long extentsize, int keepdirty,
+            String remoteaddr, String sourceaddr, String replication, String checksum, String compression,
+            String status, long dirty, String exportaddr, String device, Statistics statistics, Queues queues,
+            SyncProgress sync, String problem, boolean connected, Consistency consistency) {
+        this(name, role, provname, localpath, extentsize, keepdirty, remoteaddr, sourceaddr, replication, checksum,
+                compression, status, dirty, exportaddr, device, statistics, queues, sync, problem, connected,
+                consistency, null, null);
+    }
+
     /** The same information with {@code device} as the kernel device. */
     public ResourceInfo withDevice(String device) {
         return new ResourceInfo(name, role, provname, localpath, extentsize, keepdirty, remoteaddr, sourceaddr,
