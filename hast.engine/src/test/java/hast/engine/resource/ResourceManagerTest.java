@@ -53,7 +53,7 @@ class ResourceManagerTest {
             LocalAdminAccess.create(conf, r, 1 << 20, 4);
         }
         ConfigParser parser = new ConfigParser(NodeIdentity.named("n"));
-        manager = new ResourceManager(parser.parse(conf), parser, (device, props) -> {
+        manager = new ResourceManager(parser.parse(conf), () -> parser.parse(conf), (device, props) -> {
             published.add(device);
             properties.add(props);
             return () -> published.remove(device);
