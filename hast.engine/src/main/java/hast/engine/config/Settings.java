@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -119,7 +120,7 @@ public final class Settings {
     private static Section section(Map<String, ?> properties, Set<String> keywords, Set<String> own, String where)
             throws ConfigException {
         Section section = new Section();
-        for (Map.Entry<String, ?> e : new java.util.TreeMap<>(properties).entrySet()) {
+        for (Map.Entry<String, ?> e : new TreeMap<>(properties).entrySet()) {
             String key = e.getKey();
             if (own.contains(key) || key.contains(".")) {
                 continue;

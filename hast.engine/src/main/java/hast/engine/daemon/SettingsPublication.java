@@ -8,6 +8,7 @@ import hast.api.HastException;
 import hast.api.Sysexits;
 import hast.engine.config.Settings;
 
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -48,7 +49,7 @@ final class SettingsPublication {
     /** Deletes the configurations {@link #write} made: the engine stops and its resources go. */
     static void withdraw(ConfigurationAdmin configurations) {
         try {
-            Configuration[] ours = configurations.listConfigurations("(|(" + org.osgi.framework.Constants.SERVICE_PID
+            Configuration[] ours = configurations.listConfigurations("(|(" + Constants.SERVICE_PID
                     + "=" + Settings.NODE_PID + ")(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
                     + Settings.RESOURCE_FACTORY_PID + "))");
             for (Configuration c : ours == null ? new Configuration[0] : ours) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import hast.engine.replication.ProtocolRange;
 import hast.engine.resource.ResourceManager;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
@@ -214,7 +216,7 @@ public final class HastEngine {
     private HastConfig stored() throws HastException {
         try {
             Configuration[] nodes = configurations.listConfigurations(
-                    "(" + org.osgi.framework.Constants.SERVICE_PID + "=" + Settings.NODE_PID + ")");
+                    "(" + Constants.SERVICE_PID + "=" + Settings.NODE_PID + ")");
             if (nodes == null) {
                 throw new HastException(Sysexits.EX_CONFIG, "No configuration " + Settings.NODE_PID + ".");
             }
@@ -233,7 +235,7 @@ public final class HastEngine {
     }
 
     private static Map<String, Object> map(Dictionary<String, Object> properties) {
-        Map<String, Object> map = new java.util.HashMap<>();
+        Map<String, Object> map = new HashMap<>();
         if (properties != null) {
             for (String key : Collections.list(properties.keys())) {
                 map.put(key, properties.get(key));
