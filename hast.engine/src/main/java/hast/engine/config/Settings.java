@@ -38,11 +38,18 @@ public final class Settings {
     private final Path file;
     private final String source;
     private final ConfigAssembler.Resolved resolved;
+    /** Each resource's own configuration, to name in its errors; empty when the settings come from a file. */
+    private final Map<String, String> origins;
 
     Settings(Path file, String source, ConfigAssembler.Resolved resolved) {
+        this(file, source, resolved, Map.of());
+    }
+
+    private Settings(Path file, String source, ConfigAssembler.Resolved resolved, Map<String, String> origins) {
         this.file = file;
         this.source = source;
         this.resolved = resolved;
+        this.origins = origins;
     }
 
     /**
@@ -58,6 +65,7 @@ public final class Settings {
                 source);
         List<String> order = node.get(ORDER) == null ? List.of() : values(node.get(ORDER));
         List<ConfigAssembler.ResourceBlock> blocks = new ArrayList<>();
+        Map<String, String> origins = new LinkedHashMap<>();
         for (Map<String, ?> properties : resources) {
             Object name = properties.get(RESOURCE);
             Object pid = properties.get("service.pid");
@@ -65,8 +73,10 @@ public final class Settings {
             if (name == null || name.toString().isEmpty()) {
                 throw new ConfigException(where, 0, "no '" + RESOURCE + "' property (the resource's name).");
             }
+            String origin = where + " (resource " + name + ")";
             blocks.add(new ConfigAssembler.ResourceBlock(name.toString(), 0,
-                    section(properties, RESOURCE_KEYWORDS, Set.of(RESOURCE), where + " (resource " + name + ")")));
+                    section(properties, RESOURCE_KEYWORDS, Set.of(RESOURCE), origin)));
+            origins.put(name.toString(), origin);
         }
         // Configuration Admin keeps no order: the node's list gives it, the rest follow by name.
         blocks.sort(Comparator.comparingInt((ConfigAssembler.ResourceBlock b) -> {
@@ -75,11 +85,20 @@ public final class Settings {
         }).thenComparing(ConfigAssembler.ResourceBlock::name));
         Object file = node.get(FILE);
         return new Settings(Path.of(file != null ? file.toString() : NODE_PID), source,
-                new ConfigAssembler.Resolved(nodeSection, blocks));
+                new ConfigAssembler.Resolved(nodeSection, blocks), origins);
     }
 
-    /** The configuration these settings make, every setting checked as in the file. */
+    /**
+     * The configuration these settings make, every setting checked as in the file. A resource's
+     * own configuration is checked alone first, so that its errors name it.
+     */
     public HastConfig config() throws ConfigException {
+        for (ConfigAssembler.ResourceBlock block : resolved.resources()) {
+            String origin = origins.get(block.name());
+            if (origin != null) {
+                new ConfigAssembler(origin).build(file, new ConfigAssembler.Resolved(new Section(), List.of(block)));
+            }
+        }
         return new ConfigAssembler(source).build(file, resolved);
     }
 

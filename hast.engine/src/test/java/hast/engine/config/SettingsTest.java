@@ -99,7 +99,7 @@ class SettingsTest {
         Map<String, Object> resource = Map.of(Settings.RESOURCE, "r", "local", "/tmp/r", "remote", "127.0.0.2",
                 "timeout", "-3");
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.of(Map.of(), List.of(resource)).config());
-        assertEquals("configuration hast.node: Negative or zero timeout.", e.getMessage());
+        assertEquals("configuration hast.resource (resource r): Negative or zero timeout.", e.getMessage());
     }
 
     @Test
