@@ -24,11 +24,18 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
  * The engine in a plain framework, without hastd's shell: no launcher arguments, no hast.conf; it
@@ -39,6 +46,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * holding every bundle shows the engine needs nothing of the shell.
  */
 @RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
 public class EngineIT {
     @Inject
     private BundleContext context;
@@ -51,6 +59,9 @@ public class EngineIT {
 
     @Inject
     private NodeAdmin admin;
+
+    @Inject
+    private MetaTypeService metatype;
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() throws IOException {
@@ -131,6 +142,24 @@ public class EngineIT {
         } finally {
             configurations.getConfiguration("hast.node", "?").delete();
         }
+    }
+
+    /** A console finds both configurations described, the secret as a password. */
+    @Test
+    public void metatypeDescribesTheConfigurations() {
+        Bundle engine = Arrays.stream(context.getBundles()).filter(b -> "hast.engine".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        MetaTypeInformation info = metatype.getMetaTypeInformation(engine);
+        assertTrue(Arrays.asList(info.getPids()).contains("hast.node"));
+        assertTrue(Arrays.asList(info.getFactoryPids()).contains("hast.resource"));
+        AttributeDefinition[] listen = info.getObjectClassDefinition("hast.node", null)
+                .getAttributeDefinitions(ObjectClassDefinition.ALL);
+        assertTrue(Arrays.stream(listen).anyMatch(a -> a.getID().equals("listen") && a.getCardinality() > 0));
+        AttributeDefinition[] resource = info.getObjectClassDefinition("hast.resource", null)
+                .getAttributeDefinitions(ObjectClassDefinition.ALL);
+        assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("shared-secret")
+                && a.getType() == AttributeDefinition.PASSWORD));
+        assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("sync-min-rate")));
     }
 
     /** Active configurations of our component whose class is named {@code simpleName}. */

@@ -271,9 +271,14 @@ public final class Hastd implements EngineHost {
 
     /** SIGHUP: the engine's reload, which asks {@link #republish} first. */
     private void reload() {
+        HastEngine running = engine;
+        if (running == null) {
+            // The engine is still starting, from the file as it is now: there is nothing to reload yet.
+            return;
+        }
         new Thread(() -> {
             try {
-                engine.reload();
+                running.reload();
             } catch (HastException e) {
                 // ResourceManager has logged why; the running configuration stays in force.
             }
