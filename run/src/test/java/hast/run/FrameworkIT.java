@@ -97,11 +97,12 @@ public class FrameworkIT {
             ours++;
             assertTrue(d.name + " is not enabled", scr.isComponentEnabled(d));
             Collection<ComponentConfigurationDTO> configs = scr.getComponentConfigurationDTOs(d);
-            // The daemon waits for the launcher's arguments, which only hast.jar provides, and the
-            // control socket for the daemon: both are checked once the daemon runs, below. The
+            // The daemon waits for the launcher's arguments, which only hast.jar provides, the
+            // engine and its resources for their configurations, which the daemon writes, and the
+            // control socket for the engine: all are checked once the daemon runs, below. The
             // metrics endpoint waits for metrics-listen, off by default (MetricsIT).
-            if (d.name.endsWith(".Hastd") || d.name.endsWith(".ControlServer")
-                    || d.name.endsWith(".MetricsEndpoint")) {
+            if (d.name.endsWith(".Hastd") || d.name.endsWith(".HastEngine") || d.name.endsWith(".ResourceWatch")
+                    || d.name.endsWith(".ControlServer") || d.name.endsWith(".MetricsEndpoint")) {
                 continue;
             }
             assertEquals(d.name + " has no configuration", 1, configs.size());

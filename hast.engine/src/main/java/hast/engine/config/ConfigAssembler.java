@@ -14,9 +14,10 @@ import hast.engine.replication.LinkSecret;
 import hast.engine.replication.LinkTls;
 
 /**
- * Resolves a parsed hast.conf for this node: picks the {@code on} sections naming it, applies
- * precedence (resource node section over resource block over global node section over global
- * settings over defaults) and checks what the grammar cannot.
+ * Resolves a parsed hast.conf for this node in two steps: {@link #resolve} picks the {@code on}
+ * sections naming it and applies precedence (resource node section over resource block over global
+ * node section over global settings), {@link #build} fills in defaults and checks what the grammar
+ * cannot. Configuration Admin holds what the first step gives ({@link Settings}).
  */
 final class ConfigAssembler {
     static final HastAddress DEFAULT_CONTROL = HastAddress.parse("uds:///var/run/hastctl");
@@ -35,8 +36,19 @@ final class ConfigAssembler {
     /** metrics-listen's port when the address gives none: Prometheus's registry of exporter ports has it free. */
     static final int DEFAULT_METRICS_PORT = 9743;
 
-    /** A {@code resource} block as written. */
+    /** A {@code resource} block as written, or resolved for this node (flat, no {@code on} sections). */
     record ResourceBlock(String name, int line, Section block) {
+    }
+
+    /**
+     * This node's settings, each from the most specific place that has it.
+     *
+     * @param node      the daemon's settings ({@link #NODE_KEYWORDS})
+     * @param resources each resource's settings, flat
+     */
+    record Resolved(Section node, List<ResourceBlock> resources) {
+        /** The settings of the daemon rather than of a resource. */
+        static final List<String> NODE_KEYWORDS = List.of("control", "pidfile", "listen", "user", "metrics-listen");
     }
 
     private final NodeIdentity node;
@@ -49,12 +61,19 @@ final class ConfigAssembler {
         this.checks = new SettingChecks(file);
     }
 
-    HastConfig assemble(Path path, Section global, List<ResourceBlock> blocks) throws ConfigException {
+    /** One that only {@link #build}s settings resolved elsewhere; {@code source} names them in errors. */
+    ConfigAssembler(String source) {
+        this(null, source);
+    }
+
+    /**
+     * This node's settings, each taken from the most specific place of the file that has it, with
+     * its line: what the {@code on} sections and the precedence decide, and nothing more. The
+     * checks of settings no resource of this node may use (a global default, another node's
+     * section) happen here, so that a mistake shows at once.
+     */
+    Resolved resolve(Section global, List<ResourceBlock> blocks) throws ConfigException {
         Section mine = mine(global.nodes());
-        HastAddress control = address(first(mine, global, "control"), "control", Accepts.UDS)
-                .orElse(DEFAULT_CONTROL);
-        String pidfile = checks.text(first(mine, global, "pidfile"), "pidfile", SettingChecks.MAX_PATH)
-                .orElse(DEFAULT_PIDFILE);
         address(first(mine, global, "export"), "export", Accepts.TCP_OR_UDS);
         tlsDirectory(first(mine, global, "export-tls"), "export-tls");
         checkGlobalDefaults(global);
@@ -63,12 +82,74 @@ final class ConfigAssembler {
             checks.authAlgorithm(defaults.get("auth-alg"));
             tlsDirectory(defaults.get("link-tls"), "link-tls");
         }
+        Section node = new Section();
+        for (String keyword : Resolved.NODE_KEYWORDS) {
+            if (keyword.equals("listen")) {
+                // The union of the global lines and those of this node's sections, as the
+                // reference's code has it (its manual describes inheritance instead).
+                for (Section.Setting line : global.listen()) {
+                    node.set(keyword, line, file);
+                }
+                for (Section.Setting line : mine.listen()) {
+                    node.set(keyword, line, file);
+                }
+            } else {
+                copy(node, keyword, first(mine, global, keyword));
+            }
+        }
+        List<ResourceBlock> resources = new ArrayList<>();
+        for (ResourceBlock block : blocks) {
+            resources.add(resolve(block, global, mine));
+        }
+        return new Resolved(node, resources);
+    }
 
+    /** One resource's settings for this node, each from where precedence takes it. */
+    private ResourceBlock resolve(ResourceBlock block, Section global, Section globalNode) throws ConfigException {
+        List<Section.NodeSection> ons = block.block().nodes().stream().filter(n -> node.matches(n.node())).toList();
+        if (ons.isEmpty()) {
+            throw new ConfigException(file, block.line(), "No resource " + block.name() + " configuration for this node"
+                    + " (acceptable node names: " + String.join(", ", node.names()) + ").");
+        }
+        Section res = block.block();
+        Section on = mine(ons);
+        Section flat = new Section();
+        for (String keyword : List.of("name", "local")) {
+            copy(flat, keyword, first(on, res, keyword));
+        }
+        for (String keyword : List.of("remote", "source")) {
+            copy(flat, keyword, on.get(keyword));
+        }
+        for (String keyword : List.of("metaflush", "direct")) {
+            copy(flat, keyword, first(on, res, keyword).or(() -> global.get(keyword)));
+        }
+        for (String keyword : List.of("replication", "checksum", "compression", "timeout", "exec", "syncrate",
+                "sync-latency-target", "sync-min-rate", "sync-max-rate")) {
+            copy(flat, keyword, first(res, global, keyword));
+        }
+        for (String keyword : List.of("shared-secret", "auth-alg", "export", "export-tls", "export-tls-verify",
+                "export-insecure", "export-allow", "link-tls", "link-tls-peer")) {
+            copy(flat, keyword, mostSpecific(on, res, globalNode, global, keyword));
+        }
+        return new ResourceBlock(block.name(), block.line(), flat);
+    }
+
+    private void copy(Section to, String keyword, Optional<Section.Setting> setting) throws ConfigException {
+        if (setting.isPresent()) {
+            to.set(keyword, setting.get(), file);
+        }
+    }
+
+    /** The configuration from resolved settings, each checked; defaults fill what is not set. */
+    HastConfig build(Path path, Resolved settings) throws ConfigException {
+        Section node = settings.node();
+        HastAddress control = address(node.get("control"), "control", Accepts.UDS).orElse(DEFAULT_CONTROL);
+        String pidfile = checks.text(node.get("pidfile"), "pidfile", SettingChecks.MAX_PATH).orElse(DEFAULT_PIDFILE);
         List<ResourceConfig> resources = new ArrayList<>();
         Map<String, String> providers = new HashMap<>();
         Map<String, String> locals = new HashMap<>();
-        for (ResourceBlock block : blocks) {
-            ResourceConfig rc = resource(block, global, mine);
+        for (ResourceBlock block : settings.resources()) {
+            ResourceConfig rc = resource(block);
             if (resources.stream().anyMatch(r -> r.name().equals(rc.name()))) {
                 throw new ConfigException(file, block.line(), "Resource " + rc.name() + " configured more than once.");
             }
@@ -76,21 +157,15 @@ final class ConfigAssembler {
             unique(locals, rc.local(), rc, block.line(), "local path");
             resources.add(rc);
         }
-        String user = checks.text(first(mine, global, "user"), "user", SettingChecks.MAX_NAME).orElse(null);
-        HastAddress metrics = address(first(mine, global, "metrics-listen"), "metrics-listen", Accepts.TCP,
+        String user = checks.text(node.get("user"), "user", SettingChecks.MAX_NAME).orElse(null);
+        HastAddress metrics = address(node.get("metrics-listen"), "metrics-listen", Accepts.TCP,
                 DEFAULT_METRICS_PORT).orElse(null);
-        return new HastConfig(path, control, pidfile, listen(global, mine), resources, user, metrics);
+        return new HastConfig(path, control, pidfile, listen(node), resources, user, metrics);
     }
 
-    /**
-     * The union of the global {@code listen} lines and those of this node's sections, as the
-     * reference's code has it (its manual describes inheritance instead).
-     */
-    private List<HastAddress> listen(Section global, Section mine) throws ConfigException {
+    private List<HastAddress> listen(Section node) throws ConfigException {
         List<HastAddress> listen = new ArrayList<>();
-        List<Section.Setting> lines = new ArrayList<>(global.listen());
-        lines.addAll(mine.listen());
-        for (Section.Setting line : lines) {
+        for (Section.Setting line : node.listen()) {
             listen.add(checks.address(line, "listen", HastAddress.DEFAULT_PORT, Accepts.TCP));
         }
         return listen.isEmpty() ? List.of(DEFAULT_LISTEN) : listen;
@@ -104,15 +179,15 @@ final class ConfigAssembler {
         checks.codec(global.get("checksum"), CodecNames.CHECKSUM);
         checks.codec(global.get("compression"), CodecNames.COMPRESSION);
         checks.text(global.get("exec"), "exec", SettingChecks.MAX_PATH);
-        syncRate(new Section(), global);
+        syncRate(global);
     }
 
-    /** The synchronisation's pace, each setting from the resource block or else the global settings. */
-    private SyncRateConfig syncRate(Section res, Section global) throws ConfigException {
-        Optional<Section.Setting> mode = first(res, global, "syncrate");
-        Optional<Section.Setting> target = first(res, global, "sync-latency-target");
-        Optional<Section.Setting> min = first(res, global, "sync-min-rate");
-        Optional<Section.Setting> max = first(res, global, "sync-max-rate");
+    /** The synchronisation's pace from the settings of {@code section}. */
+    private SyncRateConfig syncRate(Section section) throws ConfigException {
+        Optional<Section.Setting> mode = section.get("syncrate");
+        Optional<Section.Setting> target = section.get("sync-latency-target");
+        Optional<Section.Setting> min = section.get("sync-min-rate");
+        Optional<Section.Setting> max = section.get("sync-max-rate");
         Section.Setting at = null;
         try {
             at = target.orElse(null);
@@ -132,66 +207,54 @@ final class ConfigAssembler {
         }
     }
 
-    private ResourceConfig resource(ResourceBlock block, Section global, Section globalNode) throws ConfigException {
+    /** One resource from its resolved settings ({@code block} holds them, flat). */
+    private ResourceConfig resource(ResourceBlock block) throws ConfigException {
         String name = block.name();
         if (name.length() > SettingChecks.MAX_NAME) {
             throw new ConfigException(file, block.line(), "Resource name is too long.");
         }
-        List<Section.NodeSection> ons = block.block().nodes().stream().filter(n -> node.matches(n.node())).toList();
-        if (ons.isEmpty()) {
-            throw new ConfigException(file, block.line(), "No resource " + name + " configuration for this node"
-                    + " (acceptable node names: " + String.join(", ", node.names()) + ").");
-        }
         Section res = block.block();
-        Section on = mine(ons);
-        String local = checks.text(first(on, res, "local"), "local", SettingChecks.MAX_PATH).orElseThrow(() ->
+        String local = checks.text(res.get("local"), "local", SettingChecks.MAX_PATH).orElseThrow(() ->
                 new ConfigException(file, block.line(),
                         "Path to local component not configured for resource " + name + "."));
-        Section.Setting remote = on.get("remote").orElseThrow(() ->
+        Section.Setting remote = res.get("remote").orElseThrow(() ->
                 new ConfigException(file, block.line(), "Remote address not configured for resource " + name + "."));
         String remoteText = remote.value().equals(ResourceConfig.NO_REMOTE) ? ResourceConfig.NO_REMOTE
                 : checks.address(remote, "remote", HastAddress.DEFAULT_PORT, Accepts.TCP).toString();
         // The reference binds outgoing connections to port 0 (any) unless the source names one.
-        String source = on.get("source").isEmpty() ? null
-                : checks.address(on.get("source").get(), "source", 0, Accepts.TCP).toString();
-        Optional<Section.Setting> timeout = first(res, global, "timeout");
-        Optional<String> secret = checks.secret(mostSpecific(on, res, globalNode, global, "shared-secret"));
-        String algorithm = checks.authAlgorithm(mostSpecific(on, res, globalNode, global, "auth-alg"))
-                .orElse(LinkSecret.DEFAULT_ALGORITHM);
+        String source = res.get("source").isEmpty() ? null
+                : checks.address(res.get("source").get(), "source", 0, Accepts.TCP).toString();
+        Optional<Section.Setting> timeout = res.get("timeout");
+        Optional<String> secret = checks.secret(res.get("shared-secret"));
+        String algorithm = checks.authAlgorithm(res.get("auth-alg")).orElse(LinkSecret.DEFAULT_ALGORITHM);
         return new ResourceConfig(name,
-                checks.text(first(on, res, "name"), "name", SettingChecks.MAX_NAME).orElse(name),
+                checks.text(res.get("name"), "name", SettingChecks.MAX_NAME).orElse(name),
                 local, remoteText, source,
-                checks.codec(first(res, global, "replication"), CodecNames.REPLICATION),
-                checks.codec(first(res, global, "checksum"), CodecNames.CHECKSUM),
-                checks.codec(first(res, global, "compression"), CodecNames.COMPRESSION),
+                checks.codec(res.get("replication"), CodecNames.REPLICATION),
+                checks.codec(res.get("checksum"), CodecNames.CHECKSUM),
+                checks.codec(res.get("compression"), CodecNames.COMPRESSION),
                 timeout.isPresent() ? checks.timeout(timeout.get()) : DEFAULT_TIMEOUT,
-                checks.text(first(res, global, "exec"), "exec", SettingChecks.MAX_PATH).orElse(""),
-                first(on, res, "metaflush").or(() -> global.get("metaflush"))
-                        .map(s -> s.value().equals("on")).orElse(DEFAULT_METAFLUSH),
-                export(name, on, res, globalNode, global),
-                first(on, res, "direct").or(() -> global.get("direct"))
-                        .map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT),
+                checks.text(res.get("exec"), "exec", SettingChecks.MAX_PATH).orElse(""),
+                res.get("metaflush").map(s -> s.value().equals("on")).orElse(DEFAULT_METAFLUSH),
+                export(name, res),
+                res.get("direct").map(s -> s.value().equals("on")).orElse(DEFAULT_DIRECT),
                 secret.map(s -> LinkSecret.of(s, algorithm)).orElse(null),
-                linkTls(name, on, res, globalNode, global),
-                syncRate(res, global));
+                linkTls(name, res),
+                syncRate(res));
     }
 
     /**
-     * The export, each of its settings taken from the first of the resource's node section, the
-     * resource block, the global node section and the global settings that has it. A plain TCP
+     * The export of a resource, from its resolved settings. A plain TCP
      * export lets anyone who reaches it read and write the disk, so it needs TLS or an explicit
      * {@code export-insecure on}.
      */
-    private ExportConfig export(String resource, Section on, Section res, Section globalNode, Section global)
-            throws ConfigException {
-        Optional<Section.Setting> exportSetting = mostSpecific(on, res, globalNode, global, "export");
+    private ExportConfig export(String resource, Section res) throws ConfigException {
+        Optional<Section.Setting> exportSetting = res.get("export");
         HastAddress address = address(exportSetting, "export", Accepts.TCP_OR_UDS).orElse(DEFAULT_EXPORT);
-        String tls = tlsDirectory(mostSpecific(on, res, globalNode, global, "export-tls"), "export-tls").orElse(null);
-        boolean verify = mostSpecific(on, res, globalNode, global, "export-tls-verify")
-                .map(s -> s.value().equals("on")).orElse(false);
-        boolean insecure = mostSpecific(on, res, globalNode, global, "export-insecure")
-                .map(s -> s.value().equals("on")).orElse(false);
-        List<String> allow = allowList(mostSpecific(on, res, globalNode, global, "export-allow"));
+        String tls = tlsDirectory(res.get("export-tls"), "export-tls").orElse(null);
+        boolean verify = res.get("export-tls-verify").map(s -> s.value().equals("on")).orElse(false);
+        boolean insecure = res.get("export-insecure").map(s -> s.value().equals("on")).orElse(false);
+        List<String> allow = allowList(res.get("export-allow"));
         if (address.scheme() != HastAddress.Scheme.UDS && tls == null && !insecure) {
             throw new ConfigException(file, exportSetting.orElseThrow().line(), "export " + address + " of resource "
                     + resource + " is plain TCP, open to anyone who can reach it: give it 'export-tls <directory>'"
@@ -217,13 +280,12 @@ final class ConfigAssembler {
     }
 
     /**
-     * The link's TLS, each setting from the most specific section that has it; a pinned peer name
+     * The link's TLS, from the resource's resolved settings; a pinned peer name
      * without TLS is a mistake worth stopping for (the admin believes the link is checked).
      */
-    private LinkTls linkTls(String resource, Section on, Section res, Section globalNode, Section global)
-            throws ConfigException {
-        Optional<String> dir = tlsDirectory(mostSpecific(on, res, globalNode, global, "link-tls"), "link-tls");
-        Optional<Section.Setting> peer = mostSpecific(on, res, globalNode, global, "link-tls-peer");
+    private LinkTls linkTls(String resource, Section res) throws ConfigException {
+        Optional<String> dir = tlsDirectory(res.get("link-tls"), "link-tls");
+        Optional<Section.Setting> peer = res.get("link-tls-peer");
         Optional<String> name = checks.text(peer, "link-tls-peer", SettingChecks.MAX_NAME);
         if (name.isPresent() && dir.isEmpty()) {
             throw new ConfigException(file, peer.get().line(), "link-tls-peer of resource " + resource

@@ -37,7 +37,15 @@ public final class ConfigParser {
 
     /** Reads and resolves {@code file}. */
     public HastConfig parse(Path file) throws ConfigException {
-        return resolve(read(file), file.toString(), file);
+        return settings(file).config();
+    }
+
+    /**
+     * Reads {@code file} and picks this node's settings: what hastd hands Configuration Admin.
+     * Only {@link Settings#config} checks every value.
+     */
+    public Settings settings(Path file) throws ConfigException {
+        return settings(read(file), file.toString(), file);
     }
 
     /**
@@ -66,15 +74,15 @@ public final class ConfigParser {
 
     /** Resolves {@code text} as if read from a file called {@code fileName}. */
     public HastConfig parse(String text, String fileName) throws ConfigException {
-        return resolve(text, fileName, Path.of(fileName));
+        return settings(text, fileName, Path.of(fileName)).config();
     }
 
-    private HastConfig resolve(String text, String fileName, Path file) throws ConfigException {
+    private Settings settings(String text, String fileName, Path file) throws ConfigException {
         Syntax syntax = new Syntax(new Lexer(text, fileName), fileName);
         Section global = new Section();
         List<ConfigAssembler.ResourceBlock> resources = new ArrayList<>();
         syntax.file(global, resources);
-        return new ConfigAssembler(node, fileName).assemble(file.toAbsolutePath(), global, resources);
+        return new Settings(file.toAbsolutePath(), fileName, new ConfigAssembler(node, fileName).resolve(global, resources));
     }
 
     /** The recursive-descent reader over the token stream. */

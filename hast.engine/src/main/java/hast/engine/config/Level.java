@@ -54,6 +54,11 @@ enum Level {
         return description;
     }
 
+    /** The keywords this level accepts. */
+    Set<String> accepted() {
+        return keywords;
+    }
+
     boolean allows(String keyword) {
         return keywords.contains(keyword);
     }

@@ -58,6 +58,11 @@ final class Section {
         return Optional.ofNullable(values.get(keyword));
     }
 
+    /** Every setting but {@code listen}, in the order they were set. */
+    Map<String, Setting> settings() {
+        return Collections.unmodifiableMap(values);
+    }
+
     List<Setting> listen() {
         return Collections.unmodifiableList(listen);
     }

@@ -1,11 +1,9 @@
 package hast.engine.daemon;
 
 import java.io.IOException;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -13,28 +11,19 @@ import java.util.logging.Logger;
 
 import hast.api.HastException;
 import hast.api.Sysexits;
-import hast.api.codec.Checksum;
-import hast.api.codec.Compressor;
-import hast.api.control.HastNode;
 import hast.api.control.LogConsole;
-import hast.api.device.DeviceNode;
-import hast.api.event.HastEventListener;
-import hast.api.replication.ReplicationMode;
-import hast.api.storage.LocalProviderFactory;
-import hast.api.transport.Transport;
 import hast.engine.admin.LocalAdmin;
 import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
-import hast.engine.event.EventDispatcher;
-import hast.engine.replication.ProtocolRange;
-import hast.engine.resource.ResourceManager;
+import hast.engine.config.Settings;
+import hast.engine.node.EngineHost;
+import hast.engine.node.HastEngine;
 import hast.engine.vm.FatalErrors;
 import hast.posix.Account;
 import hast.posix.KernelDeviceThread;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -45,13 +34,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import sun.misc.Signal;
 
 /**
- * hastd: reads the command line the launcher was started with, loads the configuration, takes
- * the pidfile and publishes this node's resources; once its sockets are open it drops to an
- * unprivileged user ({@link Privileges}). It owns the process's exit status: the launcher's own
- * (117 on any framework stop) never reaches the operator.
+ * hastd's shell: reads the command line the launcher was started with, loads hast.conf, takes the
+ * pidfile and hands this node's settings to Configuration Admin, where the engine
+ * ({@link HastEngine}) takes them; once every socket is open it drops to an unprivileged user
+ * ({@link Privileges}). It owns the process: signals, and the exit status (the launcher's own, 117
+ * on any framework stop, never reaches the operator). In another framework, without the bnd
+ * launcher, it never activates and the engine is configured by whoever fills Configuration Admin.
  */
-@Component(immediate = true)
-public final class Hastd {
+@Component(immediate = true, service = EngineHost.class)
+public final class Hastd implements EngineHost {
     /** Service property of the bnd launcher's registration: the command-line arguments (String[]). */
     static final String LAUNCHER_ARGUMENTS = "launcher.arguments";
     private static final Logger LOG = Logger.getLogger(Hastd.class.getName());
@@ -60,86 +51,14 @@ public final class Hastd {
     /** System property set by run/hastd in background mode: a file to write our pid into once started. */
     static final String READY_FILE = "hastd.ready";
 
-    private Handler log;
-    private PidFile pidfile;
-    private ResourceManager manager;
-    private EventDispatcher events;
-    private ServiceRegistration<HastNode> registration;
-    private MeterPublication meters;
+    private volatile Handler log;
+    private volatile PidFile pidfile;
+    private volatile DaemonOptions options;
+    private volatile ConfigParser parser;
+    private volatile HastConfig config;
+    private volatile Optional<Account> account = Optional.empty();
+    private volatile HastEngine engine;
     private final AtomicBoolean stopping = new AtomicBoolean();
-
-    @Reference(service = HastEventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC)
-    private final List<Map.Entry<Map<String, Object>, HastEventListener>> listeners = new CopyOnWriteArrayList<>();
-
-    private final Plugins plugins = new Plugins();
-    /** What hastctl is shown: the resources with the kernel devices other bundles attached for them. */
-    private final AttachedDevices node = new AttachedDevices();
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindDeviceNode(DeviceNode device, Map<String, Object> properties) {
-        node.added(device, properties);
-    }
-
-    void unbindDeviceNode(DeviceNode device, Map<String, Object> properties) {
-        node.removed(device, properties);
-    }
-
-    /** Replication listens on TCP: the daemon starts only once a TCP transport is there. */
-    @Reference(target = "(" + Transport.SCHEME + "=tcp)")
-    private Transport tcp;
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindTransport(Transport transport, Map<String, Object> properties) {
-        plugins.addTransport(transport, properties);
-    }
-
-    void unbindTransport(Transport transport) {
-        plugins.removeTransport(transport);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindMode(ReplicationMode mode, Map<String, Object> properties) {
-        plugins.addMode(mode, properties);
-    }
-
-    void unbindMode(ReplicationMode mode) {
-        plugins.removeMode(mode);
-    }
-
-    /**
-     * Resources open files and block devices unless hast.conf says otherwise: the daemon starts
-     * only once their factory is there, so that it does not warn of a kind about to be served.
-     */
-    @Reference(target = "(" + LocalProviderFactory.KIND + "=" + LocalProviderFactory.FILE + ")")
-    private LocalProviderFactory files;
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindLocalProviderFactory(LocalProviderFactory factory, Map<String, Object> properties) {
-        plugins.addLocalProviderFactory(factory, properties);
-    }
-
-    void unbindLocalProviderFactory(LocalProviderFactory factory) {
-        plugins.removeLocalProviderFactory(factory);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindCompressor(Compressor compressor, Map<String, Object> properties) {
-        plugins.addCompressor(compressor, properties);
-    }
-
-    void unbindCompressor(Compressor compressor) {
-        plugins.removeCompressor(compressor);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindChecksum(Checksum checksum, Map<String, Object> properties) {
-        plugins.addChecksum(checksum, properties);
-    }
-
-    void unbindChecksum(Checksum checksum) {
-        plugins.removeChecksum(checksum);
-    }
 
     /** The console someone types at, while there is one: log lines go there (LogSetup). */
     private volatile LogConsole console;
@@ -162,16 +81,20 @@ public final class Hastd {
     @Reference
     private KernelDeviceThread kernelDevice;
 
+    /** Where the engine takes its settings. */
+    @Reference
+    private ConfigurationAdmin configurations;
+
     /** The launcher's registration: its properties carry the command line. */
     @Reference(service = Object.class, target = "(" + LAUNCHER_ARGUMENTS + "=*)")
     private Map<String, Object> launcher;
 
-    /** Runs once every reference is bound, transports included: listening needs them. */
+    /**
+     * Reads the command line and hast.conf and prepares the process; the engine starts once the
+     * settings are in Configuration Admin, the last step, and reports back ({@link #started}).
+     */
     @Activate
-    void activate(BundleContext context) {
-        DaemonOptions options = null;
-        Optional<Account> account = Optional.empty();
-        HastConfig config = null;
+    void activate() {
         Handler handler = null;
         PidFile pid = null;
         try {
@@ -187,8 +110,9 @@ public final class Hastd {
             }
             handler = LogSetup.install(options.debug(), () -> console);
             FatalErrors.install();
-            ConfigParser parser = new ConfigParser(NodeIdentity.fromEnvironment());
-            config = parser.parse(options.config());
+            parser = new ConfigParser(NodeIdentity.fromEnvironment());
+            Settings settings = parser.settings(options.config());
+            config = settings.config();
             if (options.pidfile() != null || !options.foreground()) {
                 pid = PidFile.acquire(options.pidfile() != null ? options.pidfile()
                         : java.nio.file.Path.of(config.pidfile()));
@@ -198,19 +122,17 @@ public final class Hastd {
                     .map(r -> java.nio.file.Path.of(r.local())).toList();
             account = Privileges.target(options.user(), config.user()).map(a -> Privileges.narrow(a, locals));
             ExportSockets.prepare(config, account);
-            this.events = new EventDispatcher(() -> listeners);
-            this.manager = new ResourceManager(config, parser, new ServicePublisher(context), plugins, events);
-            try {
-                manager.listen();
-            } catch (IOException e) {
-                throw new HastException(Sysexits.EX_OSERR, "Unable to listen: " + e.getMessage(), e);
+            this.log = handler;
+            this.pidfile = pid;
+            Signal.handle(new Signal("TERM"), s -> stop("Termination signal received, exiting."));
+            Signal.handle(new Signal("INT"), s -> stop("Termination signal received, exiting."));
+            Signal.handle(new Signal("HUP"), s -> reload());
+            String logFile = System.getProperty(LogFile.PROPERTY);
+            if (logFile != null) {
+                LogFile file = new LogFile(java.nio.file.Path.of(logFile));
+                Signal.handle(new Signal("USR1"), s -> reopen(file));
             }
-            node.over(manager);
-            this.registration = context.registerService(HastNode.class, node, new Hashtable<>());
-            ResourceManager resources = manager;
-            this.meters = new MeterPublication(context, resources::meters);
-            meters.configure(config.metricsListen());
-            manager.onReload(c -> meters.configure(c.metricsListen()));
+            SettingsPublication.write(configurations, settings);
         } catch (HastException e) {
             if (handler != null) {
                 LOG.severe(e.getMessage());
@@ -221,25 +143,40 @@ public final class Hastd {
             closeQuietly(pid);
             throw exit(e.status());
         }
-        this.log = handler;
-        this.pidfile = pid;
-        Signal.handle(new Signal("TERM"), s -> stop("Termination signal received, exiting."));
-        Signal.handle(new Signal("INT"), s -> stop("Termination signal received, exiting."));
-        Signal.handle(new Signal("HUP"), s -> reload());
-        String logFile = System.getProperty(LogFile.PROPERTY);
-        if (logFile != null) {
-            LogFile file = new LogFile(java.nio.file.Path.of(logFile));
-            Signal.handle(new Signal("USR1"), s -> reopen(file));
-        }
-        // The reference's line names the newest version; pairing with an older peer is logged when it happens.
-        LOG.info("Started successfully, running protocol version " + ProtocolRange.SPOKEN.max() + ".");
-        HastConfig started = config;
+    }
+
+    /**
+     * The engine listens. Not in this thread: the control socket opens in another bundle's
+     * component, which SCR may activate only once the engine's activation has returned.
+     */
+    @Override
+    public void started(HastEngine started) {
+        this.engine = started;
+        HastConfig running = config;
         Optional<Account> user = account;
-        // Not in this thread: the control socket opens in another bundle's component, which SCR
-        // may activate only once this activation has returned.
-        Thread settle = new Thread(() -> settle(started, user), "hastd-settle");
+        Thread settle = new Thread(() -> settle(running, user), "hastd-settle");
         settle.setDaemon(true);
         settle.start();
+    }
+
+    /** The engine could not start (e.g. a listen address in use): the process ends with its status. */
+    @Override
+    public void failed(HastException problem) {
+        LOG.severe(problem.getMessage());
+        Handler handler = log;
+        if (handler != null) {
+            handler.flush();
+        }
+        closeQuietly(pidfile);
+        throw exit(problem.status());
+    }
+
+    /** A reload: hast.conf read again, checked, and written into Configuration Admin. */
+    @Override
+    public void republish() throws HastException {
+        Settings settings = parser.settings(options.config());
+        settings.config();
+        SettingsPublication.write(configurations, settings);
     }
 
     /**
@@ -266,7 +203,7 @@ public final class Hastd {
                 return;
             }
         }
-        manager.serve();
+        engine.serve();
         announceReady(ready);
     }
 
@@ -335,10 +272,16 @@ public final class Hastd {
         }
     }
 
+    /** SIGHUP: the engine's reload, which asks {@link #republish} first. */
     private void reload() {
+        HastEngine running = engine;
+        if (running == null) {
+            // The engine is still starting, from the file as it is now: there is nothing to reload yet.
+            return;
+        }
         new Thread(() -> {
             try {
-                manager.reload();
+                running.reload();
             } catch (HastException e) {
                 // ResourceManager has logged why; the running configuration stays in force.
             }
@@ -368,24 +311,29 @@ public final class Hastd {
         }
     }
 
-    /** The framework is stopping (e.g. {@code stop 0} on the console): release without exiting. */
+    /**
+     * The framework is stopping (e.g. {@code stop 0} on the console), or the launcher went: release
+     * without exiting, and take back the settings this shell published, which ends the engine's
+     * component too.
+     */
     @Deactivate
     void deactivate() {
         shutdown();
+        SettingsPublication.withdraw(configurations);
         LogSetup.uninstall(log);
     }
 
     private synchronized void shutdown() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // A second shutdown path got here first.
+        HastEngine running = engine;
+        if (running != null) {
+            running.close();
         }
-        meters.close();
-        manager.close();
-        events.close();
         closeQuietly(pidfile);
-        log.flush();
+        pidfile = null;
+        Handler handler = log;
+        if (handler != null) {
+            handler.flush();
+        }
     }
 
     /**

@@ -24,7 +24,6 @@ import hast.api.control.VerifyProgress;
 import hast.api.event.HastEvent;
 import hast.api.metrics.ResourceMeters;
 import hast.engine.config.CodecNames;
-import hast.engine.config.ConfigParser;
 import hast.engine.config.HastConfig;
 import hast.engine.config.ResourceConfig;
 import hast.engine.replication.ReplicationListener;
@@ -33,7 +32,7 @@ import hast.engine.replication.ReplicationListener;
 public final class ResourceManager implements HastNode {
     private static final Logger LOG = Logger.getLogger(ResourceManager.class.getName());
 
-    private final ConfigParser parser;
+    private final Source source;
     private final DevicePublisher publisher;
     private final Replication replication;
     private final Consumer<HastEvent> events;
@@ -43,7 +42,18 @@ public final class ResourceManager implements HastNode {
     /** Told each configuration a reload put in force (the daemon's settings beyond the resources). */
     private volatile Consumer<HastConfig> reloaded = c -> { };
 
-    public ResourceManager(HastConfig config, ConfigParser parser, DevicePublisher publisher, Replication replication,
+    /** Where the configuration comes from: read again at each reload. */
+    @FunctionalInterface
+    public interface Source {
+        /** The configuration as it is now; its message says what is wrong with it. */
+        HastConfig next() throws HastException;
+    }
+
+    /**
+     * @param config the configuration in force from the start
+     * @param source what {@link #reload} reads
+     */
+    public ResourceManager(HastConfig config, Source source, DevicePublisher publisher, Replication replication,
             Consumer<HastEvent> events) {
         this.listener = new ReplicationListener(new ReplicationListener.Replicas() {
             @Override
@@ -62,7 +72,7 @@ public final class ResourceManager implements HastNode {
             }
         }, replication.protocols());
         this.config = config;
-        this.parser = parser;
+        this.source = source;
         this.publisher = publisher;
         this.replication = replication;
         this.events = events;
@@ -246,17 +256,36 @@ public final class ResourceManager implements HastNode {
      */
     @Override
     public synchronized void reload() throws HastException {
-        HastConfig next;
+        apply(read(source));
+    }
+
+    /**
+     * Puts {@code current}'s configuration in force as {@link #reload} does, unless it is the one
+     * in force already: a store of settings (Configuration Admin) tells of every change, the
+     * changes a reload has just applied included.
+     */
+    public synchronized void refresh(Source current) throws HastException {
+        HastConfig next = read(current);
+        if (!next.equals(config)) {
+            apply(next);
+        }
+    }
+
+    private HastConfig read(Source from) throws HastException {
         try {
-            next = parser.parse(config.file());
+            HastConfig next = from.next();
             List<String> problems = pluginProblems(next);
             if (!problems.isEmpty()) {
                 throw new HastException(Sysexits.EX_CONFIG, String.join("\n", problems));
             }
+            return next;
         } catch (HastException e) {
             LOG.log(Level.SEVERE, "Configuration not reloaded: {0}", e.getMessage());
             throw e;
         }
+    }
+
+    private void apply(HastConfig next) throws HastException {
         Map<String, Resource> kept = new LinkedHashMap<>();
         List<HastException> unrestarted = new ArrayList<>();
         for (ResourceConfig rc : next.resources()) {

@@ -157,7 +157,7 @@ final class EnginePair implements AutoCloseable {
         void boot() throws IOException, HastException {
             awaitPortFree(listen);
             ConfigParser parser = new ConfigParser(NodeIdentity.named(name));
-            manager = new ResourceManager(parser.parse(conf), parser, (d, props) -> {
+            manager = new ResourceManager(parser.parse(conf), () -> parser.parse(conf), (d, props) -> {
                 device = d;
                 return () -> device = null;
             }, new Replication() {

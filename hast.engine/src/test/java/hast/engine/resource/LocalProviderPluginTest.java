@@ -137,7 +137,7 @@ class LocalProviderPluginTest {
                 + " LocalProviderFactory of that kind is registered", create.getMessage());
         List<HastDevice> published = new CopyOnWriteArrayList<>();
         ConfigParser parser = new ConfigParser(NodeIdentity.named("n"));
-        manager = new ResourceManager(parser.parse(conf), parser, (device, props) -> {
+        manager = new ResourceManager(parser.parse(conf), () -> parser.parse(conf), (device, props) -> {
             published.add(device);
             return () -> published.remove(device);
         }, replication(), event -> { });
@@ -171,7 +171,7 @@ class LocalProviderPluginTest {
             LocalAdminAccess.create(conf, "n", r, 1 << 20, 4, providers);
         }
         ConfigParser parser = new ConfigParser(NodeIdentity.named("n"));
-        manager = new ResourceManager(parser.parse(conf), parser, (device, props) -> () -> { }, replication(),
+        manager = new ResourceManager(parser.parse(conf), () -> parser.parse(conf), (device, props) -> () -> { }, replication(),
                 event -> { });
         manager.setRole("moved", Role.PRIMARY);
         manager.setRole("kept", Role.PRIMARY);

@@ -25,6 +25,7 @@ import hast.api.event.HastEvent;
 import hast.engine.admin.LocalAdminAccess;
 import hast.engine.codec.Codecs;
 import hast.engine.config.ConfigParser;
+import hast.engine.config.HastConfig;
 import hast.engine.config.NodeIdentity;
 import hast.engine.local.FileProvider;
 
@@ -54,7 +55,7 @@ class ResourceManagerTest {
             LocalAdminAccess.create(conf, r, 1 << 20, 4);
         }
         ConfigParser parser = new ConfigParser(NodeIdentity.named("n"));
-        manager = new ResourceManager(parser.parse(conf), parser, (device, props) -> {
+        manager = new ResourceManager(parser.parse(conf), () -> parser.parse(conf), (device, props) -> {
             published.add(device);
             properties.add(props);
             return () -> published.remove(device);
@@ -214,6 +215,22 @@ class ResourceManagerTest {
         Files.writeString(conf, config("r0", "r1").replace("resource r0 {", "resource r0 { compression lzf checksum sha256"));
         manager.reload();
         assertEquals("sha256", manager.resource("r0").orElseThrow().checksum());
+    }
+
+    /** Configuration Admin tells of every change, a reload's own included: only a real change is applied. */
+    @Test
+    void refreshAppliesAChangedConfigurationAndLeavesTheOneInForceAlone() throws Exception {
+        List<HastConfig> applied = new ArrayList<>();
+        manager.onReload(applied::add);
+        ConfigParser parser = new ConfigParser(NodeIdentity.named("n"));
+        manager.refresh(() -> parser.parse(conf));
+        assertEquals(List.of(), applied, "the configuration in force: nothing to do");
+        Files.writeString(conf, config("r0"));
+        manager.refresh(() -> parser.parse(conf));
+        assertEquals(1, applied.size());
+        assertEquals(List.of("r0"), manager.resources().stream().map(ResourceInfo::name).toList());
+        manager.reload();
+        assertEquals(2, applied.size(), "a reload applies even what is in force, as hastctl reload always has");
     }
 
     @Test

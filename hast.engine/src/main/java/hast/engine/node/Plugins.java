@@ -1,4 +1,4 @@
-package hast.engine.daemon;
+package hast.engine.node;
 
 import java.util.Map;
 import java.util.Optional;

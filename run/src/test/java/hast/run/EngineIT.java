@@ -1,0 +1,194 @@
+package hast.run;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import hast.api.Role;
+import hast.api.control.HastNode;
+import hast.api.control.NodeAdmin;
+import hast.api.device.HastDevice;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+
+/**
+ * The engine in a plain framework, without hastd's shell: no launcher arguments, no hast.conf; it
+ * is configured only through Configuration Admin, as an appliance's console would, and replicates
+ * to a second node. The peer is a real hastd process (Node), as in CodecSwapIT: Pax Exam's native
+ * container runs one framework per test JVM, and a real hastd also shows that the engine alone and
+ * the engine under the shell pair with each other. This is a system test because only a framework
+ * holding every bundle shows the engine needs nothing of the shell.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class EngineIT {
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurations;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Inject
+    private NodeAdmin admin;
+
+    @Inject
+    private MetaTypeService metatype;
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() throws IOException {
+        Path dir = Path.of(System.getProperty("hast.build.dir")).resolve("it/engine");
+        Files.createDirectories(dir);
+        return Container.options(dir);
+    }
+
+    @Test
+    public void configuredThroughConfigurationAdminItReplicatesToItsPeer() throws Exception {
+        Path dir = Path.of(context.getProperty("hast.it.dir"));
+        int primaryPort = Node.freePort();
+        int secondaryPort = Node.freePort();
+        Path primaryDisk = disk(dir.resolve("primary.img"));
+        Path secondaryDisk = disk(dir.resolve("secondary.img"));
+
+        // The peer: hastd as installed, from its own hast.conf.
+        Path peerConf = Files.writeString(dir.resolve("peer.conf"), String.join("\n",
+                "control uds://" + dir.resolve("peer.sock"),
+                "listen tcp4://127.0.0.1:" + secondaryPort,
+                "export uds://" + dir.resolve("peer-nbd.sock"),
+                "resource r {", "  on peer {", "    local " + secondaryDisk,
+                "    remote tcp://127.0.0.1:" + primaryPort, "  }", "}", ""));
+        // Metadata is written by the administration tool, which reads a file; the engine will not.
+        Path adminConf = Files.writeString(dir.resolve("admin.conf"), String.join("\n",
+                "resource r {", "  on " + System.getenv("HAST_NODE") + " {", "    local " + primaryDisk,
+                "    remote none", "  }", "}", ""));
+        admin.create(adminConf, "r", 1 << 20, 0, 0);
+        try (Node peer = new Node("peer", dir, peerConf)) {
+            peer.ctl("create", "-e", "1M", "r").expect(0);
+            peer.start();
+            peer.ctl("role", "secondary", "r").expect(0);
+
+            assertEquals("hastd's shell stays inactive without the launcher's arguments", 0, active("Hastd"));
+            Hashtable<String, Object> resource = new Hashtable<>();
+            resource.put("resource", "r");
+            resource.put("local", primaryDisk.toString());
+            resource.put("remote", "tcp://127.0.0.1:" + secondaryPort);
+            resource.put("replication", "fullsync");
+            resource.put("timeout", 5);
+            resource.put("export", "uds://" + dir.resolve("nbd.sock"));
+            configurations.getFactoryConfiguration("hast.resource", "r", "?").update(resource);
+            Hashtable<String, Object> node = new Hashtable<>();
+            node.put("control", "uds://" + dir.resolve("ctl.sock"));
+            node.put("listen", new String[] {"tcp4://127.0.0.1:" + primaryPort});
+            configurations.getConfiguration("hast.node", "?").update(node);
+
+            HastNode engine = Container.await(context, HastNode.class, null);
+            engine.setRole("r", Role.PRIMARY, false);
+            HastDevice device = Container.await(context, HastDevice.class, "(" + HastDevice.NAME + "=r)");
+            byte[] written = new byte[4096];
+            byte[] mark = ("written on the primary of " + getClass().getSimpleName()).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < written.length; i += mark.length) {
+                System.arraycopy(mark, 0, written, i, Math.min(mark.length, written.length - i));
+            }
+            device.write(3 << 20, ByteBuffer.wrap(written), true).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // fullsync: there once the write completed, or by the synchronisation if the link came up later.
+            Node.awaitTrue("the bytes on the secondary's disk file", () -> {
+                try {
+                    return contains(secondaryDisk, written);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+
+            // A configuration change is a reload: a second resource comes, then goes.
+            Hashtable<String, Object> second = new Hashtable<>();
+            second.put("resource", "s");
+            second.put("local", dir.resolve("second.img").toString());
+            second.put("remote", "none");
+            org.osgi.service.cm.Configuration s = configurations.getFactoryConfiguration("hast.resource", "s", "?");
+            s.update(second);
+            Node.awaitTrue("resource s configured", () -> engine.resource("s").isPresent());
+            s.delete();
+            Node.awaitTrue("resource s gone", () -> engine.resource("s").isEmpty());
+            assertEquals(Role.PRIMARY, engine.resource("r").orElseThrow().role());
+            engine.setRole("r", Role.INIT, false);
+        } finally {
+            configurations.getConfiguration("hast.node", "?").delete();
+        }
+    }
+
+    /** A console finds both configurations described, the secret as a password. */
+    @Test
+    public void metatypeDescribesTheConfigurations() {
+        Bundle engine = Arrays.stream(context.getBundles()).filter(b -> "hast.engine".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        MetaTypeInformation info = metatype.getMetaTypeInformation(engine);
+        assertTrue(Arrays.asList(info.getPids()).contains("hast.node"));
+        assertTrue(Arrays.asList(info.getFactoryPids()).contains("hast.resource"));
+        AttributeDefinition[] listen = info.getObjectClassDefinition("hast.node", null)
+                .getAttributeDefinitions(ObjectClassDefinition.ALL);
+        assertTrue(Arrays.stream(listen).anyMatch(a -> a.getID().equals("listen") && a.getCardinality() > 0));
+        AttributeDefinition[] resource = info.getObjectClassDefinition("hast.resource", null)
+                .getAttributeDefinitions(ObjectClassDefinition.ALL);
+        assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("shared-secret")
+                && a.getType() == AttributeDefinition.PASSWORD));
+        assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("sync-min-rate")));
+    }
+
+    /** Active configurations of our component whose class is named {@code simpleName}. */
+    private int active(String simpleName) {
+        int n = 0;
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (d.name.endsWith("." + simpleName)) {
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    n += c.state == ComponentConfigurationDTO.ACTIVE ? 1 : 0;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static Path disk(Path file) throws IOException {
+        try (RandomAccessFile disk = new RandomAccessFile(file.toFile(), "rw")) {
+            disk.setLength(16 << 20);
+        }
+        return file;
+    }
+
+    private static boolean contains(Path file, byte[] bytes) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        for (int i = 0; i + bytes.length <= all.length; i += 512) {
+            if (Arrays.equals(all, i, i + bytes.length, bytes, 0, bytes.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
