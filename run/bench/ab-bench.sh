@@ -7,7 +7,7 @@
 #
 # Usage:  run/bench/ab-bench.sh A.jar B.jar     (hastctl comes from this checkout: mvn -q -DskipTests package)
 # Env:    DIR=/tmp/hast-ab ROUNDS=8 RUNTIME=3 MODES="fullsync async" PORT=28757 (uses PORT..PORT+3)
-#         TESTS="fio"      any of w4k_qd1 w4k_qd32 w1m_qd1 w1m_qd8 (fio) and nbdcopy (a copy of
+#         TESTS="fio"      any of w4k_qd1 w4k_qd32 w4k_qd1_flush w1m_qd1 w1m_qd8 (fio) and nbdcopy (a copy of
 #                          200 MiB of random data, timed), the names of replication-bench.sh, and
 #                          fio: the job RW=randwrite BS=4k IODEPTH=1 say (e.g. RW=write BS=1m IODEPTH=8)
 #         OPTS_A, OPTS_B   the JVM flags of each build's daemons (HASTD_JAVA_OPTS; unset: the launcher's
@@ -70,9 +70,10 @@ stop_pair() {
     for n in alpha beta; do while [ -f "$DIR/$1/$n.pid" ]; do sleep 0.1; done; done
 }
 run_test() {  # build test -> "value clat_us" (IOPS for 4 KiB, else MiB/s; nbdcopy: MiB/s and seconds)
-    local uri="nbd+unix:///bench?socket=$DIR/$1/hast.sock" rw=write bs=1m qd t0 t1
+    local uri="nbd+unix:///bench?socket=$DIR/$1/hast.sock" rw=write bs=1m qd t0 t1 ex=()
     case $2 in
         w4k_qd1) rw=randwrite bs=4k qd=1 ;;
+        w4k_qd1_flush) rw=randwrite bs=4k qd=1 ex=(--fsync=1) ;;
         w4k_qd32) rw=randwrite bs=4k qd=32 ;;
         w1m_qd1) qd=1 ;;
         w1m_qd8) qd=8 ;;
@@ -83,7 +84,7 @@ run_test() {  # build test -> "value clat_us" (IOPS for 4 KiB, else MiB/s; nbdco
             return ;;
         *) echo "unknown test $2" >&2; exit 64 ;;
     esac
-    fio --name="$2" --ioengine=nbd --uri="$uri" --rw=$rw --bs=$bs \
+    fio --name="$2" --ioengine=nbd --uri="$uri" --rw=$rw --bs=$bs "${ex[@]}" \
         --iodepth=$qd --size=200m --time_based --runtime="$RUNTIME" --ramp_time=1 --output-format=json \
         --output="$DIR/fio.json" >/dev/null 2>&1
     if [ "$bs" = 4k ]; then

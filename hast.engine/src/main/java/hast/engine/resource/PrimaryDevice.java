@@ -42,7 +42,7 @@ final class PrimaryDevice implements HastDevice {
      * may have requests in flight, because a request waiting for its activemap mark holds a thread,
      * and the marks of all waiting requests share one image write only if they can all wait at once.
      */
-    private static final int IO_THREADS = 64;
+    static final int IO_THREADS = 64;
     /** Largest request run in the caller's thread when it need not wait (see {@link #modify}). */
     private static final int INLINE_MAX = 64 * 1024;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
@@ -298,9 +298,22 @@ final class PrimaryDevice implements HastDevice {
             IoAction local) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         ReplicationMode m = modeFor(ack);
-        if (m != null && enter(ack)) {
-            dispatch(new Request(type, 0, 0, 0, null, errors, local, finish, ack, false,
-                    deadline.watch(ack, op(type), errors), m), () -> { }, () -> { });
+        if (m == null || !enter(ack)) {
+            return ack;
+        }
+        Request r = new Request(type, 0, 0, 0, null, errors, local, finish, ack, false,
+                deadline.watch(ack, op(type), errors), m);
+        // The frame goes out from the caller's thread, only the local part waits in the pool: the
+        // secondary starts its flush without waiting for a pool thread to wake here (a flush needs
+        // no mark and holds no range, so nothing must happen before it is sent).
+        Underway u = sendRemote(r);
+        try {
+            io.execute(() -> runLocal(r, u));
+        } catch (RejectedExecutionException e) {
+            // Lost a race with close(): the local part never started.
+            r.watch().diskDone();
+            pastLocal.incrementAndGet();
+            u.tracker().localDone(new IOException("Resource " + resource + " is no longer primary"));
         }
         return ack;
     }
@@ -337,6 +350,15 @@ final class PrimaryDevice implements HastDevice {
      * hear of it), runs it locally, and answers as the replication mode says.
      */
     private void perform(Request r) {
+        runLocal(r, sendRemote(r));
+    }
+
+    /** A request whose frame is on its way: what answers it once both components are done, and its claim on stale extents. */
+    private record Underway(WriteProgressTracker tracker, StaleExtents.Claim claim) {
+    }
+
+    /** The secondary's part of {@link #perform}: sets up the request's answer and sends its frame. */
+    private Underway sendRemote(Request r) {
         ReplicationMode m = r.mode();
         // Bit 1: acknowledged, bit 2: finished on both components; whichever comes second decides.
         AtomicInteger phase = new AtomicInteger();
@@ -396,6 +418,12 @@ final class PrimaryDevice implements HastDevice {
                 tracker.remoteDone(stored);
             });
         }
+        return new Underway(tracker, claim);
+    }
+
+    /** This node's part of {@link #perform}: runs the request on the local component. */
+    private void runLocal(Request r, Underway u) {
+        StaleExtents.Claim claim = u.claim();
         IOException failed = null;
         long started = System.nanoTime();
         try {
@@ -417,7 +445,7 @@ final class PrimaryDevice implements HastDevice {
             }
         }
         pastLocal.incrementAndGet();
-        tracker.localDone(failed);
+        u.tracker().localDone(failed);
     }
 
     /**

@@ -1,11 +1,13 @@
 package hast.engine.resource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -152,6 +154,31 @@ class StalledPrimaryDiskTest {
     }
 
     /** A read from another thread: the test's own must stay free to watch the clock. */
+    /**
+     * A flush while this node's disk holds every I/O thread still reaches the secondary, whose
+     * cache then holds no acknowledged write unflushed: the flush's frame goes out from the
+     * caller's thread, and only its local part waits for an I/O thread (see
+     * {@code PrimaryDevice.replicate}). The flush itself is answered at the deadline, with an error.
+     */
+    @Test
+    void aFlushReachesTheSecondaryWhileThisDiskHoldsEveryIoThread() throws Exception {
+        pair = new EnginePair(dir, "memsync", true);
+        pair.startInSync();
+        EnginePair.done(pair.alpha.write(3L * EXTENT, block(4096), false));
+        pair.alpha.disk().freeze();
+        // Reads run on the I/O threads: each one holds a thread in the frozen disk.
+        for (int i = 0; i < PrimaryDevice.IO_THREADS; i++) {
+            pair.alpha.device().read((long) i * 4096, ByteBuffer.allocate(4096));
+        }
+        EnginePair.await("every I/O thread held by the frozen disk", () -> pair.alpha.info().queues().idle() == 0);
+        int flushed = pair.beta.disk().flushes();
+        CompletableFuture<Void> flush = pair.alpha.flush();
+        EnginePair.await("beta to flush while alpha's disk holds every I/O thread",
+                () -> pair.beta.disk().flushes() > flushed);
+        assertEquals(0, pair.beta.disk().unflushed(), "beta's cache holds nothing unflushed");
+        assertAbandoned(flush);
+    }
+
     private CompletableFuture<byte[]> read(long offset, int length) {
         return CompletableFuture.supplyAsync(() -> {
             try {
