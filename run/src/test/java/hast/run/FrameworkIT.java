@@ -132,7 +132,8 @@ public class FrameworkIT {
         try {
             HastNode node = await(HastNode.class, null);
             assertEquals(Role.INIT, node.resource("itres").orElseThrow().role());
-            awaitFile(dir.resolve("ctl.sock"));   // opened by hast.shell once the node is published
+            // hast.shell opens it once the node is published.
+            Node.awaitTrue("the control socket", () -> Files.exists(dir.resolve("ctl.sock")));
 
             Result role = gogo("hastctl:role primary itres");
             assertEquals(role.err, 0, role.exit);
@@ -177,15 +178,6 @@ public class FrameworkIT {
                 exit = 1;
             }
             return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** Waits for {@code file} to appear, failing after 30 s. */
-    private static void awaitFile(Path file) throws InterruptedException {
-        long end = System.nanoTime() + 30_000_000_000L;
-        while (!Files.exists(file)) {
-            assertTrue(file + " did not appear within 30 s", System.nanoTime() < end);
-            Thread.sleep(20);
         }
     }
 
