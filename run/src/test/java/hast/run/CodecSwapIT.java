@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,9 +58,7 @@ public class CodecSwapIT {
         }
         Files.createDirectories(dir);
         for (String n : new String[] {"itnode", "peer"}) {
-            try (RandomAccessFile disk = new RandomAccessFile(dir.resolve(n + ".img").toFile(), "rw")) {
-                disk.setLength(32 * MIB);
-            }
+            Node.disk(dir.resolve(n + ".img"), 32 * MIB);
         }
         int itnode = Node.freePort();
         int peer = Node.freePort();

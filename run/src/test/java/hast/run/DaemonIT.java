@@ -188,9 +188,7 @@ class DaemonIT {
     private Node soloDaemon() throws Exception {
         Node n = node(basicConfig() + "resource r {\n on solo {\n  local " + dir.resolve("disk.img")
                 + "\n  remote none\n }\n}\n");
-        try (var f = new java.io.RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
-            f.setLength(8 << 20);
-        }
+        Node.disk(dir.resolve("disk.img"), 8 << 20);
         n.hastctl("create", "-c", n.conf.toString(), "-e", "1M", "r").expect(0);
         return n.start();
     }
@@ -394,9 +392,7 @@ class DaemonIT {
         Node n = node(basicConfig() + "resource r {\n on solo {\n  local " + dir.resolve("disk.img") + "\n  remote none\n }\n}\n");
         Node.Result missing = n.hastctl("create", "-c", n.conf.toString(), "r").expect(66);
         assertTrue(missing.err().contains("disk.img"), missing.err());
-        try (var f = new java.io.RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
-            f.setLength(8 << 20);
-        }
+        Node.disk(dir.resolve("disk.img"), 8 << 20);
         n.hastctl("create", "-c", n.conf.toString(), "-e", "3M", "r").expect(65);
         Node.Result tooBig = n.hastctl("create", "-c", n.conf.toString(), "-m", "1G", "r").expect(65);
         assertTrue(tooBig.err().contains("Provided mediasize is larger than provider"), tooBig.err());

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,8 +74,8 @@ public class EngineIT {
         Path dir = Path.of(context.getProperty("hast.it.dir"));
         int primaryPort = Node.freePort();
         int secondaryPort = Node.freePort();
-        Path primaryDisk = disk(dir.resolve("primary.img"));
-        Path secondaryDisk = disk(dir.resolve("secondary.img"));
+        Path primaryDisk = Node.disk(dir.resolve("primary.img"), 16 << 20);
+        Path secondaryDisk = Node.disk(dir.resolve("secondary.img"), 16 << 20);
 
         // The peer: hastd as installed, from its own hast.conf.
         Path peerConf = Files.writeString(dir.resolve("peer.conf"), String.join("\n",
@@ -173,13 +172,6 @@ public class EngineIT {
             }
         }
         return n;
-    }
-
-    private static Path disk(Path file) throws IOException {
-        try (RandomAccessFile disk = new RandomAccessFile(file.toFile(), "rw")) {
-            disk.setLength(16 << 20);
-        }
-        return file;
     }
 
     private static boolean contains(Path file, byte[] bytes) throws IOException {

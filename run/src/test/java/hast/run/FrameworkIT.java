@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +61,7 @@ public class FrameworkIT {
     /** A node "itnode" (HAST_NODE, set by the build) with one 64 MiB file-backed resource. */
     private static Path prepareNode(Path dir) throws IOException {
         Files.createDirectories(dir);
-        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
-            disk.setLength(64 << 20);
-        }
+        Node.disk(dir.resolve("disk.img"), 64 << 20);
         Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 "control uds://" + dir.resolve("ctl.sock"),
                 "listen tcp4://127.0.0.1:" + Node.freePort(),

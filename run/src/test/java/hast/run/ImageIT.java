@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,9 +92,7 @@ class ImageIT {
         int nbd = Node.freePort();
         int metrics = Node.freePort();
         Path disk = dir.resolve("solo.img");
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(64L << 20);
-        }
+        Node.disk(disk, 64L << 20);
         Path conf = Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 "on solo { control uds://" + dir.resolve("ctl") + " listen tcp4://127.0.0.1:" + Node.freePort()
                         + " export tcp://127.0.0.1:" + nbd + " export-insecure on metrics-listen 127.0.0.1:" + metrics + " }",

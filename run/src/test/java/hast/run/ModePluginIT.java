@@ -5,7 +5,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +56,7 @@ public class ModePluginIT {
             }
         }
         Files.createDirectories(dir);
-        try (RandomAccessFile disk = new RandomAccessFile(dir.resolve("itnode.img").toFile(), "rw")) {
-            disk.setLength(8 << 20);
-        }
+        Node.disk(dir.resolve("itnode.img"), 8 << 20);
         Files.writeString(dir.resolve("hast.conf"), String.join("\n",
                 "replication fullsync",
                 "on itnode { control uds://" + dir.resolve("itnode.ctl") + " listen tcp4://127.0.0.1:" + Node.freePort()
