@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -70,29 +71,43 @@ public class EngineIT {
     }
 
     @Test
-    public void configuredThroughConfigurationAdminItReplicatesToItsPeer() throws Exception {
+    public void configuredThroughConfigurationAdminItReplicatesToAPeerConfiguredThroughFileInstall() throws Exception {
         Path dir = Path.of(context.getProperty("hast.it.dir"));
         int primaryPort = Node.freePort();
         int secondaryPort = Node.freePort();
         Path primaryDisk = Node.disk(dir.resolve("primary.img"), 16 << 20);
         Path secondaryDisk = Node.disk(dir.resolve("secondary.img"), 16 << 20);
+        Path peerControl = dir.resolve("peer.sock");
 
-        // The peer: hastd as installed, from its own hast.conf.
-        Path peerConf = Files.writeString(dir.resolve("peer.conf"), String.join("\n",
-                "control uds://" + dir.resolve("peer.sock"),
-                "listen tcp4://127.0.0.1:" + secondaryPort,
-                "export uds://" + dir.resolve("peer-nbd.sock"),
-                "resource r {", "  on peer {", "    local " + secondaryDisk,
-                "    remote tcp://127.0.0.1:" + primaryPort, "  }", "}", ""));
         // Metadata is written by the administration tool, which reads a file; the engine will not.
         Path adminConf = Files.writeString(dir.resolve("admin.conf"), String.join("\n",
                 "resource r {", "  on " + System.getenv("HAST_NODE") + " {", "    local " + primaryDisk,
                 "    remote none", "  }", "}", ""));
         admin.create(adminConf, "r", 1 << 20, 0, 0);
-        try (Node peer = new Node("peer", dir, peerConf)) {
-            peer.ctl("create", "-e", "1M", "r").expect(0);
-            peer.start();
-            peer.ctl("role", "secondary", "r").expect(0);
+        // The peer's administration file: for hastctl only (create, and the control socket for role).
+        Path peerConf = Files.writeString(dir.resolve("peer.conf"), String.join("\n",
+                "control uds://" + peerControl,
+                "resource r {", "  on peer {", "    local " + secondaryDisk,
+                "    remote tcp://127.0.0.1:" + primaryPort, "  }", "}", ""));
+        Node peer = new Node("peer", dir, peerConf);
+        peer.ctl("create", "-e", "1M", "r").expect(0);
+
+        // The peer's engine reads only what FileInstall puts into Configuration Admin.
+        Path peerConfigs = Files.createDirectories(dir.resolve("peer-configs"));
+        Files.writeString(peerConfigs.resolve("hast.node.cfg"), String.join("\n",
+                "control = uds://" + peerControl,
+                "listen = tcp4://127.0.0.1:" + secondaryPort, ""));
+        Files.writeString(peerConfigs.resolve("hast.resource-r.cfg"), String.join("\n",
+                "resource = r",
+                "local = " + secondaryDisk,
+                "remote = tcp://127.0.0.1:" + primaryPort,
+                "export = uds://" + dir.resolve("peer-nbd.sock"), ""));
+        Process framework = startPeerFramework(dir, peerConfigs);
+        try {
+            Node.awaitTrue("the peer's control socket", () -> alive(framework, dir) && Files.exists(peerControl));
+            // Its resource may come a configuration after the node's: the role is set once it is there.
+            Node.awaitTrue("resource r secondary on the peer", () -> alive(framework, dir)
+                    && exit(peer, "role", "secondary", "r") == 0);
 
             assertEquals("hastd's shell stays inactive without the launcher's arguments", 0, active("Hastd"));
             Hashtable<String, Object> resource = new Hashtable<>();
@@ -126,7 +141,7 @@ public class EngineIT {
                 }
             });
 
-            // A configuration change is a reload: a second resource comes, then goes.
+            // A configuration change is a reload, on either side: a second resource comes, then goes.
             Hashtable<String, Object> second = new Hashtable<>();
             second.put("resource", "s");
             second.put("local", dir.resolve("second.img").toString());
@@ -136,9 +151,29 @@ public class EngineIT {
             Node.awaitTrue("resource s configured", () -> engine.resource("s").isPresent());
             s.delete();
             Node.awaitTrue("resource s gone", () -> engine.resource("s").isEmpty());
+            Path peerSecond = Files.writeString(peerConfigs.resolve("hast.resource-s.cfg"), String.join("\n",
+                    "resource = s", "local = " + dir.resolve("peer-second.img"), "remote = none", ""));
+            Node.awaitTrue("resource s configured on the peer", () -> alive(framework, dir) && known(peer, "s"));
+            Files.delete(peerSecond);
+            Node.awaitTrue("resource s gone from the peer", () -> alive(framework, dir) && !known(peer, "s"));
             assertEquals(Role.PRIMARY, engine.resource("r").orElseThrow().role());
             engine.setRole("r", Role.INIT, false);
+
+            // hastd's shell would take SIGTERM itself and exit 0; the JVM's own handling exits 143.
+            framework.destroy();
+            assertTrue("the peer's framework stops on SIGTERM",
+                    framework.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals("the peer's exit status; its log:\n" + log(dir), 128 + 15, framework.exitValue());
+            List<String> services = Files.readAllLines(dir.resolve("peer.out")).stream()
+                    .filter(l -> l.startsWith(PlainFramework.SERVICE_LINE)).toList();
+            assertTrue("the peer's engine ran: " + services,
+                    services.stream().anyMatch(l -> l.contains(HastNode.class.getName())));
+            assertTrue("the peer's shell stayed inactive: " + services,
+                    services.stream().noneMatch(l -> l.contains("hast.engine.node.EngineHost")));
         } finally {
+            if (framework.isAlive()) {
+                framework.destroyForcibly().waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            }
             configurations.getConfiguration("hast.node", "?").delete();
         }
     }
@@ -159,6 +194,56 @@ public class EngineIT {
         assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("shared-secret")
                 && a.getType() == AttributeDefinition.PASSWORD));
         assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("sync-min-rate")));
+    }
+
+    /**
+     * The peer: a second framework with the runtime's bundles and FileInstall reading {@code configs},
+     * in a JVM of its own without HAST_NODE (the engine needs no node name); its log is peer.log.
+     */
+    private static Process startPeerFramework(Path dir, Path configs) throws IOException {
+        Path build = Node.BUILD;
+        ProcessBuilder pb = new ProcessBuilder(PlainFramework.command(List.of(dir.resolve("peer-framework").toString(),
+                configs.toString(), build.resolve("bundles").toString(),
+                build.resolve("plain/org.apache.felix.fileinstall.jar").toString())))
+                .redirectOutput(dir.resolve("peer.out").toFile()).redirectError(dir.resolve("peer.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().remove("HAST_NODE");
+        pb.environment().put("TMPDIR", dir.toString());
+        return pb.start();
+    }
+
+    /** Whether the peer's framework still runs; if it ended, the failure shows its log. */
+    private static boolean alive(Process framework, Path dir) {
+        if (!framework.isAlive()) {
+            throw new AssertionError("the peer's framework exited with " + framework.exitValue() + ":\n" + log(dir));
+        }
+        return true;
+    }
+
+    private static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("peer.log"));
+        } catch (IOException e) {
+            return "(unreadable log: " + e + ")";
+        }
+    }
+
+    /** The exit status of {@code hastctl subcommand -c <peer's file> args}. */
+    private static int exit(Node node, String subcommand, String... args) {
+        try {
+            return node.ctl(subcommand, args).exit();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Whether the node's daemon has a resource of that name: status shows {@code <name> ERR1} when not, as the reference's. */
+    private static boolean known(Node node, String resource) {
+        try {
+            return !node.ctl("status", resource).out().contains(resource + "\tERR");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Active configurations of our component whose class is named {@code simpleName}. */
