@@ -38,12 +38,14 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
- * The engine in a plain framework, without hastd's shell: no launcher arguments, no hast.conf; it
- * is configured only through Configuration Admin, as an appliance's console would, and replicates
- * to a second node. The peer is a real hastd process (Node), as in CodecSwapIT: Pax Exam's native
- * container runs one framework per test JVM, and a real hastd also shows that the engine alone and
- * the engine under the shell pair with each other. This is a system test because only a framework
- * holding every bundle shows the engine needs nothing of the shell.
+ * Two engines without hastd's shell, each configured only through Configuration Admin, replicate
+ * to each other: no launcher arguments, no hast.conf read by an engine. The primary runs in Pax
+ * Exam's framework and is configured through {@link ConfigurationAdmin}, as an appliance's console
+ * would; its peer is a second, plain framework in a JVM of its own ({@link PlainFramework}: Pax
+ * Exam's native container runs one framework per test JVM), configured by FileInstall's .cfg files
+ * as README promises, and driven with the run's hastctl through the control socket its hast.shell
+ * serves. This is a system test because only frameworks holding every bundle show the engine needs
+ * nothing of the shell.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -107,7 +109,7 @@ public class EngineIT {
             Node.awaitTrue("the peer's control socket", () -> alive(framework, dir) && Files.exists(peerControl));
             // Its resource may come a configuration after the node's: the role is set once it is there.
             Node.awaitTrue("resource r secondary on the peer", () -> alive(framework, dir)
-                    && exit(peer, "role", "secondary", "r") == 0);
+                    && ctl(peer, "role", "secondary", "r").exit() == 0);
 
             assertEquals("hastd's shell stays inactive without the launcher's arguments", 0, active("Hastd"));
             Hashtable<String, Object> resource = new Hashtable<>();
@@ -151,25 +153,11 @@ public class EngineIT {
             Node.awaitTrue("resource s configured", () -> engine.resource("s").isPresent());
             s.delete();
             Node.awaitTrue("resource s gone", () -> engine.resource("s").isEmpty());
-            Path peerSecond = Files.writeString(peerConfigs.resolve("hast.resource-s.cfg"), String.join("\n",
-                    "resource = s", "local = " + dir.resolve("peer-second.img"), "remote = none", ""));
-            Node.awaitTrue("resource s configured on the peer", () -> alive(framework, dir) && known(peer, "s"));
-            Files.delete(peerSecond);
-            Node.awaitTrue("resource s gone from the peer", () -> alive(framework, dir) && !known(peer, "s"));
+            reloadsFromFiles(peer, framework, peerConfigs);
             assertEquals(Role.PRIMARY, engine.resource("r").orElseThrow().role());
             engine.setRole("r", Role.INIT, false);
 
-            // hastd's shell would take SIGTERM itself and exit 0; the JVM's own handling exits 143.
-            framework.destroy();
-            assertTrue("the peer's framework stops on SIGTERM",
-                    framework.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS));
-            assertEquals("the peer's exit status; its log:\n" + log(dir), 128 + 15, framework.exitValue());
-            List<String> services = Files.readAllLines(dir.resolve("peer.out")).stream()
-                    .filter(l -> l.startsWith(PlainFramework.SERVICE_LINE)).toList();
-            assertTrue("the peer's engine ran: " + services,
-                    services.stream().anyMatch(l -> l.contains(HastNode.class.getName())));
-            assertTrue("the peer's shell stayed inactive: " + services,
-                    services.stream().noneMatch(l -> l.contains("hast.engine.node.EngineHost")));
+            stopsWithoutTheShell(framework, dir);
         } finally {
             if (framework.isAlive()) {
                 framework.destroyForcibly().waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS);
@@ -194,6 +182,36 @@ public class EngineIT {
         assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("shared-secret")
                 && a.getType() == AttributeDefinition.PASSWORD));
         assertTrue(Arrays.stream(resource).anyMatch(a -> a.getID().equals("sync-min-rate")));
+    }
+
+    /** A .cfg added, changed and removed in the peer's FileInstall folder is applied as a reload. */
+    private static void reloadsFromFiles(Node peer, Process framework, Path configs) throws Exception {
+        Path file = configs.resolve("hast.resource-s.cfg");
+        for (String local : List.of("peer-second.img", "peer-s.img")) {
+            Path disk = peer.dir.resolve(local);
+            Files.writeString(file, String.join("\n", "resource = s", "local = " + disk, "remote = none", ""));
+            Node.awaitTrue("resource s on " + local + " on the peer",
+                    () -> alive(framework, peer.dir) && ctl(peer, "status", "s").out().contains(disk.toString()));
+        }
+        Files.delete(file);
+        Node.awaitTrue("resource s gone from the peer",
+                () -> alive(framework, peer.dir) && ctl(peer, "status", "s").out().contains("s\tERR"));
+    }
+
+    /**
+     * The peer's engine ran and its shell never did: hastd's shell would take SIGTERM itself and
+     * exit 0, where the JVM's own handling exits 143; and the shell's service was never registered.
+     */
+    private static void stopsWithoutTheShell(Process framework, Path dir) throws Exception {
+        framework.destroy();
+        assertTrue("the peer's framework stops on SIGTERM", framework.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals("the peer's exit status; its log:\n" + log(dir), 128 + 15, framework.exitValue());
+        List<String> services = Files.readAllLines(dir.resolve("peer.out")).stream()
+                .filter(l -> l.startsWith(PlainFramework.SERVICE_LINE)).toList();
+        assertTrue("the peer's engine ran: " + services,
+                services.stream().anyMatch(l -> l.contains(HastNode.class.getName())));
+        assertTrue("the peer's shell stayed inactive: " + services,
+                services.stream().noneMatch(l -> l.contains("hast.engine.node.EngineHost")));
     }
 
     /**
@@ -228,19 +246,14 @@ public class EngineIT {
         }
     }
 
-    /** The exit status of {@code hastctl subcommand -c <peer's file> args}. */
-    private static int exit(Node node, String subcommand, String... args) {
+    /**
+     * {@code hastctl subcommand -c <the node's file> args}, inside a condition. {@code status} of a
+     * resource shows its local component, or {@code <name> ERR1} for one the daemon does not have,
+     * as the reference's does.
+     */
+    private static Node.Result ctl(Node node, String subcommand, String... args) {
         try {
-            return node.ctl(subcommand, args).exit();
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** Whether the node's daemon has a resource of that name: status shows {@code <name> ERR1} when not, as the reference's. */
-    private static boolean known(Node node, String resource) {
-        try {
-            return !node.ctl("status", resource).out().contains(resource + "\tERR");
+            return node.ctl(subcommand, args);
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
