@@ -226,7 +226,6 @@ public class EngineIT {
                 .redirectOutput(dir.resolve("peer.out").toFile()).redirectError(dir.resolve("peer.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().remove("HAST_NODE");
-        pb.environment().put("TMPDIR", dir.toString());
         return pb.start();
     }
 

@@ -1,6 +1,7 @@
 package hast.run;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
@@ -50,10 +52,21 @@ final class PlainFramework {
                         // A changed file is a reload; the test waits for it, so it is seen soon.
                         "felix.fileinstall.poll", "200"));
         framework.start();
-        BundleContext context = framework.getBundleContext();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "plain-framework-stop"));
+        try {
+            start(framework.getBundleContext(), List.of(args).subList(2, args.length));
+        } catch (BundleException | IOException e) {
+            System.err.println("Unable to start the bundles: " + e.getMessage());
+            System.exit(70);
+        }
+        framework.waitForStop(0);
+    }
+
+    /** Installs the jars, then starts every bundle that is no fragment. */
+    private static void start(BundleContext context, List<String> jarsOrFolders) throws BundleException, IOException {
         List<Bundle> installed = new ArrayList<>();
-        for (int i = 2; i < args.length; i++) {
-            for (Path jar : jars(Path.of(args[i]))) {
+        for (String path : jarsOrFolders) {
+            for (Path jar : jars(Path.of(path))) {
                 installed.add(context.installBundle(jar.toUri().toString()));
             }
         }
@@ -62,11 +75,9 @@ final class PlainFramework {
                 b.start();
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "plain-framework-stop"));
-        framework.waitForStop(0);
     }
 
-    private static List<Path> jars(Path path) throws java.io.IOException {
+    private static List<Path> jars(Path path) throws IOException {
         if (!Files.isDirectory(path)) {
             return List.of(path);
         }
