@@ -66,14 +66,15 @@ public final class ConfigCommands {
 
     @Descriptor(CONFIG_HELP)
     public String config(@Descriptor("-h, or the configurations to show") String... args) throws HastException {
-        List<String> names = new ArrayList<>();
-        if (!options(args, names, null)) {
+        Line line = Line.read(args, false);
+        if (line.help()) {
             return CONFIG_HELP;
         }
-        List<StoredSettings.Stored> shown = names.isEmpty() ? settings.all() : settings.named(names);
+        List<StoredSettings.Stored> shown = line.operands().isEmpty() ? settings.all()
+                : settings.named(line.operands());
         if (shown.isEmpty()) {
-            return "No configuration " + EngineConfiguration.NODE_PID + " or " + EngineConfiguration.RESOURCE_FACTORY_PID
-                    + ": the engine waits for one.";
+            return "No configuration " + EngineConfiguration.NODE_PID + " or "
+                    + EngineConfiguration.RESOURCE_FACTORY_PID + ": the engine waits for one.";
         }
         String file = settings.source().orElse(null);
         List<String> text = new ArrayList<>();
@@ -86,11 +87,12 @@ public final class ConfigCommands {
     @Descriptor(CONFIGURE_HELP)
     public String configure(@Descriptor("[-u] <hast.node | resource> <keyword> [value ...]") String... args)
             throws HastException {
-        List<String> operands = new ArrayList<>();
-        boolean[] unset = new boolean[1];
-        if (!options(args, operands, unset)) {
+        Line line = Line.read(args, true);
+        if (line.help()) {
             return CONFIGURE_HELP;
         }
+        List<String> operands = line.operands();
+        boolean unset = line.unset();
         if (operands.size() < 2) {
             throw usage("hast:configure: name a configuration and a keyword");
         }
@@ -105,45 +107,45 @@ public final class ConfigCommands {
             throw usage("hast:configure: a resource's name is its configuration's; give the new name a"
                     + " configuration of its own");
         }
-        if (unset[0] != values.isEmpty()) {
-            throw usage(unset[0] ? "hast:configure: -u takes no value" : "hast:configure: give " + id + " a value,"
+        if (unset != values.isEmpty()) {
+            throw usage(unset ? "hast:configure: -u takes no value" : "hast:configure: give " + id + " a value,"
                     + " or remove it with -u");
         }
         if (values.size() > 1 && !keyword.list()) {
             throw usage("hast:configure: " + id + " takes one value, not " + values.size());
         }
-        settings.set(target, id, unset[0] ? null : keyword.list() ? values.toArray(new String[0]) : values.get(0));
-        String change = unset[0] ? id + " removed (default: " + (keyword.defaults().isEmpty() ? "none"
+        settings.set(target, id, unset ? null : keyword.list() ? values.toArray(new String[0]) : values.get(0));
+        String change = unset ? id + " removed (default: " + (keyword.defaults().isEmpty() ? "none"
                 : String.join(" ", keyword.defaults())) + ")"
                 : id + " set to " + (keyword.secret() ? SettingsText.MASK : String.join(" ", values));
         return target.pid() + ": " + change + "; the engine applies it as a reload (a value it refuses is logged,"
                 + " and the settings in force stay).";
     }
 
-    /**
-     * Reads the options, which only ask for help or (where {@code unset} is given) removal.
-     *
-     * @return false when help was asked for
-     */
-    private static boolean options(String[] args, List<String> operands, boolean[] unset) throws HastException {
-        boolean[] help = new boolean[1];
-        try {
-            Getopt.read(List.of(args), flag -> false, token -> {
-                if (token instanceof Getopt.Operand o) {
-                    operands.add(o.text());
-                } else if (isOption(token, 'h', "help")) {
-                    help[0] = true;
-                } else if (unset != null && isOption(token, 'u', "unset")) {
-                    unset[0] = true;
-                } else {
-                    throw usage("unknown option " + (token instanceof Getopt.Flag f ? "-" + f.name()
-                            : "--" + ((Getopt.LongOption) token).name()) + " (-h for help)");
-                }
-            });
-        } catch (Getopt.MissingValue cannotHappen) {
-            throw new IllegalStateException(cannotHappen);
+    /** A command line read: its operands, and whether it asked for help or (hast:configure) removal. */
+    private record Line(List<String> operands, boolean help, boolean unset) {
+        static Line read(String[] args, boolean takesUnset) throws HastException {
+            List<String> operands = new ArrayList<>();
+            boolean[] help = new boolean[1];
+            boolean[] removal = new boolean[1];
+            try {
+                Getopt.read(List.of(args), flag -> false, token -> {
+                    if (token instanceof Getopt.Operand o) {
+                        operands.add(o.text());
+                    } else if (isOption(token, 'h', "help")) {
+                        help[0] = true;
+                    } else if (takesUnset && isOption(token, 'u', "unset")) {
+                        removal[0] = true;
+                    } else {
+                        throw usage("unknown option " + (token instanceof Getopt.Flag f ? "-" + f.name()
+                                : "--" + ((Getopt.LongOption) token).name()) + " (-h for help)");
+                    }
+                });
+            } catch (Getopt.MissingValue cannotHappen) {
+                throw new IllegalStateException("no option of these takes a value", cannotHappen);
+            }
+            return new Line(List.copyOf(operands), help[0], removal[0]);
         }
-        return !help[0];
     }
 
     private static boolean isOption(Getopt.Token token, char flag, String name) {
