@@ -29,8 +29,12 @@ final class Container {
     private Container() {
     }
 
-    /** The options of a container whose tests find {@code nodeDir} in the property {@code hast.it.dir}. */
-    static Option[] options(Path nodeDir) {
+    /**
+     * The options of a container whose tests find {@code nodeDir} in the property {@code hast.it.dir}.
+     *
+     * @param leftOut the runtime's bundles this container goes without, by the start of their file names
+     */
+    static Option[] options(Path nodeDir, String... leftOut) {
         Path build = Path.of(System.getProperty("hast.build.dir"));
         List<Option> options = new ArrayList<>(List.of(
                 bootDelegationPackage("sun.*"),
@@ -42,7 +46,9 @@ final class Container {
             options.add(bundle(jar.toURI().toString()).startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES));
         }
         for (File jar : jars(build.resolve("bundles"))) {
-            options.add(bundle(jar.toURI().toString()));
+            if (Arrays.stream(leftOut).noneMatch(jar.getName()::startsWith)) {
+                options.add(bundle(jar.toURI().toString()));
+            }
         }
         return options.toArray(new Option[0]);
     }

@@ -1,6 +1,8 @@
 package hast.run;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -163,6 +165,66 @@ public class EngineIT {
                 framework.destroyForcibly().waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS);
             }
             configurations.getConfiguration("hast.node", "?").delete();
+        }
+    }
+
+    /**
+     * Gogo's hast:config shows the configurations as their Metatype describes them, the secret
+     * masked, and hast:configure changes one, which the engine applies as a reload.
+     */
+    @Test
+    public void theConsoleShowsTheConfigurationsAndChangesThem() throws Exception {
+        Path dir = Path.of(context.getProperty("hast.it.dir"));
+        Hashtable<String, Object> resource = new Hashtable<>();
+        resource.put("resource", "c");
+        resource.put("local", Node.disk(dir.resolve("console.img"), 16 << 20).toString());
+        resource.put("remote", "none");
+        resource.put("shared-secret", "never-shown-secret");
+        org.osgi.service.cm.Configuration c = configurations.getFactoryConfiguration("hast.resource", "c", "?");
+        c.update(resource);
+        int listen = Node.freePort();
+        Hashtable<String, Object> node = new Hashtable<>();
+        node.put("control", "uds://" + dir.resolve("console-ctl.sock"));
+        node.put("listen", new String[] {"tcp4://127.0.0.1:" + listen});
+        configurations.getConfiguration("hast.node", "?").update(node);
+        try {
+            HastNode engine = Container.await(context, HastNode.class, null);
+            Node.awaitTrue("resource c configured", () -> engine.resource("c").isPresent());
+
+            Gogo.Result shown = Gogo.run(context, "hast:config hast.node c");
+            assertEquals(shown.err(), 0, shown.exit());
+            String out = shown.out();
+            assertTrue(out, out.startsWith("hast.node (HAST node)\n"));
+            assertTrue(out, out.matches("(?s).*\n  listen +tcp4://127\\.0\\.0\\.1:" + listen
+                    + " +string list +.*"));
+            assertTrue(out, out.matches(
+                    "(?s).*\n  pidfile +/var/run/hastd\\.pid \\(default\\) +string +Pidfile .*"));
+            assertTrue(out, out.matches("(?s).*\n  user +- +string +.*"));
+            assertTrue(out, out.contains("\nhast.resource~c (HAST resource)\n"));
+            assertTrue(out, out.matches("(?s).*\n  shared-secret +\\*{8} +password +.*"));
+            assertFalse(out, out.contains("never-shown-secret"));
+
+            Gogo.Result set = Gogo.run(context, "hast:configure c replication async");
+            assertEquals(set.err(), 0, set.exit());
+            assertTrue(set.out(), set.out().startsWith("hast.resource~c: replication set to async;"));
+            Node.awaitTrue("async in force", () -> "async".equals(engine.resource("c").orElseThrow().replication()));
+            assertEquals("async", c.getProperties().get("replication"));
+
+            Gogo.Result typo = Gogo.run(context, "hast:configure c replicaton fullsync");
+            assertEquals(1, typo.exit());
+            assertTrue(typo.err(),
+                    typo.err().contains("hast.resource~c has no keyword 'replicaton' (resource, local,"));
+
+            Gogo.Result unset = Gogo.run(context, "hast:configure -u c replication");
+            assertEquals(unset.err(), 0, unset.exit());
+            Node.awaitTrue("the default in force",
+                    () -> "memsync".equals(engine.resource("c").orElseThrow().replication()));
+            assertNull(c.getProperties().get("replication"));
+
+            assertTrue(Gogo.run(context, "hast:configure --help").out().startsWith("usage: hast:configure"));
+        } finally {
+            configurations.getConfiguration("hast.node", "?").delete();
+            c.delete();
         }
     }
 

@@ -3,15 +3,13 @@ package hast.run;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -21,8 +19,6 @@ import hast.api.control.NodeAdmin;
 import hast.api.device.HastDevice;
 import hast.api.transport.Transport;
 
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -123,7 +119,7 @@ public class FrameworkIT {
     public void daemonPublishesTheNodeAndGogoRunsHastctl() throws Exception {
         Path dir = Path.of(context.getProperty("hast.it.dir"));
         Path conf = dir.resolve("hast.conf");
-        assertEquals(0, gogo("hastctl:create -c " + conf + " itres").exit);
+        assertEquals(0, gogo("hastctl:create -c " + conf + " itres").exit());
 
         ServiceRegistration<Object> launcher = Container.startDaemon(context, "-F", "-c", conf.toString());
         try {
@@ -132,50 +128,46 @@ public class FrameworkIT {
             // hast.shell opens it once the node is published.
             Node.awaitTrue("the control socket", () -> Files.exists(dir.resolve("ctl.sock")));
 
-            Result role = gogo("hastctl:role primary itres");
-            assertEquals(role.err, 0, role.exit);
+            Gogo.Result role = gogo("hastctl:role primary itres");
+            assertEquals(role.err(), 0, role.exit());
             HastDevice device = await(HastDevice.class, "(" + HastDevice.NAME + "=itres)");
             assertTrue(device.size() > 0 && device.size() < (64 << 20));
 
-            Result status = gogo("hastctl:status");
-            assertEquals(status.err, 0, status.exit);
-            assertTrue(status.out, status.out.contains("itres") && status.out.contains("primary"));
+            Gogo.Result status = gogo("hastctl:status");
+            assertEquals(status.err(), 0, status.exit());
+            assertTrue(status.out(), status.out().contains("itres") && status.out().contains("primary"));
 
-            Result list = gogo("hastctl:list itres");
-            assertTrue(list.out, list.out.contains("  role: primary") && list.out.contains("  provname: itres"));
+            // The console shows the configurations hastd wrote, and will not change them: the next
+            // reload would write them again from the file.
+            Gogo.Result config = gogo("hast:config itres");
+            assertEquals(config.err(), 0, config.exit());
+            assertTrue(config.out(),
+                    config.out().startsWith("hast.resource~itres (HAST resource, from " + conf + ")\n"));
+            assertTrue(config.out(), config.out().matches(
+                    "(?s).*\n  local +" + Pattern.quote(dir.resolve("disk.img").toString()) + " +string +.*"));
+            assertTrue(config.out(), config.out().matches(
+                    "(?s).*\n  replication +memsync \\(default\\) +string +Replication mode\\.\n.*"));
+            Gogo.Result set = gogo("hast:configure itres replication async");
+            assertEquals(set.out(), 1, set.exit());
+            assertTrue(set.err(), set.err().contains("hast.resource~itres is written from " + conf
+                    + " by hastd, again at each reload, which would undo this change: edit that file, then run"
+                    + " hastctl reload"));
+            assertEquals("memsync", node.resource("itres").orElseThrow().replication());
 
-            assertEquals(0, gogo("hastctl:role init itres").exit);
+            Gogo.Result list = gogo("hastctl:list itres");
+            assertTrue(list.out(), list.out().contains("  role: primary") && list.out().contains("  provname: itres"));
+
+            assertEquals(0, gogo("hastctl:role init itres").exit());
             assertEquals(0, context.getServiceReferences(HastDevice.class, null).size());
-            Result dump = gogo("hastctl:dump itres");
-            assertTrue(dump.out, dump.out.contains("prevrole: primary"));
+            Gogo.Result dump = gogo("hastctl:dump itres");
+            assertTrue(dump.out(), dump.out().contains("prevrole: primary"));
         } finally {
             launcher.unregister();
         }
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    /** Runs one Gogo command line; a command that fails throws, which we report as exit 1. */
-    private Result gogo(String line) throws Exception {
-        CommandProcessor processor = await(CommandProcessor.class, null);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-                CommandSession session = processor.createSession(System.in, o, e)) {
-            int exit = 0;
-            try {
-                Object value = session.execute(line);
-                if (value != null) {
-                    o.println(session.format(value, org.apache.felix.service.command.Converter.INSPECT));
-                }
-            } catch (Exception failure) {
-                e.println(failure.getMessage());
-                exit = 1;
-            }
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
+    private Gogo.Result gogo(String line) throws Exception {
+        return Gogo.run(context, line);
     }
 
     private <T> T await(Class<T> type, String filter) throws Exception {

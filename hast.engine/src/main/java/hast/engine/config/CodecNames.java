@@ -40,9 +40,12 @@ public enum CodecNames {
         return wellFormed.matcher(name).matches();
     }
 
-    /** The reference's names, which need no bundle to be accepted (see the class comment). */
-    List<String> known() {
-        return known;
+    /**
+     * Whether the name is one of the reference's, which hast.jar's own bundles register and which
+     * need no bundle to be accepted (see the class comment).
+     */
+    public boolean isReference(String name) {
+        return known.contains(name);
     }
 
     /**
@@ -52,7 +55,7 @@ public enum CodecNames {
      * @return {@code null} when the name is the reference's or available, else the problem
      */
     public String check(String name, Set<String> available) {
-        if (known.contains(name) || available.contains(name)) {
+        if (isReference(name) || available.contains(name)) {
             return null;
         }
         Set<String> all = new TreeSet<>(known);

@@ -238,7 +238,7 @@ public final class ConfigParser {
          * setting is a forgotten value, not a mode called {@code resource} or {@code direct}.
          */
         private String modeName() throws ConfigException {
-            boolean reference = token.kind() == Kind.KEYWORD && CodecNames.REPLICATION.known().contains(token.text());
+            boolean reference = token.kind() == Kind.KEYWORD && CodecNames.REPLICATION.isReference(token.text());
             boolean word = token.kind() == Kind.WORD && !Lexer.UNRESERVED.contains(token.text());
             if (reference || word && CodecNames.REPLICATION.isWellFormed(token.text())) {
                 return take();

@@ -1,5 +1,11 @@
 package hast.engine.config;
 
+import static hast.api.control.EngineConfiguration.FILE;
+import static hast.api.control.EngineConfiguration.NODE_PID;
+import static hast.api.control.EngineConfiguration.ORDER;
+import static hast.api.control.EngineConfiguration.RESOURCE;
+import static hast.api.control.EngineConfiguration.RESOURCE_FACTORY_PID;
+
 import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,26 +18,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import hast.api.control.EngineConfiguration;
+
 /**
  * hast.conf resolved for one node, keyword by keyword, as Configuration Admin holds it: one
- * configuration for the node ({@link #NODE_PID}) and one factory configuration per resource
- * ({@link #RESOURCE_FACTORY_PID}), their property names the keywords of hast.conf and their values
- * as hast.conf writes them. hastd translates its file into them; the engine builds its
+ * configuration for the node ({@link EngineConfiguration#NODE_PID}) and one factory configuration
+ * per resource ({@link EngineConfiguration#RESOURCE_FACTORY_PID}), their property names the keywords
+ * of hast.conf and their values as hast.conf writes them. hastd translates its file into them; the engine builds its
  * configuration from them, with the same checks as the file's (README, "The engine in another
  * OSGi framework").
  */
 public final class Settings {
-    /** The node's configuration: the daemon's settings ({@code control}, {@code listen}...). */
-    public static final String NODE_PID = "hast.node";
-    /** The factory of the resources' configurations, one each. */
-    public static final String RESOURCE_FACTORY_PID = "hast.resource";
-    /** A resource configuration's property: the resource's name. */
-    public static final String RESOURCE = "resource";
-    /** The node configuration's property: the resources in the order hastctl lists them. */
-    public static final String ORDER = "resources";
-    /** The node configuration's property: the file the settings were translated from, if any. */
-    public static final String FILE = "config";
-
     /** A resource's keywords: those of a resource block and of its {@code on} sections. */
     private static final Set<String> RESOURCE_KEYWORDS = resourceKeywords();
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Hashtable;
 import java.util.Map;
 
+import hast.api.control.EngineConfiguration;
 import hast.api.HastException;
 import hast.api.Sysexits;
 import hast.engine.config.Settings;
@@ -28,18 +29,18 @@ final class SettingsPublication {
         try {
             Map<String, Map<String, Object>> resources = settings.resourceProperties();
             for (Map.Entry<String, Map<String, Object>> r : resources.entrySet()) {
-                configurations.getFactoryConfiguration(Settings.RESOURCE_FACTORY_PID, r.getKey(), "?")
+                configurations.getFactoryConfiguration(EngineConfiguration.RESOURCE_FACTORY_PID, r.getKey(), "?")
                         .updateIfDifferent(new Hashtable<>(r.getValue()));
             }
             Configuration[] all = configurations.listConfigurations(
-                    "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + Settings.RESOURCE_FACTORY_PID + ")");
+                    "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + EngineConfiguration.RESOURCE_FACTORY_PID + ")");
             for (Configuration c : all == null ? new Configuration[0] : all) {
-                Object name = c.getProperties() == null ? null : c.getProperties().get(Settings.RESOURCE);
+                Object name = c.getProperties() == null ? null : c.getProperties().get(EngineConfiguration.RESOURCE);
                 if (!resources.containsKey(String.valueOf(name))) {
                     c.delete();
                 }
             }
-            configurations.getConfiguration(Settings.NODE_PID, "?")
+            configurations.getConfiguration(EngineConfiguration.NODE_PID, "?")
                     .updateIfDifferent(new Hashtable<>(settings.nodeProperties()));
         } catch (IOException | InvalidSyntaxException e) {
             throw new HastException(Sysexits.EX_SOFTWARE, "Unable to store the configuration: " + e.getMessage(), e);
@@ -50,8 +51,8 @@ final class SettingsPublication {
     static void withdraw(ConfigurationAdmin configurations) {
         try {
             Configuration[] ours = configurations.listConfigurations("(|(" + Constants.SERVICE_PID
-                    + "=" + Settings.NODE_PID + ")(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
-                    + Settings.RESOURCE_FACTORY_PID + "))");
+                    + "=" + EngineConfiguration.NODE_PID + ")(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
+                    + EngineConfiguration.RESOURCE_FACTORY_PID + "))");
             for (Configuration c : ours == null ? new Configuration[0] : ours) {
                 c.delete();
             }

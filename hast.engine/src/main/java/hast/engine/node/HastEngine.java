@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 
+import hast.api.control.EngineConfiguration;
 import hast.api.DaemonThreads;
 import hast.api.HastException;
 import hast.api.Sysexits;
@@ -54,7 +55,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * Services and Configuration Admin; the process concerns (arguments, pidfile, privileges, signals,
  * exit status) belong to an {@link EngineHost}, when there is one.
  */
-@Component(service = HastEngine.class, immediate = true, configurationPid = Settings.NODE_PID,
+@Component(service = HastEngine.class, immediate = true, configurationPid = EngineConfiguration.NODE_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = NodeSettings.class)
 public final class HastEngine {
@@ -233,12 +234,12 @@ public final class HastEngine {
     private HastConfig stored() throws HastException {
         try {
             Configuration[] nodes = configurations.listConfigurations(
-                    "(" + Constants.SERVICE_PID + "=" + Settings.NODE_PID + ")");
+                    "(" + Constants.SERVICE_PID + "=" + EngineConfiguration.NODE_PID + ")");
             if (nodes == null) {
-                throw new HastException(Sysexits.EX_CONFIG, "No configuration " + Settings.NODE_PID + ".");
+                throw new HastException(Sysexits.EX_CONFIG, "No configuration " + EngineConfiguration.NODE_PID + ".");
             }
             Configuration[] resources = configurations.listConfigurations(
-                    "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + Settings.RESOURCE_FACTORY_PID + ")");
+                    "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + EngineConfiguration.RESOURCE_FACTORY_PID + ")");
             List<Map<String, Object>> each = new ArrayList<>();
             for (Configuration r : resources == null ? new Configuration[0] : resources) {
                 if (r.getProperties() != null) {

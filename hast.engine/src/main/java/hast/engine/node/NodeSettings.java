@@ -1,26 +1,29 @@
 package hast.engine.node;
 
+import hast.api.control.EngineConfiguration;
 import hast.engine.config.Settings;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * What a console shows of the node's configuration ({@link Settings#NODE_PID}): the daemon's
- * settings of hast.conf(5) under their keywords. Defaults are hast.conf's; the engine reads the
- * values through {@link Settings}, which checks them as in the file.
+ * What a console shows of the node's configuration ({@link EngineConfiguration#NODE_PID}): the daemon's
+ * settings of hast.conf(5) under their keywords. Defaults are hast.conf's, declared where they are
+ * a fixed value so that a console shows what an unset keyword means; the engine reads the values
+ * through {@link Settings}, which checks them as in the file and applies the defaults itself.
  */
-@ObjectClassDefinition(id = Settings.NODE_PID, name = "HAST node",
+@ObjectClassDefinition(id = EngineConfiguration.NODE_PID, name = "HAST node",
         description = "The daemon's settings of hast.conf(5), resolved for this node.")
 @interface NodeSettings {
-    @AttributeDefinition(required = false, description = "Control socket (uds://path); default uds:///var/run/hastctl.")
+    @AttributeDefinition(required = false, defaultValue = "uds:///var/run/hastctl",
+            description = "Control socket (uds://path).")
     String control();
 
-    @AttributeDefinition(required = false, description = "Pidfile hastd takes; default /var/run/hastd.pid.")
+    @AttributeDefinition(required = false, defaultValue = "/var/run/hastd.pid", description = "Pidfile hastd takes.")
     String pidfile();
 
-    @AttributeDefinition(required = false, cardinality = 32,
-            description = "Addresses to accept replication on; default tcp4://0.0.0.0:8457.")
+    @AttributeDefinition(required = false, cardinality = 32, defaultValue = "tcp4://0.0.0.0:8457",
+            description = "Addresses to accept replication on.")
     String[] listen();
 
     @AttributeDefinition(required = false, description = "User hastd runs as once its sockets are open.")

@@ -1,8 +1,6 @@
 package hast.engine.node;
 
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -16,13 +14,14 @@ import hast.api.transport.Transport;
 import hast.engine.codec.Codecs;
 import hast.engine.local.LocalProviders;
 import hast.engine.resource.Replication;
+import hast.engine.resource.ReplicationModes;
 
 /** Transports, replication modes, codecs and local provider factories as they come and go on the whiteboard. */
 final class Plugins implements Replication {
     private static final Logger LOG = Logger.getLogger(Plugins.class.getName());
 
     private final Map<String, Transport> transports = new ConcurrentHashMap<>();
-    private final Map<String, ReplicationMode> modes = new ConcurrentHashMap<>();
+    private final ReplicationModes modes = new ReplicationModes();
     private final Codecs codecs = new Codecs();
     private final LocalProviders localProviders = new LocalProviders();
 
@@ -44,7 +43,7 @@ final class Plugins implements Replication {
     }
 
     void removeMode(ReplicationMode m) {
-        modes.values().removeIf(x -> x == m);
+        modes.removeAll(m);
     }
 
     void addCompressor(Compressor c, Map<String, Object> properties) {
@@ -93,13 +92,8 @@ final class Plugins implements Replication {
     }
 
     @Override
-    public Optional<ReplicationMode> mode(String name) {
-        return Optional.ofNullable(modes.get(name));
-    }
-
-    @Override
-    public Set<String> modes() {
-        return Set.copyOf(modes.keySet());
+    public ReplicationModes modes() {
+        return modes;
     }
 
     private static String[] strings(Object value) {

@@ -1,6 +1,6 @@
 package hast.engine.node;
 
-import hast.engine.config.Settings;
+import hast.api.control.EngineConfiguration;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,7 +14,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * One per resource configuration: tells the engine that it came, changed or went. The engine then
  * reads every configuration at once, so that a change of several is applied whole.
  */
-@Component(configurationPid = Settings.RESOURCE_FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(configurationPid = EngineConfiguration.RESOURCE_FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ResourceSettings.class, factory = true)
 public final class ResourceWatch {
     @Reference

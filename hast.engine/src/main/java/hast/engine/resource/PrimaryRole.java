@@ -85,6 +85,8 @@ final class PrimaryRole implements Resource.RoleState {
      */
     static PrimaryRole start(ResourceConfig config, Supplier<ResourceConfig> current, Replication replication,
             DevicePublisher publisher, Consumer<HastEvent> events, Meters meters, boolean force) throws HastException {
+        ConfiguredMode mode = new ConfiguredMode(config.name(), () -> current.get().replication(), replication.modes());
+        mode.awaitBeforeServing();
         LocalComponent local = LocalComponent.open(config, replication);
         try {
             Promotion.check(config.name(), local.metadata().consistency(), null, force);
@@ -129,7 +131,6 @@ final class PrimaryRole implements Resource.RoleState {
                 verifier = new Verifier(config.name(), disk, md.localoff(), md.datasize(), md.extentsize(),
                         dirty, fence, link, codec, () -> current.get().checksum(), () -> sync[0].request());
             }
-            ConfiguredMode mode = new ConfiguredMode(config.name(), () -> current.get().replication(), replication::mode);
             PrimaryDevice device = new PrimaryDevice(config.name(), disk, md.localoff(), md.datasize(),
                     dirty, fence, link, mode, pairing, counters,
                     meters, stale, localErrors, () -> Duration.ofSeconds(current.get().timeout()), () -> sync[0].request(),

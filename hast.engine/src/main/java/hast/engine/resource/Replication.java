@@ -1,12 +1,9 @@
 package hast.engine.resource;
 
 import java.io.IOException;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 import hast.api.HastAddress;
-import hast.api.replication.ReplicationMode;
 import hast.api.storage.LocalProvider;
 import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
@@ -20,13 +17,10 @@ public interface Replication {
     Function<HastAddress, Transport> transports();
 
     /**
-     * The replication mode of that name; empty when it is not (or no longer) registered, and then
-     * no other mode stands in for it (see {@code ConfiguredMode}).
+     * The replication modes registered now, by name. A mode that is not (or no longer) there has
+     * no other mode stand in for it (see {@code ConfiguredMode}).
      */
-    Optional<ReplicationMode> mode(String name);
-
-    /** The names of the modes registered now, for checking a configuration. */
-    Set<String> modes();
+    ReplicationModes modes();
 
     /** The compressors and checksums registered now, with the built-in ones. */
     Codecs codecs();

@@ -125,7 +125,7 @@ public final class ResourceManager implements HastNode {
         for (ResourceConfig rc : c.resources()) {
             String compression = CodecNames.COMPRESSION.check(rc.compression(), replication.codecs().compressions());
             String checksum = CodecNames.CHECKSUM.check(rc.checksum(), replication.codecs().checksums());
-            String mode = CodecNames.REPLICATION.check(rc.replication(), replication.modes());
+            String mode = CodecNames.REPLICATION.check(rc.replication(), replication.modes().names());
             for (String p : new String[] {compression, checksum, mode}) {
                 if (p != null) {
                     problems.add(c.file() + ": resource " + rc.name() + ": " + p);

@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import hast.api.control.EngineConfiguration;
+
 /** hast.conf into Configuration Admin's properties and back: the engine must see the file's configuration. */
 class SettingsTest {
     private static final String FILE = """
@@ -73,7 +75,7 @@ class SettingsTest {
         Map<String, Object> node = settings.nodeProperties();
         assertArrayEquals(new String[] {"tcp4://127.0.0.1:7771", "tcp4://127.0.0.2:7771"}, (String[]) node.get("listen"));
         assertEquals("/tmp/hast-settings/pid", node.get("pidfile"));
-        assertArrayEquals(new String[] {"zeta", "alpha1"}, (String[]) node.get(Settings.ORDER), "file order");
+        assertArrayEquals(new String[] {"zeta", "alpha1"}, (String[]) node.get(EngineConfiguration.ORDER), "file order");
         Map<String, Object> zeta = settings.resourceProperties().get("zeta");
         assertEquals("/tmp/hast-settings/zeta", zeta.get("local"));
         assertEquals("fullsync", zeta.get("replication"), "a global default");
@@ -84,9 +86,9 @@ class SettingsTest {
 
     @Test
     void aConsoleMayTypeSwitchesAndNumbersAndLeaveTheOrderOut() throws Exception {
-        Map<String, Object> resource = new HashMap<>(Map.of(Settings.RESOURCE, "r", "local", "/tmp/r", "remote",
+        Map<String, Object> resource = new HashMap<>(Map.of(EngineConfiguration.RESOURCE, "r", "local", "/tmp/r", "remote",
                 "127.0.0.2", "timeout", 9, "metaflush", Boolean.FALSE, "service.pid", "hast.resource~r"));
-        Map<String, Object> other = Map.of(Settings.RESOURCE, "a", "local", "/tmp/a", "remote", "none");
+        Map<String, Object> other = Map.of(EngineConfiguration.RESOURCE, "a", "local", "/tmp/a", "remote", "none");
         HastConfig config = Settings.of(Map.of(), List.of(resource, other)).config();
         assertEquals(List.of("a", "r"), config.resources().stream().map(ResourceConfig::name).toList());
         ResourceConfig r = config.resource("r").orElseThrow();
@@ -96,7 +98,7 @@ class SettingsTest {
 
     @Test
     void aBadValueIsNamedWithItsConfiguration() {
-        Map<String, Object> resource = Map.of(Settings.RESOURCE, "r", "local", "/tmp/r", "remote", "127.0.0.2",
+        Map<String, Object> resource = Map.of(EngineConfiguration.RESOURCE, "r", "local", "/tmp/r", "remote", "127.0.0.2",
                 "timeout", "-3");
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.of(Map.of(), List.of(resource)).config());
         assertEquals("configuration hast.resource (resource r): Negative or zero timeout.", e.getMessage());
@@ -104,7 +106,7 @@ class SettingsTest {
 
     @Test
     void aPropertyThatIsNoSettingIsRefused() {
-        Map<String, Object> resource = Map.of(Settings.RESOURCE, "r", "local", "/tmp/r", "remot", "127.0.0.2",
+        Map<String, Object> resource = Map.of(EngineConfiguration.RESOURCE, "r", "local", "/tmp/r", "remot", "127.0.0.2",
                 "service.pid", "hast.resource~x");
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.of(Map.of(), List.of(resource)));
         assertEquals(true, e.getMessage().startsWith("configuration hast.resource~x (resource r): unknown setting 'remot'"),

@@ -7,11 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -25,7 +21,6 @@ import hast.api.control.MetadataInfo;
 import hast.api.control.ResourceInfo;
 import hast.api.device.HastDevice;
 import hast.api.event.HastEvent;
-import hast.api.replication.ReplicationMode;
 import hast.api.storage.LocalProvider;
 import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
@@ -137,8 +132,7 @@ final class EnginePair implements AutoCloseable {
         private final boolean volatileCache;
         final List<HastEvent> events = new CopyOnWriteArrayList<>();
         /** This node's whiteboard of replication modes: a test removes one as a stopped bundle would. */
-        final Map<String, ReplicationMode> modes = new ConcurrentHashMap<>(Map.of("fullsync", new FullSync(),
-                "memsync", new MemSync(), "async", new Async()));
+        final ReplicationModes modes = new ReplicationModes();
         private MetadataInfo metadata;
         private volatile FaultyDisk disk;
         private ResourceManager manager;
@@ -147,6 +141,9 @@ final class EnginePair implements AutoCloseable {
         private volatile ProtocolRange protocols = ProtocolRange.SPOKEN;
 
         Engine(String name, Path img, int listen, boolean volatileCache) {
+            modes.put("fullsync", new FullSync());
+            modes.put("memsync", new MemSync());
+            modes.put("async", new Async());
             this.listen = listen;
             this.name = name;
             this.img = img;
@@ -167,13 +164,8 @@ final class EnginePair implements AutoCloseable {
                 }
 
                 @Override
-                public Optional<ReplicationMode> mode(String mode) {
-                    return Optional.ofNullable(modes.get(mode));
-                }
-
-                @Override
-                public Set<String> modes() {
-                    return Set.copyOf(modes.keySet());
+                public ReplicationModes modes() {
+                    return modes;
                 }
 
                 @Override

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -21,7 +19,6 @@ import hast.api.HastAddress;
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.device.HastDevice;
-import hast.api.replication.ReplicationMode;
 import hast.api.transport.Transport;
 import hast.engine.admin.LocalAdminAccess;
 import hast.engine.codec.Codecs;
@@ -195,6 +192,10 @@ class LocalProviderPluginTest {
 
     private Replication replication() {
         Codecs codecs = new Codecs();
+        ReplicationModes modes = new ReplicationModes();
+        for (String mode : List.of("fullsync", "memsync", "async")) {
+            modes.put(mode, new FullSync());
+        }
         return new Replication() {
             @Override
             public Function<HastAddress, Transport> transports() {
@@ -202,13 +203,8 @@ class LocalProviderPluginTest {
             }
 
             @Override
-            public Optional<ReplicationMode> mode(String name) {
-                return Optional.of(new FullSync());
-            }
-
-            @Override
-            public Set<String> modes() {
-                return Set.of("fullsync");
+            public ReplicationModes modes() {
+                return modes;
             }
 
             @Override

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +53,10 @@ class ResourceManagerTest {
             }
             LocalAdminAccess.create(conf, r, 1 << 20, 4);
         }
+        ReplicationModes modes = new ReplicationModes();
+        for (String mode : List.of("fullsync", "memsync", "async")) {
+            modes.put(mode, new hast.replication.FullSync());
+        }
         ConfigParser parser = new ConfigParser(NodeIdentity.named("n"));
         manager = new ResourceManager(parser.parse(conf), () -> parser.parse(conf), (device, props) -> {
             published.add(device);
@@ -66,14 +69,8 @@ class ResourceManagerTest {
             }
 
             @Override
-            public java.util.Optional<hast.api.replication.ReplicationMode> mode(String name) {
-                return java.util.Optional.<hast.api.replication.ReplicationMode>of(new hast.replication.FullSync())
-                        .filter(m -> modes().contains(name));
-            }
-
-            @Override
-            public Set<String> modes() {
-                return Set.of("fullsync", "memsync", "async");
+            public ReplicationModes modes() {
+                return modes;
             }
 
             @Override
