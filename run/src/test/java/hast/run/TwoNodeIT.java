@@ -94,20 +94,6 @@ class TwoNodeIT {
     }
 
     @Test
-    void aCutLinkDegradesWithinTheTimeoutAndResynchronisesWhenHealed() throws Exception {
-        configure("fullsync", true);
-        pair();
-        proxy.stall();
-        // The first write waits for the secondary until the timeout (5 s), then completes alone.
-        qemuIo(nbdAlpha, "write -P 0x61 2M 64k", "write -P 0x62 9M 64k").expect(0);
-        Node.awaitTrue("degraded after the timeout", () -> list(alpha).contains("  status: degraded"));
-        assertTrue(list(alpha).contains("  dirty: 2097152 (2.0MB)"), list(alpha));
-        proxy.heal();
-        awaitInSync();
-        assertDataEqual();
-    }
-
-    @Test
     void codecsChangeByReloadUnderWritesAndADamagedFrameIsCaughtAndSentAgain() throws Exception {
         configure("fullsync", true, "compression none", "checksum none");
         pair();
