@@ -38,10 +38,6 @@ final class StallingProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    void stall() {
-        stalled = true;
-    }
-
     /** Flips the first byte of the next occurrence of {@code marker} that goes to the target. */
     void damageNext(byte[] marker) {
         damage = marker.clone();

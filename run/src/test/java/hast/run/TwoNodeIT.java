@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +50,15 @@ class TwoNodeIT {
      * data; {@code globals} are further lines of the global section.
      */
     private void configure(String replication, boolean viaProxy, String... globals) throws Exception {
+        prepare(replication, viaProxy, globals);
+        for (Node n : List.of(alpha, beta)) {
+            ctl(n, "create", "-e", "1M", "r0").expect(0);
+            n.start();
+        }
+    }
+
+    /** As {@link #configure(String, boolean, String...)}, up to the nodes' disks: neither created nor started. */
+    private void prepare(String replication, boolean viaProxy, String... globals) throws Exception {
         dir = Files.createDirectories(root.resolve(replication + (viaProxy ? "-proxy" : "")));
         PairConf pair = new PairConf(dir);
         int alphaToBeta = pair.listenBeta;
@@ -70,43 +78,23 @@ class TwoNodeIT {
         beta = new Node("beta", dir, conf);
         for (Node n : List.of(alpha, beta)) {
             Node.disk(dir.resolve(n.name + ".img"), 64 * MIB);
-            ctl(n, "create", "-e", "1M", "r0").expect(0);
-            n.start();
         }
-    }
-
-    @BeforeEach
-    void defaults() throws Exception {
-        configure("fullsync");
     }
 
     @AfterEach
     void stop() throws Exception {
-        alpha.close();
-        beta.close();
+        for (Node n : Arrays.asList(alpha, beta)) {
+            if (n != null) {
+                n.close();
+            }
+        }
         if (proxy != null) {
             proxy.close();
         }
     }
 
     @Test
-    void aCutLinkDegradesWithinTheTimeoutAndResynchronisesWhenHealed() throws Exception {
-        stop();
-        configure("fullsync", true);
-        pair();
-        proxy.stall();
-        // The first write waits for the secondary until the timeout (5 s), then completes alone.
-        qemuIo(nbdAlpha, "write -P 0x61 2M 64k", "write -P 0x62 9M 64k").expect(0);
-        Node.awaitTrue("degraded after the timeout", () -> list(alpha).contains("  status: degraded"));
-        assertTrue(list(alpha).contains("  dirty: 2097152 (2.0MB)"), list(alpha));
-        proxy.heal();
-        awaitInSync();
-        assertDataEqual();
-    }
-
-    @Test
     void codecsChangeByReloadUnderWritesAndADamagedFrameIsCaughtAndSentAgain() throws Exception {
-        stop();
         configure("fullsync", true, "compression none", "checksum none");
         pair();
         long[] start = sent(alpha);
@@ -175,6 +163,7 @@ class TwoNodeIT {
 
     @Test
     void garbageOnTheReplicationPortIsDroppedAndReplicationGoesOn() throws Exception {
+        configure("fullsync");
         pair();
         int listen = Integer.parseInt(Files.readString(dir.resolve("hast.conf"))
                 .replaceAll("(?s).*on beta \\{ control \\S+ listen tcp4://127.0.0.1:(\\d+).*", "$1"));
@@ -202,6 +191,7 @@ class TwoNodeIT {
 
     @Test
     void aFreshSecondaryGetsAFullSyncThenEveryWrite() throws Exception {
+        configure("fullsync");
         ctl(alpha, "role", "primary", "r0").expect(0);
         byte[] data = new byte[8 * MIB];
         new Random(1).nextBytes(data);
@@ -218,6 +208,7 @@ class TwoNodeIT {
 
     @Test
     void theFirstPairingOfTwoFreshNodesCopiesEverything() throws Exception {
+        configure("fullsync");
         // hastctl create leaves data alone: a fresh secondary's disk may hold anything.
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("beta.img").toFile(), "rw")) {
             byte[] garbage = new byte[MIB];
@@ -237,6 +228,7 @@ class TwoNodeIT {
 
     @Test
     void overlappingWritesInFlightTogetherLeaveBothCopiesEqual() throws Exception {
+        configure("fullsync");
         pair();
         // 32 writes in flight over 1 MiB, 4 to 256 KiB each (the large ones run on the pool's threads):
         // most overlap another one in flight, each with fresh data.
@@ -249,6 +241,7 @@ class TwoNodeIT {
 
     @Test
     void aSecondaryOutageCopiesOnlyTheExtentsWrittenMeanwhile() throws Exception {
+        configure("fullsync");
         pair();
         beta.crash();
         qemuIo(nbdAlpha, "write -P 0x11 5M 4k", "write -P 0x12 40M 8k").expect(0);
@@ -269,7 +262,6 @@ class TwoNodeIT {
     @ParameterizedTest
     @ValueSource(strings = {"fullsync", "memsync"})
     void promotionAfterAPrimaryCrashKeepsEveryAcknowledgedWrite(String mode) throws Exception {
-        stop();
         configure(mode);
         pair();
         AtomicInteger acknowledged = new AtomicInteger();
@@ -303,7 +295,6 @@ class TwoNodeIT {
 
     @Test
     void afterAnAsyncPrimaryCrashTheOldPrimaryRejoinsAndConverges() throws Exception {
-        stop();
         configure("async");
         pair();
         qemuIo(nbdAlpha, "write -P 0x21 0 8M").expect(0);
@@ -319,6 +310,7 @@ class TwoNodeIT {
 
     @Test
     void anOutOfDatePrimarySynchronisesFromTheSecondaryAndReadsThroughIt() throws Exception {
+        configure("fullsync");
         pair();
         qemuIo(nbdAlpha, "write -P 0x41 0 4M").expect(0);
         awaitInSync();
@@ -337,6 +329,7 @@ class TwoNodeIT {
 
     @Test
     void splitBrainIsRefusedReportedAndRecoveredByRecreatingOneSide() throws Exception {
+        configure("fullsync");
         pair();
         beta.crash();
         qemuIo(nbdAlpha, "write -P 0x31 0 1M").expect(0);   // alpha moves on alone
@@ -361,15 +354,13 @@ class TwoNodeIT {
 
     @Test
     void aSplitBrainRaisesOneEventPerNodeAndDiscardCopiesOnlyWhatEitherNodeWroteApart() throws Exception {
-        stop();
         Path events = root.resolve("events.log");
         Path hook = Files.writeString(root.resolve("hook.sh"), "#!/bin/sh\necho \"$HAST_NODE $*\" >> " + events + "\n");
         hook.toFile().setExecutable(true);
-        configure("fullsync", false, "exec " + hook, "compression none");
+        prepare("fullsync", false, "exec " + hook, "compression none");
         for (Node n : List.of(alpha, beta)) {
             // A keepdirty list of 4: the default 1024 would hold every extent of this small disk dirty.
             // -d: each refused attempt logs a line, which tells the test how many there were.
-            n.stop();
             ctl(n, "create", "-e", "1M", "-k", "4", "r0").expect(0);
             n.start("-d");
         }
@@ -384,19 +375,30 @@ class TwoNodeIT {
         ctl(beta, "role", "primary", "r0").expect(0);
         qemuIo(nbdBeta, "write -P 0x32 40M 64k").expect(0);   // and so does beta
         ctl(alpha, "role", "secondary", "r0").expect(0);
-        Node.awaitTrue("three attempts refused for the split-brain", () -> count(alpha.logText(),
-                "Split-brain detected") >= 3);
-        assertEquals(1, count(Files.readString(events), "alpha split-brain r0"), "one event on alpha");
-        assertEquals(1, count(Files.readString(events), "beta split-brain r0"), "one event on beta");
+        // A second attempt is the first that could raise the event again (the back-off between
+        // attempts is SplitBrainEpisodeTest's); the count is made once the recovery's events are in.
+        Node.awaitTrue("two attempts refused for the split-brain", () -> count(alpha.logText(),
+                "Split-brain detected") >= 2);
         ctl(beta, "discard", "-y", "r0").expect(69);   // beta is primary: it keeps its writes
         long[] before = sent(beta);
         ctl(alpha, "discard", "-y", "r0").expect(0);
         awaitTrue(beta);
+        Node.awaitTrue("the recovery's syncdone hook", () -> text(events).contains("beta syncdone r0"));
+        assertEquals(1, count(text(events), "alpha split-brain r0"), "one event on alpha");
+        assertEquals(1, count(text(events), "beta split-brain r0"), "one event on beta");
         assertDataEqual();
         qemuIo(nbdBeta, "read -P 0x32 40M 64k", "read -P 0x20 5M 64k").expect(0);
         long copied = sent(beta)[0] - before[0];
         // Extents 5 and 40, with those the keepdirty lists held (4 each): not the 63 of a full copy.
         assertTrue(copied >= 2 * MIB && copied <= 10 * MIB, copied + " bytes copied");
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static int count(String text, String what) {
@@ -409,6 +411,7 @@ class TwoNodeIT {
 
     @Test
     void aReloadThatMovesThePrimarysRemoteAndTimeoutKeepsTheClientsConnectionAndItsWrites() throws Exception {
+        configure("fullsync");
         pair();
         // One qemu-io, one NBD connection, driven line by line across the reload.
         Process client = new ProcessBuilder("qemu-io", "-f", "raw", url(nbdAlpha)).redirectErrorStream(true).start();
@@ -452,6 +455,7 @@ class TwoNodeIT {
 
     @Test
     void verifyFindsExactlyTheExtentsDamagedOnTheSecondaryWhileClientsWriteAndThePairRepairsThem() throws Exception {
+        configure("fullsync");
         pair();
         qemuIo(nbdAlpha, "write -P 0x61 0 16M", "write -P 0x62 30M 12M").expect(0);
         awaitInSync();
@@ -501,6 +505,7 @@ class TwoNodeIT {
      */
     @Test
     void aStrangersFloodOfHugeHellosCostsNeitherNodeItsMemory() throws Exception {
+        configure("fullsync");
         pair();
         Matcher version = Pattern.compile("running protocol version (\\d+)").matcher(beta.logText());
         assertTrue(version.find(), beta.logText());
@@ -556,7 +561,6 @@ class TwoNodeIT {
      */
     @Test
     void aWrongSecretFromTheRemotesAddressIsRefusedCountedAndTheSessionUntouched() throws Exception {
-        stop();
         configure("fullsync", false, "shared-secret correct-horse-battery");
         pair();
         assertTrue(list(beta).contains("    auth failures: 0\n"), list(beta));
@@ -607,7 +611,6 @@ class TwoNodeIT {
      */
     @Test
     void linkTlsReplicatesAndRefusesACertificateOfAnotherCa() throws Exception {
-        stop();
         Path certs = Files.createDirectories(root.resolve("link-tls"));
         Path ca = authority(certs, "ca");
         Path rogueCa = authority(certs, "rogue-ca");
@@ -668,7 +671,8 @@ class TwoNodeIT {
     private void openssl(Path work, String... arguments) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec openssl \"$@\"", work.toString()));
         cmd.addAll(List.of(arguments));
-        alpha.run(cmd, Map.of()).expect(0);
+        // The certificates come before the nodes: a runner of their own, whose outputs stay out of work.
+        new Node("openssl", root, root.resolve("hast.conf")).run(cmd, Map.of()).expect(0);
     }
 
     /** A frame of the replication protocol: its 40-byte header (version {@code v}, {@code type}, {@code flags}) and payload. */
