@@ -64,7 +64,7 @@ class StalledPrimaryDiskTest {
         EnginePair.done(pair.alpha.write(8L * EXTENT, block(128 * 1024), false));
         pair.alpha.disk().freeze();
         // Larger than what runs in the caller's thread: the first request a stalled disk holds
-        // there would hold that caller (see PrimaryDevice.modify).
+        // there would hold that caller (see RequestAdmission.modify).
         byte[] first = block(128 * 1024);
         assertAbandoned(pair.alpha.write(8L * EXTENT, first, false));
         // Small ones now go to the pool too: one waits behind the first, one for the disk.
