@@ -19,7 +19,7 @@ import hast.api.Sysexits;
 import hast.api.replication.ReplicationMode;
 import hast.api.replication.WriteProgress;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,14 +33,8 @@ class MissingModeTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     @Test
     void aModeThatGoesAwayRefusesWritesUntilItIsBack() throws Exception {
