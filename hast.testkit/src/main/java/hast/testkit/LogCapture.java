@@ -23,7 +23,11 @@ public final class LogCapture extends Handler implements AutoCloseable, AfterEac
 
     private final Logger logger;
     private final Level before;
-    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<Line> lines = new CopyOnWriteArrayList<>();
+
+    /** A message as an operator reads it, and the level it was logged at. */
+    private record Line(Level level, String message) {
+    }
 
     private LogCapture(Logger logger, Level atLeast) {
         this.logger = logger;
@@ -55,7 +59,7 @@ public final class LogCapture extends Handler implements AutoCloseable, AfterEac
     public void publish(LogRecord r) {
         if (isLoggable(r)) {
             synchronized (this) {
-                messages.add(FORMAT.formatMessage(r));
+                lines.add(new Line(r.getLevel(), FORMAT.formatMessage(r)));
                 notifyAll();
             }
         }
@@ -63,12 +67,17 @@ public final class LogCapture extends Handler implements AutoCloseable, AfterEac
 
     /** Every message so far, oldest first. */
     public List<String> messages() {
-        return List.copyOf(messages);
+        return lines.stream().map(Line::message).toList();
+    }
+
+    /** Every message so far logged at exactly {@code level}, oldest first. */
+    public List<String> messages(Level level) {
+        return lines.stream().filter(l -> l.level().equals(level)).map(Line::message).toList();
     }
 
     /** Every message so far that contains {@code text}. */
     public List<String> containing(String text) {
-        return messages.stream().filter(m -> m.contains(text)).toList();
+        return messages().stream().filter(m -> m.contains(text)).toList();
     }
 
     /** Whether a message so far contains {@code text}. */
@@ -95,7 +104,7 @@ public final class LogCapture extends Handler implements AutoCloseable, AfterEac
     /** Every message so far, one a line: for an assertion's message. */
     @Override
     public String toString() {
-        return String.join("\n", messages);
+        return String.join("\n", messages());
     }
 
     @Override

@@ -4,7 +4,7 @@
  * heap and direct buffers, positions left alone, concurrent use, hostile input.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package hast.testkit;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,7 +1,6 @@
 package hast.engine.replication;
 
 import java.io.IOException;
-import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,16 +9,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import hast.api.DaemonThreads;
 import hast.api.HastAddress;
-import hast.api.guard.HandshakeDeadlines;
 import hast.api.guard.WriteDeadline;
-import hast.api.transport.Connection;
 import hast.api.transport.Transport;
-import hast.engine.codec.CodecSet;
 import hast.engine.codec.PayloadCodec;
 
 /**
@@ -34,6 +29,10 @@ import hast.engine.codec.PayloadCodec;
  * <p>Data goes encoded as the resource's codecs say, with what the secondary announced it can
  * decode. When the configured checksum is missing here or there, replication pauses (the link is
  * dropped and not made again until it is back) rather than send data the secondary cannot verify.
+ *
+ * <p>The link holds the session's life (its guard, requests and disconnection); one connection
+ * attempt with its handshake is the {@link LinkConnector}'s, reading the replies is the
+ * {@link ReplyReceiver}'s, and the requests awaiting them are in {@link AwaitingReply}.
  */
 public final class RemoteLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RemoteLink.class.getName());
@@ -44,28 +43,6 @@ public final class RemoteLink implements AutoCloseable {
      * operator, and each attempt would log and raise its events again on both nodes.
      */
     public static final Duration RECONNECT_REFUSED_MAX = Duration.ofSeconds(30);
-
-    /** errno of a reply whose data arrived damaged (EBADMSG). */
-    static final int EBADMSG = 74;
-
-    /** A connection that passed the handshake, the writer all its requests go through, and what its peer decodes. */
-    private static final class Session {
-        final Connection connection;
-        final FrameWriter writer;
-        /** Where the connection was made: a reload that moves the remote ends it. */
-        final LinkEndpoint endpoint;
-        /** The protocol version the handshake agreed on. */
-        final int version;
-        volatile CodecSet peer;
-
-        Session(Connection connection, int version, CodecSet peer, LinkEndpoint endpoint) {
-            this.connection = connection;
-            this.version = version;
-            this.writer = new FrameWriter(connection, version);
-            this.endpoint = endpoint;
-            this.peer = peer;
-        }
-    }
 
     /**
      * A request on its way: {@code received} for memsync, {@code done} with the reply (its error,
@@ -81,32 +58,20 @@ public final class RemoteLink implements AutoCloseable {
     private final String resource;
     /** The remote, source and timeout as reloads change them. */
     private final Supplier<LinkEndpoint> endpoint;
-    private final Function<HastAddress, Transport> transports;
-    /** The resource's shared-secret as reloads change it, or null for none. */
-    private final Supplier<LinkSecret> secret;
-    /** The resource's link-tls as reloads change it, or null for a plain link. */
-    private final Supplier<LinkTls> tls;
     private final Pairing pairing;
-    /** The protocol versions this node offers the secondary. */
-    private final ProtocolRange spoken;
     private final PayloadCodec codec;
     private final Runnable codecsChanged = this::codecsChanged;
     private final AwaitingReply pending = new AwaitingReply();
+    private final ChecksumPause pause;
+    private final LinkConnector connector;
+    private final ReplyReceiver receiver;
     private final Thread guard;
     private final WriteDeadline writes;
-    /** Bounds each whole handshake (twice the timeout: each of its reads has the timeout already). */
-    private final HandshakeDeadlines deadlines = new HandshakeDeadlines("Handshake");
-    private volatile Session connection;
+    private volatile LinkSession connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
     /** Disconnections still failing their requests (guarded by this): no handshake until they are done. */
     private int ending;
-    /** Why replication is paused for want of a checksum, or {@code null}. */
-    private volatile String paused;
-    /**
-     * Handshakes refused in a row for a reason only an operator can clear (guard thread only); each doubles the next pause.
-     */
-    private int refusals;
     /** Completed once the first connection attempt has ended, either way, or the link closed. */
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
@@ -120,13 +85,12 @@ public final class RemoteLink implements AutoCloseable {
             Function<HastAddress, Transport> transports, Supplier<LinkSecret> secret, Supplier<LinkTls> tls,
             Pairing pairing, ProtocolRange spoken, PayloadCodec codec) {
         this.resource = resource;
-        this.spoken = spoken;
-        this.secret = secret;
-        this.tls = tls;
         this.endpoint = endpoint;
-        this.transports = transports;
-        this.pairing = pairing;
         this.codec = codec;
+        this.pause = new ChecksumPause(resource);
+        this.connector = new LinkConnector(resource, transports, secret, tls, pairing, spoken, codec, pause);
+        this.receiver = new ReplyReceiver(resource, pending, codec, this::disconnect);
+        this.pairing = pairing;
         this.guard = DaemonThreads.create("hast-guard " + resource, this::guard);
         this.writes = new WriteDeadline(resource, () -> endpoint.get().timeout());
     }
@@ -157,13 +121,13 @@ public final class RemoteLink implements AutoCloseable {
 
     /** The protocol version of the connection, or 0 when not connected. */
     public int version() {
-        Session c = connection;
+        LinkSession c = connection;
         return c == null ? 0 : c.version;
     }
 
     /** Why replication is paused (a checksum is missing here or on the secondary), or {@code null}. */
     public String paused() {
-        return paused;
+        return pause.reason();
     }
 
     /**
@@ -171,7 +135,7 @@ public final class RemoteLink implements AutoCloseable {
      * secondary answered in a way that makes replicating on unsafe.
      */
     public void drop(String why) {
-        Session c = connection;
+        LinkSession c = connection;
         if (c != null) {
             disconnect(c, why);
         }
@@ -184,13 +148,13 @@ public final class RemoteLink implements AutoCloseable {
 
     /** Requests handed to the connection's writer and not written yet. */
     public int queued() {
-        Session c = connection;
+        LinkSession c = connection;
         return c == null ? 0 : c.writer.queued();
     }
 
     /** Sends a request; when not connected (or the send fails) the request fails at once. */
     public Pending send(Frame.Type type, int flags, long offset, long length, ByteBuffer payload) {
-        Session c = connection;
+        LinkSession c = connection;
         if (c == null) {
             return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
@@ -214,7 +178,7 @@ public final class RemoteLink implements AutoCloseable {
      * reply's payload is the digest.
      */
     public Pending digest(long offset, long length, String checksum) {
-        Session c = connection;
+        LinkSession c = connection;
         if (c == null) {
             return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
@@ -222,7 +186,7 @@ public final class RemoteLink implements AutoCloseable {
         return submit(c, Frame.Type.DIGEST, 0, offset, length, StandardCharsets.US_ASCII.encode(checksum));
     }
 
-    private Pending submit(Session c, Frame.Type type, int wireFlags, long offset, long length, ByteBuffer wire) {
+    private Pending submit(LinkSession c, Frame.Type type, int wireFlags, long offset, long length, ByteBuffer wire) {
         Pending p = new Pending(new CompletableFuture<>(), new CompletableFuture<>(), System.nanoTime(), offset, length);
         long n = pending.add(p);
         if (connection != c) {
@@ -242,7 +206,7 @@ public final class RemoteLink implements AutoCloseable {
     /** The guard: (re)connects, sends keepalives when idle, and watches for unanswered requests. */
     private void guard() {
         while (!closed) {
-            Session c = connection;
+            LinkSession c = connection;
             LinkEndpoint now = endpoint.get();
             Duration timeout = now.timeout();
             long keepalive = Math.max(200, Math.min(timeout.toMillis() / 3, 10_000));
@@ -280,18 +244,12 @@ public final class RemoteLink implements AutoCloseable {
                     return;
                 }
                 try {
-                    wait(connection == null ? reconnectPause().toMillis() : keepalive / 2);
+                    wait(connection == null ? connector.reconnectPause().toMillis() : keepalive / 2);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
         }
-    }
-
-    /** The pause before the next attempt: 2 s, doubled by each such refusal in a row, up to 30 s. */
-    private Duration reconnectPause() {
-        Duration pause = RECONNECT.multipliedBy(1L << Math.min(refusals, 5));
-        return pause.compareTo(RECONNECT_REFUSED_MAX) > 0 ? RECONNECT_REFUSED_MAX : pause;
     }
 
     /**
@@ -317,136 +275,30 @@ public final class RemoteLink implements AutoCloseable {
             return;
         }
         LinkEndpoint to = endpoint.get();
-        HastAddress remote = to.remote();
-        Duration timeout = to.timeout();
-        Transport transport = transports.apply(remote);
-        if (transport == null || !unblocked(codec.blocker(null))) {
+        LinkSession session = connector.connect(to);
+        if (session == null) {
             return;
-        }
-        Connection plain;
-        Greeting.Accepted accepted;
-        try {
-            plain = transport.connect(remote, to.source(), timeout);
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "[{0}] Unable to connect to {1}: {2}", new Object[] {resource, remote, e.getMessage()});
-            return;
-        }
-        // Each read has the timeout; a secondary that drips bytes must not hold the link's guard for longer.
-        HandshakeDeadlines.Armed handshake = deadlines.arm(plain, timeout.multipliedBy(2));
-        Connection c = plain;
-        try {
-            LinkTls linkTls = tls.get();
-            if (linkTls != null) {
-                plain.setReadTimeout(timeout);
-                c = linkTls.connect(plain);
-            }
-            accepted = Greeting.exchange(c, timeout, secret.get(), spoken, pairing.hello(codec.decodable()), pairing);
-            handshake.disarm();
-            if (accepted == null || !unblocked(codec.blocker(accepted.welcome().codecs()))
-                    || !pairing.paired(accepted.welcome())) {
-                refusals = accepted == null && pairing.awaitsOperator() ? refusals + 1 : 0;
-                c.close();
-                return;
-            }
-        } catch (Authentication.Failed e) {
-            close(c);
-            pairing.authenticationFailed(e.code(), e.getMessage());
-            return;
-        } catch (javax.net.ssl.SSLException e) {
-            // Under TLS 1.3 the secondary checks our certificate after our side of the handshake is done.
-            close(c);
-            pairing.authenticationFailed("tls-refused-by-secondary", "the secondary ended TLS: " + e.getMessage()
-                    + " (it does not accept this node's certificate?)");
-            return;
-        } catch (java.io.EOFException e) {
-            LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + e.getMessage()
-                    + " (a secondary speaking an older protocol than version 3 closes so)");
-            close(c);
-            return;
-        } catch (IOException e) {
-            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            LOG.warning(() -> "[" + resource + "] Handshake with " + remote + " failed: " + why);
-            close(c);
-            return;
-        } finally {
-            handshake.disarm();
         }
         lastSendNanos = System.nanoTime();
-        refusals = 0;
-        Session session = new Session(c, accepted.version(), accepted.welcome().codecs(), to);
         synchronized (this) {
             if (closed) {
                 // The role changed during the handshake: this link must not come alive again.
-                close(c);
+                LinkConnector.close(session.connection);
                 return;
             }
             writes.watch(session.writer, () -> disconnect(session,
-                    "a write to the secondary blocked for more than " + timeout.toSeconds() + " s"));
+                    "a write to the secondary blocked for more than " + to.timeout().toSeconds() + " s"));
             connection = session;
         }
-        DaemonThreads.start("hast-recv " + resource, () -> receive(session));
-        LOG.info(() -> "[" + resource + "] Connected to " + remote + ".");
-        logVersion(accepted);
+        DaemonThreads.start("hast-recv " + resource, () -> receiver.receive(session));
+        LOG.info(() -> "[" + resource + "] Connected to " + to.remote() + ".");
+        connector.logVersion(session);
         pairing.connected();
-    }
-
-    /** Says which protocol version the pair speaks; at info when it is an older one than ours (an upgrade under way). */
-    private void logVersion(Greeting.Accepted accepted) {
-        LOG.log(accepted.version() < spoken.max() ? Level.INFO : Level.FINE, "[{0}] Protocol version {1} with the"
-                + " secondary (this node speaks {2}, the secondary {3}).",
-                new Object[] {resource, accepted.version(), spoken, accepted.peer()});
-    }
-
-    private void receive(Session c) {
-        FrameReader reader = new FrameReader(c.connection, c.version);
-        try {
-            while (true) {
-                Frame f = reader.next();
-                switch (f.type()) {
-                    case REPLY -> {
-                        if (f.seq() != 0) {
-                            Pending p = pending.answered(f.seq());
-                            if (p == null) {
-                                throw new ProtocolException("reply to unknown request " + f.seq());
-                            }
-                            p.received().complete(null);
-                            p.done().complete(decoded(f, p));
-                        }
-                    }
-                    case CODECS -> {
-                        c.peer = CodecSet.decode(f.payload() == null ? ByteBuffer.allocate(0) : f.payload());
-                        LOG.fine(() -> "[" + resource + "] The secondary now decodes " + c.peer + ".");
-                    }
-                    case RECEIVED -> {
-                        Pending p = pending.received(f.seq());
-                        if (p != null) {
-                            p.received().complete(null);
-                        }
-                    }
-                    default -> throw new ProtocolException("unexpected " + f.type() + " from the secondary");
-                }
-            }
-        } catch (IOException e) {
-            disconnect(c, e.getMessage());
-        }
-    }
-
-    /** A reply with its data decoded; one whose data arrived damaged becomes an error reply (EBADMSG). */
-    private Frame decoded(Frame f, Pending p) {
-        if ((f.flags() & Frame.FLAG_ENCODED) == 0 || f.payload() == null) {
-            return f;
-        }
-        try {
-            ByteBuffer data = codec.decode(f.payload(), p.length(), "READ reply at " + p.offset());
-            return Frame.reply(Frame.Type.REPLY, f.seq(), f.error(), data);
-        } catch (IOException e) {
-            return Frame.reply(Frame.Type.REPLY, f.seq(), EBADMSG, null);
-        }
     }
 
     /** The codecs of this node changed: pause if the checksum went, tell the secondary, wake a paused link. */
     private void codecsChanged() {
-        Session c = connection;
+        LinkSession c = connection;
         if (c != null) {
             String blocked = codec.blocker(c.peer);
             if (blocked != null) {
@@ -465,25 +317,12 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     /** Drops the connection until the checksum is back: extents written meanwhile stay dirty. */
-    private void pause(Session c, String why) {
-        unblocked(why);
+    private void pause(LinkSession c, String why) {
+        pause.unblocked(why);
         disconnect(c, "replication paused: " + why);
     }
 
-    /** Records whether replication is blocked by a missing checksum; true when it is not. */
-    private boolean unblocked(String blocked) {
-        String was = paused;
-        paused = blocked;
-        if (blocked != null && !blocked.equals(was)) {
-            LOG.warning(() -> "[" + resource + "] Replication paused: " + blocked
-                    + "; writes stay dirty until it is back.");
-        } else if (blocked == null && was != null) {
-            LOG.info(() -> "[" + resource + "] Replication resumes (it was paused: " + was + ").");
-        }
-        return blocked == null;
-    }
-
-    private void disconnect(Session c, String why) {
+    private void disconnect(LinkSession c, String why) {
         synchronized (this) {
             if (connection != c) {
                 return;
@@ -502,22 +341,14 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     /** Fails the session's pending requests (each leaves its trace) and tells the pairing. */
-    private void end(Session c, String why) {
+    private void end(LinkSession c, String why) {
         writes.forget(c.writer);
-        close(c.connection);
+        LinkConnector.close(c.connection);
         pending.failAll(new IOException("Disconnected from " + c.endpoint.remote() + ": " + why));
         if (!closed) {
             LOG.warning(() -> "[" + resource + "] Disconnected from " + c.endpoint.remote() + " (" + why + ").");
         }
         pairing.disconnected();
-    }
-
-    private static void close(Connection c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // Going away anyway.
-        }
     }
 
     /** Ends the connection and stops reconnecting. */
@@ -529,12 +360,12 @@ public final class RemoteLink implements AutoCloseable {
             notifyAll();
         }
         firstAttempt.complete(null);
-        Session c = connection;
+        LinkSession c = connection;
         if (c != null) {
             disconnect(c, "role changed");
         }
         writes.close();
-        deadlines.close();
+        connector.close();
         try {
             guard.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

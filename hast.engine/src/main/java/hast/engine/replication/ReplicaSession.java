@@ -30,7 +30,7 @@ public final class ReplicaSession {
     private static final Logger LOG = Logger.getLogger(ReplicaSession.class.getName());
     private static final int EIO = 5;
     private static final int EINVAL = 22;
-    private static final int EBADMSG = RemoteLink.EBADMSG;
+    private static final int EBADMSG = ReplyReceiver.EBADMSG;
     private static final String STOPPED = "session stopped: a new connection, a role change or a blocked answer";
     /**
      * Requests admitted at once: a primary's whole queue (32 requests is a deep one) is on its way

@@ -99,7 +99,7 @@ final class LocalDeadline implements AutoCloseable {
 
     /**
      * Whether a request abandoned at its deadline is still in this node's disk: small writes then
-     * stop running in their client's own thread (see {@link PrimaryDevice}), where a stalled disk
+     * stop running in their client's own thread (see {@link RequestAdmission}), where a stalled disk
      * would hold every later request of that client, answered or not.
      */
     boolean stalled() {

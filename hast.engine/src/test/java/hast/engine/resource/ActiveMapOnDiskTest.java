@@ -12,7 +12,7 @@ import java.util.BitSet;
 import hast.api.Role;
 import hast.engine.metadata.ProviderLayout;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +25,8 @@ class ActiveMapOnDiskTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     @Test
     void extentsCleanOnBothNodesLeaveTheDiskWithinASecondSoThatACrashCopiesOnlyTheKeepdirtyList() throws Exception {

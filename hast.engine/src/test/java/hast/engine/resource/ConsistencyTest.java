@@ -18,7 +18,7 @@ import hast.api.control.HastNode;
 import hast.engine.local.FaultyDisk;
 import hast.testkit.LogCapture;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,14 +34,8 @@ class ConsistencyTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     /** Holds the synchronisation's write of the extent at {@code extent} on beta's disk. */
     private FaultyDisk.Trap holdSyncAt(int extent) {

@@ -41,6 +41,9 @@ import hast.replication.MemSync;
  * sockets: each node's disk is a {@link FaultyDisk} (failing, stalling or losing power on
  * command) and each direction of the link goes through a {@link LinkRelay} that a test can cut.
  * What the whole-daemon tests prove in minutes, this proves in seconds.
+ *
+ * <p>A test holds its pair in an {@code @AutoClose} field (JUnit closes it after the test's own
+ * {@code @AfterEach} methods, which may still need it) or in a try-with-resources.
  */
 final class EnginePair implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(30);

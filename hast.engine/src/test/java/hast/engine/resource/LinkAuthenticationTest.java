@@ -26,6 +26,7 @@ import hast.engine.replication.LinkSecret;
 import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +42,7 @@ class LinkAuthenticationTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private final Random random = new Random(12);
     private final List<Connection> raw = new ArrayList<>();
@@ -51,9 +53,6 @@ class LinkAuthenticationTest {
     void tearDown() throws Exception {
         for (Connection c : raw) {
             c.close();
-        }
-        if (pair != null) {
-            pair.close();
         }
     }
 

@@ -23,6 +23,7 @@ import hast.engine.replication.Frame;
 import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ class LinkTlsTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private final Random random = new Random(17);
     private final List<Connection> raw = new ArrayList<>();
@@ -66,9 +68,6 @@ class LinkTlsTest {
     void tearDown() throws Exception {
         for (Connection c : raw) {
             c.close();
-        }
-        if (pair != null) {
-            pair.close();
         }
     }
 

@@ -15,6 +15,7 @@ import hast.api.device.HastDevice;
 import hast.api.event.HastEvent;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveReconfigurationTest {
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private LinkRelay moved;
 
@@ -32,9 +34,6 @@ class LiveReconfigurationTest {
     void tearDown() throws Exception {
         if (moved != null) {
             moved.close();
-        }
-        if (pair != null) {
-            pair.close();
         }
     }
 

@@ -46,14 +46,10 @@ class LocalProviderPluginTest {
     Path dir;
     private final MemoryDisks memory = new MemoryDisks((int) (EnginePair.SIZE + (1 << 20)));
     private final LocalProviders providers = LocalProviders.filesOnly();
-    private EnginePair pair;
     private ResourceManager manager;
 
     @AfterEach
     void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
         if (manager != null) {
             manager.close();
         }
@@ -62,60 +58,63 @@ class LocalProviderPluginTest {
     @Test
     void aPairReplicatesOnTheProviderItsLocalNames() throws Exception {
         providers.add(memory, MemoryDisks.PROPERTIES);
-        pair = new EnginePair(dir, "fullsync", providers, node -> "mem:" + node);
-        pair.startInSync();
-        byte[] data = new byte[64 * 1024];
-        Arrays.fill(data, (byte) 0x5a);
-        EnginePair.done(pair.alpha.write(3L * EnginePair.EXTENT, data, true));
-        pair.awaitClean(pair.alpha, pair.beta);
+        try (EnginePair pair = new EnginePair(dir, "fullsync", providers, node -> "mem:" + node)) {
+            pair.startInSync();
+            byte[] data = new byte[64 * 1024];
+            Arrays.fill(data, (byte) 0x5a);
+            EnginePair.done(pair.alpha.write(3L * EnginePair.EXTENT, data, true));
+            pair.awaitClean(pair.alpha, pair.beta);
 
-        assertEquals("mem:alpha", pair.alpha.info().localpath());
-        assertArrayEquals(data, onDisk("mem:alpha", pair.alpha, 3L * EnginePair.EXTENT, data.length));
-        assertArrayEquals(data, onDisk("mem:beta", pair.beta, 3L * EnginePair.EXTENT, data.length),
-                "the secondary's copy is in its memory disk");
-        assertArrayEquals(new byte[data.length], fileBytes(pair.beta.img, pair.beta.localoff() + 3L * EnginePair.EXTENT,
-                data.length), "no file holds it");
+            assertEquals("mem:alpha", pair.alpha.info().localpath());
+            assertArrayEquals(data, onDisk("mem:alpha", pair.alpha, 3L * EnginePair.EXTENT, data.length));
+            assertArrayEquals(data, onDisk("mem:beta", pair.beta, 3L * EnginePair.EXTENT, data.length),
+                    "the secondary's copy is in its memory disk");
+            assertArrayEquals(new byte[data.length],
+                    fileBytes(pair.beta.img, pair.beta.localoff() + 3L * EnginePair.EXTENT, data.length), "no file holds it");
+        }
     }
 
     @Test
     void aLocalNoFactoryServesKeepsItsResourceInInitWithTheProblemUntilOneArrives() throws Exception {
         providers.add(memory, MemoryDisks.PROPERTIES);
-        pair = new EnginePair(dir, "fullsync", providers, node -> "mem:" + node);
-        providers.remove(memory);
+        try (EnginePair pair = new EnginePair(dir, "fullsync", providers, node -> "mem:" + node)) {
+            providers.remove(memory);
 
-        HastException refused = assertThrows(HastException.class, () -> pair.beta.role(Role.SECONDARY));
-        assertEquals("[r0] Unable to open local provider: " + NO_MEMORY_PROVIDER, refused.getMessage());
-        assertEquals(Role.INIT, pair.beta.info().role());
-        assertEquals(NO_MEMORY_PROVIDER, pair.beta.info().problem());
+            HastException refused = assertThrows(HastException.class, () -> pair.beta.role(Role.SECONDARY));
+            assertEquals("[r0] Unable to open local provider: " + NO_MEMORY_PROVIDER, refused.getMessage());
+            assertEquals(Role.INIT, pair.beta.info().role());
+            assertEquals(NO_MEMORY_PROVIDER, pair.beta.info().problem());
 
-        // The bundle arrives: the next role change opens with it.
-        providers.add(memory, MemoryDisks.PROPERTIES);
-        assertNull(pair.beta.info().problem());
-        pair.startInSync();
-        byte[] data = new byte[4096];
-        Arrays.fill(data, (byte) 0x17);
-        EnginePair.done(pair.alpha.write(0, data, true));
-        pair.awaitClean(pair.alpha, pair.beta);
-        assertArrayEquals(data, onDisk("mem:beta", pair.beta, 0, data.length));
+            // The bundle arrives: the next role change opens with it.
+            providers.add(memory, MemoryDisks.PROPERTIES);
+            assertNull(pair.beta.info().problem());
+            pair.startInSync();
+            byte[] data = new byte[4096];
+            Arrays.fill(data, (byte) 0x17);
+            EnginePair.done(pair.alpha.write(0, data, true));
+            pair.awaitClean(pair.alpha, pair.beta);
+            assertArrayEquals(data, onDisk("mem:beta", pair.beta, 0, data.length));
+        }
     }
 
     @Test
     void anOpenProviderServesOnAfterItsFactoryLeavesAndTheNextRoleNeedsAnother() throws Exception {
         providers.add(memory, MemoryDisks.PROPERTIES);
-        pair = new EnginePair(dir, "fullsync", providers, node -> "mem:" + node);
-        pair.startInSync();
-        providers.remove(memory);
+        try (EnginePair pair = new EnginePair(dir, "fullsync", providers, node -> "mem:" + node)) {
+            pair.startInSync();
+            providers.remove(memory);
 
-        byte[] data = new byte[4096];
-        Arrays.fill(data, (byte) 0x2b);
-        EnginePair.done(pair.alpha.write(EnginePair.EXTENT, data, true));
-        pair.awaitClean(pair.alpha, pair.beta);
-        assertArrayEquals(data, onDisk("mem:beta", pair.beta, EnginePair.EXTENT, data.length));
-        assertNull(pair.beta.info().problem(), "a resource holding its provider has no problem with it");
+            byte[] data = new byte[4096];
+            Arrays.fill(data, (byte) 0x2b);
+            EnginePair.done(pair.alpha.write(EnginePair.EXTENT, data, true));
+            pair.awaitClean(pair.alpha, pair.beta);
+            assertArrayEquals(data, onDisk("mem:beta", pair.beta, EnginePair.EXTENT, data.length));
+            assertNull(pair.beta.info().problem(), "a resource holding its provider has no problem with it");
 
-        pair.beta.role(Role.INIT);
-        assertEquals(NO_MEMORY_PROVIDER, assertThrows(HastException.class, () -> pair.beta.role(Role.SECONDARY))
-                .getMessage().replace("[r0] Unable to open local provider: ", ""));
+            pair.beta.role(Role.INIT);
+            assertEquals(NO_MEMORY_PROVIDER, assertThrows(HastException.class, () -> pair.beta.role(Role.SECONDARY))
+                    .getMessage().replace("[r0] Unable to open local provider: ", ""));
+        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import hast.api.event.HastEvent;
 import hast.engine.local.FaultyDisk;
 import hast.engine.metadata.MetadataCodec;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,15 +34,9 @@ class LocalWriteErrorTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private final Random random = new Random(17);
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     private void start(String mode, int extent) throws Exception {
         pair = new EnginePair(dir, mode, true, extent);

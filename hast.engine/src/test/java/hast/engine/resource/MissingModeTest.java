@@ -25,7 +25,7 @@ import hast.api.replication.ReplicationMode;
 import hast.api.replication.WriteProgress;
 import hast.testkit.LogCapture;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,14 +43,8 @@ class MissingModeTest {
     final LogCapture log = LogCapture.of(ConfiguredMode.class, Level.INFO);
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     @Test
     void aModeThatGoesAwayRefusesWritesUntilItIsBack() throws Exception {

@@ -14,7 +14,7 @@ import hast.api.Role;
 import hast.api.event.HastEvent;
 import hast.engine.local.FaultyDisk;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,15 +28,9 @@ class PairDurabilityTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private final Random random = new Random(11);
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     /** alpha primary, beta secondary, connected and clean. */
     private void start(String mode) throws Exception {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,15 +31,9 @@ class PairTransitionsTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private final Random random = new Random(5);
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     private byte[] bytes(int size) {
         byte[] b = new byte[size];

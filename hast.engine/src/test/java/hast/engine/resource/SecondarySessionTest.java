@@ -29,6 +29,7 @@ import hast.engine.replication.FrameWriter;
 import hast.engine.replication.Greeting;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ class SecondarySessionTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private final Random random = new Random(11);
     private final List<Connection> raw = new ArrayList<>();
@@ -51,9 +53,6 @@ class SecondarySessionTest {
     void tearDown() throws Exception {
         for (Connection c : raw) {
             c.close();
-        }
-        if (pair != null) {
-            pair.close();
         }
     }
 

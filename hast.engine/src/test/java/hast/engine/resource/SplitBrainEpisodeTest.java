@@ -16,7 +16,7 @@ import hast.api.HastException;
 import hast.api.Role;
 import hast.api.event.HastEvent;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,14 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SplitBrainEpisodeTest {
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     @Test
     void eachNodeRaisesOneEventPerEpisodeAndTheRetriesBackOff() throws Exception {

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ class StalledLinkTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private StalledSecondary stalled;
     private final Random random = new Random(11);
@@ -40,9 +42,6 @@ class StalledLinkTest {
     void tearDown() throws Exception {
         if (stalled != null) {
             stalled.close();
-        }
-        if (pair != null) {
-            pair.close();
         }
     }
 

@@ -19,6 +19,7 @@ import hast.api.device.AbandonedRequestException;
 import hast.api.event.HastEvent;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,14 +39,15 @@ class StalledPrimaryDiskTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
     private final Random random = new Random(23);
 
+    /** Before the pair closes (after every @AfterEach): a disk still frozen would hold its requests past the close. */
     @AfterEach
     void tearDown() throws Exception {
         if (pair != null) {
             pair.alpha.disk().thaw();
-            pair.close();
         }
     }
 
@@ -64,7 +66,7 @@ class StalledPrimaryDiskTest {
         EnginePair.done(pair.alpha.write(8L * EXTENT, block(128 * 1024), false));
         pair.alpha.disk().freeze();
         // Larger than what runs in the caller's thread: the first request a stalled disk holds
-        // there would hold that caller (see PrimaryDevice.modify).
+        // there would hold that caller (see RequestAdmission.modify).
         byte[] first = block(128 * 1024);
         assertAbandoned(pair.alpha.write(8L * EXTENT, first, false));
         // Small ones now go to the pool too: one waits behind the first, one for the disk.

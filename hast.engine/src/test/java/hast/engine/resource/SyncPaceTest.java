@@ -14,7 +14,7 @@ import hast.api.Sysexits;
 import hast.api.control.ResourceInfo;
 import hast.api.event.HastEvent;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +28,8 @@ class SyncPaceTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     private EnginePair pair;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 
     /** Starts the first (full) synchronisation, held to {@code syncrate}, and waits until it copied something. */
     private void startSync(String syncrate) throws Exception {

@@ -11,55 +11,35 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import hast.api.event.HastEvent;
+import hast.testkit.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real programs run by the exec hook: arguments, exit reporting, long runs, output, failures. */
 class ExecHookTest {
-    private static final Logger HOOKS = Logger.getLogger("hast.hooks.exec");
     @TempDir
     Path dir;
-    private final List<String> log = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            log.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    @RegisterExtension
+    final LogCapture log = LogCapture.of("hast.hooks.exec", Level.ALL);
     private ExecHook hook;
 
     @BeforeEach
     void setUp() {
-        HOOKS.setLevel(Level.ALL);
-        HOOKS.addHandler(capture);
         hook = new ExecHook(Duration.ofSeconds(1));
     }
 
     @AfterEach
     void tearDown() {
         hook.deactivate();
-        HOOKS.removeHandler(capture);
-        HOOKS.setLevel(null);
     }
 
     @Test
@@ -68,11 +48,12 @@ class ExecHookTest {
         Path script = script("printf '%s\\n' \"$*\" >> " + args + "\necho some output\n");
         hook.onEvent(event(script, HastEvent.ROLE, "r0", "init", "primary"));
         hook.onEvent(event(script, HastEvent.SPLIT_BRAIN, "r0"));
-        await("both hooks to exit", () -> count("FINE Hook exited gracefully (pid=") == 2);
+        await("both hooks to exit", () -> count(Level.FINE, "Hook exited gracefully (pid=") == 2);
         assertEquals(List.of("role r0 init primary", "split-brain r0"), Files.readAllLines(args).stream().sorted().toList());
-        assertTrue(log.stream().anyMatch(l -> l.matches("FINE Hook exited gracefully \\(pid=\\d+, cmd=\\["
-                + script + " role r0 init primary\\]\\)\\.")), log.toString());
-        assertTrue(log.stream().anyMatch(l -> l.matches("FINE Hook output \\(pid=\\d+\\): some output")), log.toString());
+        assertTrue(log.messages(Level.FINE).stream().anyMatch(l -> l.matches(
+                "Hook exited gracefully \\(pid=\\d+, cmd=\\[" + script + " role r0 init primary\\]\\)\\.")), log.toString());
+        assertTrue(log.messages(Level.FINE).stream().anyMatch(l -> l.matches("Hook output \\(pid=\\d+\\): some output")),
+                log.toString());
     }
 
     @Test
@@ -81,11 +62,11 @@ class ExecHookTest {
         Path killed = script("kill -TERM $$\n");
         hook.onEvent(event(failing, HastEvent.CONNECT, "r0"));
         hook.onEvent(event(killed, HastEvent.DISCONNECT, "r1"));
-        await("both reports", () -> count("SEVERE Hook") == 2);
-        assertTrue(log.stream().anyMatch(l -> l.matches("SEVERE Hook exited ungracefully \\(pid=\\d+, exitcode=3, cmd=\\["
-                + failing + " connect r0\\]\\)\\.")), log.toString());
-        assertTrue(log.stream().anyMatch(l -> l.matches("SEVERE Hook was killed \\(pid=\\d+, signal=15, cmd=\\["
-                + killed + " disconnect r1\\]\\)\\.")), log.toString());
+        await("both reports", () -> count(Level.SEVERE, "Hook") == 2);
+        assertTrue(log.messages(Level.SEVERE).stream().anyMatch(l -> l.matches(
+                "Hook exited ungracefully \\(pid=\\d+, exitcode=3, cmd=\\[" + failing + " connect r0\\]\\)\\.")), log.toString());
+        assertTrue(log.messages(Level.SEVERE).stream().anyMatch(l -> l.matches(
+                "Hook was killed \\(pid=\\d+, signal=15, cmd=\\[" + killed + " disconnect r1\\]\\)\\.")), log.toString());
     }
 
     @Test
@@ -95,18 +76,18 @@ class ExecHookTest {
         long before = System.nanoTime();
         hook.onEvent(event(slow, HastEvent.SYNCSTART, "r0"));
         assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(1), "onEvent only starts the hook");
-        await("the report", () -> log.stream().anyMatch(l -> l.matches(
-                "WARNING Hook is running for [12] seconds \\(pid=\\d+, cmd=\\[" + slow + " syncstart r0\\]\\)\\.")));
-        await("a second report a delay later", () -> count("WARNING Hook is running for") >= 2);
+        await("the report", () -> log.messages(Level.WARNING).stream().anyMatch(l -> l.matches(
+                "Hook is running for [12] seconds \\(pid=\\d+, cmd=\\[" + slow + " syncstart r0\\]\\)\\.")));
+        await("a second report a delay later", () -> count(Level.WARNING, "Hook is running for") >= 2);
         Files.createFile(go);
-        await("its exit", () -> count("FINE Hook exited gracefully") == 1);
+        await("its exit", () -> count(Level.FINE, "Hook exited gracefully") == 1);
     }
 
     @Test
     void aHookWritingMuchOutputNeverStallsOnAFullPipe() throws Exception {
         Path chatty = script("head -c 1000000 /dev/zero | tr '\\0' 'x' | fold -w 100\n");
         hook.onEvent(event(chatty, HastEvent.SYNCDONE, "r0"));
-        await("its exit", () -> count("FINE Hook exited gracefully") == 1);
+        await("its exit", () -> count(Level.FINE, "Hook exited gracefully") == 1);
     }
 
     @Test
@@ -115,18 +96,19 @@ class ExecHookTest {
         Path plain = Files.writeString(dir.resolve("plain"), "#!/bin/sh\n");
         hook.onEvent(event(missing, HastEvent.CONNECT, "r0"));
         hook.onEvent(event(plain, HastEvent.SYNCINTR, "r0"));
-        assertEquals(2, count("SEVERE [r0] Unable to execute hook for "), log.toString());
-        assertTrue(log.contains("SEVERE [r0] Unable to execute hook for connect (cmd=[" + missing
+        assertEquals(2, count(Level.SEVERE, "[r0] Unable to execute hook for "), log.toString());
+        assertTrue(log.messages(Level.SEVERE).contains("[r0] Unable to execute hook for connect (cmd=[" + missing
                 + " connect r0]): Cannot run program \"" + missing + "\": error=2, No such file or directory"), log.toString());
-        assertTrue(log.stream().anyMatch(l -> l.startsWith("SEVERE [r0] Unable to execute hook for syncintr (cmd=[" + plain
-                + " syncintr r0]): ") && l.endsWith("Permission denied")), log.toString());
+        assertTrue(log.messages(Level.SEVERE).stream().anyMatch(l -> l.startsWith("[r0] Unable to execute hook for syncintr"
+                + " (cmd=[" + plain + " syncintr r0]): ") && l.endsWith("Permission denied")), log.toString());
     }
 
     @Test
     void noProgramNoHookAndAnOverlongCommandIsRefused() throws Exception {
         hook.onEvent(HastEvent.of(HastEvent.CONNECT, "r0"));
         hook.onEvent(event(script("exit 0\n"), HastEvent.ROLE, "r0", "x".repeat(ExecHook.MAX_COMMAND), "primary"));
-        assertEquals(List.of("SEVERE [r0] Exec path too long, correct configuration file."), log);
+        assertEquals(List.of("[r0] Exec path too long, correct configuration file."), log.messages(Level.SEVERE));
+        assertEquals(1, log.messages().size(), log.toString());
     }
 
     private Path script(String body) throws IOException {
@@ -140,8 +122,8 @@ class ExecHookTest {
         return new HastEvent(type, resource, List.of(details), Instant.now(), program.toString());
     }
 
-    private long count(String prefix) {
-        return log.stream().filter(l -> l.startsWith(prefix)).count();
+    private long count(Level level, String prefix) {
+        return log.messages(level).stream().filter(l -> l.startsWith(prefix)).count();
     }
 
     private void await(String what, BooleanSupplier condition) throws InterruptedException {
