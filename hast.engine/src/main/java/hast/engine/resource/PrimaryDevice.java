@@ -3,18 +3,21 @@ package hast.engine.resource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongConsumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 import hast.api.control.Queues;
+import hast.api.device.Allocation;
 import hast.api.device.HastDevice;
 import hast.api.replication.ReplicationMode;
 import hast.engine.replication.Frame;
@@ -35,6 +38,7 @@ import hast.engine.replication.RemoteLink;
  * where its copy is current ({@link PrimaryReads#takeOver}).
  */
 final class PrimaryDevice implements HastDevice {
+    private static final Logger LOG = Logger.getLogger(PrimaryDevice.class.getName());
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
     static final int MAX_REQUEST = Frame.MAX_REQUEST_PAYLOAD;
     /**
@@ -65,6 +69,7 @@ final class PrimaryDevice implements HastDevice {
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
     private final PrimaryReads reads;
+    private final LocalAllocation allocation;
     private final StaleExtents stale;
     private final LocalErrors localErrors;
     private final LocalDeadline deadline;
@@ -103,6 +108,7 @@ final class PrimaryDevice implements HastDevice {
         this.localErrors = localErrors;
         this.deadline = new LocalDeadline(resource, timeout, provider, localErrors);
         this.reads = new PrimaryReads(resource, provider, localoff, dirty, stale, link, pairing, counters, localErrors);
+        this.allocation = new LocalAllocation(provider, localoff);
         this.io = IoPool.create("hast-io " + resource, IO_THREADS);
     }
 
@@ -128,6 +134,34 @@ final class PrimaryDevice implements HastDevice {
         int start = dst.position();
         return submit(watch -> reads.read(offset, dst, watch), counters.readErrors,
                 () -> reads.takeOver(offset, dst, start, io));
+    }
+
+    /**
+     * This disk's holes, where reads come from this disk: asked after the provider answered, so
+     * that a copy found behind meanwhile is not trusted. Otherwise, or when the provider cannot
+     * tell, all data. Asked in the caller's thread: two lseeks cost less than a hand-off.
+     */
+    @Override
+    public CompletionStage<List<Allocation>> allocation(long offset, long length) {
+        checkRange(offset, length);
+        if (length == 0) {
+            throw new IllegalArgumentException("The allocation of no bytes at " + offset + " in " + resource);
+        }
+        CompletableFuture<List<Allocation>> done = new CompletableFuture<>();
+        if (!enter(done)) {
+            return done;
+        }
+        List<Allocation> allData = List.of(new Allocation(length, false));
+        try {
+            List<Allocation> runs = allocation.runs(offset, length);
+            done.complete(reads.servedLocally(offset, length) ? runs : allData);
+        } catch (IOException e) {
+            LOG.fine(() -> "[" + resource + "] Holes unknown, reported as data: " + e.getMessage());
+            done.complete(allData);
+        } finally {
+            inFlight.leave();
+        }
+        return done;
     }
 
     @Override
@@ -483,7 +517,7 @@ final class PrimaryDevice implements HastDevice {
     }
 
     /** Counts a request in, or fails it when the device is closing. */
-    private boolean enter(CompletableFuture<Void> done) {
+    private boolean enter(CompletableFuture<?> done) {
         if (!inFlight.enter()) {
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
             return false;

@@ -65,6 +65,26 @@ final class WatchedDisk implements LocalProvider {
     }
 
     @Override
+    public long nextData(long offset) throws IOException {
+        enter();
+        try {
+            return disk.nextData(offset);
+        } finally {
+            leave();
+        }
+    }
+
+    @Override
+    public long nextHole(long offset) throws IOException {
+        enter();
+        try {
+            return disk.nextHole(offset);
+        } finally {
+            leave();
+        }
+    }
+
+    @Override
     public void write(ByteBuffer src, long offset) throws IOException {
         enter();
         try {
