@@ -19,6 +19,8 @@ import hast.api.tls.TlsCredentials;
  * an export (EXPORT_NAME or GO) or leaves. Where the exports require TLS, as nbdkit's
  * {@code --tls=require} does, only STARTTLS and ABORT are answered before TLS is up: every other
  * option gets NBD_REP_ERR_TLS_REQD, and EXPORT_NAME (which cannot be refused) a disconnection.
+ * A client may ask for structured replies, then for the {@code base:allocation} metadata context
+ * of the export it will choose (block status); what it got is {@link #replies()}.
  */
 final class Handshake {
     private static final Logger LOG = Logger.getLogger(Handshake.class.getName());
@@ -37,6 +39,10 @@ final class Handshake {
     private Wire wire;
     private boolean secured;
     private boolean noZeroes;
+    private boolean structured;
+    /** The export whose {@code base:allocation} context SET_META_CONTEXT selected, or {@code null}. */
+    private String allocationOf;
+    private ReplyFormat replies;
 
     /** @param tls the credentials of an export that requires TLS, or {@code null} for a plain one */
     Handshake(Wire wire, Catalog catalog, NbdConnection owner, TlsCredentials tls) {
@@ -44,6 +50,11 @@ final class Handshake {
         this.catalog = catalog;
         this.owner = owner;
         this.tls = tls;
+    }
+
+    /** How the transmission phase answers, as negotiated; set once an export was chosen. */
+    ReplyFormat replies() {
+        return replies;
     }
 
     /** The wire the negotiation ended on: the TLS one after STARTTLS. */
@@ -82,7 +93,11 @@ final class Handshake {
             int option = header.getInt();
             int length = header.getInt();
             // Checked before the payload is allocated: a stranger's option costs at most a few KiB.
-            int limit = option == Nbd.OPT_INFO || option == Nbd.OPT_GO ? Nbd.MAX_INFO_OPTION : Nbd.MAX_OPTION;
+            int limit = switch (option) {
+                case Nbd.OPT_INFO, Nbd.OPT_GO -> Nbd.MAX_INFO_OPTION;
+                case Nbd.OPT_LIST_META_CONTEXT, Nbd.OPT_SET_META_CONTEXT -> Nbd.MAX_META_OPTION;
+                default -> Nbd.MAX_OPTION;
+            };
             if (length < 0 || length > limit) {
                 throw new ProtocolException("option " + option + " of " + Integer.toUnsignedString(length)
                         + " bytes (at most " + limit + ")");
@@ -111,6 +126,8 @@ final class Handshake {
                 }
                 case Nbd.OPT_LIST -> list(data);
                 case Nbd.OPT_STARTTLS -> startTls(data);
+                case Nbd.OPT_STRUCTURED_REPLY -> structuredReplies(data);
+                case Nbd.OPT_LIST_META_CONTEXT, Nbd.OPT_SET_META_CONTEXT -> metaContext(option, data);
                 case Nbd.OPT_INFO, Nbd.OPT_GO -> {
                     Export chosen = info(option, data);
                     if (chosen != null) {
@@ -153,6 +170,9 @@ final class Handshake {
             throw new ProtocolException("TLS negotiation failed: " + e.getMessage());
         }
         secured = true;
+        // What was negotiated in the clear does not count (the protocol's rule after STARTTLS).
+        structured = false;
+        allocationOf = null;
         wire = new Wire(secure);
         owner.secured(secure);
         LOG.fine(() -> owner.label() + " negotiated " + secure.describe() + ".");
@@ -166,7 +186,62 @@ final class Handshake {
             return null;
         }
         wire.send(new ExportInfo(e).exportNameReply(noZeroes));
+        return chosen(e);
+    }
+
+    /** Fixes the replies for the export chosen: block status only for the export its context was set on. */
+    private Export chosen(Export e) {
+        replies = new ReplyFormat(structured, allocationOf != null && catalog.find(allocationOf) == e);
         return e;
+    }
+
+    private void structuredReplies(ByteBuffer data) throws IOException {
+        if (data.hasRemaining()) {
+            error(Nbd.OPT_STRUCTURED_REPLY, Nbd.REP_ERR_INVALID, "STRUCTURED_REPLY takes no data");
+            return;
+        }
+        structured = true;
+        reply(Nbd.OPT_STRUCTURED_REPLY, Nbd.REP_ACK, ByteBuffer.allocate(0));
+    }
+
+    /**
+     * LIST_META_CONTEXT names the contexts a query finds; SET_META_CONTEXT replaces the selection
+     * with those it names, which needs structured replies first (block status answers in one).
+     */
+    private void metaContext(int option, ByteBuffer data) throws IOException {
+        boolean set = option == Nbd.OPT_SET_META_CONTEXT;
+        if (set && !structured) {
+            error(option, Nbd.REP_ERR_INVALID, "negotiate structured replies before SET_META_CONTEXT");
+            return;
+        }
+        MetaContextQuery query;
+        try {
+            query = MetaContextQuery.parse(data);
+        } catch (MetaContextQuery.Invalid e) {
+            error(option, Nbd.REP_ERR_INVALID, e.getMessage());
+            return;
+        }
+        if (catalog.find(query.export()) == null) {
+            error(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + query.export() + "' here");
+            return;
+        }
+        if (set) {
+            allocationOf = query.selectsAllocation() ? query.export() : null;
+            if (allocationOf != null) {
+                reply(option, Nbd.REP_META_CONTEXT, context(Nbd.BASE_ALLOCATION_ID, Nbd.BASE_ALLOCATION));
+            }
+        } else {
+            for (String name : query.listed()) {
+                // LIST gives no ids: the protocol reserves 0 there.
+                reply(option, Nbd.REP_META_CONTEXT, context(0, name));
+            }
+        }
+        reply(option, Nbd.REP_ACK, ByteBuffer.allocate(0));
+    }
+
+    private static ByteBuffer context(int id, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + bytes.length).putInt(id).put(bytes).flip();
     }
 
     private void list(ByteBuffer data) throws IOException {
@@ -218,7 +293,7 @@ final class Handshake {
             reply(option, Nbd.REP_INFO, info);
         }
         reply(option, Nbd.REP_ACK, ByteBuffer.allocate(0));
-        return option == Nbd.OPT_GO ? e : null;
+        return option == Nbd.OPT_GO ? chosen(e) : null;
     }
 
     private void error(int option, int type, String message) throws IOException {

@@ -145,7 +145,7 @@ final class NbdConnection implements Runnable {
             return null;
         }
         LOG.info(() -> label() + " connected" + (tls == null ? "." : " over TLS."));
-        Transmission t = new Transmission(handshake.wire(), chosen, writing, label(), relay);
+        Transmission t = new Transmission(handshake.wire(), chosen, writing, handshake.replies(), label(), relay);
         transmission = t;
         relay.start();
         return t;

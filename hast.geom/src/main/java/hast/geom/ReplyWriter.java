@@ -14,7 +14,7 @@ import hast.api.guard.WriteDeadline;
 import hast.api.transport.Connection;
 
 /**
- * Sends the simple replies of one connection in the order requests complete. A completion that
+ * Sends the replies of one connection, encoded by its {@link ReplyFormat}, in the order requests complete. A completion that
  * finds the wire idle writes its reply itself, as far as the socket takes it without waiting:
  * waking a writer thread for a 16-byte reply costs more than the reply. Anything else (the wire
  * busy, a large read payload, a socket that is full) is queued for the connection's writer
@@ -29,13 +29,14 @@ final class ReplyWriter implements Runnable, WriteDeadline.Writing {
     /** Largest read payload a completion may write itself; larger ones always go to the writer thread. */
     private static final int DIRECT_MAX = 4096;
 
-    private record Reply(long handle, int error, ByteBuffer data, Runnable sent) {
+    /** @param head the reply's header (and any payload of its own), at most {@link #BUFFER} bytes */
+    private record Reply(ByteBuffer head, ByteBuffer data, Runnable sent) {
     }
 
     /** Queued by {@link #close()} to stop the writer. */
-    private static final Reply STOP = new Reply(0, 0, null, () -> { });
+    private static final Reply STOP = new Reply(null, null, () -> { });
     /** Queued after a direct write the socket took only part of: the writer finishes it. */
-    private static final Reply FINISH = new Reply(0, 0, null, () -> { });
+    private static final Reply FINISH = new Reply(null, null, () -> { });
 
     private final Connection connection;
     private final NbdConnection owner;
@@ -56,17 +57,17 @@ final class ReplyWriter implements Runnable, WriteDeadline.Writing {
     }
 
     /**
-     * Sends a reply; {@code data} (a read's payload) may be {@code null}. {@code sent} runs after
-     * the reply was written, or at once if the connection is already gone.
+     * Sends a reply: {@code head}, then {@code data} (a read's payload), which may be {@code null}.
+     * {@code sent} runs after the reply was written, or at once if the connection is already gone.
      */
-    void send(long handle, int error, ByteBuffer data, Runnable sent) {
+    void send(ByteBuffer head, ByteBuffer data, Runnable sent) {
         synchronized (this) {
             if (closed) {
                 sent.run();
                 return;
             }
         }
-        Reply r = new Reply(handle, error, data, sent);
+        Reply r = new Reply(head, data, sent);
         if ((data == null || data.remaining() <= DIRECT_MAX) && queue.isEmpty() && wire.tryLock()) {
             try {
                 if (out.position() == 0) {
@@ -165,10 +166,10 @@ final class ReplyWriter implements Runnable, WriteDeadline.Writing {
 
     /** Buffers a reply, writing what is buffered first when it does not fit; the wire is held. */
     private void put(Reply r) throws IOException {
-        if (out.remaining() < Nbd.REPLY_HEADER) {
+        if (out.remaining() < r.head().remaining()) {
             flush();
         }
-        out.putInt(Nbd.SIMPLE_REPLY_MAGIC).putInt(r.error()).putLong(r.handle());
+        out.put(r.head());
         ByteBuffer data = r.data();
         if (data != null) {
             if (data.remaining() <= out.remaining()) {

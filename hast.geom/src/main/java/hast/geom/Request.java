@@ -32,6 +32,11 @@ record Request(int flags, int type, long handle, long offset, long length) {
         return (flags & Nbd.CMD_FLAG_NO_HOLE) != 0;
     }
 
+    /** Block status: the client wants the first run only. */
+    boolean reqOne() {
+        return (flags & Nbd.CMD_FLAG_REQ_ONE) != 0;
+    }
+
     /** Whether the request carries data through memory (a write's payload, a read's reply). */
     boolean movesData() {
         return type == Nbd.CMD_READ || type == Nbd.CMD_WRITE;
@@ -45,11 +50,15 @@ record Request(int flags, int type, long handle, long offset, long length) {
     /**
      * The NBD error to answer instead of calling the device, or 0 when the request is well formed
      * and within the device.
+     *
+     * @param blockStatus whether the client selected a metadata context, without which block
+     *                    status is refused as the protocol says
      */
-    int refusal(HastDevice device) {
+    int refusal(HastDevice device, boolean blockStatus) {
         int allowedFlags = switch (type) {
             case Nbd.CMD_READ, Nbd.CMD_WRITE, Nbd.CMD_FLUSH, Nbd.CMD_TRIM -> Nbd.CMD_FLAG_FUA;
             case Nbd.CMD_WRITE_ZEROES -> Nbd.CMD_FLAG_FUA | Nbd.CMD_FLAG_NO_HOLE;
+            case Nbd.CMD_BLOCK_STATUS -> blockStatus ? Nbd.CMD_FLAG_REQ_ONE : -1;
             default -> -1;
         };
         if (allowedFlags < 0 || (flags & ~allowedFlags) != 0) {
@@ -63,7 +72,7 @@ record Request(int flags, int type, long handle, long offset, long length) {
         }
         if (offset < 0 || offset > device.size() - length) {
             // The protocol asks for ENOSPC when a modification reaches past the end.
-            return type == Nbd.CMD_READ ? Nbd.EINVAL : Nbd.ENOSPC;
+            return type == Nbd.CMD_READ || type == Nbd.CMD_BLOCK_STATUS ? Nbd.EINVAL : Nbd.ENOSPC;
         }
         return 0;
     }
@@ -80,6 +89,7 @@ record Request(int flags, int type, long handle, long offset, long length) {
             case Nbd.CMD_FLUSH -> "FLUSH";
             case Nbd.CMD_TRIM -> "TRIM";
             case Nbd.CMD_WRITE_ZEROES -> "WRITE_ZEROES";
+            case Nbd.CMD_BLOCK_STATUS -> "BLOCK_STATUS";
             default -> "command " + type;
         };
         return String.format("%s (flags 0x%x) of %d bytes at %s", command, flags, length, Long.toUnsignedString(offset));

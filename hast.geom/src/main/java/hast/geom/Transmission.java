@@ -16,7 +16,7 @@ import hast.api.device.HastDevice;
 /**
  * The transmission phase of one connection: requests are read in order and handed to the device
  * without waiting, and each is answered through the {@link ReplyWriter} when it completes, in
- * whatever order that is. Requests in flight and the data they hold are bounded; at the bound
+ * whatever order that is, in the form the negotiation chose ({@link ReplyFormat}). Requests in flight and the data they hold are bounded; at the bound
  * the loop stops reading, so a client that floods the socket meets TCP back-pressure instead of
  * growing the heap. A call into the device that holds the reading thread (a frozen disk under a
  * device's cheap path) costs the client that request only: see {@link ReadingRelay}.
@@ -30,6 +30,7 @@ final class Transmission {
     private final Export export;
     private final HastDevice device;
     private final ReplyWriter replies;
+    private final ReplyFormat format;
     private final String label;
     private final Semaphore requests = new Semaphore(MAX_REQUESTS);
     private final Semaphore payload = new Semaphore(MAX_PAYLOAD);
@@ -40,7 +41,8 @@ final class Transmission {
      * @param label names the export and the client in log lines
      * @param relay hands the reading to another thread when a call into the device holds this one
      */
-    Transmission(Wire wire, Export export, ReplyWriter replies, String label, ReadingRelay relay) {
+    Transmission(Wire wire, Export export, ReplyWriter replies, ReplyFormat format, String label, ReadingRelay relay) {
+        this.format = format;
         this.relay = relay;
         this.wire = wire;
         this.export = export;
@@ -72,7 +74,7 @@ final class Transmission {
                 return true;
             }
             requests.acquire();
-            int refusal = request.refusal(device);
+            int refusal = request.refusal(device, format.allocation());
             if (refusal != 0) {
                 refuse(request, refusal);
             } else if (!accept(request)) {
@@ -93,7 +95,7 @@ final class Transmission {
             wire.skip(request.length());
         }
         LOG.fine(() -> label + ": refused " + request.describe() + " with error " + error + ".");
-        replies.send(request.handle(), error, null, requests::release);
+        replies.send(format.done(request.handle(), error), null, requests::release);
     }
 
     /** Hands a request to the device; false when the call held this thread until it was replaced as the reader. */
@@ -133,14 +135,14 @@ final class Transmission {
             data.flip();
         }
         if (!export.enter()) {
-            replies.send(request.handle(), Nbd.ESHUTDOWN, null, release);
+            replies.send(format.done(request.handle(), Nbd.ESHUTDOWN), null, release);
             return true;
         }
         Runnable finished = () -> {
             release.run();
             export.leave();
         };
-        CompletionStage<Void> operation;
+        CompletionStage<?> operation;
         long call = relay.enter();
         try {
             operation = start(request, data);
@@ -148,7 +150,7 @@ final class Transmission {
             operation = CompletableFuture.failedFuture(e);
         }
         boolean reading = relay.leave(call);
-        operation.whenComplete((ignored, failure) -> complete(request, data, failure,
+        operation.whenComplete((result, failure) -> complete(request, data, result, failure,
                 abandoned(failure) ? drop : finished));
         return reading;
     }
@@ -158,7 +160,8 @@ final class Transmission {
                 || failure instanceof CompletionException && failure.getCause() instanceof AbandonedRequestException;
     }
 
-    private CompletionStage<Void> start(Request r, ByteBuffer data) {
+    /** Calls the device; the stage's result is the reply to a block status, nothing for the other commands. */
+    private CompletionStage<?> start(Request r, ByteBuffer data) {
         return switch (r.type()) {
             case Nbd.CMD_READ -> device.read(r.offset(), data);
             case Nbd.CMD_WRITE -> device.write(r.offset(), data, r.fua());
@@ -167,11 +170,14 @@ final class Transmission {
             case Nbd.CMD_TRIM -> r.fua() ? device.trim(r.offset(), r.length()).thenCompose(v -> device.flush())
                     : device.trim(r.offset(), r.length());
             case Nbd.CMD_WRITE_ZEROES -> device.writeZeroes(r.offset(), r.length(), !r.noHole(), r.fua());
+            case Nbd.CMD_BLOCK_STATUS -> device.allocation(r.offset(), r.length())
+                    .thenApply(runs -> format.blockStatus(r.handle(), r.length(), runs, r.reqOne()));
             default -> throw new IllegalStateException("Request type " + r.type() + " passed the checks");
         };
     }
 
-    private void complete(Request r, ByteBuffer data, Throwable failure, Runnable finished) {
+    /** @param result the reply to a block status, {@code null} for the other commands */
+    private void complete(Request r, ByteBuffer data, Object result, Throwable failure, Runnable finished) {
         int error = 0;
         if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -183,7 +189,14 @@ final class Transmission {
             LOG.warning(() -> label + ": device returned " + data.position() + " of " + r.length() + " bytes for "
                     + r.describe() + ".");
         }
-        boolean withData = error == 0 && r.type() == Nbd.CMD_READ;
-        replies.send(r.handle(), error, withData ? data.flip() : null, finished);
+        if (error != 0) {
+            replies.send(format.done(r.handle(), error), null, finished);
+        } else if (r.type() == Nbd.CMD_READ) {
+            replies.send(format.read(r.handle(), r.offset(), (int) r.length()), data.flip(), finished);
+        } else if (r.type() == Nbd.CMD_BLOCK_STATUS) {
+            replies.send((ByteBuffer) result, null, finished);
+        } else {
+            replies.send(format.done(r.handle(), 0), null, finished);
+        }
     }
 }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dhast.fuzz.seeds=write} writes them anew.
  */
 class FuzzSeedsTest {
+    /** NBD_OPT_EXTENDED_HEADERS, an option this server does not know. */
+    private static final int EXTENDED_HEADERS = 11;
     private static final SeedCorpus SEEDS = new SeedCorpus(NbdFuzzTest.class, "connection");
 
     @Test
@@ -35,9 +37,22 @@ class FuzzSeedsTest {
                 option(Nbd.OPT_EXPORT_NAME, "mem".getBytes(StandardCharsets.UTF_8)),
                 request(Nbd.CMD_WRITE, 0, 1, 0, 4096), new byte[4096],
                 request(Nbd.CMD_DISC, 0, 2, 0, 0)));
+        SEEDS.seed("structured-block-status", conversation(
+                flags(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES),
+                option(Nbd.OPT_STRUCTURED_REPLY, new byte[0]),
+                option(Nbd.OPT_LIST_META_CONTEXT, NbdClient.metaContexts("mem")),
+                option(Nbd.OPT_SET_META_CONTEXT, NbdClient.metaContexts("mem", "base:", Nbd.BASE_ALLOCATION)),
+                option(Nbd.OPT_GO, exportRequest("mem")),
+                request(Nbd.CMD_WRITE, 0, 1, 8192, 512), new byte[512],
+                request(Nbd.CMD_BLOCK_STATUS, 0, 2, 0, 65536),
+                request(Nbd.CMD_BLOCK_STATUS, Nbd.CMD_FLAG_REQ_ONE, 3, 4096, 8192),
+                request(Nbd.CMD_BLOCK_STATUS, 0, 4, 65536 - 512, 1024),
+                request(Nbd.CMD_READ, 0, 5, 8192, 512),
+                request(Nbd.CMD_READ, Nbd.CMD_FLAG_NO_HOLE, 6, 0, 512),
+                request(Nbd.CMD_DISC, 0, 7, 0, 0)));
         SEEDS.seed("unknown-option-then-abort", conversation(
                 flags(Nbd.FLAG_FIXED_NEWSTYLE),
-                option(Nbd.OPT_STRUCTURED_REPLY, new byte[0]),
+                option(EXTENDED_HEADERS, new byte[0]),
                 option(Nbd.OPT_ABORT, new byte[0])));
     }
 

@@ -13,12 +13,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import hast.api.device.Allocation;
 import hast.api.device.HastDevice;
 
 /**
  * A device in a byte array. While {@linkplain #hold() holding}, requests are accepted but neither
  * carried out nor completed until the test releases them, in any order it likes. Every call is
- * recorded, so tests can see the flags the server passed on.
+ * recorded, so tests can see the flags the server passed on. Its allocation is what the bytes
+ * say: a {@link #BLOCK} of zeros is a hole.
  */
 final class MemoryDevice implements HastDevice {
     static final int SIZE = 1 << 20;
@@ -231,5 +233,36 @@ final class MemoryDevice implements HastDevice {
     public CompletionStage<Void> writeZeroes(long offset, long length, boolean mayTrim, boolean fua) {
         return run("zeroes " + offset + " " + length + (mayTrim ? " may-trim" : "") + (fua ? " fua" : ""), offset,
                 () -> Arrays.fill(data, (int) offset, (int) (offset + length), (byte) 0));
+    }
+
+    @Override
+    public CompletionStage<List<Allocation>> allocation(long offset, long length) {
+        return run("allocation " + offset + " " + length, offset, () -> { }).thenApply(v -> runs(offset, length));
+    }
+
+    private synchronized List<Allocation> runs(long offset, long length) {
+        List<Allocation> runs = new ArrayList<>();
+        long end = offset + length;
+        for (long at = offset; at < end; ) {
+            boolean hole = zero(at);
+            long next = Math.min(end, (at / BLOCK + 1) * BLOCK);
+            while (next < end && zero(next) == hole) {
+                next = Math.min(end, next + BLOCK);
+            }
+            runs.add(new Allocation(next - at, hole));
+            at = next;
+        }
+        return runs;
+    }
+
+    /** Whether the block holding {@code at} is all zeros. */
+    private boolean zero(long at) {
+        int start = (int) (at / BLOCK * BLOCK);
+        for (int i = start; i < start + BLOCK; i++) {
+            if (data[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

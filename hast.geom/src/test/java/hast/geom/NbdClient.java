@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -35,6 +37,10 @@ final class NbdClient implements AutoCloseable {
     }
 
     record Reply(int error, long handle) {
+    }
+
+    /** A structured reply chunk. */
+    record Chunk(int flags, int type, long handle, ByteBuffer payload) {
     }
 
     private final AutoCloseable socket;
@@ -111,6 +117,26 @@ final class NbdClient implements AutoCloseable {
         return b.array();
     }
 
+    /** The payload of LIST_META_CONTEXT and SET_META_CONTEXT. */
+    static byte[] metaContexts(String export, String... queries) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(b);
+        try {
+            byte[] n = export.getBytes(StandardCharsets.UTF_8);
+            d.writeInt(n.length);
+            d.write(n);
+            d.writeInt(queries.length);
+            for (String q : queries) {
+                byte[] bytes = q.getBytes(StandardCharsets.UTF_8);
+                d.writeInt(bytes.length);
+                d.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
     void option(int option, byte[] data) throws IOException {
         out.writeLong(Nbd.IHAVEOPT);
         out.writeInt(option);
@@ -164,6 +190,16 @@ final class NbdClient implements AutoCloseable {
         assertEquals(Nbd.SIMPLE_REPLY_MAGIC, in.readInt(), "reply magic");
         int error = in.readInt();
         return new Reply(error, in.readLong());
+    }
+
+    Chunk chunk() throws IOException {
+        assertEquals(Nbd.STRUCTURED_REPLY_MAGIC, in.readInt(), "structured reply magic");
+        int flags = in.readUnsignedShort();
+        int type = in.readUnsignedShort();
+        long handle = in.readLong();
+        byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        return new Chunk(flags, type, handle, ByteBuffer.wrap(payload));
     }
 
     /** The error of the next reply, which must be for {@code handle}. */

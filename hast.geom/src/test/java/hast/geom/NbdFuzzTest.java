@@ -104,7 +104,7 @@ class NbdFuzzTest {
             Export chosen = handshake.negotiate();
             if (chosen != null) {
                 replies = new ReplyWriter(client, owner);
-                new Transmission(handshake.wire(), chosen, replies, owner.label(), relay).serve();
+                new Transmission(handshake.wire(), chosen, replies, handshake.replies(), owner.label(), relay).serve();
             }
         } catch (IOException expected) {
             // The client broke the protocol or left: the connection ends, nothing else.

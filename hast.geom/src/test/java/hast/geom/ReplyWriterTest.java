@@ -28,6 +28,7 @@ class ReplyWriterTest {
                 t.setDaemon(true);
                 return t;
             }));
+    private static final ReplyFormat SIMPLE = new ReplyFormat(false, false);
     private final ReplyWriter writer = new ReplyWriter(socket, owner);
     private final Thread writerThread = new Thread(writer, "test nbd-reply");
 
@@ -42,7 +43,7 @@ class ReplyWriterTest {
     void aReplyOnAnIdleWireIsWrittenByTheThreadThatCompletedTheRequest() throws Exception {
         writerThread.start();
         CountDownLatch sent = new CountDownLatch(1);
-        writer.send(7, 0, ByteBuffer.wrap(new byte[] {1, 2, 3}), sent::countDown);
+        writer.send(SIMPLE.done(7, 0), ByteBuffer.wrap(new byte[] {1, 2, 3}), sent::countDown);
         assertEquals(0, sent.getCount(), "counted as sent before send() returned");
         assertEquals(List.of(Thread.currentThread().getName()), socket.writers());
         assertEquals(List.of(7L), handles(socket.bytes(), 3));
@@ -56,7 +57,7 @@ class ReplyWriterTest {
         CountDownLatch sent = new CountDownLatch(n);
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             for (int i = 0; i < n; i++) {
-                writer.send(100 + i, 0, null, sent::countDown);
+                writer.send(SIMPLE.done(100 + i, 0), null, sent::countDown);
             }
         }, "a completing thread waited for a client that does not read");
         assertEquals(n, sent.getCount(), "no reply counts as sent while its bytes wait");

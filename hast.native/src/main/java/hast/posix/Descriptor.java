@@ -17,6 +17,8 @@ public final class Descriptor implements Closeable {
     private static final int LOCK_EX = 2;
     private static final int LOCK_NB = 4;
     private static final int SOCK_STREAM = 1;
+    private static final int SEEK_DATA = 3;
+    private static final int SEEK_HOLE = 4;
 
     private final String path;
     private final int fd;
@@ -168,6 +170,36 @@ public final class Descriptor implements Closeable {
     /** fallocate(2) over {@code [offset, offset + length)}. */
     public void fallocate(int mode, long offset, long length) throws IOException {
         call("fallocate", () -> Posix.libc().fallocate(fd, mode, offset, length));
+    }
+
+    /**
+     * lseek(2) with SEEK_DATA: where the next range that may hold data begins, at or after
+     * {@code offset}; -1 when no data follows (ENXIO). A file system that knows no holes answers
+     * {@code offset} itself.
+     */
+    public long nextData(long offset) throws IOException {
+        return seek(offset, SEEK_DATA, "lseek(SEEK_DATA)");
+    }
+
+    /**
+     * lseek(2) with SEEK_HOLE: where the next hole begins, at or after {@code offset} (the end of
+     * the file counts as one); -1 when {@code offset} is at or past the end (ENXIO).
+     */
+    public long nextHole(long offset) throws IOException {
+        return seek(offset, SEEK_HOLE, "lseek(SEEK_HOLE)");
+    }
+
+    private long seek(long offset, int whence, String name) throws IOException {
+        while (true) {
+            long at = Posix.libc().lseek(fd, offset, whence);
+            if (at >= 0) {
+                return at;
+            }
+            if (Posix.errno() == Posix.ENXIO) {
+                return -1;
+            }
+            retryOrThrow(name);
+        }
     }
 
     /** An ioctl whose result is a 64-bit integer. */

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * What the engine relies on from a {@link LocalProvider}: bytes read back as written from heap and
  * direct buffers, reading past the end is an {@link EOFException}, a deleted range reads as zeros,
  * durable writes and flushes succeed, disjoint ranges can be written from many threads at once,
- * and what was written is there after the provider is closed and opened again.
+ * what was written is there after the provider is closed and opened again, and every hole it
+ * reports ({@link LocalProvider#nextData}, {@link LocalProvider#nextHole}) reads as zeros: the NBD
+ * export tells clients to skip them.
  */
 public abstract class LocalProviderContract {
     /** The size of the providers the suite asks for. */
@@ -101,6 +103,30 @@ public abstract class LocalProviderContract {
             byte[] expected = data.clone();
             java.util.Arrays.fill(expected, length, 2 * length, (byte) 0);
             assertArrayEquals(expected, back, "zeros where deleted, the neighbours untouched");
+        }
+    }
+
+    @Test
+    void theHolesItReportsReadAsZeros() throws IOException {
+        try (LocalProvider p = open("disk", SIZE)) {
+            int length = 64 * p.sectorSize();
+            for (long offset : new long[] {0, SIZE / 2 + 3L * p.sectorSize(), SIZE - length}) {
+                p.write(ByteBuffer.wrap(random(length, offset)), offset);
+            }
+            p.delete(SIZE / 2, p.sectorSize());
+            for (long at = 0; at < SIZE; ) {
+                long data = p.nextData(at);
+                assertTrue(data >= at && data <= SIZE, "nextData(" + at + ") = " + data);
+                if (data > at) {
+                    byte[] hole = read(p, at, (int) (data - at), Buffers.HEAP);
+                    assertArrayEquals(new byte[hole.length], hole, "the hole [" + at + ", " + data + ") reads as zeros");
+                    at = data;
+                    continue;
+                }
+                long end = p.nextHole(at);
+                assertTrue(end > at && end <= SIZE, "nextHole(" + at + ") = " + end + " where data begins");
+                at = end;
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package hast.api.device;
 
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -74,4 +76,19 @@ public interface HastDevice {
 
     /** Writes {@code length} zero bytes at {@code offset}, releasing space when {@code mayTrim}. */
     CompletionStage<Void> writeZeroes(long offset, long length, boolean mayTrim, boolean fua);
+
+    /**
+     * How {@code [offset, offset+length)} is allocated, as consecutive runs from {@code offset}
+     * on; they may stop short of {@code length} (at least one run), and the caller asks again for
+     * the rest. A run is a hole only if reading it from this device returns zeros now: where the
+     * device is unsure (its copy not yet synchronised, a provider that cannot tell) it reports
+     * data, which is always correct. The default knows of no hole.
+     */
+    default CompletionStage<List<Allocation>> allocation(long offset, long length) {
+        if (offset < 0 || length <= 0 || offset > size() - length) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Allocation of [" + offset + ", +"
+                    + length + ") outside a device of " + size() + " bytes"));
+        }
+        return CompletableFuture.completedFuture(List.of(new Allocation(length, false)));
+    }
 }

@@ -46,6 +46,24 @@ public interface LocalProvider extends Closeable {
     }
 
     /**
+     * Where the next range that may hold data begins, at or after {@code offset}: everything in
+     * between reads as zeros (a hole). {@link #size()} when no data follows. Asked by the NBD
+     * export's block status so that clients skip holes; a provider that cannot tell keeps this
+     * default, which knows of no hole (always correct: a hole is only ever a promise of zeros).
+     */
+    default long nextData(long offset) throws IOException {
+        return offset;
+    }
+
+    /**
+     * Where the range of data at {@code offset} ends: the next hole at or after it, or
+     * {@link #size()}. The default knows of no hole.
+     */
+    default long nextHole(long offset) throws IOException {
+        return size();
+    }
+
+    /**
      * Releases {@code length} bytes at {@code offset} (trim); they read back as zeros afterwards.
      * A provider that cannot release space writes zeros instead.
      */

@@ -1,6 +1,6 @@
 /** Local storage of a resource: the provider that holds metadata, activemap and data, and the factories that open it. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package hast.api.storage;
 
 import org.osgi.annotation.bundle.Export;

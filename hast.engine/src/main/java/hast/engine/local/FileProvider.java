@@ -19,7 +19,8 @@ import hast.posix.Posix;
  * default: FileChannel's pread, pwrite and fdatasync cost what JNR's do);
  * <li>JNR-FFI, because the JDK has no way to make them: the exclusive claim of a block device
  * (O_EXCL, what mount and mkfs use) and the flock of a file, its size (BLKGETSIZE64) and logical
- * block size (BLKSSZGET), and releasing space (fallocate, BLKDISCARD, BLKZEROOUT).
+ * block size (BLKSSZGET), releasing space (fallocate, BLKDISCARD, BLKZEROOUT), and finding a
+ * file's holes (lseek's SEEK_DATA and SEEK_HOLE).
  * </ul>
  * A read-write provider stays claimed or locked against other processes for as long as it is open.
  */
@@ -201,6 +202,25 @@ public final class FileProvider implements LocalProvider {
     public void writeDurably(ByteBuffer src, long offset) throws IOException {
         checkWritable();
         data.writeDurably(src, offset);
+    }
+
+    /** A file's holes, from lseek's SEEK_DATA; a block device reports none (all data). */
+    @Override
+    public long nextData(long offset) throws IOException {
+        if (blockDevice) {
+            return offset;
+        }
+        long at = control.nextData(offset);
+        return at < 0 ? size() : at;
+    }
+
+    @Override
+    public long nextHole(long offset) throws IOException {
+        if (blockDevice) {
+            return size();
+        }
+        long at = control.nextHole(offset);
+        return at < 0 ? size() : at;
     }
 
     /**

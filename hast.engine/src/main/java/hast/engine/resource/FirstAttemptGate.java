@@ -1,9 +1,11 @@
 package hast.engine.resource;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
+import hast.api.device.Allocation;
 import hast.api.device.HastDevice;
 
 /**
@@ -11,7 +13,8 @@ import hast.api.device.HastDevice;
  * made: published at once, so that a role change returns without waiting for a peer that may
  * take the whole timeout to answer, but each request waits for the end of that first attempt.
  * Only then does the primary know whether the secondary holds newer data (whose extents must be
- * read from there), so no request may touch its copy before. Once the attempt has ended,
+ * read from there, and are no hole here whatever this file says), so no request may touch its copy
+ * or ask its allocation before. Once the attempt has ended,
  * requests go straight through.
  */
 final class FirstAttemptGate implements HastDevice {
@@ -63,11 +66,16 @@ final class FirstAttemptGate implements HastDevice {
         return after(() -> device.writeZeroes(offset, length, mayTrim, fua));
     }
 
+    @Override
+    public CompletionStage<List<Allocation>> allocation(long offset, long length) {
+        return after(() -> device.allocation(offset, length));
+    }
+
     /**
      * Runs the request now when the attempt is over; otherwise once it is, in a pool thread rather
      * than the link's guard, which ends the attempt and must go on watching the link.
      */
-    private CompletionStage<Void> after(Supplier<CompletionStage<Void>> request) {
+    private <T> CompletionStage<T> after(Supplier<CompletionStage<T>> request) {
         if (firstAttempt.toCompletableFuture().isDone()) {
             return request.get();
         }

@@ -3,16 +3,19 @@ package hast.engine.resource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongConsumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 import hast.api.control.Queues;
+import hast.api.device.Allocation;
 import hast.api.device.HastDevice;
 import hast.api.replication.ReplicationMode;
 import hast.engine.replication.Frame;
@@ -37,6 +40,7 @@ import hast.engine.replication.RemoteLink;
  * {@link ComponentDispatch} runs it on the secondary and this node's disk.
  */
 final class PrimaryDevice implements HastDevice {
+    private static final Logger LOG = Logger.getLogger(PrimaryDevice.class.getName());
     /** Largest single request: the reference's MAXPHYS, which bounds buffers and replication frames. */
     static final int MAX_REQUEST = Frame.MAX_REQUEST_PAYLOAD;
     /**
@@ -58,6 +62,7 @@ final class PrimaryDevice implements HastDevice {
     private final ThreadPoolExecutor io;
     private final InFlight inFlight = new InFlight();
     private final PrimaryReads reads;
+    private final LocalAllocation allocation;
     private final LocalDeadline deadline;
     private final ComponentDispatch components;
     private final RequestAdmission admission;
@@ -85,6 +90,7 @@ final class PrimaryDevice implements HastDevice {
         this.meters = meters;
         this.deadline = new LocalDeadline(resource, timeout, provider, localErrors);
         this.reads = new PrimaryReads(resource, provider, localoff, dirty, stale, link, pairing, counters, localErrors);
+        this.allocation = new LocalAllocation(provider, localoff);
         this.io = IoPool.create("hast-io " + resource, IO_THREADS);
         WriteOrder order = new WriteOrder();
         this.components = new ComponentDispatch(resource, link, pairing, stale, order, inFlight, counters, meters,
@@ -115,6 +121,34 @@ final class PrimaryDevice implements HastDevice {
         int start = dst.position();
         return submit(watch -> reads.read(offset, dst, watch), counters.readErrors,
                 () -> reads.takeOver(offset, dst, start, io));
+    }
+
+    /**
+     * This disk's holes, where reads come from this disk: asked after the provider answered, so
+     * that a copy found behind meanwhile is not trusted. Otherwise, or when the provider cannot
+     * tell, all data. Asked in the caller's thread: two lseeks cost less than a hand-off.
+     */
+    @Override
+    public CompletionStage<List<Allocation>> allocation(long offset, long length) {
+        checkRange(offset, length);
+        if (length == 0) {
+            throw new IllegalArgumentException("The allocation of no bytes at " + offset + " in " + resource);
+        }
+        CompletableFuture<List<Allocation>> done = new CompletableFuture<>();
+        if (!admission.enter(done)) {
+            return done;
+        }
+        List<Allocation> allData = List.of(new Allocation(length, false));
+        try {
+            List<Allocation> runs = allocation.runs(offset, length);
+            done.complete(reads.servedLocally(offset, length) ? runs : allData);
+        } catch (IOException e) {
+            LOG.fine(() -> "[" + resource + "] Holes unknown, reported as data: " + e.getMessage());
+            done.complete(allData);
+        } finally {
+            inFlight.leave();
+        }
+        return done;
     }
 
     @Override

@@ -73,10 +73,17 @@ final class PrimaryReads {
         }
     }
 
+    /**
+     * Whether a read of the whole range would come from this disk now: it would not where this
+     * copy of an extent is stale, or behind the secondary's and not yet copied.
+     */
+    boolean servedLocally(long offset, long length) {
+        return !stale.covers(offset, length) && !(pairing.syncFromSecondary() && dirty.needsSync(offset, length));
+    }
+
     private void readRange(long offset, ByteBuffer dst, LocalDeadline.Watch watch) throws IOException {
         int start = dst.position();
-        if (stale.covers(offset, dst.remaining())
-                || pairing.syncFromSecondary() && dirty.needsSync(offset, dst.remaining())) {
+        if (!servedLocally(offset, dst.remaining())) {
             // This copy is behind and the extent is not copied yet: only the secondary has it.
             if (link == null || !link.connected()) {
                 counters.readErrors.increment();

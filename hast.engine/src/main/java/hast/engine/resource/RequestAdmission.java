@@ -186,7 +186,7 @@ final class RequestAdmission {
     }
 
     /** Counts a request in, or fails it when the device is closing. */
-    boolean enter(CompletableFuture<Void> done) {
+    boolean enter(CompletableFuture<?> done) {
         if (!inFlight.enter()) {
             done.completeExceptionally(new IOException("Resource " + resource + " is no longer primary"));
             return false;

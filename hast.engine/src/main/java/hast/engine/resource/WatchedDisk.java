@@ -65,6 +65,31 @@ final class WatchedDisk implements LocalProvider {
     }
 
     @Override
+    public long nextData(long offset) throws IOException {
+        return seek(disk::nextData, offset);
+    }
+
+    @Override
+    public long nextHole(long offset) throws IOException {
+        return seek(disk::nextHole, offset);
+    }
+
+    /** A search for data or holes: it may wait for the disk (the file system's extent tree) as a read does. */
+    private long seek(Seek seek, long offset) throws IOException {
+        enter();
+        try {
+            return seek.from(offset);
+        } finally {
+            leave();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Seek {
+        long from(long offset) throws IOException;
+    }
+
+    @Override
     public void write(ByteBuffer src, long offset) throws IOException {
         enter();
         try {

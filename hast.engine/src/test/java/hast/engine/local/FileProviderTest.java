@@ -42,6 +42,21 @@ class FileProviderTest {
     }
 
     @Test
+    void aSparseFileTellsWhereItsHolesAre() throws Exception {
+        Path p = disk(16 * MIB);
+        try (FileProvider fp = FileProvider.open(p, false)) {
+            assertEquals(16 * MIB, fp.nextData(0), "a new file is one hole");
+            fp.write(ByteBuffer.wrap(filled(MIB, 0x33)), 4 * MIB);
+            assertEquals(4 * MIB, fp.nextData(0));
+            assertEquals(4 * MIB, fp.nextData(4 * MIB));
+            assertEquals(5 * MIB, fp.nextHole(4 * MIB));
+            assertEquals(16 * MIB, fp.nextData(5 * MIB), "no data after the write");
+            fp.delete(4 * MIB, MIB);
+            assertEquals(16 * MIB, fp.nextData(0), "a punched range is a hole again");
+        }
+    }
+
+    @Test
     void aDurableWriteGoesThroughAnODsyncDescriptorAndOnlyThere() throws Exception {
         Path p = disk(MIB);
         try (FileProvider fp = FileProvider.open(p, false)) {

@@ -13,7 +13,7 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The C library calls hast.posix makes through JNR-FFI, for what the JDK cannot do (ioctl,
- * fallocate, flock, O_EXCL opens, setuid, capabilities) or where the JDK's version was measured against ours
+ * fallocate, lseek's SEEK_DATA and SEEK_HOLE, flock, O_EXCL opens, setuid, capabilities) or where the JDK's version was measured against ours
  * (pread, pwrite, fdatasync: see hast.engine's {@code NativeDataPath}). Public only because
  * JNR generates its implementation in another class loader; the package is private to the bundle.
  */
@@ -37,6 +37,8 @@ public interface LibC {
     int flock(int fd, int operation);
 
     int fallocate(int fd, int mode, @off_t long offset, @off_t long length);
+
+    @off_t long lseek(int fd, @off_t long offset, int whence);
 
     /** ioctl with a result written to a 64-bit integer (BLKGETSIZE64). */
     int ioctl(int fd, long request, @Out LongLongByReference result);
