@@ -19,6 +19,7 @@ import hast.api.device.HastDevice;
 import hast.api.replication.ReplicationMode;
 import hast.engine.replication.Frame;
 import hast.engine.replication.RemoteLink;
+import hast.engine.local.Zeroes;
 
 /**
  * The block device of a primary resource: user offsets are shifted past metadata and activemap,
@@ -45,7 +46,6 @@ final class PrimaryDevice implements HastDevice {
     static final int IO_THREADS = 64;
     /** Largest request run in the caller's thread when it need not wait (see {@link #modify}). */
     private static final int INLINE_MAX = 64 * 1024;
-    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
 
     private final String resource;
     private final WatchedDisk provider;
@@ -189,7 +189,7 @@ final class PrimaryDevice implements HastDevice {
         // The secondary is told to discard: its provider reads discarded ranges back as zeros too.
         return modify(Frame.Type.DELETE, offset, length, null, fua, counters.writeErrors, () -> {
             for (long done = 0; done < length; ) {
-                ByteBuffer zeroes = ZEROES.duplicate().limit((int) Math.min(MAX_REQUEST, length - done));
+                ByteBuffer zeroes = Zeroes.view((int) Math.min(Zeroes.BYTES, length - done));
                 provider.write(zeroes, localoff + offset + done);
                 done += zeroes.limit();
             }
