@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
+import hast.api.DirectMemory;
+
 /**
  * The data buffers of the requests to one export. Large payloads get direct buffers, kept for the
  * next requests: a heap buffer costs a copy on each of its ways (socket to buffer, buffer to disk,

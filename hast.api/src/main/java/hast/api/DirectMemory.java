@@ -1,4 +1,4 @@
-package hast.geom;
+package hast.api;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -13,14 +13,14 @@ import java.nio.ByteBuffer;
  * framework that does not export {@code sun.misc} still runs this bundle, leaving the buffers to
  * the collector.
  */
-final class DirectMemory {
+public final class DirectMemory {
     private static final MethodHandle INVOKE_CLEANER = invokeCleaner();
 
     private DirectMemory() {
     }
 
     /** Frees {@code buffer}, which nothing may use afterwards: it must be a direct buffer as made, no view of one. */
-    static void free(ByteBuffer buffer) {
+    public static void free(ByteBuffer buffer) {
         if (INVOKE_CLEANER == null) {
             return;
         }

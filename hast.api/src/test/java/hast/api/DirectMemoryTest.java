@@ -1,4 +1,4 @@
-package hast.geom;
+package hast.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
