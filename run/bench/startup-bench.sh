@@ -38,7 +38,10 @@ RUNTIME=${RUNTIME:-3}
 PORT=${PORT:-19100}
 rm -rf "$DIR"; mkdir -p "$DIR"
 conf=$DIR/hast.conf
+# The daemons stay the bench's user: started as root on a machine with a hast account they would
+# become it, and could then not remove their pidfiles from $DIR, which the rounds wait for.
 cat >"$conf" <<CONF
+user $(id -un)
 on alpha { control uds://$DIR/alpha.ctl pidfile $DIR/alpha.pid listen tcp4://127.0.0.1:$PORT export uds://$DIR/hast.sock }
 on beta { control uds://$DIR/beta.ctl pidfile $DIR/beta.pid listen tcp4://127.0.0.1:$((PORT + 1)) export uds://$DIR/beta-nbd.sock }
 resource bench {

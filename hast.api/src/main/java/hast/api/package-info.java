@@ -1,6 +1,6 @@
-/** Value types shared by every HAST bundle: roles, addresses and errors; their thread factory. */
+/** Value types shared by every HAST bundle: roles, addresses and errors; their thread factory; freeing a direct buffer at once. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package hast.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import hast.api.device.HastDevice;
@@ -18,6 +21,7 @@ final class Export {
     private final HastDevice device;
     /** Shared by the export's connections, so that idle buffers outlive a client that comes and goes. */
     private final PayloadBuffers buffers;
+    private volatile ScheduledFuture<?> bufferRelease;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean withdrawn;
@@ -44,6 +48,12 @@ final class Export {
 
     PayloadBuffers buffers() {
         return buffers;
+    }
+
+    /** Frees the idle payload buffers once the export has gone {@code quiet} without large requests, until withdrawn. */
+    void releaseIdleBuffers(ScheduledExecutorService timer, Duration quiet) {
+        long period = quiet.toNanos();
+        bufferRelease = timer.scheduleWithFixedDelay(buffers::releaseIdle, period, period, TimeUnit.NANOSECONDS);
     }
 
     /** Counts a request in; false once the export is being withdrawn (the request must be refused). */
@@ -87,6 +97,10 @@ final class Export {
      */
     boolean withdraw(Duration timeout) throws InterruptedException {
         withdrawn = true;
+        ScheduledFuture<?> release = bufferRelease;
+        if (release != null) {
+            release.cancel(false);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean drained = true;
         synchronized (inFlight) {

@@ -60,6 +60,11 @@ public final class NbdExporter {
         return servers.values().stream().mapToLong(NbdServer::refused).sum();
     }
 
+    /** Bytes of direct payload buffers the exports offered now hold, idle or in use. */
+    synchronized long payloadBufferBytes() {
+        return servers.values().stream().flatMap(s -> s.all().stream()).mapToLong(e -> e.buffers().allocated()).sum();
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindTransport(Transport transport, Map<String, Object> properties) {
         List<String> schemes = schemes(properties.get(Transport.SCHEME));

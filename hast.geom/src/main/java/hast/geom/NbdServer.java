@@ -38,12 +38,16 @@ final class NbdServer implements Handshake.Catalog {
     private final TlsCredentials tls;
     private final ExportGuard guard;
     private final Duration drainTimeout;
+    private final Duration quiet;
     private final Map<String, Export> exports = new ConcurrentHashMap<>();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final AtomicBoolean listening = new AtomicBoolean(true);
     private final Thread acceptor;
-    /** Watches every client's reader for calls into the device that hold it (see {@link ReadingRelay}). */
+    /**
+     * Watches every client's reader for calls into the device that hold it (see {@link ReadingRelay}),
+     * and frees each export's idle payload buffers.
+     */
     private final ScheduledThreadPoolExecutor relayTimer;
 
     /**
@@ -60,6 +64,7 @@ final class NbdServer implements Handshake.Catalog {
         this.tls = tls;
         this.guard = new ExportGuard(listener.address().toString(), protection.allowed(), limits);
         this.drainTimeout = limits.drain();
+        this.quiet = limits.quiet();
         this.acceptor = DaemonThreads.create("nbd-accept " + listener.address(), this::acceptLoop);
         this.relayTimer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("nbd-relay " + listener.address()));
         // Each client's checks end with it: they must not stay in the queue.
@@ -89,6 +94,7 @@ final class NbdServer implements Handshake.Catalog {
         if (exports.putIfAbsent(export.name(), export) != null) {
             throw new IllegalStateException("Export name '" + export.name() + "' is taken on " + listener.address());
         }
+        export.releaseIdleBuffers(relayTimer, quiet);
     }
 
     /** The export offered under {@code name}, or {@code null}. */

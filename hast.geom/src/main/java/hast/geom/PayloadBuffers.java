@@ -2,6 +2,10 @@ package hast.geom;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import hast.api.DirectMemory;
 
 /**
  * The data buffers of the requests to one export. Large payloads get direct buffers, kept for the
@@ -19,6 +23,10 @@ import java.util.ArrayDeque;
  * and the client meets TCP back-pressure. (Heap buffers in their place cost nbdcopy, whose four
  * connections keep 256 requests of 256 KiB in flight, three copies and an allocation per request
  * beyond the bound, for no more requests in the device.)
+ *
+ * <p>Idle buffers go back to the system once the export has been quiet for a while
+ * ({@link #releaseIdle}): after a load, up to the whole bound would otherwise stay resident in an
+ * idle daemon. The next requests make new ones.
  */
 final class PayloadBuffers {
     /** Smallest payload given a direct buffer. */
@@ -36,6 +44,8 @@ final class PayloadBuffers {
     private final ArrayDeque<ByteBuffer>[] free;
     /** Bytes of every direct buffer made, idle or in use. */
     private long allocated;
+    /** Whether a direct buffer was asked for since the last {@link #releaseIdle}. */
+    private boolean taken;
 
     /** @param largest the largest payload, the device's largest request */
     @SuppressWarnings("unchecked")
@@ -60,6 +70,7 @@ final class PayloadBuffers {
             return ByteBuffer.allocate(size);
         }
         synchronized (this) {
+            taken = true;
             while (true) {
                 for (int k = c; k < free.length; k++) {
                     ByteBuffer idle = free[k].poll();
@@ -106,6 +117,28 @@ final class PayloadBuffers {
             allocated -= b.capacity();
             notifyAll();
         }
+    }
+
+    /**
+     * Frees the idle buffers if no request asked for one since the previous call: called once per
+     * quiet period, it frees them after one to two periods without large requests. Buffers in use
+     * stay, and come back to the pool as before.
+     */
+    void releaseIdle() {
+        List<ByteBuffer> idle = new ArrayList<>();
+        synchronized (this) {
+            if (taken) {
+                taken = false;
+                return;
+            }
+            for (ArrayDeque<ByteBuffer> sizeClass : free) {
+                for (ByteBuffer b = sizeClass.poll(); b != null; b = sizeClass.poll()) {
+                    allocated -= b.capacity();
+                    idle.add(b);
+                }
+            }
+        }
+        idle.forEach(DirectMemory::free);
     }
 
     /** Bytes of direct buffers made so far, idle or in use. */

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real NBD clients (libnbd's nbdinfo and nbdcopy, qemu's block layer) against the server, when installed. */
+/**
+ * Real NBD clients (libnbd's nbdinfo and nbdcopy, qemu's block layer) against the server, when
+ * installed. The export frees its idle payload buffers after a short quiet period here, so that
+ * the clients also meet buffers made anew.
+ */
 @Timeout(120)
 class ExternalClientsTest {
     private final MemoryDevice device = new MemoryDevice();
@@ -28,7 +34,8 @@ class ExternalClientsTest {
 
     @BeforeEach
     void export() throws Exception {
-        fixture = new ExportFixture().withTransport().export(device, "mem");
+        fixture = new ExportFixture(ExportLimits.DEFAULT.withQuiet(Duration.ofMillis(200))).withTransport()
+                .export(device, "mem");
     }
 
     @AfterEach
@@ -69,6 +76,39 @@ class ExternalClientsTest {
         assertArrayEquals(image, device.data, "the device holds the image");
         run("/usr/bin/nbdcopy", "--connections=4", "--request-size=131072", uri(), copy.toString());
         assertArrayEquals(image, Files.readAllBytes(copy), "the image read back");
+    }
+
+    @Test
+    void idleBuffersAreFreedWhileAClientStaysAndTheNextRequestsGetNewOnes() throws Exception {
+        byte[] first = new byte[MemoryDevice.MAX_REQUEST];
+        Arrays.fill(first, (byte) 0x5a);
+        try (NbdClient client = fixture.client().go("mem")) {
+            client.write(0, 1, 0, first);
+            assertEquals(0, client.errorFor(1));
+            // The connection stays, as a kernel client's or qemu's does, with no request for a while.
+            awaitNoPayloadBuffers();
+            assertArrayEquals(first, client.read(2, 0, first.length), "a request after the release reads what was written");
+        }
+        String out = run("/usr/bin/qemu-io", "-f", "raw", "-c", "write -P 0xab 0 512k",
+                "-c", "read -P 0xab 0 512k", uri());
+        assertTrue(out.contains("read 524288/524288 bytes at offset 0"), out);
+        awaitNoPayloadBuffers();
+        out = run("/usr/bin/qemu-io", "-f", "raw", "-c", "write -P 0xcd 256k 512k",
+                "-c", "read -P 0xab 0 256k", "-c", "read -P 0xcd 256k 512k", uri());
+        assertTrue(out.contains("read 524288/524288 bytes at offset 262144"), out);
+        for (int i = 0; i < 768 * 1024; i++) {
+            assertEquals(i < 256 * 1024 ? (byte) 0xab : (byte) 0xcd, device.data[i], "byte " + i + " on the device");
+        }
+    }
+
+    /** Waits, with a deadline, until the export holds no direct payload buffer. */
+    private void awaitNoPayloadBuffers() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fixture.exporter.payloadBufferBytes() > 0) {
+            assertTrue(System.nanoTime() < deadline, "the export still holds " + fixture.exporter.payloadBufferBytes()
+                    + " bytes of payload buffers after 30 s without requests");
+            Thread.sleep(20);
+        }
     }
 
     private String uri() {

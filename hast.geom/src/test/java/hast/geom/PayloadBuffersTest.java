@@ -44,6 +44,23 @@ class PayloadBuffersTest {
     }
 
     @Test
+    void idleBuffersAreFreedAfterAPeriodWithoutTakesAndThoseInUseStay() throws Exception {
+        ByteBuffer idle = buffers.take(MIB);
+        ByteBuffer inUse = buffers.take(256 * 1024);
+        buffers.give(idle);
+        buffers.releaseIdle();
+        assertEquals(MIB + 256 * 1024, buffers.allocated(), "a period with a take frees nothing");
+        buffers.releaseIdle();
+        assertEquals(256 * 1024, buffers.allocated(), "a quiet period frees the idle buffer, not the one in use");
+        buffers.give(inUse);
+        ByteBuffer next = buffers.take(MIB);
+        assertTrue(next.isDirect());
+        assertEquals(MIB, next.capacity(), "a new buffer, not the freed one");
+        next.put(0, (byte) 7);
+        assertEquals(MIB + 256 * 1024, buffers.allocated());
+    }
+
+    @Test
     void directMemoryIsBoundedInUseAndIdle() throws Exception {
         List<ByteBuffer> inUse = new ArrayList<>();
         for (long made = 0; made < PayloadBuffers.CAPACITY; made += MIB) {

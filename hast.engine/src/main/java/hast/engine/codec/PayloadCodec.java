@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 
 import hast.api.codec.Checksum;
 import hast.api.codec.Compressor;
+import hast.engine.local.Zeroes;
 
 /**
  * How the data of one resource's frames travels: compressed and checksummed as the sender's
@@ -32,7 +33,6 @@ import hast.api.codec.Compressor;
 public final class PayloadCodec {
     private static final Logger LOG = Logger.getLogger(PayloadCodec.class.getName());
     private static final int LARGEST = 1 << 20;
-    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(LARGEST).asReadOnlyBuffer();
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
     /** Bytes a compressor tries first on a large payload, to learn whether the whole is worth a pass. */
     static final int SAMPLE = 8192;
@@ -239,7 +239,7 @@ public final class PayloadCodec {
             }
             // A view of the shared zeroes, read-only: a fresh buffer per hole cost the heap a
             // zeroed megabyte per chunk of an initial synchronisation of an empty disk.
-            return ZEROES.slice(0, length);
+            return Zeroes.view(length);
         }
         Compressor compressor = codecs.compressor(compression);
         if (compressor == null) {
@@ -291,7 +291,7 @@ public final class PayloadCodec {
     }
 
     private static boolean isZero(ByteBuffer data) {
-        return data.remaining() <= LARGEST && data.duplicate().mismatch(ZEROES.duplicate().limit(data.remaining())) < 0;
+        return data.remaining() <= Zeroes.BYTES && data.duplicate().mismatch(Zeroes.view(data.remaining())) < 0;
     }
 
     private static byte[] name(String codec) {

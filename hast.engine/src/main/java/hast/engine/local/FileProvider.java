@@ -36,7 +36,6 @@ public final class FileProvider implements LocalProvider {
     private static final int FALLOC_FL_PUNCH_HOLE = 2;
     private static final int S_IFMT = 0170000;
     private static final int S_IFBLK = 0060000;
-    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     /**
      * How to open a provider.
@@ -292,8 +291,7 @@ public final class FileProvider implements LocalProvider {
 
     private void writeZeroes(long offset, long length) throws IOException {
         for (long done = 0; done < length; ) {
-            ByteBuffer zeroes = ZEROES.duplicate();
-            zeroes.limit((int) Math.min(zeroes.capacity(), length - done));
+            ByteBuffer zeroes = Zeroes.view((int) Math.min(Zeroes.BYTES, length - done));
             int n = zeroes.remaining();
             data.write(zeroes, offset + done);
             done += n;

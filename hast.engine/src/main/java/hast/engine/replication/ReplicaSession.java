@@ -390,7 +390,12 @@ public final class ReplicaSession {
     /** A synchronisation report; it comes after every request before it (see {@link ApplyOrder}), so the pass's writes are all done. */
     private Frame synchronisation(Frame f) {
         try {
-            replica.synchronisation(f.offset(), f.length(), (f.flags() & Frame.SYNC_FINISHED) != 0);
+            boolean finished = (f.flags() & Frame.SYNC_FINISHED) != 0;
+            replica.synchronisation(f.offset(), f.length(), finished);
+            if (finished) {
+                // The pass's burst of large chunks is over: its buffers need not stay resident.
+                large.releaseIdle();
+            }
             return Frame.reply(Frame.Type.REPLY, f.seq(), 0, null);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "[{0}] Unable to record the end of the synchronisation: {1}",

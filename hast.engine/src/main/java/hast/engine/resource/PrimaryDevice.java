@@ -20,6 +20,7 @@ import hast.api.device.HastDevice;
 import hast.api.replication.ReplicationMode;
 import hast.engine.replication.Frame;
 import hast.engine.replication.RemoteLink;
+import hast.engine.local.Zeroes;
 
 /**
  * The block device of a primary resource: user offsets are shifted past metadata and activemap,
@@ -49,7 +50,6 @@ final class PrimaryDevice implements HastDevice {
      * and the marks of all waiting requests share one image write only if they can all wait at once.
      */
     static final int IO_THREADS = 64;
-    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(MAX_REQUEST).asReadOnlyBuffer();
 
     private final String resource;
     private final WatchedDisk provider;
@@ -210,7 +210,7 @@ final class PrimaryDevice implements HastDevice {
         // The secondary is told to discard: its provider reads discarded ranges back as zeros too.
         return admission.modify(Frame.Type.DELETE, offset, length, null, fua, counters.writeErrors, () -> {
             for (long done = 0; done < length; ) {
-                ByteBuffer zeroes = ZEROES.duplicate().limit((int) Math.min(MAX_REQUEST, length - done));
+                ByteBuffer zeroes = Zeroes.view((int) Math.min(Zeroes.BYTES, length - done));
                 provider.write(zeroes, localoff + offset + done);
                 done += zeroes.limit();
             }
