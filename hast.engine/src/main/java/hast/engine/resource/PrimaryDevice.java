@@ -124,8 +124,7 @@ final class PrimaryDevice implements HastDevice {
     }
 
     /**
-     * This disk's holes, where reads come from this disk: asked after the provider answered, so
-     * that a copy found behind meanwhile is not trusted. Otherwise, or when the provider cannot
+     * This disk's holes, where reads come from this disk. Otherwise, or when the provider cannot
      * tell, all data. Asked in the caller's thread: two lseeks cost less than a hand-off.
      */
     @Override
@@ -140,8 +139,14 @@ final class PrimaryDevice implements HastDevice {
         }
         List<Allocation> allData = List.of(new Allocation(length, false));
         try {
-            List<Allocation> runs = allocation.runs(offset, length);
-            done.complete(reads.servedLocally(offset, length) ? runs : allData);
+            // Whether reads come from this disk can change while the provider answers, either way.
+            // Asked before: a range still to be copied from the secondary may be copied meanwhile,
+            // and holes seen before the copy would hide its data. Asked after: a range may turn
+            // stale meanwhile (a failed local write). Needs-sync marks of a copy from the
+            // secondary only ever clear, so a range local at both ends was local throughout.
+            boolean local = reads.servedLocally(offset, length);
+            List<Allocation> runs = local ? allocation.runs(offset, length) : allData;
+            done.complete(local && reads.servedLocally(offset, length) ? runs : allData);
         } catch (IOException e) {
             LOG.fine(() -> "[" + resource + "] Holes unknown, reported as data: " + e.getMessage());
             done.complete(allData);

@@ -21,7 +21,9 @@ import hast.api.storage.LocalProvider;
 public final class FaultyDisk extends ForwardingProvider {
     /** What may be made to fail. */
     public enum Op {
-        READ, WRITE, FLUSH, DELETE
+        READ, WRITE, FLUSH, DELETE,
+        /** A search for data or holes (lseek): a trap holds its answer, not the search. */
+        SEEK
     }
 
     /** A write or trim ({@code data == null}) still in the volatile cache. */
@@ -270,6 +272,29 @@ public final class FaultyDisk extends ForwardingProvider {
         } finally {
             finished(trap);
         }
+    }
+
+    /**
+     * With a volatile cache the file's map of holes does not show what the cache holds: no hole
+     * then, which is always true enough.
+     */
+    @Override
+    public long nextData(long offset) throws IOException {
+        return answer(volatileCache ? offset : target.nextData(offset), offset);
+    }
+
+    @Override
+    public long nextHole(long offset) throws IOException {
+        return answer(volatileCache ? target.size() : target.nextHole(offset), offset);
+    }
+
+    /**
+     * Hands a search's answer over once a trap lets it: the disk may change meanwhile, as it may
+     * between any lseek's return and its caller's next step.
+     */
+    private long answer(long answer, long offset) throws IOException {
+        finished(enter(Op.SEEK, offset, 1));
+        return answer;
     }
 
     @Override

@@ -49,6 +49,16 @@ public class ForwardingProvider implements LocalProvider {
     }
 
     @Override
+    public long nextData(long offset) throws IOException {
+        return target.nextData(offset);
+    }
+
+    @Override
+    public long nextHole(long offset) throws IOException {
+        return target.nextHole(offset);
+    }
+
+    @Override
     public void delete(long offset, long length) throws IOException {
         target.delete(offset, length);
     }
