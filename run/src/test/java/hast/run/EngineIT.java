@@ -20,6 +20,7 @@ import javax.inject.Inject;
 import hast.api.Role;
 import hast.api.control.HastNode;
 import hast.api.control.NodeAdmin;
+import hast.api.control.ResourceInfo;
 import hast.api.device.HastDevice;
 
 import org.junit.Test;
@@ -122,12 +123,20 @@ public class EngineIT {
             resource.put("timeout", 5);
             resource.put("export", "uds://" + dir.resolve("nbd.sock"));
             configurations.getFactoryConfiguration("hast.resource", "r", "?").update(resource);
+            // A configuration the engine cannot read (a half-written file, a console's slip) is left
+            // out, named in the log, rather than keeping the engine and r from starting.
+            Hashtable<String, Object> nameless = new Hashtable<>();
+            nameless.put("local", dir.resolve("nameless.img").toString());
+            org.osgi.service.cm.Configuration bad = configurations.getFactoryConfiguration("hast.resource", "nameless", "?");
+            bad.update(nameless);
             Hashtable<String, Object> node = new Hashtable<>();
             node.put("control", "uds://" + dir.resolve("ctl.sock"));
             node.put("listen", new String[] {"tcp4://127.0.0.1:" + primaryPort});
             configurations.getConfiguration("hast.node", "?").update(node);
 
             HastNode engine = Container.await(context, HastNode.class, null);
+            assertEquals(List.of("r"), engine.resources().stream().map(ResourceInfo::name).toList());
+            bad.delete();
             engine.setRole("r", Role.PRIMARY, false);
             HastDevice device = Container.await(context, HastDevice.class, "(" + HastDevice.NAME + "=r)");
             byte[] written = new byte[4096];

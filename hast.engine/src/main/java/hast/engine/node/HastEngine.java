@@ -26,6 +26,7 @@ import hast.api.event.HastEventListener;
 import hast.api.replication.ReplicationMode;
 import hast.api.storage.LocalProviderFactory;
 import hast.api.transport.Transport;
+import hast.engine.config.ConfigException;
 import hast.engine.config.HastConfig;
 import hast.engine.config.Settings;
 import hast.engine.event.EventDispatcher;
@@ -156,7 +157,10 @@ public final class HastEngine {
     void activate(BundleContext context) {
         EngineHost shell = host;
         try {
-            HastConfig config = stored();
+            // Without hastd, whose file was checked whole before it was stored, configurations come
+            // one by one from a console or a folder: one that cannot be read must not keep the
+            // engine, and every good resource, from starting. A change to it is then a reload.
+            HastConfig config = stored(shell == null);
             events = new EventDispatcher(() -> listeners);
             manager = new ResourceManager(config, this::reread, new ServicePublisher(context), plugins, events);
             try {
@@ -227,11 +231,21 @@ public final class HastEngine {
         if (shell != null) {
             shell.republish();
         }
-        return stored();
+        return stored(false);
     }
 
     /** The settings in Configuration Admin now, as one configuration. */
     private HastConfig stored() throws HastException {
+        return stored(false);
+    }
+
+    /**
+     * The settings in Configuration Admin now, as one configuration.
+     *
+     * @param leaveOut whether a resource configuration that cannot be read is left out (and
+     *                 logged, naming it) rather than failing the whole
+     */
+    private HastConfig stored(boolean leaveOut) throws HastException {
         try {
             Configuration[] nodes = configurations.listConfigurations(
                     "(" + Constants.SERVICE_PID + "=" + EngineConfiguration.NODE_PID + ")");
@@ -246,10 +260,25 @@ public final class HastEngine {
                     each.add(map(r.getProperties()));
                 }
             }
-            return Settings.of(map(nodes[0].getProperties()), each).config();
+            Map<String, Object> node = map(nodes[0].getProperties());
+            return Settings.of(node, leaveOut ? readable(node, each) : each).config();
         } catch (IOException | InvalidSyntaxException e) {
             throw new HastException(Sysexits.EX_CONFIG, "Unable to read the configurations: " + e.getMessage(), e);
         }
+    }
+
+    /** The resource configurations that can be read with the node's; each other one is logged. */
+    private static List<Map<String, Object>> readable(Map<String, Object> node, List<Map<String, Object>> resources) {
+        List<Map<String, Object>> readable = new ArrayList<>();
+        for (Map<String, Object> r : resources) {
+            try {
+                Settings.of(node, List.of(r));
+                readable.add(r);
+            } catch (ConfigException e) {
+                LOG.severe("Configuration left out until it changes: " + e.getMessage());
+            }
+        }
+        return readable;
     }
 
     private static Map<String, Object> map(Dictionary<String, Object> properties) {
