@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,12 @@ class KeepalivedIT {
             if (!p.waitFor(Node.DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor();
+            }
+        }
+        // theNotifyScriptFailsAsHastctlDoes starts alpha outside the lab: without this its hastd outlived the test.
+        for (Node n : Arrays.asList(alpha, beta)) {
+            if (n != null) {
+                n.close();
             }
         }
         if (lab != null) {
