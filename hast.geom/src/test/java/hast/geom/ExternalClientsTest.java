@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
+
+import hast.testkit.Await;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,12 +104,8 @@ class ExternalClientsTest {
 
     /** Waits, with a deadline, until the export holds no direct payload buffer. */
     private void awaitNoPayloadBuffers() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (fixture.exporter.payloadBufferBytes() > 0) {
-            assertTrue(System.nanoTime() < deadline, "the export still holds " + fixture.exporter.payloadBufferBytes()
-                    + " bytes of payload buffers after 30 s without requests");
-            Thread.sleep(20);
-        }
+        Await.until("the export to free its payload buffers after a while without requests", Duration.ofSeconds(30),
+                () -> fixture.exporter.payloadBufferBytes() == 0);
     }
 
     private String uri() {
