@@ -231,10 +231,10 @@ public final class HastEngine {
         if (shell != null) {
             shell.republish();
         }
-        return stored(false);
+        return stored();
     }
 
-    /** The settings in Configuration Admin now, as one configuration. */
+    /** The settings in Configuration Admin now, as one configuration; any that cannot be read fails it. */
     private HastConfig stored() throws HastException {
         return stored(false);
     }
