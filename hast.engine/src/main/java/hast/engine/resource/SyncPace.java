@@ -27,6 +27,8 @@ final class SyncPace {
     private TokenBucket bucket;
     /** Plans the rate in dynamic mode, else {@code null}. */
     private volatile SyncRateController controller;
+    /** When an application write last ended, on {@link #clock}. */
+    private volatile long lastWrite;
     private boolean pauseRequested;
     /** The synchronisation thread waits in {@link #park}, nothing in flight. */
     private boolean parked;
@@ -40,10 +42,11 @@ final class SyncPace {
         this.resource = resource;
         this.config = config;
         this.clock = clock;
+        this.lastWrite = clock.getAsLong() - SyncRateController.STEP_NANOS;
         refresh(clock.getAsLong());
     }
 
-    /** A pass starts: the dynamic rate starts again from its floor. */
+    /** A pass starts: the dynamic rate starts again, from its ceiling or its floor. */
     synchronized void passStarted() {
         applied = null;
         refresh(clock.getAsLong());
@@ -51,6 +54,7 @@ final class SyncPace {
 
     /** An application write took {@code nanos}; only the dynamic mode listens. */
     void written(long nanos) {
+        lastWrite = clock.getAsLong();
         SyncRateController c = controller;
         if (c != null) {
             c.written(nanos);
@@ -156,7 +160,7 @@ final class SyncPace {
             }
             applied = c;
             controller = c.dynamic() ? new SyncRateController(c.latencyTarget().toNanos(), c.minRate(), c.maxRate(),
-                    now) : null;
+                    now - lastWrite >= SyncRateController.STEP_NANOS, now) : null;
             long rate = c.dynamic() ? controller.rate() : c.fixed();
             if (bucket == null) {
                 bucket = new TokenBucket(rate, now);

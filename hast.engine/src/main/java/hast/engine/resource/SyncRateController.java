@@ -7,8 +7,14 @@ package hast.engine.resource;
  * a synchronisation always progresses (c-min-rate) and a ceiling (c-max-rate). Where DRBD steers
  * by the data in flight, this steers by what applications feel: their write latency.
  *
+ * <p>A controller starts at the ceiling (no limit without {@code sync-max-rate}) when the
+ * applications wrote nothing in the step before it: an idle device has nothing to protect, and a
+ * climb from the floor would make a synchronisation of an idle disk take twice as long or more.
+ * It starts at the floor when they were writing, and finds out how much they leave it.
+ *
  * <p>Over the target, the rate shrinks in proportion (twice the target halves it), so that one
- * step undoes most of an overshoot. Within it, or with no writes at all, the rate grows by a
+ * step undoes most of an overshoot; without a limit, the proportion is taken of what the copy
+ * moved in the step. Within the target, or with no writes at all, a limited rate grows by a
  * quarter per step, but only while the copy used at least half of it: a copy held back
  * elsewhere (the link, the disks) does not earn a rate it would spend all at once on the day it
  * is free. Time comes from the caller, so that the controller is tested without waiting.
@@ -22,18 +28,22 @@ final class SyncRateController {
     private final long minRate;
     /** 0 for no ceiling. */
     private final long maxRate;
+    /** Bytes per second; 0 for no limit, as in {@link TokenBucket}. */
     private long rate;
     private long stepStarted;
     private long latencySum;
     private long writes;
     private long copied;
 
-    /** Starts at the floor: a new pass finds out how much the applications leave it. */
-    SyncRateController(long targetNanos, long minRate, long maxRate, long nowNanos) {
+    /**
+     * @param idle whether the applications wrote nothing in the last step: the controller then
+     *             starts at the ceiling, else at the floor
+     */
+    SyncRateController(long targetNanos, long minRate, long maxRate, boolean idle, long nowNanos) {
         this.targetNanos = targetNanos;
         this.minRate = minRate;
         this.maxRate = maxRate;
-        this.rate = minRate;
+        this.rate = idle ? maxRate : minRate;
         this.stepStarted = nowNanos;
     }
 
@@ -62,13 +72,17 @@ final class SyncRateController {
         if (elapsed < STEP_NANOS) {
             return rate;
         }
+        double used = (double) copied * NANOS / elapsed;
         if (writes > 0 && latencySum / writes > targetNanos) {
             long mean = latencySum / writes;
-            rate = (long) ((double) rate * targetNanos / mean);
-        } else if ((double) copied * NANOS / elapsed >= rate / 2.0) {
+            double basis = rate == 0 ? used : rate;
+            rate = Math.max(1, (long) (basis * targetNanos / mean));
+        } else if (rate != 0 && used >= rate / 2.0) {
             rate += Math.max(rate / 4, 1);
         }
-        rate = Math.max(minRate, maxRate == 0 ? rate : Math.min(maxRate, rate));
+        if (rate != 0) {
+            rate = Math.max(minRate, maxRate == 0 ? rate : Math.min(maxRate, rate));
+        }
         stepStarted = nowNanos;
         latencySum = 0;
         writes = 0;

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import hast.api.HastException;
 import hast.api.Role;
 import hast.api.Sysexits;
 import hast.api.control.ResourceInfo;
 import hast.api.event.HastEvent;
+import hast.engine.config.SyncRateConfig;
 
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,29 @@ class SyncPaceTest {
         assertTrue(idle.getMessage().contains("No synchronization is running"), idle.getMessage());
         HastException notPaused = assertThrows(HastException.class, () -> pair.alpha.resumeSync());
         assertTrue(notPaused.getMessage().contains("No synchronization is paused"), notPaused.getMessage());
+    }
+
+    @Test
+    void aDynamicPassOnAnIdleDeviceIsNotHeldBack() throws Exception {
+        startSync("dynamic");
+        assertEquals(0, pair.alpha.info().syncrate().limit(), "no application writes: no limit");
+        pair.awaitClean(pair.alpha, pair.beta);
+    }
+
+    @Test
+    void aDynamicPassStartsFromTheFloorWhileApplicationsWrite() {
+        long[] now = {0};
+        SyncRateConfig dynamic = SyncRateConfig.of("dynamic", Duration.ofMillis(5), 10 * MIB, 0);
+        SyncPace pace = new SyncPace("r", () -> dynamic, () -> now[0]);
+        pace.passStarted();
+        assertEquals(0, pace.state().limit(), "nothing written yet: no limit");
+        pace.written(TimeUnit.MILLISECONDS.toNanos(1));
+        now[0] += SyncRateController.STEP_NANOS / 2;
+        pace.passStarted();
+        assertEquals(10 * MIB, pace.state().limit(), "a write ended half a step ago: sync-min-rate");
+        now[0] += SyncRateController.STEP_NANOS;
+        pace.passStarted();
+        assertEquals(0, pace.state().limit(), "none for a step: no limit again");
     }
 
     private long syncStarts() {
