@@ -20,7 +20,8 @@ import hast.engine.codec.PayloadCodec;
 
 /**
  * The secondary's side of one connection, after the handshake. The requests are carried out by
- * the disk threads, several at once, in the order {@link ApplyOrder} keeps (overlapping writes as
+ * the disk threads, several at once (small writes by the reader itself, see {@link #admit}), in
+ * the order {@link ApplyOrder} keeps (overlapping writes as
  * they arrived, a flush after every request before it), and each is answered when it is done:
  * answers may go out in another order than the requests came, and the primary matches them by
  * sequence number. For memsync writes a RECEIVED answer goes out as soon as the data is in memory,
@@ -39,6 +40,8 @@ public final class ReplicaSession {
     public static final int IN_FLIGHT = 64;
     /** Payloads of more than the reader's buffer (up to 1 MiB each) read or carried out at once. */
     private static final int LARGE_IN_FLIGHT = 8;
+    /** Largest write the reader carries out itself, as the primary's reader does its own. */
+    private static final int INLINE_MAX = 64 * 1024;
 
     /** What the session needs of the secondary's local component. */
     public interface Replica {
@@ -173,11 +176,14 @@ public final class ReplicaSession {
      * the session must end after it (the answers could not be sent, a frame made no sense), or
      * null. Every request of the burst is admitted even then: its receipt may be acknowledged.
      *
-     * @param quiet nothing more has arrived: the reader carries out the burst's last request
-     *              itself when nothing else is under way (a primary at queue depth 1), sparing the
-     *              hand-over to a disk thread, which costs a wake-up per request on a busy
-     *              machine; requests that arrive meanwhile are read once it is done (a disk that
-     *              stalls it stalls them too, as when every request was carried out in turn)
+     * @param quiet nothing more has arrived: the reader carries out the burst's small writes
+     *              itself, and its last request when nothing else is under way (a primary at
+     *              queue depth 1), sparing the hand-over to a disk thread, which costs more than
+     *              a write to the page cache (a wake-up per request on a busy machine); requests
+     *              that arrive meanwhile are read once they are done (a disk that stalls them
+     *              stalls those too, as when every request was carried out in turn). Flushes,
+     *              FUA and large writes, reads and trims, which may wait for the device, go to
+     *              the disk threads, so that they are carried out several at once
      */
     private IOException admit(List<Frame> burst, boolean quiet) {
         IOException ended = null;
@@ -212,7 +218,7 @@ public final class ReplicaSession {
                     if (!e.startsNow()) {
                         continue;
                     }
-                    if (quiet && i == burst.size() - 1 && order.size() == 1) {
+                    if (quiet && (small(f) || i == burst.size() - 1 && order.size() == 1)) {
                         carryOut(e);
                     } else {
                         start(e);
@@ -306,6 +312,10 @@ public final class ReplicaSession {
         if (any) {
             writer.flush();
         }
+    }
+
+    private static boolean small(Frame f) {
+        return f.type() == Frame.Type.WRITE && (f.flags() & Frame.FLAG_FUA) == 0 && f.length() <= INLINE_MAX;
     }
 
     private static boolean isRequest(Frame f) {
