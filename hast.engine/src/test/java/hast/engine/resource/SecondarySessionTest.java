@@ -212,11 +212,12 @@ class SecondarySessionTest {
 
     /**
      * The secondary carries out requests that touch different bytes at once, and only those:
-     * beta's disk holds the first of two writes to one block, with a trim of that block between
-     * them, a read of it and a flush after them. A write to another block is answered meanwhile;
-     * the trim and the second write land after the held write, in their order; the read answers
-     * with the second write's data; and the flush is answered after every request before it, with
-     * all of them durable (beta's disk has a volatile cache that only a flush empties).
+     * beta's disk holds the first of two writes to one block (one with FUA, which goes to a disk
+     * thread), with a trim of that block between them, a read of it and a flush after them. A
+     * write to another block is answered meanwhile; the trim and the second write land after the
+     * held write, in their order; the read answers with the second write's data; and the flush is
+     * answered after every request before it, with all of them durable (beta's disk has a volatile
+     * cache that only a flush empties).
      */
     @Test
     void requestsCarriedOutAtOnceKeepTheOrderOfTheirBytesAndFlushesCoverWhatCameBefore() throws Exception {
@@ -228,13 +229,15 @@ class SecondarySessionTest {
         long at = 2L * EXTENT + 4 * BLOCK;
         long elsewhere = 5L * EXTENT;
         FaultyDisk.Trap held = pair.beta.disk().trap(FaultyDisk.Op.WRITE, pair.beta.localoff() + at, BLOCK);
+        // With FUA, which the session's reader hands to a disk thread: a plain small write it
+        // carries out itself, and a held one would hold up the reading (see the next test).
         byte[] older = block();
         byte[] newer = block();
         byte[] other = block();
         // In one write, as a primary's queue arrives: a request arriving alone at an idle secondary
         // is carried out by the session's reader itself, and a held one holds up the reading.
         FrameWriter queue = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
-        queue.append(Frame.request(Frame.Type.WRITE, 0, 1, at, BLOCK, ByteBuffer.wrap(older)));
+        queue.append(Frame.request(Frame.Type.WRITE, Frame.FLAG_FUA, 1, at, BLOCK, ByteBuffer.wrap(older)));
         queue.append(Frame.request(Frame.Type.WRITE, 0, 2, elsewhere, BLOCK, ByteBuffer.wrap(other)));
         queue.append(Frame.request(Frame.Type.DELETE, 0, 3, at, BLOCK, null));
         queue.append(Frame.request(Frame.Type.WRITE, 0, 4, at, BLOCK, ByteBuffer.wrap(newer)));
@@ -264,6 +267,45 @@ class SecondarySessionTest {
                 "the second write landed last, and the flush made it durable");
         assertArrayEquals(other, Arrays.copyOfRange(durable, (int) elsewhere, (int) elsewhere + BLOCK),
                 "the flush made the write elsewhere durable");
+    }
+
+    /**
+     * Small writes of one burst are carried out by the session's reader in turn, not handed to
+     * disk threads: one that beta's disk holds holds up those after it (as on the primary, whose
+     * reader writes them itself too), and none of them is lost or reordered: once the disk lets
+     * it go, every write is answered in the order of the burst and the flush after them makes
+     * them all durable.
+     */
+    @Test
+    void smallWritesOfABurstAreCarriedOutInTurnByTheReader() throws Exception {
+        pair = new EnginePair(dir, "fullsync", true);
+        pair.beta.role(Role.SECONDARY);
+        Connection primary = hello(pair.toBeta.target(), 112, pair.beta.metadataOnDisk());
+        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        long at = 2L * EXTENT;
+        FaultyDisk.Trap held = pair.beta.disk().trap(FaultyDisk.Op.WRITE, pair.beta.localoff() + at, BLOCK);
+        byte[][] data = new byte[4][];
+        FrameWriter queue = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
+        for (int i = 0; i < data.length; i++) {
+            data[i] = block();
+            queue.append(Frame.request(Frame.Type.WRITE, 0, i + 1, at + i * EXTENT, BLOCK, ByteBuffer.wrap(data[i])));
+        }
+        queue.append(Frame.request(Frame.Type.FLUSH, 0, data.length + 1, 0, 0, null));
+        queue.flush();
+        EnginePair.await("beta's disk to hold the first write", held::caught);
+        held.release();
+        List<Long> order = new ArrayList<>();
+        for (int i = 0; i <= data.length; i++) {
+            Frame f = answer(primary);
+            assertEquals(0, f.error(), "request " + f.seq() + " failed");
+            order.add(f.seq());
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), order, "no write was answered while the first was held");
+        byte[] durable = pair.beta.durableData();
+        for (int i = 0; i < data.length; i++) {
+            long o = at + i * EXTENT;
+            assertArrayEquals(data[i], Arrays.copyOfRange(durable, (int) o, (int) o + BLOCK), "write " + (i + 1));
+        }
     }
 
     /** A raw connection to beta (through the relay) that has said HELLO as a primary of resuid {@code resuid}. */
