@@ -38,6 +38,8 @@ final class PayloadBuffers {
      */
     static final long CAPACITY = 16L << 20;
     private static final int MIN_SHIFT = Integer.numberOfTrailingZeros(DIRECT_MIN);
+    /** What {@link #claim} answers when the room for a new buffer is counted and the buffer must be made. */
+    private static final ByteBuffer MAKE = ByteBuffer.allocate(0);
 
     private final int largest;
     /** Idle buffers by size class: class {@code c} holds buffers of {@code DIRECT_MIN << c} bytes. */
@@ -63,35 +65,66 @@ final class PayloadBuffers {
      * reached and no idle buffer can serve or make room.
      */
     ByteBuffer take(int size) throws InterruptedException {
-        int c = sizeClass(size);
-        long bytes = (long) DIRECT_MIN << c;
-        // A payload over the whole bound (a device whose requests are that large) could never get one.
-        if (size < DIRECT_MIN || size > largest || bytes > CAPACITY) {
+        if (!pooled(size)) {
             return ByteBuffer.allocate(size);
         }
+        ByteBuffer b;
         synchronized (this) {
-            taken = true;
-            while (true) {
-                for (int k = c; k < free.length; k++) {
-                    ByteBuffer idle = free[k].poll();
-                    if (idle != null) {
-                        return idle.clear().limit(size);
-                    }
-                }
-                // At the bound, idle smaller buffers make room: the clients' request sizes have changed.
-                for (int k = 0; k < c && allocated + bytes > CAPACITY; k++) {
-                    while (!free[k].isEmpty() && allocated + bytes > CAPACITY) {
-                        allocated -= free[k].poll().capacity();
-                    }
-                }
-                if (allocated + bytes <= CAPACITY) {
-                    allocated += bytes;
-                    break;
-                }
+            while ((b = claim(size)) == null) {
                 wait();
             }
         }
-        return ByteBuffer.allocateDirect((int) bytes).limit(size);
+        return made(b, size);
+    }
+
+    /** As {@link #take}, but {@code null} where it would wait. */
+    ByteBuffer tryTake(int size) {
+        if (!pooled(size)) {
+            return ByteBuffer.allocate(size);
+        }
+        ByteBuffer b;
+        synchronized (this) {
+            b = claim(size);
+        }
+        return b == null ? null : made(b, size);
+    }
+
+    /** Whether a payload of {@code size} bytes gets a pooled direct buffer rather than the heap. */
+    private boolean pooled(int size) {
+        // A payload over the whole bound (a device whose requests are that large) could never get one.
+        return size >= DIRECT_MIN && size <= largest && (long) DIRECT_MIN << sizeClass(size) <= CAPACITY;
+    }
+
+    /**
+     * Holding the lock: an idle buffer for {@code size} bytes, {@link #MAKE} when there is room to
+     * make one (counted already), or {@code null} when neither.
+     */
+    private ByteBuffer claim(int size) {
+        int c = sizeClass(size);
+        long bytes = (long) DIRECT_MIN << c;
+        taken = true;
+        for (int k = c; k < free.length; k++) {
+            ByteBuffer idle = free[k].poll();
+            if (idle != null) {
+                return idle.clear().limit(size);
+            }
+        }
+        // At the bound, idle smaller buffers make room: the clients' request sizes have changed.
+        for (int k = 0; k < c && allocated + bytes > CAPACITY; k++) {
+            while (!free[k].isEmpty() && allocated + bytes > CAPACITY) {
+                allocated -= free[k].poll().capacity();
+            }
+        }
+        if (allocated + bytes > CAPACITY) {
+            return null;
+        }
+        allocated += bytes;
+        return MAKE;
+    }
+
+    /** The buffer {@link #claim} chose, made outside the lock when it is a new one. */
+    private static ByteBuffer made(ByteBuffer claimed, int size) {
+        return claimed == MAKE ? ByteBuffer.allocateDirect(DIRECT_MIN << sizeClass(size)).limit(size) : claimed;
     }
 
     /** Returns a buffer from {@link #take} once nothing uses it any more. */

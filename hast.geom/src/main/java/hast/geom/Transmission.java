@@ -20,6 +20,10 @@ import hast.api.device.HastDevice;
  * the loop stops reading, so a client that floods the socket meets TCP back-pressure instead of
  * growing the heap. A call into the device that holds the reading thread (a frozen disk under a
  * device's cheap path) costs the client that request only: see {@link ReadingRelay}.
+ *
+ * <p>While the client's next request is already in the buffer, the reader {@linkplain
+ * HastDevice#plug() plugs} the device, so that a burst of small requests reaches the secondary in
+ * one write rather than one each; it unplugs before anything it may wait for (see {@link Plug}).
  */
 final class Transmission {
     private static final Logger LOG = Logger.getLogger(Transmission.class.getName());
@@ -60,28 +64,84 @@ final class Transmission {
      * @throws ProtocolException when the client breaks the protocol; the connection must go
      */
     boolean serve() throws IOException, InterruptedException {
-        while (true) {
-            ByteBuffer header = wire.readHeader(Nbd.REQUEST_HEADER);
-            if (header == null) {
-                LOG.info(() -> label + " closed the connection without NBD_CMD_DISC.");
-                return true;
+        Plug plug = new Plug();
+        try {
+            while (true) {
+                if (wire.buffered() < Nbd.REQUEST_HEADER) {
+                    plug.release();
+                }
+                ByteBuffer header = wire.readHeader(Nbd.REQUEST_HEADER);
+                if (header == null) {
+                    LOG.info(() -> label + " closed the connection without NBD_CMD_DISC.");
+                    return true;
+                }
+                Request request = Request.parse(header);
+                if (request.type() == Nbd.CMD_DISC) {
+                    // Everything in flight is answered before the connection goes.
+                    plug.release();
+                    requests.acquire(MAX_REQUESTS);
+                    LOG.info(() -> label + " disconnected.");
+                    return true;
+                }
+                plug.acquire(requests, 1);
+                int refusal = request.refusal(device, format.allocation());
+                if (refusal != 0) {
+                    plug.release();
+                    refuse(request, refusal);
+                } else if (!accept(request, plug)) {
+                    LOG.warning(() -> label + ": " + request.describe() + " held its reader in the device for over "
+                            + ReadingRelay.PATIENCE.toMillis() + " ms; another thread had taken over reading.");
+                    return false;
+                }
             }
-            Request request = Request.parse(header);
-            if (request.type() == Nbd.CMD_DISC) {
-                // Everything in flight is answered before the connection goes.
-                requests.acquire(MAX_REQUESTS);
-                LOG.info(() -> label + " disconnected.");
-                return true;
+        } finally {
+            plug.release();
+        }
+    }
+
+    /**
+     * Whether this reader has {@linkplain HastDevice#plug() plugged} the device. The device may
+     * then hold back what earlier requests send, and they may not complete until the unplug: every
+     * wait of the reader (for the client, for a request in flight to end, for a buffer) comes
+     * after the unplug, or it might wait for itself.
+     */
+    private final class Plug {
+        /**
+         * A new reader may take over from one that a call into the device holds while plugged
+         * ({@link ReadingRelay}): its first unplug sends what that one held back.
+         */
+        private boolean plugged = true;
+
+        void hold() {
+            if (!plugged) {
+                device.plug();
+                plugged = true;
             }
-            requests.acquire();
-            int refusal = request.refusal(device, format.allocation());
-            if (refusal != 0) {
-                refuse(request, refusal);
-            } else if (!accept(request)) {
-                LOG.warning(() -> label + ": " + request.describe() + " held its reader in the device for over "
-                        + ReadingRelay.PATIENCE.toMillis() + " ms; another thread had taken over reading.");
-                return false;
+        }
+
+        void release() {
+            if (plugged) {
+                plugged = false;
+                device.unplug();
             }
+        }
+
+        /** Takes {@code permits}, unplugging first if they are not there. */
+        void acquire(Semaphore s, int permits) throws InterruptedException {
+            if (!s.tryAcquire(permits)) {
+                release();
+                s.acquire(permits);
+            }
+        }
+
+        /** A buffer for a request's data, unplugging first if the export must wait for one. */
+        ByteBuffer take(int bytes) throws InterruptedException {
+            ByteBuffer b = buffers.tryTake(bytes);
+            if (b == null) {
+                release();
+                b = buffers.take(bytes);
+            }
+            return b;
         }
     }
 
@@ -99,14 +159,14 @@ final class Transmission {
     }
 
     /** Hands a request to the device; false when the call held this thread until it was replaced as the reader. */
-    private boolean accept(Request request) throws IOException, InterruptedException {
+    private boolean accept(Request request, Plug plug) throws IOException, InterruptedException {
         int bytes = request.dataBytes();
         // A device whose largest request exceeds the whole budget still gets one request at a time.
         int permits = Math.min(bytes, MAX_PAYLOAD);
-        payload.acquire(permits);
+        plug.acquire(payload, permits);
         ByteBuffer data;
         try {
-            data = request.movesData() ? buffers.take(bytes) : null;
+            data = request.movesData() ? plug.take(bytes) : null;
         } catch (InterruptedException e) {
             payload.release(permits);
             requests.release();
@@ -126,6 +186,9 @@ final class Transmission {
             export.leave();
         };
         if (request.type() == Nbd.CMD_WRITE) {
+            if (wire.buffered() < bytes) {
+                plug.release();
+            }
             try {
                 wire.readInto(data);
             } catch (IOException e) {
@@ -142,6 +205,14 @@ final class Transmission {
             release.run();
             export.leave();
         };
+        // With the next request at hand, this one's frame may wait for it. Without, those held back
+        // leave now, and this one's follows before this node's disk writes it: the secondary gets
+        // the burst's last request without waiting for the page cache here.
+        if (wire.buffered() >= Nbd.REQUEST_HEADER) {
+            plug.hold();
+        } else {
+            plug.release();
+        }
         CompletionStage<?> operation;
         long call = relay.enter();
         try {

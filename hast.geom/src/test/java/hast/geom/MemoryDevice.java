@@ -45,6 +45,13 @@ final class MemoryDevice implements HastDevice {
     private final CountDownLatch callerHeld = new CountDownLatch(1);
     private Throwable failure;
     private RuntimeException thrown;
+    /** Whether a plugged thread's requests wait for an unplug (see {@link #plugHolds()}). */
+    private boolean plugHolds;
+    private final ThreadLocal<Boolean> plugged = new ThreadLocal<>();
+    /** Requests of plugged threads that wait for an unplug. */
+    private final List<CompletableFuture<Void>> heldBack = new ArrayList<>();
+    /** How many requests each unplug let go, in order. */
+    private final List<Integer> unplugs = new ArrayList<>();
 
     MemoryDevice() {
         this(SIZE, MAX_REQUEST);
@@ -57,6 +64,36 @@ final class MemoryDevice implements HastDevice {
 
     synchronized void hold() {
         holding = true;
+    }
+
+    /**
+     * From now on a request issued by a plugged thread completes only once some thread unplugs, as
+     * a primary's requests wait for the frames its link holds back.
+     */
+    synchronized void plugHolds() {
+        plugHolds = true;
+    }
+
+    /** How many requests each unplug let go, in order. */
+    synchronized List<Integer> unplugs() {
+        return List.copyOf(unplugs);
+    }
+
+    @Override
+    public void plug() {
+        plugged.set(Boolean.TRUE);
+    }
+
+    @Override
+    public void unplug() {
+        plugged.remove();
+        List<CompletableFuture<Void>> released;
+        synchronized (this) {
+            released = List.copyOf(heldBack);
+            heldBack.clear();
+            unplugs.add(released.size());
+        }
+        released.forEach(gate -> gate.complete(null));
     }
 
     /**
@@ -169,6 +206,8 @@ final class MemoryDevice implements HastDevice {
             if (holding) {
                 pending.add(new Pending(call, offset, gate));
                 notifyAll();
+            } else if (plugHolds && plugged.get() != null) {
+                heldBack.add(gate);
             } else {
                 gate.complete(null);
             }

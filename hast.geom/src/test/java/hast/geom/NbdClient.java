@@ -175,6 +175,18 @@ final class NbdClient implements AutoCloseable {
         out.flush();
     }
 
+    /** A request as its bytes on the wire, {@code payload} after the header (may be empty), to send together with others. */
+    static byte[] requestBytes(int type, long handle, long offset, int length, byte[] payload) {
+        return ByteBuffer.allocate(Nbd.REQUEST_HEADER + payload.length).putInt(Nbd.REQUEST_MAGIC).putShort((short) 0)
+                .putShort((short) type).putLong(handle).putLong(offset).putInt(length).put(payload).array();
+    }
+
+    /** Sends {@code bytes} in one write: requests that reach the server as one burst. */
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     void write(int flags, long handle, long offset, byte[] payload) throws IOException {
         out.writeInt(Nbd.REQUEST_MAGIC);
         out.writeShort(flags);

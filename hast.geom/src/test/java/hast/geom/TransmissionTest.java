@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -291,6 +292,133 @@ class TransmissionTest {
         } finally {
             for (NbdClient c : clients) {
                 c.close();
+            }
+        }
+    }
+
+    @Test
+    void aBurstOfSmallWritesReachesAPluggingDeviceUnderOnePlug() throws Exception {
+        device.plugHolds();
+        int n = 8;
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            burst.write(NbdClient.requestBytes(Nbd.CMD_WRITE, i, i * 4096L, 4096, pattern(4096, i)));
+        }
+        try (NbdClient c = fixture.client().go("mem")) {
+            c.send(burst.toByteArray());
+            // Held back until an unplug: the reader must unplug once the burst is read.
+            Set<Long> answered = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                NbdClient.Reply r = c.reply();
+                assertEquals(0, r.error());
+                answered.add(r.handle());
+            }
+            assertEquals(n, answered.size());
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(pattern(4096, i), c.read(100 + i, i * 4096L, 4096));
+            }
+        }
+        assertTrue(device.unplugs().stream().anyMatch(released -> released > 1),
+                "the writes of one burst were let go together, not one by one: " + device.unplugs());
+    }
+
+    @Test
+    void aReaderThatTakesOverUnplugsWhatTheHeldReaderHeldBack() throws Exception {
+        device.plugHolds();
+        device.holdNextCaller();
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        burst.write(NbdClient.requestBytes(Nbd.CMD_READ, 1, 0, 4096, new byte[0]));
+        burst.write(NbdClient.requestBytes(Nbd.CMD_WRITE, 2, 8192, 4096, pattern(4096, 2)));
+        burst.write(NbdClient.requestBytes(Nbd.CMD_READ, 3, 0, 4096, new byte[0]));
+        try (NbdClient c = fixture.client().go("mem")) {
+            c.send(burst.toByteArray());
+            device.awaitCallerHeld();
+            // The first read waits for an unplug, and the reader that plugged is held in the write's call.
+            Set<Long> answered = new HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                NbdClient.Reply r = c.reply();
+                assertEquals(0, r.error());
+                c.data(4096);
+                answered.add(r.handle());
+            }
+            assertEquals(Set.of(1L, 3L), answered, "the reader that took over let both reads go");
+            device.releaseCaller();
+            assertEquals(0, c.errorFor(2));
+        }
+    }
+
+    @Test
+    void aPluggedReaderUnplugsBeforeItWaitsForRequestsInFlight() throws Exception {
+        device.plugHolds();
+        int n = Transmission.MAX_REQUESTS * 3;
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            burst.write(NbdClient.requestBytes(Nbd.CMD_READ, i, 0, 512, new byte[0]));
+        }
+        try (NbdClient c = fixture.client().go("mem")) {
+            // At the bound the reader waits for requests that complete only once it unplugs.
+            c.send(burst.toByteArray());
+            for (int i = 0; i < n; i++) {
+                assertEquals(0, c.reply().error());
+                c.data(512);
+            }
+        }
+        assertTrue(device.mostOutstanding() <= Transmission.MAX_REQUESTS);
+    }
+
+    @Test
+    void aPluggedReaderUnplugsBeforeItWaitsForTheRestOfAWrite() throws Exception {
+        device.plugHolds();
+        byte[] second = pattern(4096, 2);
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        burst.write(NbdClient.requestBytes(Nbd.CMD_WRITE, 1, 0, 4096, pattern(4096, 1)));
+        burst.write(NbdClient.requestBytes(Nbd.CMD_WRITE, 2, 8192, 4096, Arrays.copyOf(second, 1024)));
+        try (NbdClient c = fixture.client().go("mem")) {
+            c.send(burst.toByteArray());
+            assertEquals(0, c.errorFor(1), "the first write is answered while the second's data is still to come");
+            c.send(Arrays.copyOfRange(second, 1024, 4096));
+            assertEquals(0, c.errorFor(2));
+            assertArrayEquals(second, c.read(3, 8192, 4096));
+        }
+    }
+
+    @Test
+    void aPluggedReaderUnplugsBeforeItWaitsForAPooledBuffer() throws Exception {
+        int mib = 1 << 20;
+        int n = (int) (PayloadBuffers.CAPACITY / mib) + 2;
+        MemoryDevice large = new MemoryDevice(32 << 20, mib);
+        fixture.export(large, "large");
+        large.plugHolds();
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            burst.write(NbdClient.requestBytes(Nbd.CMD_READ, i, (long) i * mib, mib, new byte[0]));
+        }
+        try (NbdClient c = fixture.client().go("large")) {
+            // Past the pool's bound a read waits for a buffer that only a completed read gives back.
+            c.send(burst.toByteArray());
+            for (int i = 0; i < n; i++) {
+                assertEquals(0, c.reply().error());
+                c.data(mib);
+            }
+        }
+    }
+
+    @Test
+    void aPluggedReaderUnplugsBeforeItWaitsForRoomForData() throws Exception {
+        int big = 24 << 20;
+        MemoryDevice large = new MemoryDevice(32 << 20, 32 << 20);
+        fixture.export(large, "large");
+        large.plugHolds();
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < 3; i++) {
+            burst.write(NbdClient.requestBytes(Nbd.CMD_READ, i, 0, big, new byte[0]));
+        }
+        try (NbdClient c = fixture.client().go("large")) {
+            // The third read waits for the data of the first two to be answered.
+            c.send(burst.toByteArray());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, c.reply().error());
+                c.data(big);
             }
         }
     }

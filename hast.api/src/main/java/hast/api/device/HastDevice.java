@@ -78,6 +78,24 @@ public interface HastDevice {
     CompletionStage<Void> writeZeroes(long offset, long length, boolean mayTrim, boolean fua);
 
     /**
+     * Tells the device that the calling thread has more requests at hand and issues them at once.
+     * Until the thread calls {@link #unplug()}, the device may hold back what these requests send
+     * to other nodes, so that a burst of small requests leaves in one write instead of one each.
+     * Requests held back may not complete before the unplug: the caller must unplug before it
+     * waits for anything, its client's next bytes as much as a request's completion or a buffer.
+     * The default holds nothing back.
+     */
+    default void plug() {
+    }
+
+    /**
+     * Sends whatever the device holds back, for this thread's requests and any other's (see
+     * {@link #plug()}), and stops holding this thread's requests back.
+     */
+    default void unplug() {
+    }
+
+    /**
      * How {@code [offset, offset+length)} is allocated, as consecutive runs from {@code offset}
      * on; they may stop short of {@code length} (at least one run), and the caller asks again for
      * the rest. A run is a hole only if reading it from this device returns zeros now: where the

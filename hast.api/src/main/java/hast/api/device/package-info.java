@@ -3,7 +3,7 @@
  * NBD client that attaches such an export as a block device, and the device nodes made that way.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package hast.api.device;
 
 import org.osgi.annotation.bundle.Export;

@@ -44,10 +44,25 @@ public final class FrameWriter implements WriteDeadline.Writing {
         queue.add(f);
         writing.lock();
         try {
-            for (Frame next = queue.poll(); next != null; next = queue.poll()) {
-                append(next);
-            }
+            appendQueued();
             flush();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Queues a frame as {@link #send} does, but leaves it in this writer's buffer: the next send,
+     * {@link #flush()} or full buffer writes it, whoever causes that. Its payload has been consumed
+     * when this returns, as with {@link #send}.
+     *
+     * @throws IOException when the buffer was full and writing it failed, as with {@link #send}
+     */
+    public void hold(Frame f) throws IOException {
+        queue.add(f);
+        writing.lock();
+        try {
+            appendQueued();
         } finally {
             writing.unlock();
         }
@@ -65,9 +80,7 @@ public final class FrameWriter implements WriteDeadline.Writing {
         }
         try {
             queue.add(f);
-            for (Frame next = queue.poll(); next != null; next = queue.poll()) {
-                append(next);
-            }
+            appendQueued();
             flush();
             return true;
         } finally {
@@ -109,6 +122,13 @@ public final class FrameWriter implements WriteDeadline.Writing {
             }
         } finally {
             writing.unlock();
+        }
+    }
+
+    /** Holding {@code writing}: appends the frames queued by every sender so far, in their order. */
+    private void appendQueued() throws IOException {
+        for (Frame next = queue.poll(); next != null; next = queue.poll()) {
+            append(next);
         }
     }
 

@@ -70,6 +70,8 @@ public final class RemoteLink implements AutoCloseable {
     private volatile LinkSession connection;
     private volatile long lastSendNanos;
     private volatile boolean closed;
+    /** Set for the threads whose requests stay in the writer's buffer for now (see {@link #plug()}). */
+    private final ThreadLocal<Boolean> plugged = new ThreadLocal<>();
     /** Disconnections still failing their requests (guarded by this): no handshake until they are done. */
     private int ending;
     /** Completed once the first connection attempt has ended, either way, or the link closed. */
@@ -174,6 +176,29 @@ public final class RemoteLink implements AutoCloseable {
     }
 
     /**
+     * From now on the calling thread's requests stay in the connection's buffer, to leave in one
+     * write with those that follow: the next request sent by a thread that is not plugged, a
+     * keepalive, a full buffer or {@link #unplug()} writes them all. For a caller that has more
+     * requests at hand; it must unplug before it waits for anything, replies included.
+     */
+    public void plug() {
+        plugged.set(Boolean.TRUE);
+    }
+
+    /** Writes every request held in the connection's buffer, and sends this thread's next ones at once again. */
+    public void unplug() {
+        plugged.remove();
+        LinkSession c = connection;
+        if (c != null) {
+            try {
+                c.writer.flush();
+            } catch (IOException e) {
+                disconnect(c, "Unable to send requests: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
      * Asks the secondary for the digest of a range of its copy under {@code checksum}; the
      * reply's payload is the digest.
      */
@@ -195,7 +220,12 @@ public final class RemoteLink implements AutoCloseable {
             return Pending.failed(new IOException("not connected to " + endpoint.get().remote()));
         }
         try {
-            c.writer.send(Frame.request(type, wireFlags, n, offset, length, wire));
+            Frame f = Frame.request(type, wireFlags, n, offset, length, wire);
+            if (plugged.get() != null) {
+                c.writer.hold(f);
+            } else {
+                c.writer.send(f);
+            }
             lastSendNanos = System.nanoTime();
         } catch (IOException e) {
             disconnect(c, "Unable to send request: " + e.getMessage());

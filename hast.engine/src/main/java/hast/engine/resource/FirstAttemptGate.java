@@ -42,6 +42,16 @@ final class FirstAttemptGate implements HastDevice {
     }
 
     @Override
+    public void plug() {
+        device.plug();
+    }
+
+    @Override
+    public void unplug() {
+        device.unplug();
+    }
+
+    @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         return after(() -> device.read(offset, dst));
     }

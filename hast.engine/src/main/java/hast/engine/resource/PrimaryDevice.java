@@ -114,6 +114,21 @@ final class PrimaryDevice implements HastDevice {
         return MAX_REQUEST;
     }
 
+    /** The frames of this thread's next requests wait for those that follow (see {@link RemoteLink#plug()}). */
+    @Override
+    public void plug() {
+        if (link != null) {
+            link.plug();
+        }
+    }
+
+    @Override
+    public void unplug() {
+        if (link != null) {
+            link.unplug();
+        }
+    }
+
     @Override
     public CompletionStage<Void> read(long offset, ByteBuffer dst) {
         checkRange(offset, dst.remaining());

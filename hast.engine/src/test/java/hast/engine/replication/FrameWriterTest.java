@@ -139,6 +139,88 @@ class FrameWriterTest {
         }
     }
 
+    @Test
+    void heldFramesLeaveInOneWriteWithTheNextSendOfAnyThread() throws Exception {
+        try (Listener listener = TCP.listen(HastAddress.parse("127.0.0.1:0"));
+                Connection primary = TCP.connect(listener.address(), null, Duration.ofSeconds(5));
+                Connection secondary = listener.accept()) {
+            CountingWrites counted = new CountingWrites(primary);
+            FrameWriter w = new FrameWriter(counted, ProtocolRange.SPOKEN.max());
+            ByteBuffer data = ByteBuffer.allocate(4096);
+            w.hold(Frame.request(Frame.Type.WRITE, 0, 1, 0, 4096, data));
+            // Consumed when hold returns, as with send: the caller may reuse the buffer at once.
+            data.clear();
+            w.hold(Frame.request(Frame.Type.FLUSH, 0, 2, 0, 0, null));
+            assertEquals(0, counted.writes, "held frames are not written yet");
+            CompletableFuture.runAsync(() -> {
+                try {
+                    w.send(Frame.request(Frame.Type.WRITE, 0, 3, 4096, 4096, ByteBuffer.allocate(4096)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            assertEquals(1, counted.writes, "another thread's send wrote the held frames with its own");
+            FrameReader r = new FrameReader(secondary, ProtocolRange.SPOKEN.max());
+            List<Long> got = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                got.add(r.next().seq());
+            }
+            assertEquals(List.of(1L, 2L, 3L), got);
+        }
+    }
+
+    /** A connection that counts the writes made to it. */
+    private static final class CountingWrites implements Connection {
+        private final Connection c;
+        volatile int writes;
+
+        CountingWrites(Connection c) {
+            this.c = c;
+        }
+
+        @Override
+        public void writeFully(ByteBuffer src) throws IOException {
+            writes++;
+            c.writeFully(src);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            writes++;
+            return c.write(src);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return c.read(dst);
+        }
+
+        @Override
+        public String peer() {
+            return c.peer();
+        }
+
+        @Override
+        public java.net.InetAddress peerAddress() {
+            return c.peerAddress();
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) throws IOException {
+            c.setReadTimeout(timeout);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return c.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            c.close();
+        }
+    }
+
     private static byte fill(int sender, int i) {
         return (byte) (sender * 31 + i);
     }
