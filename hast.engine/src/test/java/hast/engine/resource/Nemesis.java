@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import hast.api.Role;
+import hast.api.device.HastDevice;
 import hast.engine.local.FaultyDisk;
 
 /**
@@ -262,17 +263,29 @@ final class Nemesis {
             List<CompletableFuture<Void>> ops = new ArrayList<>();
             List<long[]> targets = new ArrayList<>();
             Set<Integer> chosen = new HashSet<>();
-            for (int k = 1 + random.nextInt(8); k > 0; k--) {
-                int b = random.nextInt(BLOCKS);
-                if (!chosen.add(b)) {
-                    continue;
+            // Plugged as an exporter plugs for a burst of its client's requests: the batch's frames
+            // leave the primary together, at the unplug.
+            HastDevice device = deviceOf(p);
+            if (device != null) {
+                device.plug();
+            }
+            try {
+                for (int k = 1 + random.nextInt(8); k > 0; k--) {
+                    int b = random.nextInt(BLOCKS);
+                    if (!chosen.add(b)) {
+                        continue;
+                    }
+                    long s = ++seq;
+                    Block block = blocks[b];
+                    block.maybe.add(s);
+                    block.sinceClean.add(s);
+                    targets.add(new long[] {b, s});
+                    ops.add(submit(p, b, s));
                 }
-                long s = ++seq;
-                Block block = blocks[b];
-                block.maybe.add(s);
-                block.sinceClean.add(s);
-                targets.add(new long[] {b, s});
-                ops.add(submit(p, b, s));
+            } finally {
+                if (device != null) {
+                    device.unplug();
+                }
             }
             boolean flush = random.nextInt(4) == 0;
             for (int j = 0; j < ops.size(); j++) {
@@ -320,13 +333,17 @@ final class Nemesis {
         }
     }
 
-    private static boolean dead(EnginePair.Engine e) {
+    /** The node's device, or {@code null} when it has none (a power cut went through meanwhile). */
+    private static HastDevice deviceOf(EnginePair.Engine e) {
         try {
-            e.device();
-            return false;
+            return e.device();
         } catch (AssertionError x) {
-            return true;
+            return null;
         }
+    }
+
+    private static boolean dead(EnginePair.Engine e) {
+        return deviceOf(e) == null;
     }
 
     /**
