@@ -22,9 +22,9 @@ import hast.engine.codec.PayloadCodec;
  * The secondary's side of one connection, after the handshake. The requests are carried out by
  * the disk threads, several at once (small writes by the reader itself, see {@link #admit}), in
  * the order {@link ApplyOrder} keeps (overlapping writes as
- * they arrived, a flush after every request before it), and each is answered when it is done:
- * answers may go out in another order than the requests came, and the primary matches them by
- * sequence number. For memsync writes a RECEIVED answer goes out as soon as the data is in memory,
+ * they arrived, a flush after every request before it), and each is answered when it is done
+ * (those the reader carries out, at the end of its burst): answers may go out in another order
+ * than the requests came, and the primary matches them by sequence number. For memsync writes a RECEIVED answer goes out as soon as the data is in memory,
  * before the disk writes of its burst.
  */
 public final class ReplicaSession {
@@ -183,7 +183,10 @@ public final class ReplicaSession {
      *              that arrive meanwhile are read once they are done (a disk that stalls them
      *              stalls those too, as when every request was carried out in turn). Flushes,
      *              FUA and large writes, reads and trims, which may wait for the device, go to
-     *              the disk threads, so that they are carried out several at once
+     *              the disk threads, so that they are carried out several at once. The answers
+     *              of what the reader carries out leave together, in one write after the burst
+     *              (a fullsync primary waits for them, but one write per answer cost the reader
+     *              a system call per request)
      */
     private IOException admit(List<Frame> burst, boolean quiet) {
         IOException ended = null;
@@ -219,7 +222,7 @@ public final class ReplicaSession {
                         continue;
                     }
                     if (quiet && (small(f) || i == burst.size() - 1 && order.size() == 1)) {
-                        carryOut(e);
+                        carryOut(e, true);
                     } else {
                         start(e);
                     }
@@ -230,27 +233,30 @@ public final class ReplicaSession {
                 }
             }
         }
+        sendHeld();
         return ended;
     }
 
     /** Hands a request to a disk thread; once the pool is gone (the role closed under a stuck disk), carries it out here. */
     private void start(ApplyOrder.Entry e) {
         try {
-            disk.execute(() -> carryOut(e));
+            disk.execute(() -> carryOut(e, false));
         } catch (RejectedExecutionException gone) {
-            carryOut(e);
+            carryOut(e, false);
         }
     }
 
     /**
      * Carries out a request and answers it, then the requests that waited only for it: the first
      * here, the others on disk threads.
+     *
+     * @param held the answers wait in the writer's buffer for the end of the reader's burst
      */
-    private void carryOut(ApplyOrder.Entry first) {
+    private void carryOut(ApplyOrder.Entry first, boolean held) {
         for (ApplyOrder.Entry e = first; e != null; ) {
             List<ApplyOrder.Entry> next;
             try {
-                send(answer(e.frame));
+                send(answer(e.frame), held);
             } catch (RuntimeException bug) {
                 LOG.log(Level.SEVERE, "[" + resource + "] " + e.frame.type() + " at " + e.frame.offset()
                         + " failed unexpectedly; ending the session.", bug);
@@ -270,13 +276,32 @@ public final class ReplicaSession {
         }
     }
 
-    /** Sends an answer; one that cannot be sent ends the session, and no later one is tried. */
-    private void send(Frame reply) {
+    /**
+     * Sends an answer, or with {@code held} leaves it in the writer's buffer for the next send or
+     * {@link #sendHeld()}. One that cannot be sent ends the session, and no later one is tried.
+     */
+    private void send(Frame reply, boolean held) {
         if (failure != null) {
             return;
         }
         try {
-            writer.send(reply);
+            if (held) {
+                writer.hold(reply);
+            } else {
+                writer.send(reply);
+            }
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    /** Writes the answers held for the end of the reader's burst. */
+    private void sendHeld() {
+        if (failure != null) {
+            return;
+        }
+        try {
+            writer.flush();
         } catch (IOException e) {
             fail(e);
         }

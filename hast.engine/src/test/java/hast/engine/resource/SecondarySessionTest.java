@@ -3,9 +3,11 @@ package hast.engine.resource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -306,6 +308,37 @@ class SecondarySessionTest {
             long o = at + i * EXTENT;
             assertArrayEquals(data[i], Arrays.copyOfRange(durable, (int) o, (int) o + BLOCK), "write " + (i + 1));
         }
+    }
+
+    @Test
+    void theAnswersOfTheWritesTheReaderCarriesOutLeaveTogetherAfterItsBurst() throws Exception {
+        pair = new EnginePair(dir, "fullsync", true);
+        pair.beta.role(Role.SECONDARY);
+        Connection primary = hello(pair.toBeta.target(), 112, pair.beta.metadataOnDisk());
+        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        int n = 4;
+        long at = 2L * EXTENT;
+        long last = at + (n - 1) * (long) EXTENT;
+        FaultyDisk.Trap held = pair.beta.disk().trap(FaultyDisk.Op.WRITE, pair.beta.localoff() + last, BLOCK);
+        FrameWriter queue = new FrameWriter(primary, ProtocolRange.SPOKEN.max());
+        for (int i = 0; i < n; i++) {
+            queue.append(Frame.request(Frame.Type.WRITE, 0, i + 1, at + i * (long) EXTENT, BLOCK,
+                    ByteBuffer.wrap(block())));
+        }
+        queue.flush();
+        EnginePair.await("beta's disk to hold the burst's last write", held::caught);
+        // A check that something does not happen, so bounded by time: the first three are done.
+        primary.setReadTimeout(Duration.ofMillis(300));
+        assertThrows(SocketTimeoutException.class, () -> Frame.read(primary, ProtocolRange.SPOKEN.max()),
+                "no answer left before the burst's last write was done");
+        held.release();
+        List<Long> answered = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Frame f = answer(primary);
+            assertEquals(0, f.error(), "request " + f.seq() + " failed");
+            answered.add(f.seq());
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L), answered);
     }
 
     /** A raw connection to beta (through the relay) that has said HELLO as a primary of resuid {@code resuid}. */
