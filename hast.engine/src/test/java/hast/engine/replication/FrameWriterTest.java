@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import hast.api.HastAddress;
 import hast.api.transport.Connection;
+import hast.api.transport.ForwardingConnection;
 import hast.api.transport.Listener;
 import hast.engine.transport.TcpTransport;
 
@@ -170,12 +171,11 @@ class FrameWriterTest {
     }
 
     /** A connection that counts the writes made to it. */
-    private static final class CountingWrites implements Connection {
-        private final Connection c;
+    private static final class CountingWrites extends ForwardingConnection {
         volatile int writes;
 
         CountingWrites(Connection c) {
-            this.c = c;
+            super(c);
         }
 
         @Override
@@ -188,36 +188,6 @@ class FrameWriterTest {
         public int write(ByteBuffer src) throws IOException {
             writes++;
             return c.write(src);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return c.read(dst);
-        }
-
-        @Override
-        public String peer() {
-            return c.peer();
-        }
-
-        @Override
-        public java.net.InetAddress peerAddress() {
-            return c.peerAddress();
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            c.setReadTimeout(timeout);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return c.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            c.close();
         }
     }
 

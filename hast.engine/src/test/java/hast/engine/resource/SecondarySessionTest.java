@@ -280,10 +280,7 @@ class SecondarySessionTest {
      */
     @Test
     void smallWritesOfABurstAreCarriedOutInTurnByTheReader() throws Exception {
-        pair = new EnginePair(dir, "fullsync", true);
-        pair.beta.role(Role.SECONDARY);
-        Connection primary = hello(pair.toBeta.target(), 112, pair.beta.metadataOnDisk());
-        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        Connection primary = welcomedBySecondary();
         long at = 2L * EXTENT;
         FaultyDisk.Trap held = pair.beta.disk().trap(FaultyDisk.Op.WRITE, pair.beta.localoff() + at, BLOCK);
         byte[][] data = new byte[4][];
@@ -312,10 +309,7 @@ class SecondarySessionTest {
 
     @Test
     void theAnswersOfTheWritesTheReaderCarriesOutLeaveTogetherAfterItsBurst() throws Exception {
-        pair = new EnginePair(dir, "fullsync", true);
-        pair.beta.role(Role.SECONDARY);
-        Connection primary = hello(pair.toBeta.target(), 112, pair.beta.metadataOnDisk());
-        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        Connection primary = welcomedBySecondary();
         int n = 4;
         long at = 2L * EXTENT;
         long last = at + (n - 1) * (long) EXTENT;
@@ -339,6 +333,15 @@ class SecondarySessionTest {
             answered.add(f.seq());
         }
         assertEquals(List.of(1L, 2L, 3L, 4L), answered);
+    }
+
+    /** A fullsync pair with beta secondary (its disk keeps a volatile cache), and a raw primary it welcomed. */
+    private Connection welcomedBySecondary() throws Exception {
+        pair = new EnginePair(dir, "fullsync", true);
+        pair.beta.role(Role.SECONDARY);
+        Connection primary = hello(pair.toBeta.target(), 112, pair.beta.metadataOnDisk());
+        assertEquals(Frame.Type.WELCOME, answer(primary).type());
+        return primary;
     }
 
     /** A raw connection to beta (through the relay) that has said HELLO as a primary of resuid {@code resuid}. */
