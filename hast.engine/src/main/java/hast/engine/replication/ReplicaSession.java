@@ -24,7 +24,8 @@ import hast.engine.codec.PayloadCodec;
  * the order {@link ApplyOrder} keeps (overlapping writes as
  * they arrived, a flush after every request before it), and each is answered when it is done
  * (those the reader carries out, at the end of its burst): answers may go out in another order
- * than the requests came, and the primary matches them by sequence number. For memsync writes a RECEIVED answer goes out as soon as the data is in memory,
+ * than the requests came, and the primary matches them by sequence number. For memsync writes a
+ * RECEIVED answer goes out as soon as the data is in memory,
  * before the disk writes of its burst.
  */
 public final class ReplicaSession {
