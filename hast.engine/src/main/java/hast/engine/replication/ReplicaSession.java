@@ -191,6 +191,7 @@ public final class ReplicaSession {
      */
     private IOException admit(List<Frame> burst, boolean quiet) {
         IOException ended = null;
+        boolean carriedOut = false;
         try {
             acknowledgeReceipt(burst, writer);
         } catch (IOException e) {
@@ -224,6 +225,7 @@ public final class ReplicaSession {
                     }
                     if (quiet && (small(f) || i == burst.size() - 1 && order.size() == 1)) {
                         carryOut(e, true);
+                        carriedOut = true;
                     } else {
                         start(e);
                     }
@@ -234,7 +236,9 @@ public final class ReplicaSession {
                 }
             }
         }
-        sendHeld();
+        if (carriedOut) {
+            sendHeld();
+        }
         return ended;
     }
 
